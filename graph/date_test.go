@@ -1,0 +1,137 @@
+package graph
+
+import "testing"
+
+func TestParseDate(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		ok   bool
+		prec Precision
+	}{
+		{"1994", true, YearOnly},
+		{"1994-09", true, YearMonth},
+		{"1994-09-15", true, FullDate},
+		{"2000-02-29", true, FullDate},
+		{"0001-01-01", true, FullDate},
+		{"1900-02-29", false, 0}, // 1900 was not a leap year
+		{"1994-13", false, 0},
+		{"1994-00", false, 0},
+		{"1994-09-31", false, 0},
+		{"1994-9-15", false, 0},
+		{"94", false, 0},
+		{"0000", false, 0},
+		{"199a", false, 0},
+		{"1994/09", false, 0},
+		{"1994-09-15T00:00", false, 0},
+		{"", false, 0},
+		{"-1994", false, 0},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			d, err := ParseDate(tt.in)
+			if !tt.ok {
+				if err == nil {
+					t.Fatalf("ParseDate(%q) = %v, want an error", tt.in, d)
+				}
+				if ErrorCode(err) != EINVALID {
+					t.Fatalf("error code = %q, want %q", ErrorCode(err), EINVALID)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseDate(%q): %v", tt.in, err)
+			}
+			if d.Precision() != tt.prec {
+				t.Errorf("precision = %v, want %v", d.Precision(), tt.prec)
+			}
+			if d.String() != tt.in {
+				t.Errorf("String() = %q, want %q", d.String(), tt.in)
+			}
+		})
+	}
+}
+
+func TestDateBounds(t *testing.T) {
+	for _, tt := range []struct{ date, first, last string }{
+		{"1994", "1994-01-01", "1994-12-31"},
+		{"1994-02", "1994-02-01", "1994-02-28"},
+		{"1996-02", "1996-02-01", "1996-02-29"},
+		{"1994-09-15", "1994-09-15", "1994-09-15"},
+	} {
+		d := MustDate(tt.date)
+		if got, want := d.First(), MustDate(tt.first).First(); got != want {
+			t.Errorf("%s.First() = %d, want %d (%s)", tt.date, got, want, tt.first)
+		}
+		if got, want := d.Last(), MustDate(tt.last).First(); got != want {
+			t.Errorf("%s.Last() = %d, want %d (%s)", tt.date, got, want, tt.last)
+		}
+	}
+	if MustDate("0001-01-01").First() != 1 {
+		t.Errorf("0001-01-01 should be day 1")
+	}
+	if MustDate("1999-12-31").First()+1 != MustDate("2000").First() {
+		t.Errorf("day numbers are not consecutive across a year boundary")
+	}
+}
+
+func TestPeriodHolds(t *testing.T) {
+	p := func(from, to string) Period {
+		var q Period
+		if from != "" {
+			q.From = MustDate(from)
+		}
+		if to != "" {
+			q.To = MustDate(to)
+		}
+		return q
+	}
+	for _, tt := range []struct {
+		name   string
+		period Period
+		asOf   string
+		want   bool
+	}{
+		{"year period holds late in its last year", p("1977", "2015"), "2015-03", true},
+		{"year period holds on its last day", p("1977", "2015"), "2015-12-31", true},
+		{"year period ends with its last year", p("1977", "2015"), "2016", false},
+		{"year period holds from its first day", p("1977", "2015"), "1977", true},
+		{"before a year period", p("1977", "2015"), "1976-12-31", false},
+		{"asOf year is its first day", p("1977-09", ""), "1977", false},
+		{"asOf month inside a month bound", p("1977-09", ""), "1977-09", true},
+		{"day precision bounds are inclusive", p("1994-09-15", "1994-09-15"), "1994-09-15", true},
+		{"day after a day bound", p("1994-09-15", "1994-09-15"), "1994-09-16", false},
+		{"open start", p("", "1990"), "1800", true},
+		{"open end", p("1990", ""), "2500", true},
+		{"fully open", p("", ""), "1000", true},
+		{"no asOf sees all history", p("1977", "2015"), "", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var asOf Date
+			if tt.asOf != "" {
+				asOf = MustDate(tt.asOf)
+			}
+			if got := tt.period.Holds(asOf); got != tt.want {
+				t.Errorf("%s holds as of %q = %v, want %v", tt.period, tt.asOf, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPeriodValidate(t *testing.T) {
+	for _, tt := range []struct {
+		from, to string
+		ok       bool
+	}{
+		{"1977", "2015", true},
+		{"1994-09", "1994", true}, // a month inside the closing year
+		{"1994", "1994-01", true}, // overlapping precisions are not a contradiction
+		{"1994-09-15", "1994-09-15", true},
+		{"1995", "1994", false},
+		{"1994-09-16", "1994-09-15", false},
+		{"1994-10", "1994-09-30", false},
+	} {
+		err := Period{From: MustDate(tt.from), To: MustDate(tt.to)}.Validate()
+		if (err == nil) != tt.ok {
+			t.Errorf("Period{%s, %s}.Validate() = %v, want ok=%v", tt.from, tt.to, err, tt.ok)
+		}
+	}
+}

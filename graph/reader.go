@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"context"
+)
+
+// Page-size limits shared by every listing. Transport layers report requests
+// beyond MaxPageSize as invalid rather than silently cutting them.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// RelationQuery selects a page of relations. With Of set it lists the
+// relations touching that entity in Direction; From, To and Context filter
+// further. Results are ordered by type (in RelationTypes order), then newest
+// first by validFrom (undated last), then by id.
+type RelationQuery struct {
+	Of        ID
+	Direction Direction
+	From      ID
+	To        ID
+	Context   ID
+	Types     []RelationType // empty: every type
+	AsOf      Date           // zero: all of history
+	First     int
+	After     string // a cursor from an earlier page; "" starts at the beginning
+	// CountTotal asks for RelationPage.Total, which costs a scan of every
+	// match; leave it false when the total is not shown.
+	CountTotal bool
+}
+
+// RelationPage is one page of relations with the cursor of each.
+type RelationPage struct {
+	Relations []*Relation
+	Cursors   []string
+	HasNext   bool
+	Total     int // how many relations match the query in all, if counted
+}
+
+// EntityQuery selects a page of entities ordered by id.
+type EntityQuery struct {
+	Kind       Kind // "": every kind
+	AsOf       Date
+	First      int
+	After      string
+	CountTotal bool // see RelationQuery.CountTotal
+}
+
+// EntityPage is one page of entities with the cursor of each.
+type EntityPage struct {
+	Entities []*Entity
+	Cursors  []string
+	HasNext  bool
+	Total    int
+}
+
+// Reader is what the traversal and the API need from a store.
+type Reader interface {
+	// Entity returns the entity with the given id, or an ENOTFOUND error.
+	Entity(ctx context.Context, id ID) (*Entity, error)
+	// EntitiesByID loads many entities at once; ids not found are absent
+	// from the map.
+	EntitiesByID(ctx context.Context, ids []ID) (map[ID]*Entity, error)
+	// Relation returns the relation with the given id, or an ENOTFOUND error.
+	Relation(ctx context.Context, id string) (*Relation, error)
+	// Relations returns a page of relations.
+	Relations(ctx context.Context, q RelationQuery) (*RelationPage, error)
+	// Entities returns a page of entities.
+	Entities(ctx context.Context, q EntityQuery) (*EntityPage, error)
+	// LookupName returns the ids of entities whose name or an alias matches
+	// name after case, accent and punctuation folding.
+	LookupName(ctx context.Context, name string) ([]ID, error)
+}
+
+// Batch is a set of entities and relations to write together.
+type Batch struct {
+	Entities  []*Entity
+	Relations []*Relation
+}
+
+// Neighbours returns the relations of one type leading out of id that hold
+// as of asOf, up to MaxPageSize of them.
+func Neighbours(ctx context.Context, r Reader, id ID, t RelationType, asOf Date) ([]*Relation, error) {
+	page, err := r.Relations(ctx, RelationQuery{
+		Of: id, Direction: Out, Types: []RelationType{t}, AsOf: asOf, First: MaxPageSize,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page.Relations, nil
+}

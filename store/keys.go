@@ -1,0 +1,139 @@
+package store
+
+// This file owns every key the store writes. Keys start with a one-byte
+// prefix and the separator 0x00, and every variable-length part is followed
+// by the separator too, so that one entity's prefix can never match another
+// whose id merely starts the same way (ids never contain 0x00). Numbers are
+// big-endian so that byte order is numeric order.
+//
+//	e 0 <entity id>                                    entity record
+//	r 0 <relation id>                                  relation record
+//	a 0 <entity id> 0 <type> <dir> <newest> <rel id>   adjacency: relation record
+//	x 0 <context id> 0 <type> <newest> <rel id>        relations by context: relation id
+//	t 0 <type> <newest> <rel id>                       relations by type: relation id
+//	n 0 <folded name> 0 <entity id>                    name and alias index: empty
+//	m 0 <name>                                         store metadata
+//
+// <type> is the relation type's index in graph.RelationTypes, one byte.
+// <dir> is 'o' for a relation leading out of the entity and 'i' for one
+// leading in; symmetric relations are written both ways at both ends.
+// <newest> is the bitwise complement of the validFrom day number, four bytes,
+// so that an ascending scan lists the newest first and undated ones last.
+//
+// Every listing of relations orders by the same sort key, <type> <newest>
+// <rel id>, and a page cursor is that sort key, so cursors stay valid
+// whichever index answered the query.
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+
+	"github.com/chancery/chancery/graph"
+)
+
+const sep = 0x00
+
+const (
+	prefixEntity    = 'e'
+	prefixRelation  = 'r'
+	prefixAdjacency = 'a'
+	prefixContext   = 'x'
+	prefixType      = 't'
+	prefixName      = 'n'
+	prefixMeta      = 'm'
+)
+
+const (
+	dirOut = 'o'
+	dirIn  = 'i'
+)
+
+func key(prefix byte, parts ...[]byte) []byte {
+	n := 2
+	for _, p := range parts {
+		n += len(p)
+	}
+	k := make([]byte, 0, n)
+	k = append(k, prefix, sep)
+	for _, p := range parts {
+		k = append(k, p...)
+	}
+	return k
+}
+
+func entityKey(id graph.ID) []byte { return key(prefixEntity, []byte(id)) }
+func relationKey(id string) []byte { return key(prefixRelation, []byte(id)) }
+func metaKey(name string) []byte   { return key(prefixMeta, []byte(name)) }
+func entityKindPrefix(k graph.Kind) []byte {
+	if k == "" {
+		return key(prefixEntity)
+	}
+	return key(prefixEntity, []byte(k.IDPrefix()))
+}
+
+// sortKey is the position of a relation in every listing: type, newest
+// first, id.
+func sortKey(r *graph.Relation) []byte {
+	k := make([]byte, 0, 5+len(r.ID))
+	k = append(k, byte(r.Type.Index()))
+	k = binary.BigEndian.AppendUint32(k, ^r.Period.From.First())
+	return append(k, r.ID...)
+}
+
+func adjacencyTypePrefix(id graph.ID, t graph.RelationType, dir byte) []byte {
+	return key(prefixAdjacency, []byte(id), []byte{sep, byte(t.Index()), dir})
+}
+
+func adjacencyKey(id graph.ID, dir byte, r *graph.Relation) []byte {
+	sk := sortKey(r)
+	return append(adjacencyTypePrefix(id, r.Type, dir), sk[1:]...)
+}
+
+func contextTypePrefix(id graph.ID, t graph.RelationType) []byte {
+	return key(prefixContext, []byte(id), []byte{sep, byte(t.Index())})
+}
+
+func contextKey(r *graph.Relation) []byte {
+	sk := sortKey(r)
+	return append(contextTypePrefix(r.Context, r.Type), sk[1:]...)
+}
+
+func typePrefix(t graph.RelationType) []byte { return key(prefixType, []byte{byte(t.Index())}) }
+
+func typeKey(r *graph.Relation) []byte { return key(prefixType, sortKey(r)) }
+
+func namePrefix(folded string) []byte { return key(prefixName, []byte(folded), []byte{sep}) }
+
+func nameKey(folded string, id graph.ID) []byte {
+	return append(namePrefix(folded), id...)
+}
+
+// nameKeyID returns the entity id at the end of a name key.
+func nameKeyID(k []byte) graph.ID {
+	i := bytes.LastIndexByte(k, sep)
+	return graph.ID(k[i+1:])
+}
+
+// A cursor is a listing position, opaque to clients: base64url of the sort
+// key for relations, of the id for entities.
+func encodeCursor(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// decodeRelationCursor checks that s is a cursor this store wrote.
+func decodeRelationCursor(s string) ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 6 || int(b[0]) >= len(graph.RelationTypes) || !graph.IsRelationID(string(b[5:])) {
+		return nil, graph.Errorf(graph.EINVALID, "cursor %q is not one this server issued; pass an endCursor from an earlier page, unchanged", s)
+	}
+	return b, nil
+}
+
+func decodeEntityCursor(s string) (graph.ID, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		if id, perr := graph.ParseID(string(b)); perr == nil {
+			return id, nil
+		}
+	}
+	return "", graph.Errorf(graph.EINVALID, "cursor %q is not one this server issued; pass an endCursor from an earlier page, unchanged", s)
+}

@@ -1,0 +1,435 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"slices"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// Entity returns the entity with the given id.
+func (db *DB) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {
+	var e *graph.Entity
+	err := db.view(ctx, func(txn *badger.Txn) (err error) {
+		e, err = getEntity(txn, id)
+		return err
+	})
+	return e, db.translate(err)
+}
+
+// EntitiesByID loads many entities in one transaction.
+func (db *DB) EntitiesByID(ctx context.Context, ids []graph.ID) (map[graph.ID]*graph.Entity, error) {
+	out := make(map[graph.ID]*graph.Entity, len(ids))
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		for _, id := range ids {
+			if _, done := out[id]; done {
+				continue
+			}
+			e, err := getEntity(txn, id)
+			switch {
+			case err == nil:
+				out[id] = e
+			case !graph.IsNotFound(err):
+				return err
+			}
+		}
+		return nil
+	})
+	return out, db.translate(err)
+}
+
+func getEntity(txn *badger.Txn, id graph.ID) (*graph.Entity, error) {
+	item, err := txn.Get(entityKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, graph.Errorf(graph.ENOTFOUND, "no entity with id %s", id)
+	} else if err != nil {
+		return nil, err
+	}
+	var e *graph.Entity
+	err = item.Value(func(v []byte) (err error) {
+		e, err = decodeEntity(v)
+		return err
+	})
+	return e, err
+}
+
+// Relation returns the relation with the given id.
+func (db *DB) Relation(ctx context.Context, id string) (*graph.Relation, error) {
+	var r *graph.Relation
+	err := db.view(ctx, func(txn *badger.Txn) (err error) {
+		r, err = getRelation(txn, id)
+		return err
+	})
+	return r, db.translate(err)
+}
+
+func getRelation(txn *badger.Txn, id string) (*graph.Relation, error) {
+	item, err := txn.Get(relationKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, graph.Errorf(graph.ENOTFOUND, "no relation with id %s", id)
+	} else if err != nil {
+		return nil, err
+	}
+	var r *graph.Relation
+	err = item.Value(func(v []byte) (err error) {
+		r, err = decodeRelation(v)
+		return err
+	})
+	return r, err
+}
+
+// Version returns a number that changes whenever the stored data does.
+func (db *DB) Version(ctx context.Context) (uint64, error) {
+	var v uint64
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		item, err := txn.Get(metaKey(metaVersion))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		return item.Value(func(b []byte) error {
+			if len(b) == 8 {
+				v = binary.BigEndian.Uint64(b)
+			}
+			return nil
+		})
+	})
+	return v, db.translate(err)
+}
+
+// LookupName returns the ids of entities whose name, alias or ISO code folds
+// to the same form as name.
+func (db *DB) LookupName(ctx context.Context, name string) ([]graph.ID, error) {
+	folded := Fold(name)
+	if folded == "" {
+		return nil, nil
+	}
+	var ids []graph.ID
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		prefix := namePrefix(folded)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			ids = append(ids, nameKeyID(it.Item().Key()))
+		}
+		return nil
+	})
+	return ids, db.translate(err)
+}
+
+// checkFirst validates a page size: 0 asks for the count alone.
+func checkFirst(first int) error {
+	if first < 0 || first > graph.MaxPageSize {
+		return graph.Errorf(graph.EINVALID, "first is %d; it must be between 0 and %d", first, graph.MaxPageSize)
+	}
+	return nil
+}
+
+// Entities lists entities in id order, optionally of one kind and existing
+// as of a date.
+func (db *DB) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityPage, error) {
+	if err := checkFirst(q.First); err != nil {
+		return nil, err
+	}
+	var after graph.ID
+	if q.After != "" {
+		var err error
+		if after, err = decodeEntityCursor(q.After); err != nil {
+			return nil, err
+		}
+	}
+	page := &graph.EntityPage{}
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		prefix := entityKindPrefix(q.Kind)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: !q.AsOf.IsZero()})
+		defer it.Close()
+		start := prefix
+		if after != "" {
+			start = entityKey(after)
+		}
+		for it.Seek(start); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			item := it.Item()
+			if after != "" && bytes.Equal(item.Key(), start) {
+				continue
+			}
+			full := len(page.Entities) >= q.First
+			if full && q.AsOf.IsZero() {
+				page.HasNext = true
+				break
+			}
+			var e *graph.Entity
+			if err := item.Value(func(v []byte) (err error) {
+				e, err = decodeEntity(v)
+				return err
+			}); err != nil {
+				return err
+			}
+			if !e.Period.Holds(q.AsOf) {
+				continue
+			}
+			if full {
+				page.HasNext = true
+				break
+			}
+			page.Entities = append(page.Entities, e)
+			page.Cursors = append(page.Cursors, encodeCursor([]byte(e.ID)))
+		}
+		return nil
+	})
+	if err != nil || !q.CountTotal {
+		return page, db.translate(err)
+	}
+	page.Total, err = db.countEntities(ctx, q)
+	return page, err
+}
+
+func (db *DB) countEntities(ctx context.Context, q graph.EntityQuery) (int, error) {
+	n := 0
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		prefix := entityKindPrefix(q.Kind)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: !q.AsOf.IsZero()})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if q.AsOf.IsZero() {
+				n++
+				continue
+			}
+			if err := it.Item().Value(func(v []byte) error {
+				e, err := decodeEntity(v)
+				if err == nil && e.Period.Holds(q.AsOf) {
+					n++
+				}
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, db.translate(err)
+}
+
+// Relations lists a page of relations. It picks the index that narrows the
+// query most: the adjacency of Of, From or To, then the context index, then
+// the type index. Every index orders by the same sort key, so the cursor of
+// one page works with the next whatever index answers it.
+func (db *DB) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
+	if err := checkFirst(q.First); err != nil {
+		return nil, err
+	}
+	var after []byte
+	if q.After != "" {
+		var err error
+		if after, err = decodeRelationCursor(q.After); err != nil {
+			return nil, err
+		}
+	}
+	plan := planRelations(q)
+	page := &graph.RelationPage{}
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		return plan.scan(ctx, txn, after, true, func(r *graph.Relation, sk []byte) bool {
+			if !plan.matches(r) {
+				return true
+			}
+			if len(page.Relations) == q.First {
+				page.HasNext = true
+				return false
+			}
+			page.Relations = append(page.Relations, r)
+			page.Cursors = append(page.Cursors, encodeCursor(sk))
+			return true
+		})
+	})
+	if err != nil || !q.CountTotal {
+		return page, db.translate(err)
+	}
+	err = db.view(ctx, func(txn *badger.Txn) error {
+		return plan.scan(ctx, txn, nil, plan.filtered(), func(r *graph.Relation, _ []byte) bool {
+			if r == nil || plan.matches(r) {
+				page.Total++
+			}
+			return true
+		})
+	})
+	return page, db.translate(err)
+}
+
+// relationPlan is the index scans that answer a RelationQuery.
+type relationPlan struct {
+	q     graph.RelationQuery
+	types []graph.RelationType
+	// prefixes returns, for one type, the key prefixes to merge, and whether
+	// their values are relation ids rather than relation records.
+	prefixes func(t graph.RelationType) [][]byte
+	byID     bool
+}
+
+func planRelations(q graph.RelationQuery) *relationPlan {
+	p := &relationPlan{q: q, types: q.Types}
+	if len(p.types) == 0 {
+		p.types = graph.RelationTypes
+	}
+	p.types = slices.Clone(p.types)
+	slices.SortFunc(p.types, func(a, b graph.RelationType) int { return a.Index() - b.Index() })
+	p.types = slices.Compact(p.types)
+
+	adjacency := func(id graph.ID, dirs ...byte) func(graph.RelationType) [][]byte {
+		return func(t graph.RelationType) [][]byte {
+			out := make([][]byte, len(dirs))
+			for i, d := range dirs {
+				out[i] = adjacencyTypePrefix(id, t, d)
+			}
+			return out
+		}
+	}
+	switch {
+	case q.Of != "":
+		switch q.Direction {
+		case graph.Out:
+			p.prefixes = adjacency(q.Of, dirOut)
+		case graph.In:
+			p.prefixes = adjacency(q.Of, dirIn)
+		default:
+			p.prefixes = adjacency(q.Of, dirOut, dirIn)
+		}
+	case q.From != "":
+		p.prefixes = adjacency(q.From, dirOut)
+	case q.To != "":
+		p.prefixes = adjacency(q.To, dirIn)
+	case q.Context != "":
+		p.byID = true
+		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{contextTypePrefix(q.Context, t)} }
+	default:
+		p.byID = true
+		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{typePrefix(t)} }
+	}
+	return p
+}
+
+// filtered reports whether matches looks at more than the index already
+// guarantees, so that counting must read every record.
+func (p *relationPlan) filtered() bool {
+	q, named := p.q, 0
+	for _, id := range []graph.ID{q.Of, q.From, q.To, q.Context} {
+		if id != "" {
+			named++
+		}
+	}
+	// The plan scans the index of one named entity; any other is a filter.
+	return !q.AsOf.IsZero() || named > 1
+}
+
+func (p *relationPlan) matches(r *graph.Relation) bool {
+	q := p.q
+	if !r.Period.Holds(q.AsOf) || q.Context != "" && r.Context != q.Context {
+		return false
+	}
+	if r.Type.Symmetric() {
+		has := func(id graph.ID) bool { return id == "" || id == r.From || id == r.To }
+		return has(q.From) && has(q.To)
+	}
+	return (q.From == "" || r.From == q.From) && (q.To == "" || r.To == q.To)
+}
+
+// scan visits the relations of every planned type in sort-key order,
+// starting after the sort key `after` (nil: from the start), merging the
+// type's prefixes and visiting a relation found under two of them once. With
+// values false it visits nil relations, reading keys alone. visit returns
+// false to stop.
+func (p *relationPlan) scan(ctx context.Context, txn *badger.Txn, after []byte, values bool,
+	visit func(r *graph.Relation, sortKey []byte) bool) error {
+	for _, t := range p.types {
+		ti := byte(t.Index())
+		if after != nil && after[0] > ti {
+			continue
+		}
+		var rest []byte // the sort key without its type byte, to start after
+		if after != nil && after[0] == ti {
+			rest = after[1:]
+		}
+		more, err := p.scanType(ctx, txn, t, rest, values, visit)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, t graph.RelationType, rest []byte, values bool,
+	visit func(*graph.Relation, []byte) bool) (bool, error) {
+	prefixes := p.prefixes(t)
+	iters := make([]*badger.Iterator, len(prefixes))
+	for i, prefix := range prefixes {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: values && !p.byID, PrefetchSize: 64})
+		defer it.Close()
+		it.Seek(append(slices.Clip(prefix), rest...))
+		if rest != nil && it.Valid() && bytes.Equal(it.Item().Key()[len(prefix):], rest) {
+			it.Next()
+		}
+		iters[i] = it
+	}
+	for n := 0; ; n++ {
+		if n%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+		}
+		// Pick the smallest current suffix; advance every iterator at it.
+		var best []byte
+		var bestIt *badger.Iterator
+		for i, it := range iters {
+			if !it.Valid() {
+				continue
+			}
+			suffix := it.Item().Key()[len(prefixes[i]):]
+			if best == nil || bytes.Compare(suffix, best) < 0 {
+				best, bestIt = suffix, it
+			}
+		}
+		if bestIt == nil {
+			return true, nil
+		}
+		sk := append([]byte{byte(t.Index())}, best...)
+		var r *graph.Relation
+		if values {
+			var err error
+			if r, err = p.load(txn, bestIt.Item()); err != nil {
+				return false, err
+			}
+		}
+		for i, it := range iters {
+			if it.Valid() && bytes.Equal(it.Item().Key()[len(prefixes[i]):], best) && it != bestIt {
+				it.Next()
+			}
+		}
+		bestIt.Next()
+		if !visit(r, sk) {
+			return false, nil
+		}
+	}
+}
+
+func (p *relationPlan) load(txn *badger.Txn, item *badger.Item) (*graph.Relation, error) {
+	if !p.byID {
+		var r *graph.Relation
+		err := item.Value(func(v []byte) (err error) {
+			r, err = decodeRelation(v)
+			return err
+		})
+		return r, err
+	}
+	id, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, err
+	}
+	return getRelation(txn, string(id))
+}

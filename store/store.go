@@ -1,0 +1,174 @@
+// Package store keeps Chancery's graph in Badger. It is the only package that
+// imports Badger: it owns key encoding, indexes and transactions, and turns
+// Badger's errors into graph errors at its edge.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// Options configure Open.
+type Options struct {
+	// Dir is the data directory, created if absent. Empty means an
+	// in-memory store that vanishes on Close, for tests.
+	Dir string
+	// Logger receives Badger's warnings and errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// DB is a graph stored in Badger.
+type DB struct {
+	bdb  *badger.DB
+	dir  string
+	lock *os.File
+}
+
+var _ graph.Reader = (*DB)(nil)
+
+// lockFileName is the file in a data directory that the process using it
+// holds an exclusive lock on and describes itself in.
+const lockFileName = "chancery.lock"
+
+// Holder describes the process that has a data directory open.
+type Holder struct {
+	PID     int       `json:"pid"`
+	Command string    `json:"command"`
+	Address string    `json:"address,omitempty"`
+	Since   time.Time `json:"since"`
+}
+
+// Open opens the store in opts.Dir, creating the directory if needed, or an
+// in-memory store when opts.Dir is empty. If another process holds the
+// directory, the error names it and says what to do.
+func Open(opts Options) (*DB, error) {
+	bopts := badger.DefaultOptions(opts.Dir).WithLogger(badgerLogger{opts.Logger})
+	if opts.Dir == "" {
+		db, err := badger.Open(bopts.WithInMemory(true))
+		if err != nil {
+			return nil, fmt.Errorf("open in-memory store: %w", err)
+		}
+		return &DB{bdb: db}, nil
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, graph.Errorf(graph.EINVALID, "cannot create data directory %s: %v", opts.Dir, err)
+	}
+	lock, err := lockDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	bdb, err := badger.Open(bopts)
+	if err != nil {
+		lock.Close()
+		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
+	}
+	return &DB{bdb: bdb, dir: opts.Dir, lock: lock}, nil
+}
+
+// lockDir takes an exclusive lock on the directory's lock file before Badger
+// is opened, so that a second process learns who holds the directory instead
+// of reading Badger's own lock message.
+func lockDir(dir string) (*os.File, error) {
+	path := filepath.Join(dir, lockFileName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, graph.Errorf(graph.EINVALID, "cannot open lock file %s: %v", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, graph.Errorf(graph.ECONFLICT, "data directory %s is in use by %s; stop that process first, or pass --data with another directory",
+				dir, describeHolder(path))
+		}
+		return nil, graph.Errorf(graph.EINTERNAL, "cannot lock %s: %v", path, err)
+	}
+	return f, writeHolder(f, Holder{PID: os.Getpid(), Command: "chancery", Since: time.Now().UTC()})
+}
+
+func describeHolder(path string) string {
+	b, err := os.ReadFile(path)
+	var h Holder
+	if err != nil || json.Unmarshal(b, &h) != nil || h.PID == 0 {
+		return "another process"
+	}
+	s := fmt.Sprintf("%s (pid %d", h.Command, h.PID)
+	if h.Address != "" {
+		s += ", serving on " + h.Address
+	}
+	return s + ", since " + h.Since.Format(time.RFC3339) + ")"
+}
+
+func writeHolder(f *os.File, h Holder) error {
+	b, _ := json.Marshal(h)
+	if err := f.Truncate(0); err != nil {
+		return fmt.Errorf("write lock file: %w", err)
+	}
+	if _, err := f.WriteAt(append(b, '\n'), 0); err != nil {
+		return fmt.Errorf("write lock file: %w", err)
+	}
+	return nil
+}
+
+// Announce records in the lock file what this process is doing with the
+// directory (for example "chancery serve" and its address), so that a second
+// process that finds the directory locked can say who holds it.
+func (db *DB) Announce(command, address string) error {
+	if db.lock == nil {
+		return nil
+	}
+	return writeHolder(db.lock, Holder{PID: os.Getpid(), Command: command, Address: address, Since: time.Now().UTC()})
+}
+
+// Dir returns the data directory, "" for an in-memory store.
+func (db *DB) Dir() string { return db.dir }
+
+// Close flushes and closes the store and releases the directory.
+func (db *DB) Close() error {
+	err := db.bdb.Close()
+	if db.lock != nil {
+		db.lock.Truncate(0)
+		db.lock.Close() // closing releases the flock
+	}
+	if err != nil {
+		return fmt.Errorf("close store %s: %w", db.dir, err)
+	}
+	return nil
+}
+
+// view runs fn in a read transaction, checking ctx first.
+func (db *DB) view(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bdb.View(fn)
+}
+
+// badgerLogger passes Badger's warnings and errors to slog and drops its
+// informational chatter.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Error("badger: " + fmt.Sprintf(f, a...))
+	}
+}
+
+func (b badgerLogger) Warningf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Warn("badger: " + fmt.Sprintf(f, a...))
+	}
+}
+
+func (badgerLogger) Infof(string, ...any)  {}
+func (badgerLogger) Debugf(string, ...any) {}

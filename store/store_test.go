@@ -1,0 +1,498 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store"
+)
+
+var ctx = context.Background()
+
+// MustOpenDB opens a store in a fresh temporary directory and closes it when
+// the test ends.
+func MustOpenDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	return mustOpen(tb, tb.TempDir())
+}
+
+func mustOpen(tb testing.TB, dir string) *store.DB {
+	tb.Helper()
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+var src = []graph.Source{{Document: "Test fixture", Quote: "made up for a test"}}
+
+func entity(id string, name string, aliases ...string) *graph.Entity {
+	e := &graph.Entity{ID: graph.ID(id), Kind: graph.ID(id).Kind(), Name: name, Aliases: aliases, Sources: src}
+	if e.Kind == graph.Mission {
+		e.MissionType = graph.Embassy
+		e.Official = true
+	}
+	return e
+}
+
+func rel(t graph.RelationType, from, to string, period ...string) *graph.Relation {
+	r := &graph.Relation{Type: t, From: graph.ID(from), To: graph.ID(to), Sources: src}
+	if len(period) > 0 && period[0] != "" {
+		r.Period.From = graph.MustDate(period[0])
+	}
+	if len(period) > 1 && period[1] != "" {
+		r.Period.To = graph.MustDate(period[1])
+	}
+	return r
+}
+
+// cubaFixture is the protecting-power story of the United States in Cuba.
+func cubaFixture() *graph.Batch {
+	return &graph.Batch{
+		Entities: []*graph.Entity{
+			entity("country:united-states", "United States", "USA", "United States of America"),
+			entity("country:cuba", "Cuba"),
+			entity("country:switzerland", "Switzerland", "Schweiz"),
+			entity("mission:swiss-embassy-havana", "Embassy of Switzerland in Cuba"),
+			entity("mission:us-interests-section-havana", "United States Interests Section in Havana"),
+			entity("mission:us-embassy-havana", "Embassy of the United States in Havana"),
+			entity("city:havana", "Havana", "La Habana"),
+		},
+		Relations: []*graph.Relation{
+			rel(graph.SentBy, "mission:swiss-embassy-havana", "country:switzerland"),
+			rel(graph.AccreditsTo, "mission:swiss-embassy-havana", "country:cuba"),
+			rel(graph.SentBy, "mission:us-interests-section-havana", "country:united-states", "1977", "2015"),
+			rel(graph.SectionOf, "mission:us-interests-section-havana", "mission:swiss-embassy-havana", "1977", "2015"),
+			rel(graph.LocatedIn, "mission:us-interests-section-havana", "city:havana"),
+			rel(graph.SentBy, "mission:us-embassy-havana", "country:united-states", "2015-07-20"),
+			rel(graph.LocatedIn, "mission:us-embassy-havana", "city:havana", "2015-07-20"),
+			{Type: graph.Protects, From: "country:switzerland", To: "country:united-states", Context: "country:cuba",
+				Period: graph.Period{From: graph.MustDate("1977"), To: graph.MustDate("2015")}, Sources: src},
+			rel(graph.DiplomaticRelations, "country:united-states", "country:cuba", "2015-07-20"),
+		},
+	}
+}
+
+func relationIDs(rs []*graph.Relation) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Describe()
+	}
+	return out
+}
+
+func TestDB_Entity(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("OK", func(t *testing.T) {
+		e, err := db.Entity(ctx, "country:switzerland")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name != "Switzerland" || e.Kind != graph.Country || !slices.Equal(e.Aliases, []string{"Schweiz"}) {
+			t.Errorf("got %+v", e)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		_, err := db.Entity(ctx, "country:atlantis")
+		if graph.ErrorCode(err) != graph.ENOTFOUND {
+			t.Fatalf("err = %v, want not_found", err)
+		}
+	})
+	t.Run("Batch", func(t *testing.T) {
+		got, err := db.EntitiesByID(ctx, []graph.ID{"country:cuba", "city:havana", "country:atlantis", "country:cuba"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got["country:cuba"].Name != "Cuba" || got["city:havana"].Name != "Havana" {
+			t.Errorf("got %v", got)
+		}
+	})
+	t.Run("UpsertReplacesNameIndex", func(t *testing.T) {
+		e := entity("city:havana", "Havana", "San Cristóbal de la Habana")
+		if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{e}}); err != nil {
+			t.Fatal(err)
+		}
+		if ids, _ := db.LookupName(ctx, "la habana"); len(ids) != 0 {
+			t.Errorf("old alias still indexed: %v", ids)
+		}
+		if ids, _ := db.LookupName(ctx, "san cristobal de la habana"); !slices.Equal(ids, []graph.ID{"city:havana"}) {
+			t.Errorf("new alias not indexed: %v", ids)
+		}
+	})
+}
+
+func TestDB_LookupName(t *testing.T) {
+	db := MustOpenDB(t)
+	b := cubaFixture()
+	b.Entities = append(b.Entities, entity("mission:german-mission-bonn", "Ständige Vertretung der DDR"))
+	b.Entities[0].Attributes = map[string]string{graph.AttrISO2: "US", graph.AttrISO3: "USA"}
+	if err := db.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		want []graph.ID
+	}{
+		{"switzerland", []graph.ID{"country:switzerland"}},
+		{"SCHWEIZ", []graph.ID{"country:switzerland"}},
+		{"standige vertretung der ddr", []graph.ID{"mission:german-mission-bonn"}},
+		{"us", []graph.ID{"country:united-states"}},
+		{"usa", []graph.ID{"country:united-states"}},
+		{"United States", []graph.ID{"country:united-states"}},
+		{"united", nil}, // exact folded names only; prefix search is the search index's job
+		{"  ", nil},
+	} {
+		got, err := db.LookupName(ctx, tt.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("LookupName(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestDB_Relations(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	list := func(t *testing.T, q graph.RelationQuery) []string {
+		t.Helper()
+		if q.First == 0 {
+			q.First = graph.MaxPageSize
+		}
+		q.CountTotal = true
+		page, err := db.Relations(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != len(page.Relations) {
+			t.Errorf("Total = %d for a complete page of %d", page.Total, len(page.Relations))
+		}
+		return relationIDs(page.Relations)
+	}
+	for _, tt := range []struct {
+		name string
+		q    graph.RelationQuery
+		want []string
+	}{
+		{"OutByType", graph.RelationQuery{Of: "mission:us-interests-section-havana", Direction: graph.Out, Types: []graph.RelationType{graph.SentBy}},
+			[]string{"sent-by mission:us-interests-section-havana -> country:united-states"}},
+		{"InByType", graph.RelationQuery{Of: "country:united-states", Direction: graph.In, Types: []graph.RelationType{graph.SentBy}},
+			[]string{ // newest first
+				"sent-by mission:us-embassy-havana -> country:united-states",
+				"sent-by mission:us-interests-section-havana -> country:united-states",
+			}},
+		{"BothInTypeOrder", graph.RelationQuery{Of: "mission:us-interests-section-havana", Direction: graph.Both},
+			[]string{
+				"sent-by mission:us-interests-section-havana -> country:united-states",
+				"located-in mission:us-interests-section-havana -> city:havana",
+				"section-of mission:us-interests-section-havana -> mission:swiss-embassy-havana",
+			}},
+		{"InOnlyIsEmptyForALeaf", graph.RelationQuery{Of: "mission:us-interests-section-havana", Direction: graph.In}, []string{}},
+		{"SymmetricFromEitherEnd", graph.RelationQuery{Of: "country:united-states", Direction: graph.Out, Types: []graph.RelationType{graph.DiplomaticRelations}},
+			[]string{"diplomatic-relations country:cuba -> country:united-states"}},
+		{"SymmetricOnceWithBoth", graph.RelationQuery{Of: "country:cuba", Direction: graph.Both, Types: []graph.RelationType{graph.DiplomaticRelations}},
+			[]string{"diplomatic-relations country:cuba -> country:united-states"}},
+		{"ByContext", graph.RelationQuery{Context: "country:cuba"},
+			[]string{"protects country:switzerland -> country:united-states in country:cuba"}},
+		{"FromTo", graph.RelationQuery{From: "mission:us-interests-section-havana", To: "city:havana"},
+			[]string{"located-in mission:us-interests-section-havana -> city:havana"}},
+		{"ToOnly", graph.RelationQuery{To: "city:havana"},
+			[]string{
+				"located-in mission:us-embassy-havana -> city:havana",
+				"located-in mission:us-interests-section-havana -> city:havana",
+			}},
+		{"SymmetricFromToEitherWay", graph.RelationQuery{From: "country:united-states", To: "country:cuba"},
+			[]string{"diplomatic-relations country:cuba -> country:united-states"}},
+		{"ByType", graph.RelationQuery{Types: []graph.RelationType{graph.Protects, graph.SectionOf}},
+			[]string{
+				"protects country:switzerland -> country:united-states in country:cuba",
+				"section-of mission:us-interests-section-havana -> mission:swiss-embassy-havana",
+			}},
+		{"AsOfInside", graph.RelationQuery{Of: "country:united-states", Direction: graph.In, AsOf: graph.MustDate("1990")},
+			[]string{
+				"sent-by mission:us-interests-section-havana -> country:united-states",
+				"protects country:switzerland -> country:united-states in country:cuba",
+			}},
+		{"AsOfLastYearOfPeriod", graph.RelationQuery{Of: "country:united-states", Direction: graph.In, AsOf: graph.MustDate("2015-03"),
+			Types: []graph.RelationType{graph.Protects}},
+			[]string{"protects country:switzerland -> country:united-states in country:cuba"}},
+		{"AsOfBefore", graph.RelationQuery{Of: "country:united-states", Direction: graph.In, AsOf: graph.MustDate("1976")}, []string{}},
+		{"AsOfAfter", graph.RelationQuery{Of: "country:united-states", Direction: graph.Both, AsOf: graph.MustDate("2016")},
+			[]string{
+				"sent-by mission:us-embassy-havana -> country:united-states",
+				"diplomatic-relations country:cuba -> country:united-states",
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := list(t, tt.q); !slices.Equal(got, tt.want) {
+				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+			}
+		})
+	}
+}
+
+// hubFixture gives one country many relations of several types in both
+// directions, some sharing a date, so that pages split inside runs.
+func hubFixture(n int) *graph.Batch {
+	b := &graph.Batch{Entities: []*graph.Entity{entity("country:hub", "Hub"), entity("org:club", "Club")}}
+	for i := range n {
+		m := fmt.Sprintf("mission:m%03d", i)
+		b.Entities = append(b.Entities, entity(m, "Mission "+m))
+		year := fmt.Sprint(1950 + i%7)
+		if i%5 == 0 {
+			year = "" // undated
+		}
+		b.Relations = append(b.Relations, rel(graph.SentBy, m, "country:hub", year))
+		if i%3 == 0 {
+			b.Relations = append(b.Relations, rel(graph.AccreditsTo, m, "country:hub", year))
+		}
+	}
+	b.Relations = append(b.Relations, rel(graph.MemberOf, "country:hub", "org:club", "1960"))
+	return b
+}
+
+func TestDB_RelationsPagination(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, hubFixture(120)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []graph.RelationQuery{
+		{Of: "country:hub", Direction: graph.Both},
+		{Of: "country:hub", Direction: graph.In, Types: []graph.RelationType{graph.AccreditsTo, graph.SentBy}},
+		{Of: "country:hub", Direction: graph.Both, AsOf: graph.MustDate("1953-06")},
+		{To: "country:hub"},
+		{Types: []graph.RelationType{graph.SentBy, graph.MemberOf}},
+	} {
+		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
+			all := q
+			all.First, all.CountTotal = graph.MaxPageSize, true
+			whole, err := db.Relations(ctx, all)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if whole.HasNext || len(whole.Relations) != whole.Total || whole.Total < 20 {
+				t.Fatalf("whole listing: %d relations, total %d, hasNext %v", len(whole.Relations), whole.Total, whole.HasNext)
+			}
+			for _, size := range []int{1, 7, 50} {
+				var got []string
+				q := q
+				q.First, q.CountTotal = size, true
+				for pages := 0; ; pages++ {
+					if pages > whole.Total {
+						t.Fatal("pagination does not end")
+					}
+					page, err := db.Relations(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if page.Total != whole.Total {
+						t.Fatalf("page total %d, want %d", page.Total, whole.Total)
+					}
+					for _, r := range page.Relations {
+						got = append(got, r.ID)
+					}
+					if !page.HasNext {
+						break
+					}
+					if len(page.Relations) != size {
+						t.Fatalf("a page with a next page has %d relations, want %d", len(page.Relations), size)
+					}
+					q.After = page.Cursors[len(page.Cursors)-1]
+				}
+				want := make([]string, len(whole.Relations))
+				for i, r := range whole.Relations {
+					want[i] = r.ID
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("pages of %d: %d ids in a different order or with gaps or duplicates; want the %d of one page", size, len(got), len(want))
+				}
+			}
+		})
+	}
+	t.Run("NewestFirstUndatedLast", func(t *testing.T) {
+		page, err := db.Relations(ctx, graph.RelationQuery{Of: "country:hub", Direction: graph.In, Types: []graph.RelationType{graph.SentBy}, First: graph.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(page.Relations); i++ {
+			prev, cur := page.Relations[i-1].Period.From, page.Relations[i].Period.From
+			if prev.IsZero() && !cur.IsZero() || !cur.IsZero() && cur.First() > prev.First() {
+				t.Fatalf("relation %d (%s) is listed after an older one (%s)", i, cur, prev)
+			}
+		}
+	})
+	t.Run("ErrBadCursor", func(t *testing.T) {
+		for _, c := range []string{"nonsense", "AAAA", "%%%"} {
+			_, err := db.Relations(ctx, graph.RelationQuery{Of: "country:hub", First: 5, After: c})
+			if graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(err.Error(), "cursor") {
+				t.Errorf("cursor %q: err = %v, want an invalid-cursor error", c, err)
+			}
+		}
+	})
+	t.Run("ErrFirstTooLarge", func(t *testing.T) {
+		_, err := db.Relations(ctx, graph.RelationQuery{Of: "country:hub", First: graph.MaxPageSize + 1})
+		if graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("err = %v, want invalid", err)
+		}
+	})
+}
+
+func TestDB_Entities(t *testing.T) {
+	db := MustOpenDB(t)
+	b := cubaFixture()
+	b.Entities = append(b.Entities, &graph.Entity{ID: "country:german-democratic-republic", Kind: graph.Country, Name: "East Germany",
+		Period: graph.Period{From: graph.MustDate("1949-10-07"), To: graph.MustDate("1990-10-03")}, Sources: src})
+	if err := db.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(q graph.EntityQuery) ([]string, int) {
+		q.CountTotal = true
+		var out []string
+		for {
+			page, err := db.Entities(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range page.Entities {
+				out = append(out, string(e.ID))
+			}
+			if !page.HasNext {
+				return out, page.Total
+			}
+			q.After = page.Cursors[len(page.Cursors)-1]
+		}
+	}
+	got, total := ids(graph.EntityQuery{Kind: graph.Country, First: 1})
+	want := []string{"country:cuba", "country:german-democratic-republic", "country:switzerland", "country:united-states"}
+	if !slices.Equal(got, want) || total != 4 {
+		t.Errorf("countries = %v (total %d), want %v", got, total, want)
+	}
+	got, total = ids(graph.EntityQuery{Kind: graph.Country, First: 2, AsOf: graph.MustDate("1995")})
+	if want := []string{"country:cuba", "country:switzerland", "country:united-states"}; !slices.Equal(got, want) || total != 3 {
+		t.Errorf("countries as of 1995 = %v (total %d), want %v", got, total, want)
+	}
+	if got, total = ids(graph.EntityQuery{First: 3}); len(got) != 8 || total != 8 {
+		t.Errorf("all entities = %v (total %d), want 8", got, total)
+	}
+	if _, err := db.Entities(ctx, graph.EntityQuery{First: 3, After: "bm9wZQ"}); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("bad cursor: err = %v, want invalid", err)
+	}
+}
+
+func TestDB_Apply(t *testing.T) {
+	t.Run("ErrDanglingReferenceWritesNothing", func(t *testing.T) {
+		db := MustOpenDB(t)
+		b := cubaFixture()
+		b.Relations = append(b.Relations, rel(graph.SentBy, "mission:us-embassy-havana", "country:atlantis"))
+		err := db.Apply(ctx, b)
+		if graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(err.Error(), "country:atlantis") {
+			t.Fatalf("err = %v, want an invalid error naming country:atlantis", err)
+		}
+		if _, err := db.Entity(ctx, "country:cuba"); !graph.IsNotFound(err) {
+			t.Errorf("a rejected batch left entities behind: %v", err)
+		}
+		if v, _ := db.Version(ctx); v != 0 {
+			t.Errorf("version = %d after a rejected write, want 0", v)
+		}
+	})
+	t.Run("ErrWrongKinds", func(t *testing.T) {
+		db := MustOpenDB(t)
+		b := cubaFixture()
+		b.Relations = append(b.Relations, rel(graph.SentBy, "country:cuba", "country:switzerland"))
+		if err := db.Apply(ctx, b); graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(err.Error(), "MISSION") {
+			t.Fatalf("err = %v, want an invalid error about kinds", err)
+		}
+	})
+	t.Run("ReapplyIsIdempotent", func(t *testing.T) {
+		db := MustOpenDB(t)
+		for range 2 {
+			if err := db.Apply(ctx, cubaFixture()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page, err := db.Relations(ctx, graph.RelationQuery{First: graph.MaxPageSize, CountTotal: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != len(cubaFixture().Relations) {
+			t.Errorf("%d relations after applying the fixture twice, want %d", page.Total, len(cubaFixture().Relations))
+		}
+		if v, _ := db.Version(ctx); v != 2 {
+			t.Errorf("version = %d after two writes, want 2", v)
+		}
+	})
+	t.Run("SeedOnce", func(t *testing.T) {
+		db := MustOpenDB(t)
+		if ok, err := db.Seed(ctx, cubaFixture(), "v1"); err != nil || !ok {
+			t.Fatalf("first seed: %v, %v", ok, err)
+		}
+		if ok, err := db.Seed(ctx, hubFixture(3), "v2"); err != nil || ok {
+			t.Fatalf("second seed wrote again: %v, %v", ok, err)
+		}
+		if _, err := db.Entity(ctx, "country:hub"); !graph.IsNotFound(err) {
+			t.Errorf("second seed was applied")
+		}
+		if label, _ := db.SeededWith(ctx); label != "v1" {
+			t.Errorf("SeededWith = %q", label)
+		}
+	})
+}
+
+func TestDB_Reopen(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = mustOpen(t, dir)
+	e, err := db.Entity(ctx, "mission:us-interests-section-havana")
+	if err != nil || e.Name != "United States Interests Section in Havana" {
+		t.Fatalf("after reopen: %v, %v", e, err)
+	}
+	page, err := db.Relations(ctx, graph.RelationQuery{Of: "mission:us-interests-section-havana", First: 10, CountTotal: true})
+	if err != nil || page.Total != 3 {
+		t.Fatalf("after reopen: %d relations, %v", page.Total, err)
+	}
+	if page.Relations[0].Period.To.String() != "2015" || page.Relations[0].Sources[0].Quote != src[0].Quote {
+		t.Errorf("relation lost detail: %+v", page.Relations[0])
+	}
+}
+
+func TestDB_Locked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	db := mustOpen(t, dir)
+	if err := db.Announce("chancery serve", "127.0.0.1:8080"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Open(store.Options{Dir: dir})
+	if err == nil {
+		t.Fatal("a second open of a held directory succeeded")
+	}
+	for _, want := range []string{dir, "chancery serve", "127.0.0.1:8080", "pid", "--data"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if graph.ErrorCode(err) != graph.ECONFLICT {
+		t.Errorf("code = %s, want conflict", graph.ErrorCode(err))
+	}
+}

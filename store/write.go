@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// metaVersion counts committed writes; it changes whenever the data does.
+const (
+	metaVersion = "version"
+	metaSeeded  = "seeded"
+)
+
+// Apply validates a batch against itself and the store, then writes it in
+// one transaction: all of it or none of it. Entities replace any stored
+// entity with the same id; relations replace a stored relation that states
+// the same fact (same id), so re-applying a batch changes nothing.
+func (db *DB) Apply(ctx context.Context, b *graph.Batch) error {
+	return db.update(ctx, func(txn *badger.Txn) error { return applyBatch(txn, b) })
+}
+
+// Seed applies the batch only if the store has never been seeded, and marks
+// it seeded in the same transaction, so that a crash part-way leaves an
+// unseeded store that seeds again on the next start. It reports whether it
+// wrote anything.
+func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, error) {
+	seeded := false
+	err := db.update(ctx, func(txn *badger.Txn) error {
+		switch _, err := txn.Get(metaKey(metaSeeded)); {
+		case err == nil:
+			return nil
+		case !errors.Is(err, badger.ErrKeyNotFound):
+			return err
+		}
+		if err := applyBatch(txn, b); err != nil {
+			return err
+		}
+		seeded = true
+		return txn.Set(metaKey(metaSeeded), []byte(label))
+	})
+	return seeded, err
+}
+
+// SeededWith returns the label the store was seeded with, "" if never.
+func (db *DB) SeededWith(ctx context.Context) (string, error) {
+	var label string
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		item, err := txn.Get(metaKey(metaSeeded))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		v, err := item.ValueCopy(nil)
+		label = string(v)
+		return err
+	})
+	return label, db.translate(err)
+}
+
+// update runs fn in a read-write transaction and commits it, retrying when a
+// concurrent transaction conflicted.
+func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := db.bdb.Update(func(txn *badger.Txn) error {
+			if err := fn(txn); err != nil {
+				return err
+			}
+			return bumpVersion(txn)
+		})
+		if errors.Is(err, badger.ErrConflict) && attempt < 10 {
+			continue
+		}
+		return db.translate(err)
+	}
+}
+
+// translate turns Badger's errors into graph errors at the store's edge.
+func (db *DB) translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, badger.ErrTxnTooBig):
+		return graph.Errorf(graph.EINVALID, "the write is too large for one transaction; split it into smaller batches")
+	case errors.Is(err, badger.ErrDBClosed):
+		return graph.Errorf(graph.EINTERNAL, "the store is closed")
+	case errors.Is(err, badger.ErrConflict):
+		return graph.Errorf(graph.ECONFLICT, "the write kept conflicting with concurrent writes; try again")
+	}
+	return err
+}
+
+func bumpVersion(txn *badger.Txn) error {
+	var v uint64
+	item, err := txn.Get(metaKey(metaVersion))
+	switch {
+	case err == nil:
+		if err := item.Value(func(b []byte) error {
+			if len(b) == 8 {
+				v = binary.BigEndian.Uint64(b)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	case !errors.Is(err, badger.ErrKeyNotFound):
+		return err
+	}
+	return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, v+1))
+}
+
+func applyBatch(txn *badger.Txn, b *graph.Batch) error {
+	inBatch := make(map[graph.ID]bool, len(b.Entities))
+	for _, e := range b.Entities {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if inBatch[e.ID] {
+			return graph.Errorf(graph.EINVALID, "entity %s appears twice in one write", e.ID)
+		}
+		inBatch[e.ID] = true
+	}
+	exists := func(id graph.ID) (graph.Kind, bool) {
+		if inBatch[id] {
+			return id.Kind(), true
+		}
+		_, err := txn.Get(entityKey(id))
+		return id.Kind(), err == nil
+	}
+	seen := make(map[string]*graph.Relation, len(b.Relations))
+	for _, r := range b.Relations {
+		r.Normalize()
+		if err := r.Validate(exists); err != nil {
+			return err
+		}
+		if seen[r.ID] != nil {
+			return graph.Errorf(graph.EINVALID, "%s is stated twice; list all its sources on one relation", r.Describe())
+		}
+		seen[r.ID] = r
+	}
+	for _, e := range b.Entities {
+		if err := putEntity(txn, e); err != nil {
+			return fmt.Errorf("write entity %s: %w", e.ID, err)
+		}
+	}
+	for _, r := range b.Relations {
+		if err := putRelation(txn, r); err != nil {
+			return fmt.Errorf("write relation %s: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+func putEntity(txn *badger.Txn, e *graph.Entity) error {
+	old, err := getEntity(txn, e.ID)
+	switch {
+	case err == nil:
+		for _, n := range foldedNames(old) {
+			if err := txn.Delete(nameKey(n, old.ID)); err != nil {
+				return err
+			}
+		}
+	case !graph.IsNotFound(err):
+		return err
+	}
+	v, err := encodeEntity(e)
+	if err != nil {
+		return err
+	}
+	if err := txn.Set(entityKey(e.ID), v); err != nil {
+		return err
+	}
+	for _, n := range foldedNames(e) {
+		if err := txn.Set(nameKey(n, e.ID), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// foldedNames returns the distinct folded forms of an entity's names and
+// aliases, plus its ISO codes, which people type as names.
+func foldedNames(e *graph.Entity) []string {
+	names := e.Names()
+	for _, k := range []string{graph.AttrISO2, graph.AttrISO3} {
+		if c := e.Attributes[k]; c != "" {
+			names = append(names, c)
+		}
+	}
+	seen := make(map[string]bool, len(names))
+	out := names[:0:0]
+	for _, n := range names {
+		f := Fold(n)
+		if f != "" && !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func putRelation(txn *badger.Txn, r *graph.Relation) error {
+	v, err := encodeRelation(r)
+	if err != nil {
+		return err
+	}
+	id := []byte(r.ID)
+	sets := []struct{ k, v []byte }{
+		{relationKey(r.ID), v},
+		{adjacencyKey(r.From, dirOut, r), v},
+		{adjacencyKey(r.To, dirIn, r), v},
+		{typeKey(r), id},
+	}
+	if r.Type.Symmetric() {
+		sets = append(sets,
+			struct{ k, v []byte }{adjacencyKey(r.From, dirIn, r), v},
+			struct{ k, v []byte }{adjacencyKey(r.To, dirOut, r), v})
+	}
+	if r.Context != "" {
+		sets = append(sets, struct{ k, v []byte }{contextKey(r), id})
+	}
+	for _, s := range sets {
+		if err := txn.Set(s.k, s.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
