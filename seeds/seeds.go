@@ -1,0 +1,120 @@
+// Package seeds holds Chancery's curated knowledge base as YAML files, and
+// reads and checks them. The files are embedded in the binary; a new data
+// directory is filled from them on first start.
+//
+// See README.md in this directory for the format.
+package seeds
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/chancery/chancery/graph"
+)
+
+//go:embed *.yaml
+var embedded embed.FS
+
+// Document is a source text that curated facts cite.
+type Document struct {
+	Title string
+	URL   string
+}
+
+// Documents are the seed documents. A source that names one of them gets its
+// URL filled in when the seed file leaves it out.
+var Documents = []Document{
+	{"Diplomatic mission", "https://en.wikipedia.org/wiki/Diplomatic_mission"},
+	{"De facto embassy", "https://en.wikipedia.org/wiki/De_facto_embassy"},
+	{"What is a Permanent Mission?", ""},
+}
+
+func documentURL(title string) string {
+	for _, d := range Documents {
+		if d.Title == title {
+			return d.URL
+		}
+	}
+	return ""
+}
+
+// Set is every fact of a group of seed files, with where each was written.
+type Set struct {
+	Files []*File
+	// Label identifies the content: the same files give the same label.
+	Label string
+}
+
+// Batch returns all entities and relations of the set, ready to write.
+func (s *Set) Batch() *graph.Batch {
+	b := &graph.Batch{}
+	for _, f := range s.Files {
+		b.Entities = append(b.Entities, f.Entities...)
+		b.Relations = append(b.Relations, f.Relations...)
+	}
+	return b
+}
+
+// ReadFS reads every *.yaml file at the top of fsys, in name order, and
+// returns the set with every problem found in the files and across them.
+func ReadFS(fsys fs.FS) (*Set, []Problem, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.Sort(names)
+	return read(names, func(name string) ([]byte, error) { return fs.ReadFile(fsys, name) })
+}
+
+// ReadFiles reads the named seed files.
+func ReadFiles(readFile func(string) ([]byte, error), names ...string) (*Set, []Problem, error) {
+	return read(names, readFile)
+}
+
+func read(names []string, readFile func(string) ([]byte, error)) (*Set, []Problem, error) {
+	set := &Set{}
+	var problems []Problem
+	h := sha256.New()
+	for _, name := range names {
+		data, err := readFile(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read seed file %s: %w", name, err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path.Base(name), len(data))
+		h.Write(data)
+		f, ps := Parse(name, data)
+		set.Files = append(set.Files, f)
+		problems = append(problems, ps...)
+	}
+	set.Label = "seeds-" + hex.EncodeToString(h.Sum(nil)[:8])
+	problems = append(problems, Check(set)...)
+	slices.SortStableFunc(problems, func(a, b Problem) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return set, problems, nil
+}
+
+// Embedded returns the seed files built into the binary. They are checked in
+// CI, so a problem here is a build error, reported as one.
+func Embedded() (*Set, error) {
+	set, problems, err := ReadFS(embedded)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("the embedded seeds have %d problems (run chancery check), the first: %s", len(problems), problems[0])
+	}
+	return set, nil
+}
+
+// EmbeddedFS gives the embedded seed files, for the checker.
+func EmbeddedFS() fs.FS { return embedded }
