@@ -1,0 +1,66 @@
+package schema
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// Date is the GraphQL Date scalar: a graph.Date that reads from a string
+// ("1994-09") or a bare year (1990) and writes as a string.
+type Date struct {
+	graph.Date
+}
+
+// ImplementsGraphQLType binds Date to the scalar of that name in the SDL.
+func (Date) ImplementsGraphQLType(name string) bool { return name == "Date" }
+
+// UnmarshalGraphQL reads a Date argument. The error names the value and
+// says what a date looks like, because graphql-go shows it to the caller.
+func (d *Date) UnmarshalGraphQL(input any) error {
+	var s string
+	switch v := input.(type) {
+	case string:
+		s = v
+	case int32:
+		s = fmt.Sprintf("%04d", v)
+	case int64:
+		s = fmt.Sprintf("%04d", v)
+	case int:
+		s = fmt.Sprintf("%04d", v)
+	case float64:
+		if v != math.Trunc(v) {
+			return invalid("Date %v is not a year; write dates as 1994, 1994-09 or 1994-09-15", v)
+		}
+		s = fmt.Sprintf("%04d", int64(v))
+	default:
+		return invalid("a Date is a string such as \"1994-09\" or a year such as 1994, not %T", input)
+	}
+	pd, err := graph.ParseDate(s)
+	if err != nil {
+		return invalid("Date argument: %s", graph.ErrorMessage(err))
+	}
+	d.Date = pd
+	return nil
+}
+
+// MarshalJSON writes the date as an ISO 8601 string at its own precision.
+func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// asOf returns the date an optional argument names, or the zero date.
+func asOf(d *Date) graph.Date {
+	if d == nil {
+		return graph.Date{}
+	}
+	return d.Date
+}
+
+// dateOrNil returns a nullable Date field for d.
+func dateOrNil(d graph.Date) *Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &Date{d}
+}

@@ -1,0 +1,199 @@
+package schema
+
+import (
+	"context"
+	"slices"
+
+	"github.com/graph-gophers/graphql-go"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// entityResolver resolves the fields every entity has. The concrete types
+// (countryResolver and the rest) embed it and add their own fields; it also
+// resolves the Entity interface by converting to them.
+type entityResolver struct {
+	e  *graph.Entity
+	ld *loader
+}
+
+func newEntity(ld *loader, e *graph.Entity) *entityResolver {
+	if e == nil {
+		return nil
+	}
+	return &entityResolver{e: e, ld: ld}
+}
+
+// ID resolves Entity.id.
+func (r *entityResolver) ID() graphql.ID { return graphql.ID(r.e.ID) }
+
+// Kind resolves Entity.kind.
+func (r *entityResolver) Kind() string { return string(r.e.Kind) }
+
+// Name resolves Entity.name.
+func (r *entityResolver) Name() string { return r.e.Name }
+
+// Aliases resolves Entity.aliases.
+func (r *entityResolver) Aliases() []string {
+	if r.e.Aliases == nil {
+		return []string{}
+	}
+	return r.e.Aliases
+}
+
+// ValidFrom resolves Entity.validFrom.
+func (r *entityResolver) ValidFrom() *Date { return dateOrNil(r.e.From) }
+
+// ValidTo resolves Entity.validTo.
+func (r *entityResolver) ValidTo() *Date { return dateOrNil(r.e.To) }
+
+// Attributes resolves Entity.attributes, sorted by key.
+func (r *entityResolver) Attributes() []attribute {
+	keys := make([]string, 0, len(r.e.Attributes))
+	for k := range r.e.Attributes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]attribute, len(keys))
+	for i, k := range keys {
+		out[i] = attribute{k, r.e.Attributes[k]}
+	}
+	return out
+}
+
+// Sources resolves Entity.sources.
+func (r *entityResolver) Sources() []source { return sources(r.e.Sources) }
+
+type relationsArgs struct {
+	Types     *[]string
+	Direction string
+	AsOf      *Date
+	First     int32
+	After     *string
+}
+
+// Relations resolves Entity.relations.
+func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*relationConnection, error) {
+	q := graph.RelationQuery{Of: r.e.ID, Direction: graph.Direction(args.Direction), AsOf: asOf(args.AsOf)}
+	if err := pageArgs(args.First, args.After, &q.First, &q.After); err != nil {
+		return nil, err
+	}
+	types, err := relationTypes(args.Types)
+	if err != nil {
+		return nil, err
+	}
+	q.Types = types
+	return relations(ctx, r.ld, q)
+}
+
+// attr returns the attribute with the given key, or nil.
+func (r *entityResolver) attr(key string) *string {
+	if v, ok := r.e.Attributes[key]; ok {
+		return &v
+	}
+	return nil
+}
+
+// The conversions graphql-go uses to resolve the Entity and Node interfaces.
+
+// ToCountry converts to Country.
+func (r *entityResolver) ToCountry() (*countryResolver, bool) {
+	return &countryResolver{r}, r.e.Kind == graph.Country
+}
+
+// ToTerritory converts to Territory.
+func (r *entityResolver) ToTerritory() (*territoryResolver, bool) {
+	return &territoryResolver{r}, r.e.Kind == graph.Territory
+}
+
+// ToOrganisation converts to Organisation.
+func (r *entityResolver) ToOrganisation() (*organisationResolver, bool) {
+	return &organisationResolver{r}, r.e.Kind == graph.Organisation
+}
+
+// ToMission converts to Mission.
+func (r *entityResolver) ToMission() (*missionResolver, bool) {
+	return &missionResolver{r}, r.e.Kind == graph.Mission
+}
+
+// ToCity converts to City.
+func (r *entityResolver) ToCity() (*cityResolver, bool) {
+	return &cityResolver{r}, r.e.Kind == graph.City
+}
+
+// ToPerson converts to Person.
+func (r *entityResolver) ToPerson() (*personResolver, bool) {
+	return &personResolver{r}, r.e.Kind == graph.Person
+}
+
+// ToAgreement converts to Agreement.
+func (r *entityResolver) ToAgreement() (*agreementResolver, bool) {
+	return &agreementResolver{r}, r.e.Kind == graph.Agreement
+}
+
+// countryResolver resolves Country.
+type countryResolver struct{ *entityResolver }
+
+// Iso2 resolves Country.iso2.
+func (r *countryResolver) Iso2() *string { return r.attr(graph.AttrISO2) }
+
+// Iso3 resolves Country.iso3.
+func (r *countryResolver) Iso3() *string { return r.attr(graph.AttrISO3) }
+
+// territoryResolver resolves Territory.
+type territoryResolver struct{ *entityResolver }
+
+// Iso2 resolves Territory.iso2.
+func (r *territoryResolver) Iso2() *string { return r.attr(graph.AttrISO2) }
+
+// Iso3 resolves Territory.iso3.
+func (r *territoryResolver) Iso3() *string { return r.attr(graph.AttrISO3) }
+
+// organisationResolver resolves Organisation.
+type organisationResolver struct{ *entityResolver }
+
+// cityResolver resolves City.
+type cityResolver struct{ *entityResolver }
+
+// personResolver resolves Person.
+type personResolver struct{ *entityResolver }
+
+// agreementResolver resolves Agreement.
+type agreementResolver struct{ *entityResolver }
+
+// attribute resolves Attribute.
+type attribute struct{ key, value string }
+
+// Key resolves Attribute.key.
+func (a attribute) Key() string { return a.key }
+
+// Value resolves Attribute.value.
+func (a attribute) Value() string { return a.value }
+
+// source resolves Source.
+type source struct{ s graph.Source }
+
+func sources(ss []graph.Source) []source {
+	out := make([]source, len(ss))
+	for i, s := range ss {
+		out[i] = source{s}
+	}
+	return out
+}
+
+// Document resolves Source.document.
+func (s source) Document() string { return s.s.Document }
+
+// URL resolves Source.url.
+func (s source) URL() *string { return optional(s.s.URL) }
+
+// Quote resolves Source.quote.
+func (s source) Quote() *string { return optional(s.s.Quote) }
+
+// optional returns a nullable string field for s.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,103 @@
+// Package schema serves Chancery's graph as GraphQL over HTTP. It holds the
+// SDL (schema.graphql, whose descriptions are the API documentation), thin
+// resolvers that call into a graph.Reader, and the HTTP handler with CORS.
+// It is the only package that imports graphql-go and rs/cors.
+package schema
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/graph-gophers/graphql-go"
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// SDL is the schema in GraphQL's schema definition language.
+//
+//go:embed schema.graphql
+var SDL string
+
+// Schema executes GraphQL requests against a graph.
+type Schema struct {
+	gql *graphql.Schema
+	r   graph.Reader
+	log *slog.Logger
+}
+
+// New parses the SDL and binds it to resolvers reading from r. Errors the
+// resolvers cannot show to clients go to log (nil: slog.Default()).
+func New(r graph.Reader, log *slog.Logger) (*Schema, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	gql, err := graphql.ParseSchema(SDL, &query{},
+		graphql.UseStringDescriptions(),
+		graphql.PanicHandler(panicHandler{log}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("parse schema.graphql: %w", err)
+	}
+	return &Schema{gql: gql, r: r, log: log}, nil
+}
+
+// Request is one GraphQL request.
+type Request struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName,omitempty"`
+	Variables     map[string]any `json:"variables,omitempty"`
+}
+
+// Response is graphql-go's response; every error in it has extensions.code.
+type Response = graphql.Response
+
+// Exec runs one request. It gives the request its own entity loader and
+// makes sure every error carries a code.
+func (s *Schema) Exec(ctx context.Context, req Request) *Response {
+	ctx = withLoader(ctx, newLoader(s.r, s.log))
+	resp := s.gql.Exec(ctx, req.Query, req.OperationName, req.Variables)
+	for _, e := range resp.Errors {
+		classify(e)
+	}
+	return resp
+}
+
+// classify gives an error that graphql-go produced itself (a syntax error,
+// a failed validation, a bad argument) an extensions.code.
+func classify(e *gqlerrors.QueryError) {
+	if e.Extensions != nil && e.Extensions["code"] != nil {
+		return
+	}
+	code := CodeBadRequest
+	var ae *apiError
+	switch {
+	case errors.As(e.Err, &ae):
+		// A scalar argument that does not parse, such as a bad Date.
+		code = ae.code
+	case errors.Is(e.Err, gqlerrors.ErrSyntax):
+		code = CodeParseFailed
+	case e.Rule != "":
+		code = CodeValidationFailed
+	}
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+}
+
+// panicHandler logs a resolver panic with its stack for operators and
+// gives the client a plain internal error.
+type panicHandler struct{ log *slog.Logger }
+
+func (h panicHandler) MakePanicError(ctx context.Context, value any) *gqlerrors.QueryError {
+	h.log.ErrorContext(ctx, "resolver panic", "panic", value, "stack", string(debug.Stack()))
+	return &gqlerrors.QueryError{
+		Message:    "internal error; the server log has the details",
+		Extensions: map[string]any{"code": CodeInternal},
+	}
+}

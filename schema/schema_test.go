@@ -1,0 +1,486 @@
+package schema_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/graph-gophers/graphql-go"
+	"github.com/graph-gophers/graphql-go/ast"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/seeds"
+	"github.com/chancery/chancery/store"
+)
+
+// countingReader passes every call to the real store and counts the entity
+// reads, so tests can see that a page of relations is resolved in a batch.
+type countingReader struct {
+	graph.Reader
+	entityCalls atomic.Int64
+	byIDCalls   atomic.Int64
+}
+
+func (c *countingReader) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {
+	c.entityCalls.Add(1)
+	return c.Reader.Entity(ctx, id)
+}
+
+func (c *countingReader) EntitiesByID(ctx context.Context, ids []graph.ID) (map[graph.ID]*graph.Entity, error) {
+	c.byIDCalls.Add(1)
+	return c.Reader.EntitiesByID(ctx, ids)
+}
+
+// MustOpenSeeded opens a store in a temporary directory filled from the
+// embedded seeds.
+func MustOpenSeeded(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(store.Options{Dir: tb.TempDir()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	set, err := seeds.Embedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Seed(context.Background(), set.Batch(), set.Label); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// server is the API over a seeded store, behind real HTTP.
+type server struct {
+	*httptest.Server
+	reader *countingReader
+}
+
+func newServer(tb testing.TB, opts schema.HandlerOptions) *server {
+	tb.Helper()
+	r := &countingReader{Reader: MustOpenSeeded(tb)}
+	s, err := schema.New(r, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ts := httptest.NewServer(schema.Handler(s, opts))
+	tb.Cleanup(ts.Close)
+	return &server{Server: ts, reader: r}
+}
+
+// result is a decoded GraphQL response.
+type result struct {
+	Data   map[string]any `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func (r *result) code(i int) string {
+	c, _ := r.Errors[i].Extensions["code"].(string)
+	return c
+}
+
+// post sends a query with variables and decodes the answer.
+func (s *server) post(tb testing.TB, query string, vars map[string]any) (*result, int) {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return s.send(tb, "application/json", body)
+}
+
+func (s *server) send(tb testing.TB, contentType string, body []byte) (*result, int) {
+	tb.Helper()
+	resp, err := http.Post(s.URL+"/graphql", contentType, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return decode(tb, resp)
+}
+
+func decode(tb testing.TB, resp *http.Response) (*result, int) {
+	tb.Helper()
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var r result
+	if err := json.Unmarshal(raw, &r); err != nil {
+		tb.Fatalf("response is not JSON (%v): %s", err, raw)
+	}
+	return &r, resp.StatusCode
+}
+
+// mustData fails the test if the response has errors.
+func (s *server) mustData(tb testing.TB, query string, vars map[string]any) map[string]any {
+	tb.Helper()
+	r, status := s.post(tb, query, vars)
+	if status != http.StatusOK || len(r.Errors) > 0 {
+		tb.Fatalf("status %d, errors %+v", status, r.Errors)
+	}
+	return r.Data
+}
+
+// at walks a decoded JSON value by object keys and array indexes.
+func at(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			a, _ := v.([]any)
+			if k >= len(a) {
+				return nil
+			}
+			v = a[k]
+		}
+	}
+	return v
+}
+
+func TestEntity(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+
+	t.Run("Mission", func(t *testing.T) {
+		d := s.mustData(t, `{
+		  entity(id: "mission:us-interests-section-havana") {
+		    __typename id kind name aliases validFrom validTo
+		    sources { document url quote }
+		    ... on Mission {
+		      missionType official
+		      sender { id } accreditedTo { id } city { name } sectionOf { id name }
+		    }
+		  }
+		}`, nil)
+		e := at(d, "entity")
+		for path, want := range map[string]any{
+			"__typename": "Mission", "kind": "MISSION", "name": "United States Interests Section in Havana",
+			"validFrom": "1977", "validTo": "2015", "missionType": "INTERESTS_SECTION",
+			"official": true,
+		} {
+			if got := at(e, path); got != want {
+				t.Errorf("%s = %v, want %v", path, got, want)
+			}
+		}
+		if got := at(e, "sender", "id"); got != "country:united-states" {
+			t.Errorf("sender = %v", got)
+		}
+		if got := at(e, "accreditedTo", 0, "id"); got != "country:cuba" {
+			t.Errorf("accreditedTo = %v", at(e, "accreditedTo"))
+		}
+		if got := at(e, "city", "name"); got != "Havana" {
+			t.Errorf("city = %v", got)
+		}
+		if got := at(e, "sectionOf", "id"); got != "mission:embassy-of-switzerland-in-cuba" {
+			t.Errorf("sectionOf = %v", got)
+		}
+		if q, _ := at(e, "sources", 0, "quote").(string); !strings.Contains(q, "From 1977 to 2015") {
+			t.Errorf("source quote = %q", q)
+		}
+	})
+
+	t.Run("CountryCodes", func(t *testing.T) {
+		d := s.mustData(t, `{ entity(id: "country:cuba") { ... on Country { iso2 iso3 } attributes { key value } } }`, nil)
+		if at(d, "entity", "iso2") != "CU" || at(d, "entity", "iso3") != "CUB" {
+			t.Errorf("codes = %v", at(d, "entity"))
+		}
+	})
+
+	t.Run("UnknownIDIsNull", func(t *testing.T) {
+		r, status := s.post(t, `{ entity(id: "country:atlantis") { name } node(id: "mission:nowhere") { id } }`, nil)
+		if status != http.StatusOK || len(r.Errors) != 0 {
+			t.Fatalf("status %d, errors %+v", status, r.Errors)
+		}
+		if v, ok := r.Data["entity"]; !ok || v != nil {
+			t.Errorf("entity = %v, want null", v)
+		}
+		if v, ok := r.Data["node"]; !ok || v != nil {
+			t.Errorf("node = %v, want null", v)
+		}
+	})
+
+	t.Run("NodeFindsRelations", func(t *testing.T) {
+		d := s.mustData(t, `{ relations(types: [SECTION_OF], from: "mission:us-interests-section-havana") { edges { node { id } } } }`, nil)
+		id := at(d, "relations", "edges", 0, "node", "id").(string)
+		d = s.mustData(t, `query($id: ID!) { node(id: $id) { id ... on Relation { type from { id } to { id } } } }`, map[string]any{"id": id})
+		if at(d, "node", "type") != "SECTION_OF" || at(d, "node", "to", "id") != "mission:embassy-of-switzerland-in-cuba" {
+			t.Errorf("node = %v", at(d, "node"))
+		}
+	})
+}
+
+func TestRelations(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+
+	t.Run("AsOf", func(t *testing.T) {
+		const q = `query($asOf: Date) {
+		  relations(types: [PROTECTS], context: "country:cuba", asOf: $asOf) {
+		    totalCount edges { node { from { id } to { id } context { id } validFrom validTo } }
+		  }
+		}`
+		d := s.mustData(t, q, map[string]any{"asOf": 1990})
+		if n := at(d, "relations", "totalCount"); n != 1.0 {
+			t.Fatalf("totalCount in 1990 = %v, want 1", n)
+		}
+		if got := at(d, "relations", "edges", 0, "node", "from", "id"); got != "country:switzerland" {
+			t.Errorf("protecting power in 1990 = %v", got)
+		}
+		d = s.mustData(t, q, map[string]any{"asOf": "2016-01"})
+		if n := at(d, "relations", "totalCount"); n != 0.0 {
+			t.Errorf("totalCount in 2016 = %v, want 0: the protection ended in 2015", n)
+		}
+		d = s.mustData(t, q, map[string]any{"asOf": "2015-12-31"})
+		if n := at(d, "relations", "totalCount"); n != 1.0 {
+			t.Errorf("totalCount on 2015-12-31 = %v, want 1: a period to 2015 covers all of 2015", n)
+		}
+	})
+
+	t.Run("PagesHaveNoGapsOrDuplicates", func(t *testing.T) {
+		var all []string
+		d := s.mustData(t, `{ relations(first: 500) { totalCount edges { node { id } } } }`, nil)
+		total := int(at(d, "relations", "totalCount").(float64))
+		for _, e := range at(d, "relations", "edges").([]any) {
+			all = append(all, at(e, "node", "id").(string))
+		}
+		if total != len(all) || total < 10 {
+			t.Fatalf("totalCount %d, one big page has %d", total, len(all))
+		}
+		var paged []string
+		var after any
+		for pages := 0; ; pages++ {
+			if pages > total {
+				t.Fatal("pagination does not end")
+			}
+			d := s.mustData(t, `query($after: String) { relations(first: 3, after: $after) {
+			  edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, map[string]any{"after": after})
+			for _, e := range at(d, "relations", "edges").([]any) {
+				paged = append(paged, at(e, "node", "id").(string))
+			}
+			if at(d, "relations", "pageInfo", "hasNextPage") != true {
+				break
+			}
+			after = at(d, "relations", "pageInfo", "endCursor")
+		}
+		if !slices.Equal(all, paged) {
+			t.Errorf("pages of 3 give\n%v\none page gives\n%v", paged, all)
+		}
+	})
+
+	t.Run("EntityRelationsByDirection", func(t *testing.T) {
+		const q = `query($dir: Direction) { entity(id: "mission:embassy-of-switzerland-in-cuba") {
+		  relations(direction: $dir, types: [SECTION_OF]) { totalCount edges { node { from { id } to { id } } } } } }`
+		in := s.mustData(t, q, map[string]any{"dir": "IN"})
+		if at(in, "entity", "relations", "totalCount") != 1.0 ||
+			at(in, "entity", "relations", "edges", 0, "node", "from", "id") != "mission:us-interests-section-havana" {
+			t.Errorf("IN = %v", at(in, "entity", "relations"))
+		}
+		out := s.mustData(t, q, map[string]any{"dir": "OUT"})
+		if at(out, "entity", "relations", "totalCount") != 0.0 {
+			t.Errorf("OUT = %v", at(out, "entity", "relations"))
+		}
+	})
+
+	t.Run("EndsAreLoadedInOneBatch", func(t *testing.T) {
+		s.reader.entityCalls.Store(0)
+		s.reader.byIDCalls.Store(0)
+		d := s.mustData(t, `{ relations(first: 40) { edges { node { from { name } to { name } context { name } } } } }`, nil)
+		if n := len(at(d, "relations", "edges").([]any)); n < 10 {
+			t.Fatalf("only %d relations; the test needs a full page", n)
+		}
+		if e, b := s.reader.entityCalls.Load(), s.reader.byIDCalls.Load(); e != 0 || b != 1 {
+			t.Errorf("resolving a page read entities %d times one by one and %d times in batches; want 0 and 1", e, b)
+		}
+	})
+}
+
+func TestBadInput(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+	for _, tc := range []struct {
+		name, query string
+		vars        map[string]any
+		code, says  string
+	}{
+		{"MalformedID", `{ entity(id: "Cuba") { name } }`, nil, "INVALID", `id "Cuba" has no kind prefix`},
+		{"UnknownKindPrefix", `{ entity(id: "nation:cuba") { name } }`, nil, "INVALID", `unknown kind prefix "nation"`},
+		{"MalformedFilterID", `{ relations(from: "country:Cuba") { totalCount } }`, nil, "INVALID", "from:"},
+		{"MalformedDateLiteral", `{ relations(asOf: "1990-13") { totalCount } }`, nil, "INVALID", "month 13"},
+		{"MalformedDateVariable", `query($d: Date) { relations(asOf: $d) { totalCount } }`, map[string]any{"d": "last year"}, "INVALID", "last year"},
+		{"FirstOverMaximum", `{ relations(first: 501) { totalCount } }`, nil, "INVALID", "between 0 and 500"},
+		{"NegativeFirst", `{ entities(first: -1) { totalCount } }`, nil, "INVALID", "first is -1"},
+		{"BadCursor", `{ relations(after: "not a cursor") { totalCount } }`, nil, "INVALID", "cursor"},
+		{"SyntaxError", `{ entity(id: "country:cuba") { name }`, nil, "GRAPHQL_PARSE_FAILED", "syntax error"},
+		{"UnknownField", `{ entity(id: "country:cuba") { population } }`, nil, "GRAPHQL_VALIDATION_FAILED", "population"},
+		{"UnknownEnum", `{ relations(types: [ALLIED_WITH]) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", "ALLIED_WITH"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, status := s.post(t, tc.query, tc.vars)
+			if status != http.StatusOK {
+				t.Errorf("status %d, want 200 for a well-formed GraphQL request", status)
+			}
+			if len(r.Errors) == 0 {
+				t.Fatalf("no error; data %v", r.Data)
+			}
+			if c := r.code(0); c == "" || (tc.code != "" && c != tc.code) {
+				t.Errorf("code %q, want %q", c, tc.code)
+			}
+			if !strings.Contains(r.Errors[0].Message, tc.says) {
+				t.Errorf("message %q does not say %q", r.Errors[0].Message, tc.says)
+			}
+		})
+	}
+
+	for _, tc := range []struct{ name, contentType, body, says string }{
+		{"MalformedJSON", "application/json", `{"query": "{ entity(id: \"country:cuba\") { name } }"`, "ends in the middle"},
+		{"NotJSON", "application/json", `query={}`, "not valid JSON at byte 1"},
+		{"EmptyBody", "application/json", ``, "empty"},
+		{"QueryNotString", "application/json", `{"query": 42}`, `field "query"`},
+		{"NoQuery", "application/json", `{"variables": {}}`, "no query"},
+		{"WrongContentType", "text/plain", `{"query": "{ __typename }"}`, "application/json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, status := s.send(t, tc.contentType, []byte(tc.body))
+			if status != http.StatusBadRequest {
+				t.Errorf("status %d, want 400", status)
+			}
+			if len(r.Errors) != 1 || r.code(0) != "BAD_REQUEST" || !strings.Contains(r.Errors[0].Message, tc.says) {
+				t.Errorf("errors %+v, want one BAD_REQUEST saying %q", r.Errors, tc.says)
+			}
+		})
+	}
+
+	t.Run("StillServing", func(t *testing.T) {
+		d := s.mustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
+		if at(d, "entity", "name") != "Cuba" {
+			t.Errorf("after bad requests, entity = %v", d)
+		}
+	})
+}
+
+func TestHTTP(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
+
+	t.Run("GET", func(t *testing.T) {
+		q := url.Values{"query": {`query($id: ID!) { entity(id: $id) { name } }`}, "variables": {`{"id": "country:switzerland"}`}}
+		resp, err := http.Get(s.URL + "/graphql?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, status := decode(t, resp)
+		if status != http.StatusOK || at(r.Data, "entity", "name") != "Switzerland" {
+			t.Errorf("status %d, data %v, errors %+v", status, r.Data, r.Errors)
+		}
+	})
+
+	t.Run("MethodNotAllowed", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodDelete, s.URL+"/graphql", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, status := decode(t, resp)
+		if status != http.StatusMethodNotAllowed || len(r.Errors) != 1 || resp.Header.Get("Allow") != "GET, POST" {
+			t.Errorf("status %d, Allow %q, errors %+v", status, resp.Header.Get("Allow"), r.Errors)
+		}
+	})
+
+	t.Run("CORS", func(t *testing.T) {
+		for _, tc := range []struct{ origin, allow string }{
+			{"https://dashboard.example", "https://dashboard.example"},
+			{"https://elsewhere.example", ""},
+		} {
+			req, _ := http.NewRequest(http.MethodOptions, s.URL+"/graphql", nil)
+			req.Header.Set("Origin", tc.origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "content-type")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != tc.allow {
+				t.Errorf("preflight from %s: Access-Control-Allow-Origin %q, want %q", tc.origin, got, tc.allow)
+			}
+			if got := resp.Header.Get("Access-Control-Allow-Credentials"); got != "" {
+				t.Errorf("credentials allowed: %q", got)
+			}
+		}
+	})
+
+	t.Run("Playground", func(t *testing.T) {
+		resp, err := http.Get(s.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "GraphiQL") {
+			t.Errorf("status %d, body %.200s", resp.StatusCode, body)
+		}
+		resp, _ = http.Get(s.URL + "/nothing-here")
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown path: status %d", resp.StatusCode)
+		}
+	})
+
+	t.Run("Healthz", func(t *testing.T) {
+		resp, err := http.Get(s.URL + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("status %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestSDLDescribesEverything(t *testing.T) {
+	// The descriptions are the API documentation: every type, field,
+	// argument and enum value has one.
+	parsed, err := graphql.ParseSchema(schema.SDL, nil, graphql.UseStringDescriptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := func(what string, desc string) {
+		if strings.TrimSpace(desc) == "" {
+			t.Errorf("%s has no description", what)
+		}
+	}
+	fields := func(typ string, fs ast.FieldsDefinition) {
+		for _, f := range fs {
+			missing(typ+"."+f.Name, f.Desc)
+			for _, a := range f.Arguments {
+				missing(typ+"."+f.Name+"("+a.Name.Name+")", a.Desc)
+			}
+		}
+	}
+	for name, typ := range parsed.ASTSchema().Types {
+		if strings.HasPrefix(name, "__") || slices.Contains([]string{"String", "Int", "Float", "Boolean", "ID"}, name) {
+			continue
+		}
+		missing(name, typ.Description())
+		switch d := typ.(type) {
+		case *ast.ObjectTypeDefinition:
+			fields(name, d.Fields)
+		case *ast.InterfaceTypeDefinition:
+			fields(name, d.Fields)
+		case *ast.EnumTypeDefinition:
+			for _, v := range d.EnumValuesDefinition {
+				missing(name+"."+v.EnumValue, v.Desc)
+			}
+		}
+	}
+}
