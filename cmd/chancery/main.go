@@ -1,0 +1,113 @@
+// Command chancery runs the Chancery graph service and its tools.
+//
+//	chancery serve    serve the GraphQL API and playground
+//	chancery check    check seed files for problems
+//	chancery version  print the version
+//
+// Run "chancery help" or "chancery <command> -h" for the flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// exitError carries an exit status for errors that have already been
+// reported, such as seed files with problems.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// command is one subcommand: it parses its flags, runs until it is done or
+// ctx is cancelled, and releases what it holds in Close.
+type command interface {
+	ParseFlags(args []string) error
+	Run(ctx context.Context) error
+	Close() error
+}
+
+// Run runs the subcommand named by args[0] and returns the process's exit
+// status. Errors are printed as one line for people, never as a stack.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	var cmd command
+	switch args[0] {
+	case "serve":
+		cmd = NewServe(stdout, stderr, getenv)
+	case "check":
+		cmd = NewCheck(stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "chancery", version())
+		return 0
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "chancery: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	if err := cmd.ParseFlags(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2 // the flag package has printed the problem and the usage
+	}
+	err := cmd.Run(ctx)
+	if cerr := cmd.Close(); err == nil {
+		err = cerr
+	}
+	return report(stderr, err)
+}
+
+// report prints err for people and returns the exit status it means.
+func report(stderr io.Writer, err error) int {
+	var exit exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return int(exit)
+	default:
+		fmt.Fprintln(stderr, "chancery:", err)
+		return 1
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Chancery is a graph knowledge service of diplomatic representation.
+
+Usage:
+
+  chancery serve [flags]      serve the GraphQL API and playground
+  chancery check [FILE...]    check seed files (default: the built-in seeds)
+  chancery version            print the version
+  chancery help               print this help
+
+Run "chancery <command> -h" for a command's flags.
+`)
+}
+
+// version returns the module version the binary was built from.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
