@@ -2,6 +2,7 @@
 //
 //	chancery serve    serve the GraphQL API and playground
 //	chancery check    check seed files for problems
+//	chancery seeds report  count what the seeds hold
 //	chancery version  print the version
 //
 // Run "chancery help" or "chancery <command> -h" for the flags.
@@ -52,6 +53,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewServe(stdout, stderr, getenv)
 	case "check":
 		cmd = NewCheck(stdout, stderr)
+	case "seeds":
+		cmd = NewSeedsReport(stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "chancery", version())
 		return 0
@@ -97,6 +100,8 @@ Usage:
 
   chancery serve [flags]      serve the GraphQL API and playground
   chancery check [FILE...]    check seed files (default: the built-in seeds)
+  chancery seeds report [FILE...]
+                              count what the seed files hold
   chancery version            print the version
   chancery help               print this help
 

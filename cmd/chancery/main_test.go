@@ -263,6 +263,20 @@ func TestCheck(t *testing.T) {
 			t.Errorf("exit %d, stdout:\n%s", code, stdout.String())
 		}
 	})
+	t.Run("Report", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		if code := Run(context.Background(), []string{"seeds", "report"}, &stdout, &stderr, os.Getenv); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		for _, want := range []string{"ENTITIES BY KIND", "RELATIONS BY TYPE", "SECTION_OF", "De facto embassy"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("report lacks %q:\n%s", want, stdout.String())
+			}
+		}
+		if code := Run(context.Background(), []string{"seeds"}, io.Discard, io.Discard, os.Getenv); code != 2 {
+			t.Errorf("seeds without report: exit %d, want 2", code)
+		}
+	})
 	t.Run("MissingFile", func(t *testing.T) {
 		var stderr bytes.Buffer
 		code := Run(context.Background(), []string{"check", "no-such.yaml"}, io.Discard, &stderr, os.Getenv)
