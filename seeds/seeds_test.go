@@ -197,3 +197,37 @@ func TestParseRejectsBrokenYAML(t *testing.T) {
 		t.Fatalf("problems = %v, want one YAML error with a line", problems)
 	}
 }
+
+func TestCheckFindsRelationsOutsideTheLifeOfTheirEnds(t *testing.T) {
+	const file = `entities:
+  - id: mission:new-name
+    name: New Name
+    missionType: representative-office
+    validFrom: 1994-09
+    sources: [{document: Test}]
+  - id: mission:old-name
+    name: Old Name
+    missionType: representative-office
+    validFrom: 1979
+    validTo: 1994-09
+    sources: [{document: Test}]
+relations:
+  - type: renamed-from
+    from: mission:new-name
+    to: mission:old-name
+    validFrom: 1992
+    sources: [{document: Test}]
+  - type: renamed-from
+    from: mission:new-name
+    to: mission:old-name
+    validFrom: 1994-09
+    sources: [{document: Test}]
+`
+	_, problems, err := seeds.ReadFiles(func(string) ([]byte, error) { return []byte(file), nil }, "life.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 1 || problems[0].Line != 14 || !strings.Contains(problems[0].Message, "mission:new-name") {
+		t.Errorf("problems = %v, want one at line 14: the renaming in 1992 predates the new name (1994-09)", problems)
+	}
+}
