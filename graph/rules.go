@@ -49,8 +49,8 @@ var rules = map[RelationType]rule{
 // office is often both).
 var sameKindTypes = []RelationType{RenamedFrom, Replaces}
 
-// Lineage lists the relation types that chain a body's names and statuses.
-var Lineage = []RelationType{RenamedFrom, UpgradedFrom, DowngradedFrom, Replaces}
+// LineageTypes lists the relation types that chain a body's names and statuses.
+var LineageTypes = []RelationType{RenamedFrom, UpgradedFrom, DowngradedFrom, Replaces}
 
 // Validate checks a relation on its own and against the kinds of its ends.
 // kindOf reports the kind of an entity and whether it exists; the caller

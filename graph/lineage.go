@@ -1,0 +1,148 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"slices"
+)
+
+// LineageStep is one member of a lineage: the entity, and how it follows
+// the member before it (nil Relation and empty Change for the first).
+type LineageStep struct {
+	Entity   *Entity
+	Change   RelationType
+	Date     Date
+	Relation *Relation
+}
+
+// Lineage returns the whole chain of names and statuses of the body id
+// belongs to: every entity joined to it, directly or not, by RENAMED_FROM,
+// UPGRADED_FROM, DOWNGRADED_FROM or REPLACES, in either direction. The chain
+// is the same whichever member is asked for. It runs oldest first: a member
+// comes after every member it was renamed, upgraded or downgraded from or
+// replaced; members that do not depend on each other are ordered by date,
+// then id. An entity with no lineage relations is a chain of one.
+func Lineage(ctx context.Context, r Reader, id ID) ([]LineageStep, error) {
+	start, err := r.Entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	members := map[ID]*Entity{id: start}
+	// older[x] are the relations from x to a member it followed.
+	older := map[ID][]*Relation{}
+	seen := map[string]bool{}
+	queue := []ID{id}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		rels, _, err := adjacent(ctx, r, cur, LineageTypes, Both, Date{})
+		if err != nil {
+			return nil, err
+		}
+		var next []ID
+		for _, rel := range rels {
+			if seen[rel.ID] {
+				continue
+			}
+			seen[rel.ID] = true
+			older[rel.From] = append(older[rel.From], rel)
+			other := rel.Other(cur)
+			if _, ok := members[other]; !ok && !slices.Contains(next, other) {
+				next = append(next, other)
+			}
+		}
+		if len(members)+len(next) > MaxLineage {
+			return nil, Errorf(EINVALID, "the lineage of %s has more than %d members; ask about a narrower part of it", id, MaxLineage)
+		}
+		found, err := r.EntitiesByID(ctx, next)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range next {
+			if e := found[n]; e != nil {
+				members[n] = e
+				queue = append(queue, n)
+			}
+		}
+	}
+	return orderLineage(members, older), nil
+}
+
+// orderLineage sorts the members oldest first (Kahn's algorithm over the
+// "followed" edges, with ties broken by date and id).
+func orderLineage(members map[ID]*Entity, older map[ID][]*Relation) []LineageStep {
+	waiting := map[ID]int{} // how many older members each still waits for
+	newer := map[ID][]*Relation{}
+	for from, rels := range older {
+		for _, rel := range rels {
+			if members[rel.To] == nil || members[from] == nil {
+				continue
+			}
+			waiting[from]++
+			newer[rel.To] = append(newer[rel.To], rel)
+		}
+	}
+	// via[x] is the relation that brought x into the chain: its newest
+	// link to an older member.
+	via := map[ID]*Relation{}
+	for from, rels := range older {
+		for _, rel := range rels {
+			if members[rel.To] != nil && (via[from] == nil || rel.Period.From.First() > via[from].Period.From.First()) {
+				via[from] = rel
+			}
+		}
+	}
+	date := func(id ID) Date {
+		if rel := via[id]; rel != nil && !rel.Period.From.IsZero() {
+			return rel.Period.From
+		}
+		return members[id].Period.From
+	}
+	var ready []ID
+	for id := range members {
+		if waiting[id] == 0 {
+			ready = append(ready, id)
+		}
+	}
+	byAge := func(a, b ID) int {
+		if c := cmp.Compare(date(a).First(), date(b).First()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	}
+	var out []LineageStep
+	for len(ready) > 0 {
+		slices.SortFunc(ready, byAge)
+		id := ready[0]
+		ready = ready[1:]
+		step := LineageStep{Entity: members[id]}
+		if rel := via[id]; rel != nil {
+			step.Change, step.Date, step.Relation = rel.Type, rel.Period.From, rel
+		}
+		out = append(out, step)
+		for _, rel := range newer[id] {
+			if waiting[rel.From]--; waiting[rel.From] == 0 {
+				ready = append(ready, rel.From)
+			}
+		}
+	}
+	// Members on a cycle (which the seed checker rejects, but imported data
+	// might hold) never become ready; list them last rather than lose them.
+	if len(out) < len(members) {
+		var rest []ID
+		for id := range members {
+			if waiting[id] > 0 {
+				rest = append(rest, id)
+			}
+		}
+		slices.SortFunc(rest, byAge)
+		for _, id := range rest {
+			step := LineageStep{Entity: members[id]}
+			if rel := via[id]; rel != nil {
+				step.Change, step.Date, step.Relation = rel.Type, rel.Period.From, rel
+			}
+			out = append(out, step)
+		}
+	}
+	return out
+}

@@ -1,0 +1,280 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+)
+
+// Path is a simple path: Nodes[i] and Nodes[i+1] are joined by
+// Relations[i], and no entity appears twice.
+type Path struct {
+	Nodes     []ID
+	Relations []*Relation
+}
+
+// Len is the number of relations in the path.
+func (p Path) Len() int { return len(p.Relations) }
+
+// PathQuery asks for the shortest simple paths between two entities.
+type PathQuery struct {
+	From, To  ID
+	MaxLength int            // 1..MaxPathLength relations
+	Types     []RelationType // empty: every type
+	AsOf      Date           // zero: all of history
+	First     int            // 1..MaxPaths paths
+}
+
+// Paths returns up to q.First simple paths from q.From to q.To of at most
+// q.MaxLength relations, shortest first, ties in a fixed order. It finds the
+// shortest with a bidirectional breadth-first search and the next ones with
+// Yen's algorithm, so each path is a true next-shortest.
+//
+// A path is a chain of connections, so every relation can be followed from
+// either end: a mission SENT_BY a country connects the country to the
+// mission as much as the mission to the country. Each relation in the
+// answer keeps its own from and to, which show its direction. As of a date,
+// relations and entities outside their periods are left out, and so are
+// the paths through them. No path within MaxLength is an empty answer.
+func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
+	if q.MaxLength < 1 || q.MaxLength > MaxPathLength {
+		return nil, Errorf(EINVALID, "maxLength is %d; it must be between 1 and %d", q.MaxLength, MaxPathLength)
+	}
+	if q.First < 1 || q.First > MaxPaths {
+		return nil, Errorf(EINVALID, "first is %d; ask for between 1 and %d paths", q.First, MaxPaths)
+	}
+	ends, err := r.EntitiesByID(ctx, []ID{q.From, q.To})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range []ID{q.From, q.To} {
+		if ends[id] == nil {
+			return nil, Errorf(ENOTFOUND, "there is no entity %s", id)
+		}
+		if !ends[id].Period.Holds(q.AsOf) {
+			return []Path{}, nil
+		}
+	}
+	if q.From == q.To {
+		return []Path{{Nodes: []ID{q.From}}}, nil
+	}
+	s := &pathSearch{r: r, types: q.Types, asOf: q.AsOf, adj: map[ID][]link{}}
+	return s.yen(ctx, q)
+}
+
+// link is one relation seen from one of its ends.
+type link struct {
+	rel   *Relation
+	other ID
+}
+
+// pathSearch holds the adjacency read so far, so that the searches of one
+// query read each entity's relations once.
+type pathSearch struct {
+	r     Reader
+	types []RelationType
+	asOf  Date
+	adj   map[ID][]link
+}
+
+// links returns the relations of id that a path may follow, sorted so that
+// searches are deterministic.
+func (s *pathSearch) links(ctx context.Context, id ID) ([]link, error) {
+	if l, ok := s.adj[id]; ok {
+		return l, nil
+	}
+	if len(s.adj) >= maxPathVisits {
+		return nil, Errorf(EINVALID, "the search visited more than %d entities; narrow it with types, asOf or a smaller maxLength", maxPathVisits)
+	}
+	rels, _, err := adjacent(ctx, s.r, id, s.types, Both, s.asOf)
+	if err != nil {
+		return nil, err
+	}
+	others := make([]ID, 0, len(rels))
+	for _, rel := range rels {
+		if o := rel.Other(id); o != id {
+			others = append(others, o)
+		}
+	}
+	alive, err := living(ctx, s.r, others, s.asOf)
+	if err != nil {
+		return nil, err
+	}
+	var out []link
+	for _, rel := range rels {
+		if o := rel.Other(id); o != id && alive[o] != nil {
+			out = append(out, link{rel, o})
+		}
+	}
+	slices.SortFunc(out, func(a, b link) int {
+		if c := cmp.Compare(a.other, b.other); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rel.ID, b.rel.ID)
+	})
+	s.adj[id] = out
+	return out, nil
+}
+
+// reach is how a breadth-first search reached an entity.
+type reach struct {
+	prev  ID
+	rel   *Relation
+	depth int
+}
+
+// shortest finds a shortest path from src to dst of at most maxLen
+// relations that avoids the banned entities and relations, searching from
+// both ends and always growing the smaller frontier.
+func (s *pathSearch) shortest(ctx context.Context, src, dst ID, maxLen int, bannedNodes map[ID]bool, bannedRels map[string]bool) (Path, bool, error) {
+	if src == dst {
+		return Path{Nodes: []ID{src}}, true, nil
+	}
+	fwd := map[ID]reach{src: {}}
+	bwd := map[ID]reach{dst: {}}
+	frontF, frontB := []ID{src}, []ID{dst}
+	depthF, depthB := 0, 0
+	for depthF+depthB < maxLen && len(frontF) > 0 && len(frontB) > 0 {
+		if err := ctx.Err(); err != nil {
+			return Path{}, false, err
+		}
+		forward := len(frontF) <= len(frontB)
+		front, seen, other, depth := frontF, fwd, bwd, depthF+1
+		if !forward {
+			front, seen, other, depth = frontB, bwd, fwd, depthB+1
+		}
+		var next, meets []ID
+		for _, u := range front {
+			links, err := s.links(ctx, u)
+			if err != nil {
+				return Path{}, false, err
+			}
+			for _, l := range links {
+				if bannedNodes[l.other] || bannedRels[l.rel.ID] {
+					continue
+				}
+				if _, ok := seen[l.other]; ok {
+					continue
+				}
+				seen[l.other] = reach{prev: u, rel: l.rel, depth: depth}
+				next = append(next, l.other)
+				if _, ok := other[l.other]; ok {
+					meets = append(meets, l.other)
+				}
+			}
+		}
+		if forward {
+			frontF, depthF = next, depth
+		} else {
+			frontB, depthB = next, depth
+		}
+		if len(meets) > 0 {
+			best := slices.MinFunc(meets, func(a, b ID) int {
+				if c := cmp.Compare(fwd[a].depth+bwd[a].depth, fwd[b].depth+bwd[b].depth); c != 0 {
+					return c
+				}
+				return cmp.Compare(a, b)
+			})
+			if fwd[best].depth+bwd[best].depth > maxLen {
+				return Path{}, false, nil
+			}
+			return join(fwd, bwd, src, dst, best), true, nil
+		}
+	}
+	return Path{}, false, nil
+}
+
+// join builds the path src..meet..dst from the two search trees.
+func join(fwd, bwd map[ID]reach, src, dst, meet ID) Path {
+	var p Path
+	for id := meet; id != src; id = fwd[id].prev {
+		p.Nodes = append(p.Nodes, id)
+		p.Relations = append(p.Relations, fwd[id].rel)
+	}
+	p.Nodes = append(p.Nodes, src)
+	slices.Reverse(p.Nodes)
+	slices.Reverse(p.Relations)
+	for id := meet; id != dst; {
+		step := bwd[id]
+		p.Relations = append(p.Relations, step.rel)
+		p.Nodes = append(p.Nodes, step.prev)
+		id = step.prev
+	}
+	return p
+}
+
+// yen finds the q.First shortest simple paths: each next path is the
+// shortest that leaves an earlier one at some entity (the spur) after
+// following it from the start (the root), with the relations that earlier
+// paths took from that root, and the root's entities, banned.
+func (s *pathSearch) yen(ctx context.Context, q PathQuery) ([]Path, error) {
+	first, ok, err := s.shortest(ctx, q.From, q.To, q.MaxLength, nil, nil)
+	if err != nil || !ok {
+		return []Path{}, err
+	}
+	found := []Path{first}
+	var candidates []Path
+	known := map[string]bool{pathKey(first): true}
+	for len(found) < q.First {
+		last := found[len(found)-1]
+		for i := 0; i < len(last.Nodes)-1; i++ {
+			spur := last.Nodes[i]
+			root := last.Nodes[:i+1]
+			bannedRels := map[string]bool{}
+			for _, p := range found {
+				if len(p.Nodes) > i+1 && slices.Equal(p.Nodes[:i+1], root) &&
+					slices.Equal(p.Relations[:i], last.Relations[:i]) {
+					bannedRels[p.Relations[i].ID] = true
+				}
+			}
+			bannedNodes := map[ID]bool{}
+			for _, id := range root[:i] {
+				bannedNodes[id] = true
+			}
+			tail, ok, err := s.shortest(ctx, spur, q.To, q.MaxLength-i, bannedNodes, bannedRels)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			p := Path{
+				Nodes:     append(slices.Clone(root[:i]), tail.Nodes...),
+				Relations: append(slices.Clone(last.Relations[:i]), tail.Relations...),
+			}
+			if k := pathKey(p); !known[k] {
+				known[k] = true
+				candidates = append(candidates, p)
+			}
+		}
+		if len(candidates) == 0 {
+			break
+		}
+		slices.SortFunc(candidates, comparePaths)
+		found = append(found, candidates[0])
+		candidates = candidates[1:]
+	}
+	return found, nil
+}
+
+// comparePaths orders paths by length, then by their entity ids and
+// relation ids, so answers are stable.
+func comparePaths(a, b Path) int {
+	if c := cmp.Compare(a.Len(), b.Len()); c != 0 {
+		return c
+	}
+	return cmp.Compare(pathKey(a), pathKey(b))
+}
+
+// pathKey identifies a path by what it passes through.
+func pathKey(p Path) string {
+	var b strings.Builder
+	for i, id := range p.Nodes {
+		b.WriteString(string(id))
+		if i < len(p.Relations) {
+			b.WriteString(" " + p.Relations[i].ID + " ")
+		}
+	}
+	return b.String()
+}

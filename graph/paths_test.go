@@ -1,0 +1,195 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store"
+)
+
+var src = []graph.Source{{Document: "Generated test graph", Quote: "random"}}
+
+// randomGraph writes a random graph of countries and organisations joined
+// by DIPLOMATIC_RELATIONS (some dated) and MEMBER_OF into a real in-memory
+// store, and returns its relations.
+func randomGraph(t *testing.T, rng *rand.Rand, countries, orgs, rels int) (*store.DB, []*graph.Relation) {
+	t.Helper()
+	db, err := store.Open(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b := &graph.Batch{}
+	for i := range countries {
+		id := graph.ID(fmt.Sprintf("country:c%d", i))
+		b.Entities = append(b.Entities, &graph.Entity{ID: id, Kind: graph.Country, Name: string(id), Sources: src})
+	}
+	for i := range orgs {
+		id := graph.ID(fmt.Sprintf("org:o%d", i))
+		b.Entities = append(b.Entities, &graph.Entity{ID: id, Kind: graph.Organisation, Name: string(id), Sources: src})
+	}
+	seen := map[string]bool{}
+	for len(b.Relations) < rels {
+		r := &graph.Relation{Sources: src}
+		c := graph.ID(fmt.Sprintf("country:c%d", rng.IntN(countries)))
+		if orgs > 0 && rng.IntN(3) == 0 {
+			r.Type, r.From, r.To = graph.MemberOf, c, graph.ID(fmt.Sprintf("org:o%d", rng.IntN(orgs)))
+		} else {
+			r.Type, r.From, r.To = graph.DiplomaticRelations, c, graph.ID(fmt.Sprintf("country:c%d", rng.IntN(countries)))
+			if r.From == r.To {
+				continue
+			}
+		}
+		if rng.IntN(3) == 0 {
+			from := 1950 + rng.IntN(50)
+			r.Period = graph.Period{From: graph.MustDate(fmt.Sprint(from)), To: graph.MustDate(fmt.Sprint(from + rng.IntN(30)))}
+		}
+		r.Normalize()
+		if seen[r.ID] {
+			continue
+		}
+		seen[r.ID] = true
+		b.Relations = append(b.Relations, r)
+	}
+	if err := db.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return db, b.Relations
+}
+
+// allSimplePaths enumerates every simple path from a to b of at most max
+// relations by plain depth-first search: the reference answer.
+func allSimplePaths(rels []*graph.Relation, a, b graph.ID, max int, types []graph.RelationType, asOf graph.Date) []int {
+	var lengths []int
+	onPath := map[graph.ID]bool{a: true}
+	var walk func(at graph.ID, n int)
+	walk = func(at graph.ID, n int) {
+		if at == b {
+			lengths = append(lengths, n)
+			return
+		}
+		if n == max {
+			return
+		}
+		for _, r := range rels {
+			if (len(types) > 0 && !slices.Contains(types, r.Type)) || !r.Period.Holds(asOf) {
+				continue
+			}
+			var next graph.ID
+			switch at {
+			case r.From:
+				next = r.To
+			case r.To:
+				next = r.From
+			default:
+				continue
+			}
+			if onPath[next] {
+				continue
+			}
+			onPath[next] = true
+			walk(next, n+1)
+			onPath[next] = false
+		}
+	}
+	walk(a, 0)
+	slices.Sort(lengths)
+	return lengths
+}
+
+func TestPathsOnRandomGraphs(t *testing.T) {
+	ctx := context.Background()
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		db, rels := randomGraph(t, rng, 4+rng.IntN(8), rng.IntN(3), 5+rng.IntN(14))
+		for trial := range 6 {
+			q := graph.PathQuery{
+				From:      graph.ID(fmt.Sprintf("country:c%d", rng.IntN(4))),
+				To:        graph.ID(fmt.Sprintf("country:c%d", rng.IntN(4))),
+				MaxLength: 1 + rng.IntN(5),
+				First:     1 + rng.IntN(8),
+			}
+			if rng.IntN(2) == 0 {
+				q.Types = []graph.RelationType{graph.DiplomaticRelations}
+			}
+			if rng.IntN(2) == 0 {
+				q.AsOf = graph.MustDate(fmt.Sprint(1950 + rng.IntN(70)))
+			}
+			name := fmt.Sprintf("seed%d/trial%d %s->%s max%d first%d types%v asOf%s", seed, trial, q.From, q.To, q.MaxLength, q.First, q.Types, q.AsOf)
+			paths, err := graph.Paths(ctx, db, q)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			checkPaths(t, name, q, paths, allSimplePaths(rels, q.From, q.To, q.MaxLength, q.Types, q.AsOf))
+		}
+	}
+}
+
+func checkPaths(t *testing.T, name string, q graph.PathQuery, paths []graph.Path, want []int) {
+	t.Helper()
+	if q.From == q.To {
+		want = []int{0}
+	}
+	if len(want) > q.First {
+		want = want[:q.First]
+	}
+	got := make([]int, len(paths))
+	seen := map[string]bool{}
+	for i, p := range paths {
+		got[i] = p.Len()
+		if p.Nodes[0] != q.From || p.Nodes[len(p.Nodes)-1] != q.To || len(p.Nodes) != p.Len()+1 {
+			t.Errorf("%s: path %d runs %v", name, i, p.Nodes)
+		}
+		nodes := map[graph.ID]bool{}
+		key := ""
+		for j, id := range p.Nodes {
+			if nodes[id] {
+				t.Errorf("%s: path %d visits %s twice: %v", name, i, id, p.Nodes)
+			}
+			nodes[id] = true
+			key += string(id) + " "
+			if j == p.Len() {
+				break
+			}
+			r := p.Relations[j]
+			key += r.ID + " "
+			if !(r.From == id && r.To == p.Nodes[j+1]) && !(r.To == id && r.From == p.Nodes[j+1]) {
+				t.Errorf("%s: path %d step %d: %s does not join %s and %s", name, i, j, r.Describe(), id, p.Nodes[j+1])
+			}
+			if len(q.Types) > 0 && !slices.Contains(q.Types, r.Type) {
+				t.Errorf("%s: path %d uses %s", name, i, r.Type)
+			}
+			if !r.Period.Holds(q.AsOf) {
+				t.Errorf("%s: path %d uses %s, which does not hold as of %s", name, i, r.Describe(), q.AsOf)
+			}
+		}
+		if seen[key] {
+			t.Errorf("%s: path %d is returned twice", name, i)
+		}
+		seen[key] = true
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: path lengths %v; the shortest simple paths by brute force have %v", name, got, want)
+	}
+}
+
+func TestPathsLimits(t *testing.T) {
+	db, _ := randomGraph(t, rand.New(rand.NewPCG(1, 1)), 3, 0, 2)
+	ctx := context.Background()
+	for _, q := range []graph.PathQuery{
+		{From: "country:c0", To: "country:c1", MaxLength: 0, First: 1},
+		{From: "country:c0", To: "country:c1", MaxLength: graph.MaxPathLength + 1, First: 1},
+		{From: "country:c0", To: "country:c1", MaxLength: 2, First: graph.MaxPaths + 1},
+	} {
+		if _, err := graph.Paths(ctx, db, q); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("%+v: err %v, want invalid", q, err)
+		}
+	}
+	if _, err := graph.Paths(ctx, db, graph.PathQuery{From: "country:c0", To: "country:nowhere", MaxLength: 2, First: 1}); !graph.IsNotFound(err) {
+		t.Errorf("unknown end: err %v, want not found", err)
+	}
+}
