@@ -66,15 +66,18 @@ func (r *entityResolver) Sources() []source { return sources(r.e.Sources) }
 
 type relationsArgs struct {
 	Types     *[]string
-	Direction string
+	Direction nullDirection
 	AsOf      *Date
-	First     int32
+	First     graphql.NullInt
 	After     *string
 }
 
 // Relations resolves Entity.relations.
 func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*relationConnection, error) {
-	q := graph.RelationQuery{Of: r.e.ID, Direction: graph.Direction(args.Direction), AsOf: asOf(args.AsOf)}
+	q := graph.RelationQuery{Of: r.e.ID, Direction: graph.Both, AsOf: asOf(args.AsOf)}
+	if args.Direction.value != "" {
+		q.Direction = args.Direction.value
+	}
 	if err := pageArgs(args.First, args.After, &q.First, &q.After); err != nil {
 		return nil, err
 	}
@@ -85,6 +88,29 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 	q.Types = types
 	return relations(ctx, r.ld, q)
 }
+
+// nullDirection is a Direction argument that may arrive as null (from an
+// unset variable), which means the default.
+type nullDirection struct{ value graph.Direction }
+
+// ImplementsGraphQLType binds nullDirection to the Direction enum.
+func (nullDirection) ImplementsGraphQLType(name string) bool { return name == "Direction" }
+
+// UnmarshalGraphQL reads the enum value, or null.
+func (d *nullDirection) UnmarshalGraphQL(input any) error {
+	switch v := input.(type) {
+	case nil:
+		return nil
+	case string:
+		d.value = graph.Direction(v)
+		return nil
+	default:
+		return invalid("direction is a %T; use OUT, IN or BOTH", input)
+	}
+}
+
+// Nullable tells graphql-go that null is a valid input.
+func (nullDirection) Nullable() {}
 
 // attr returns the attribute with the given key, or nil.
 func (r *entityResolver) attr(key string) *string {

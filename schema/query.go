@@ -56,7 +56,7 @@ func entityArg(ctx context.Context, ld *loader, arg string, s graphql.ID) (*enti
 type entitiesArgs struct {
 	Kind  *string
 	AsOf  *Date
-	First int32
+	First graphql.NullInt
 	After *string
 }
 
@@ -83,7 +83,7 @@ type queryRelationsArgs struct {
 	To      *graphql.ID
 	Context *graphql.ID
 	AsOf    *Date
-	First   int32
+	First   graphql.NullInt
 	After   *string
 }
 

@@ -139,16 +139,28 @@ func (p pageInfo) StartCursor() *string { return p.start }
 // EndCursor resolves PageInfo.endCursor.
 func (p pageInfo) EndCursor() *string { return p.end }
 
-// pageArgs checks first and after and copies them into a query.
-func pageArgs(first int32, after *string, qFirst *int, qAfter *string) error {
-	if first < 0 || first > graph.MaxPageSize {
-		return invalid("first is %d; ask for between 0 and %d items a page and follow pageInfo.endCursor for more", first, graph.MaxPageSize)
+// pageArgs checks first and after and copies them into a query. A first
+// that is null (an unset variable) means the default page size.
+func pageArgs(first graphql.NullInt, after *string, qFirst *int, qAfter *string) error {
+	n := intArg(first, graph.DefaultPageSize)
+	if n < 0 || n > graph.MaxPageSize {
+		return invalid("first is %d; ask for between 0 and %d items a page and follow pageInfo.endCursor for more", n, graph.MaxPageSize)
 	}
-	*qFirst = int(first)
+	*qFirst = n
 	if after != nil {
 		*qAfter = *after
 	}
 	return nil
+}
+
+// intArg returns an optional Int argument, or def when it is null. The
+// schema gives defaults too, but a variable that the request leaves unset
+// arrives as null.
+func intArg(v graphql.NullInt, def int) int {
+	if v.Value == nil {
+		return def
+	}
+	return int(*v.Value)
 }
 
 // relationTypes converts the types argument.

@@ -292,6 +292,17 @@ func TestRelations(t *testing.T) {
 		}
 	})
 
+	t.Run("UnsetVariableMeansDefault", func(t *testing.T) {
+		d := s.mustData(t, `query($first: Int, $dir: Direction) { relations(first: $first) { edges { cursor } }
+		  entity(id: "country:cuba") { relations(first: $first, direction: $dir) { edges { cursor } } } }`, nil)
+		if n := len(at(d, "relations", "edges").([]any)); n != 50 {
+			t.Errorf("an unset $first gives %d relations, want the default 50", n)
+		}
+		if n := len(at(d, "entity", "relations", "edges").([]any)); n == 0 {
+			t.Error("an unset $dir gives no relations of Cuba")
+		}
+	})
+
 	t.Run("EndsAreLoadedInOneBatch", func(t *testing.T) {
 		s.reader.entityCalls.Store(0)
 		s.reader.byIDCalls.Store(0)
@@ -317,6 +328,7 @@ func TestBadInput(t *testing.T) {
 		{"MalformedFilterID", `{ relations(from: "country:Cuba") { totalCount } }`, nil, "INVALID", "from:"},
 		{"MalformedDateLiteral", `{ relations(asOf: "1990-13") { totalCount } }`, nil, "INVALID", "month 13"},
 		{"MalformedDateVariable", `query($d: Date) { relations(asOf: $d) { totalCount } }`, map[string]any{"d": "last year"}, "INVALID", "last year"},
+		{"UnknownDirectionVariable", `query($d: Direction) { entity(id: "country:cuba") { relations(direction: $d) { totalCount } } }`, map[string]any{"d": "SIDEWAYS"}, "", "SIDEWAYS"},
 		{"FirstOverMaximum", `{ relations(first: 501) { totalCount } }`, nil, "INVALID", "between 0 and 500"},
 		{"NegativeFirst", `{ entities(first: -1) { totalCount } }`, nil, "INVALID", "first is -1"},
 		{"BadCursor", `{ relations(after: "not a cursor") { totalCount } }`, nil, "INVALID", "cursor"},

@@ -1,0 +1,121 @@
+package schema
+
+import (
+	"context"
+
+	"github.com/graph-gophers/graphql-go"
+
+	"github.com/chancery/chancery/graph"
+)
+
+type pathsArgs struct {
+	From      graphql.ID
+	To        graphql.ID
+	MaxLength graphql.NullInt
+	Types     *[]string
+	AsOf      *Date
+	First     graphql.NullInt
+}
+
+// Paths resolves Query.paths.
+func (query) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, error) {
+	ld := loaderFrom(ctx)
+	q := graph.PathQuery{MaxLength: intArg(args.MaxLength, 4), First: intArg(args.First, 3), AsOf: asOf(args.AsOf)}
+	var err error
+	if q.From, err = parseID("from", args.From); err != nil {
+		return nil, err
+	}
+	if q.To, err = parseID("to", args.To); err != nil {
+		return nil, err
+	}
+	if q.Types, err = relationTypes(args.Types); err != nil {
+		return nil, err
+	}
+	paths, err := graph.Paths(ctx, ld.r, q)
+	if err != nil {
+		return nil, toAPI(ctx, ld.log, err)
+	}
+	out := make([]*pathResolver, len(paths))
+	for i, p := range paths {
+		ld.want(p.Nodes...)
+		out[i] = &pathResolver{p: p, ld: ld}
+	}
+	return out, nil
+}
+
+// pathResolver resolves Path.
+type pathResolver struct {
+	p  graph.Path
+	ld *loader
+}
+
+// Length resolves Path.length.
+func (r *pathResolver) Length() int32 { return int32(r.p.Len()) }
+
+// Nodes resolves Path.nodes.
+func (r *pathResolver) Nodes(ctx context.Context) ([]*entityResolver, error) {
+	found, err := r.ld.entities(ctx, r.p.Nodes)
+	if err != nil {
+		return nil, toAPI(ctx, r.ld.log, err)
+	}
+	out := make([]*entityResolver, 0, len(r.p.Nodes))
+	for _, id := range r.p.Nodes {
+		if e := found[id]; e != nil {
+			out = append(out, newEntity(r.ld, e))
+		}
+	}
+	return out, nil
+}
+
+// Relations resolves Path.relations.
+func (r *pathResolver) Relations() []*relationResolver {
+	out := make([]*relationResolver, len(r.p.Relations))
+	for i, rel := range r.p.Relations {
+		out[i] = &relationResolver{rel: rel, ld: r.ld}
+	}
+	return out
+}
+
+// Lineage resolves Query.lineage.
+func (query) Lineage(ctx context.Context, args idArgs) ([]*lineageEntry, error) {
+	ld := loaderFrom(ctx)
+	id, err := parseID("id", args.ID)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := graph.Lineage(ctx, ld.r, id)
+	if err != nil {
+		return nil, toAPI(ctx, ld.log, err)
+	}
+	out := make([]*lineageEntry, len(steps))
+	for i, s := range steps {
+		if s.Relation != nil {
+			ld.wantRelations([]*graph.Relation{s.Relation})
+		}
+		out[i] = &lineageEntry{s: s, ld: ld}
+	}
+	return out, nil
+}
+
+// lineageEntry resolves LineageEntry.
+type lineageEntry struct {
+	s  graph.LineageStep
+	ld *loader
+}
+
+// Entity resolves LineageEntry.entity.
+func (e *lineageEntry) Entity() *entityResolver { return newEntity(e.ld, e.s.Entity) }
+
+// Change resolves LineageEntry.change.
+func (e *lineageEntry) Change() *string { return optional(string(e.s.Change)) }
+
+// Date resolves LineageEntry.date.
+func (e *lineageEntry) Date() *Date { return dateOrNil(e.s.Date) }
+
+// Relation resolves LineageEntry.relation.
+func (e *lineageEntry) Relation() *relationResolver {
+	if e.s.Relation == nil {
+		return nil
+	}
+	return &relationResolver{rel: e.s.Relation, ld: e.ld}
+}

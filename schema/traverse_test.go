@@ -1,0 +1,127 @@
+package schema_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/chancery/chancery/schema"
+)
+
+func TestPaths(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+	const q = `query($from: ID!, $to: ID!, $asOf: Date, $types: [RelationType!], $max: Int, $first: Int) {
+	  paths(from: $from, to: $to, asOf: $asOf, types: $types, maxLength: $max, first: $first) {
+	    length nodes { id } relations { type from { id } to { id } }
+	  }
+	}`
+	nodes := func(p any) []string {
+		var out []string
+		for _, n := range at(p, "nodes").([]any) {
+			out = append(out, at(n, "id").(string))
+		}
+		return out
+	}
+
+	t.Run("ShortestFirstAndSimple", func(t *testing.T) {
+		d := s.mustData(t, q, map[string]any{"from": "country:poland", "to": "country:iraq", "first": 5})
+		paths := at(d, "paths").([]any)
+		if len(paths) < 2 {
+			t.Fatalf("paths = %v", paths)
+		}
+		prev := 0
+		for i, p := range paths {
+			n := nodes(p)
+			l := int(at(p, "length").(float64))
+			if l < prev || len(n) != l+1 || n[0] != "country:poland" || n[len(n)-1] != "country:iraq" {
+				t.Errorf("path %d: length %d, nodes %v", i, l, n)
+			}
+			prev = l
+			sorted := slices.Clone(n)
+			slices.Sort(sorted)
+			if len(slices.Compact(sorted)) != len(n) {
+				t.Errorf("path %d repeats an entity: %v", i, n)
+			}
+			for j, r := range at(p, "relations").([]any) {
+				ends := []string{at(r, "from", "id").(string), at(r, "to", "id").(string)}
+				if !slices.Contains(ends, n[j]) || !slices.Contains(ends, n[j+1]) {
+					t.Errorf("path %d: relation %d joins %v, not %s and %s", i, j, ends, n[j], n[j+1])
+				}
+			}
+		}
+		if got := nodes(paths[0]); !slices.Equal(got, []string{"country:poland", "mission:embassy-of-poland-in-iraq", "country:iraq"}) {
+			t.Errorf("shortest path = %v", got)
+		}
+	})
+
+	t.Run("OnlyAsOfSomeDates", func(t *testing.T) {
+		through := func(asOf string) bool {
+			d := s.mustData(t, q, map[string]any{"from": "country:united-states", "to": "country:cuba", "asOf": asOf,
+				"types": []string{"SENT_BY", "ACCREDITS_TO"}, "max": 2, "first": 10})
+			for _, p := range at(d, "paths").([]any) {
+				if slices.Contains(nodes(p), "mission:us-interests-section-havana") {
+					return true
+				}
+			}
+			return false
+		}
+		if !through("1990") {
+			t.Error("as of 1990 no path runs through the interests section in Havana")
+		}
+		if through("1976") || through("2016") {
+			t.Error("a path runs through the interests section in Havana outside 1977-2015")
+		}
+	})
+
+	t.Run("NoPathIsEmpty", func(t *testing.T) {
+		d := s.mustData(t, q, map[string]any{"from": "country:poland", "to": "country:iraq", "max": 1})
+		if p := at(d, "paths").([]any); len(p) != 0 {
+			t.Errorf("paths of one relation = %v", p)
+		}
+	})
+
+	t.Run("Errors", func(t *testing.T) {
+		for _, tc := range []struct {
+			vars map[string]any
+			code string
+		}{
+			{map[string]any{"from": "country:poland", "to": "country:iraq", "max": 7}, "INVALID"},
+			{map[string]any{"from": "country:poland", "to": "country:iraq", "first": 21}, "INVALID"},
+			{map[string]any{"from": "country:poland", "to": "country:atlantis"}, "NOT_FOUND"},
+			{map[string]any{"from": "Poland", "to": "country:iraq"}, "INVALID"},
+		} {
+			r, _ := s.post(t, q, tc.vars)
+			if len(r.Errors) != 1 || r.code(0) != tc.code {
+				t.Errorf("%v: errors %+v, want %s", tc.vars, r.Errors, tc.code)
+			}
+		}
+	})
+}
+
+func TestLineage(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+	const q = `query($id: ID!) { lineage(id: $id) { entity { id } change date relation { type } } }`
+	var first []any
+	for _, id := range []string{"mission:coordination-council-for-north-american-affairs", "mission:tecro-united-states"} {
+		d := s.mustData(t, q, map[string]any{"id": id})
+		steps := at(d, "lineage").([]any)
+		if len(steps) < 2 {
+			t.Fatalf("lineage of %s = %v", id, steps)
+		}
+		if at(steps[0], "entity", "id") != "mission:coordination-council-for-north-american-affairs" || at(steps[0], "change") != nil {
+			t.Errorf("lineage of %s starts %v", id, steps[0])
+		}
+		i := slices.IndexFunc(steps, func(s any) bool { return at(s, "entity", "id") == "mission:tecro-united-states" })
+		if i < 1 || at(steps[i], "change") != "RENAMED_FROM" || at(steps[i], "date") != "1994-09" {
+			t.Errorf("lineage of %s: TECRO entry %v", id, steps)
+		}
+		if first == nil {
+			first = steps
+		} else if !slices.EqualFunc(first, steps, func(a, b any) bool { return at(a, "entity", "id") == at(b, "entity", "id") }) {
+			t.Errorf("asked from %s the chain is %v; asked from its start it is %v", id, steps, first)
+		}
+	}
+	r, _ := s.post(t, q, map[string]any{"id": "mission:nowhere"})
+	if len(r.Errors) != 1 || r.code(0) != "NOT_FOUND" {
+		t.Errorf("unknown id: %+v", r.Errors)
+	}
+}
