@@ -119,3 +119,60 @@ func (e *lineageEntry) Relation() *relationResolver {
 	}
 	return &relationResolver{rel: e.s.Relation, ld: e.ld}
 }
+
+type neighbourhoodArgs struct {
+	ID        graphql.ID
+	Depth     graphql.NullInt
+	Types     *[]string
+	Direction nullDirection
+	AsOf      *Date
+	Limit     graphql.NullInt
+}
+
+// Neighbourhood resolves Query.neighbourhood.
+func (query) Neighbourhood(ctx context.Context, args neighbourhoodArgs) (*subgraphResolver, error) {
+	ld := loaderFrom(ctx)
+	q := graph.NeighbourhoodQuery{Depth: intArg(args.Depth, 1), Limit: intArg(args.Limit, 500),
+		Direction: args.Direction.value, AsOf: asOf(args.AsOf)}
+	var err error
+	if q.ID, err = parseID("id", args.ID); err != nil {
+		return nil, err
+	}
+	if q.Types, err = relationTypes(args.Types); err != nil {
+		return nil, err
+	}
+	sub, err := graph.Neighbourhood(ctx, ld.r, q)
+	if err != nil {
+		return nil, toAPI(ctx, ld.log, err)
+	}
+	return &subgraphResolver{sub: sub, ld: ld}, nil
+}
+
+// subgraphResolver resolves Subgraph.
+type subgraphResolver struct {
+	sub *graph.Subgraph
+	ld  *loader
+}
+
+// Nodes resolves Subgraph.nodes.
+func (r *subgraphResolver) Nodes() []*entityResolver {
+	out := make([]*entityResolver, len(r.sub.Nodes))
+	for i, e := range r.sub.Nodes {
+		out[i] = newEntity(r.ld, e)
+	}
+	return out
+}
+
+// Relations resolves Subgraph.relations. Their ends are the nodes, so the
+// loader is primed with them.
+func (r *subgraphResolver) Relations() []*relationResolver {
+	r.ld.wantRelations(r.sub.Relations)
+	out := make([]*relationResolver, len(r.sub.Relations))
+	for i, rel := range r.sub.Relations {
+		out[i] = &relationResolver{rel: rel, ld: r.ld}
+	}
+	return out
+}
+
+// Truncated resolves Subgraph.truncated.
+func (r *subgraphResolver) Truncated() bool { return r.sub.Truncated }

@@ -125,3 +125,48 @@ func TestLineage(t *testing.T) {
 		t.Errorf("unknown id: %+v", r.Errors)
 	}
 }
+
+func TestNeighbourhood(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+	const q = `query($id: ID!, $depth: Int, $asOf: Date, $limit: Int) {
+	  neighbourhood(id: $id, depth: $depth, asOf: $asOf, limit: $limit) {
+	    truncated nodes { id } relations { type from { id } to { id } }
+	  }
+	}`
+	ids := func(d map[string]any) []string {
+		var out []string
+		for _, n := range at(d, "neighbourhood", "nodes").([]any) {
+			out = append(out, at(n, "id").(string))
+		}
+		return out
+	}
+	d := s.mustData(t, q, map[string]any{"id": "mission:us-interests-section-havana"})
+	got := ids(d)
+	for _, want := range []string{"mission:us-interests-section-havana", "country:united-states", "country:cuba",
+		"city:havana", "mission:embassy-of-switzerland-in-cuba"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("depth 1 lacks %s: %v", want, got)
+		}
+	}
+	if got[0] != "mission:us-interests-section-havana" || at(d, "neighbourhood", "truncated") != false {
+		t.Errorf("nodes %v, truncated %v", got, at(d, "neighbourhood", "truncated"))
+	}
+	for _, r := range at(d, "neighbourhood", "relations").([]any) {
+		if !slices.Contains(got, at(r, "from", "id").(string)) || !slices.Contains(got, at(r, "to", "id").(string)) {
+			t.Errorf("relation %v has an end outside the nodes", r)
+		}
+	}
+
+	d = s.mustData(t, q, map[string]any{"id": "mission:us-interests-section-havana", "asOf": "2016"})
+	if n := ids(d); len(n) != 0 {
+		t.Errorf("as of 2016, after the section closed: nodes %v", n)
+	}
+	d = s.mustData(t, q, map[string]any{"id": "country:cuba", "depth": 2, "limit": 3})
+	if at(d, "neighbourhood", "truncated") != true || len(at(d, "neighbourhood", "relations").([]any)) != 3 {
+		t.Errorf("limit 3: %v", at(d, "neighbourhood"))
+	}
+	r, _ := s.post(t, q, map[string]any{"id": "country:cuba", "depth": 5})
+	if len(r.Errors) != 1 || r.code(0) != "INVALID" {
+		t.Errorf("depth 5: %+v", r.Errors)
+	}
+}
