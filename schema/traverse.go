@@ -176,3 +176,56 @@ func (r *subgraphResolver) Relations() []*relationResolver {
 
 // Truncated resolves Subgraph.truncated.
 func (r *subgraphResolver) Truncated() bool { return r.sub.Truncated }
+
+type representationArgs struct {
+	Of   graphql.ID
+	In   graphql.ID
+	AsOf *Date
+}
+
+// Representation resolves Query.representation.
+func (query) Representation(ctx context.Context, args representationArgs) ([]*representationResolver, error) {
+	ld := loaderFrom(ctx)
+	of, err := parseID("of", args.Of)
+	if err != nil {
+		return nil, err
+	}
+	in, err := parseID("in", args.In)
+	if err != nil {
+		return nil, err
+	}
+	reps, err := graph.Represent(ctx, ld.r, of, in, asOf(args.AsOf))
+	if err != nil {
+		return nil, toAPI(ctx, ld.log, err)
+	}
+	out := make([]*representationResolver, len(reps))
+	for i, rep := range reps {
+		ld.wantRelations(rep.Relations)
+		out[i] = &representationResolver{rep: rep, ld: ld}
+	}
+	return out, nil
+}
+
+// representationResolver resolves Representation.
+type representationResolver struct {
+	rep graph.Representation
+	ld  *loader
+}
+
+// Kind resolves Representation.kind.
+func (r *representationResolver) Kind() string { return string(r.rep.Kind) }
+
+// Mission resolves Representation.mission.
+func (r *representationResolver) Mission() *entityResolver { return newEntity(r.ld, r.rep.Mission) }
+
+// Via resolves Representation.via.
+func (r *representationResolver) Via() *entityResolver { return newEntity(r.ld, r.rep.Via) }
+
+// Relations resolves Representation.relations.
+func (r *representationResolver) Relations() []*relationResolver {
+	out := make([]*relationResolver, len(r.rep.Relations))
+	for i, rel := range r.rep.Relations {
+		out[i] = &relationResolver{rel: rel, ld: r.ld}
+	}
+	return out
+}

@@ -170,3 +170,54 @@ func TestNeighbourhood(t *testing.T) {
 		t.Errorf("depth 5: %+v", r.Errors)
 	}
 }
+
+func TestRepresentation(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+	const q = `query($of: ID!, $in: ID!, $asOf: Date) {
+	  representation(of: $of, in: $in, asOf: $asOf) {
+	    kind mission { id ... on Mission { sectionOf { id } } } via { id } relations { type }
+	  }
+	}`
+	t.Run("UnitedStatesInCubaIn1990", func(t *testing.T) {
+		d := s.mustData(t, q, map[string]any{"of": "country:united-states", "in": "country:cuba", "asOf": 1990})
+		reps := at(d, "representation").([]any)
+		if len(reps) != 1 {
+			t.Fatalf("representation = %v", reps)
+		}
+		r := reps[0]
+		if at(r, "kind") != "PROTECTING_POWER" || at(r, "via", "id") != "country:switzerland" ||
+			at(r, "mission", "id") != "mission:us-interests-section-havana" ||
+			at(r, "mission", "sectionOf", "id") != "mission:embassy-of-switzerland-in-cuba" {
+			t.Errorf("answer = %v", r)
+		}
+		var types []string
+		for _, rel := range at(r, "relations").([]any) {
+			types = append(types, at(rel, "type").(string))
+		}
+		if !slices.Contains(types, "PROTECTS") || !slices.Contains(types, "SECTION_OF") {
+			t.Errorf("justified by %v; want PROTECTS and SECTION_OF among them", types)
+		}
+	})
+	t.Run("BeforeAndAfterTheSection", func(t *testing.T) {
+		for _, asOf := range []string{"1976", "2016"} {
+			d := s.mustData(t, q, map[string]any{"of": "country:united-states", "in": "country:cuba", "asOf": asOf})
+			for _, r := range at(d, "representation").([]any) {
+				if at(r, "mission", "id") == "mission:us-interests-section-havana" || at(r, "kind") == "PROTECTING_POWER" {
+					t.Errorf("as of %s: %v", asOf, r)
+				}
+			}
+		}
+	})
+	t.Run("DeFactoBody", func(t *testing.T) {
+		d := s.mustData(t, q, map[string]any{"of": "country:united-states", "in": "country:taiwan", "asOf": 2000})
+		found := false
+		for _, r := range at(d, "representation").([]any) {
+			if at(r, "kind") == "DE_FACTO" && at(r, "via", "id") == "org:american-institute-in-taiwan" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the United States in Taiwan: %v; want the American Institute in Taiwan", at(d, "representation"))
+		}
+	})
+}
