@@ -5,8 +5,12 @@
 package schema
 
 import (
+	"cmp"
 	"context"
-	_ "embed"
+	"embed"
+	"io/fs"
+	"slices"
+	"strings"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,10 +22,32 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// SDL is the schema in GraphQL's schema definition language.
+// sdlFiles are the schema in GraphQL's schema definition language:
+// schema.graphql has the core types and queries, and each other file
+// extends Query with one family of questions.
 //
-//go:embed schema.graphql
-var SDL string
+//go:embed *.graphql
+var sdlFiles embed.FS
+
+// SDL is the whole schema, every .graphql file in name order, with
+// schema.graphql first.
+var SDL = func() string {
+	names, _ := fs.Glob(sdlFiles, "*.graphql")
+	rank := func(n string) string {
+		if n == "schema.graphql" {
+			return ""
+		}
+		return n
+	}
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
+	var sb strings.Builder
+	for _, n := range names {
+		b, _ := fs.ReadFile(sdlFiles, n)
+		sb.Write(b)
+		sb.WriteString("\n")
+	}
+	return sb.String()
+}()
 
 // Schema executes GraphQL requests against a graph.
 type Schema struct {
