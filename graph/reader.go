@@ -71,6 +71,9 @@ type Reader interface {
 	// LookupName returns the ids of entities whose name or an alias matches
 	// name after case, accent and punctuation folding.
 	LookupName(ctx context.Context, name string) ([]ID, error)
+	// Search finds entities by name, alias, former name or code; see
+	// SearchQuery.
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 }
 
 // Batch is a set of entities and relations to write together.

@@ -12,6 +12,8 @@ package store
 //	x 0 <context id> 0 <type> <newest> <rel id>        relations by context: relation id
 //	t 0 <type> <newest> <rel id>                       relations by type: relation id
 //	n 0 <folded name> 0 <entity id>                    name and alias index: empty
+//	w 0 <folded word> 0 <entity id>                    words of names and aliases: empty
+//	g 0 <trigram> 0 <entity id>                        trigrams of names and aliases: empty
 //	m 0 <name>                                         store metadata
 //
 // <type> is the relation type's index in graph.RelationTypes, one byte.
@@ -41,6 +43,8 @@ const (
 	prefixContext   = 'x'
 	prefixType      = 't'
 	prefixName      = 'n'
+	prefixWord      = 'w'
+	prefixGram      = 'g'
 	prefixMeta      = 'm'
 )
 
@@ -109,7 +113,22 @@ func nameKey(folded string, id graph.ID) []byte {
 	return append(namePrefix(folded), id...)
 }
 
-// nameKeyID returns the entity id at the end of a name key.
+// nameStartPrefix matches every name key whose folded name starts with
+// folded: the search for names while they are typed.
+func nameStartPrefix(folded string) []byte { return key(prefixName, []byte(folded)) }
+
+func wordKey(word string, id graph.ID) []byte {
+	return append(key(prefixWord, []byte(word), []byte{sep}), id...)
+}
+
+// wordStartPrefix matches every word key whose word starts with w.
+func wordStartPrefix(w string) []byte { return key(prefixWord, []byte(w)) }
+
+func gramPrefix(gram string) []byte { return key(prefixGram, []byte(gram), []byte{sep}) }
+
+func gramKey(gram string, id graph.ID) []byte { return append(gramPrefix(gram), id...) }
+
+// nameKeyID returns the entity id at the end of a name, word or trigram key.
 func nameKeyID(k []byte) graph.ID {
 	i := bytes.LastIndexByte(k, sep)
 	return graph.ID(k[i+1:])

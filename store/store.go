@@ -73,7 +73,42 @@ func Open(opts Options) (*DB, error) {
 		lock.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
 	}
-	return &DB{bdb: bdb, dir: opts.Dir, lock: lock}, nil
+	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock}
+	if err := db.upgradeIndexes(context.Background()); err != nil {
+		db.Close()
+		return nil, graph.Errorf(graph.EINTERNAL, "cannot bring the indexes of %s up to date: %v", opts.Dir, err)
+	}
+	return db, nil
+}
+
+// indexVersion names the set of indexes this code writes. A store written
+// with an older set is reindexed when it is opened.
+const indexVersion = "2" // 1: names; 2: names, words and trigrams
+
+// upgradeIndexes reindexes a store whose indexes are older than this code's.
+func (db *DB) upgradeIndexes(ctx context.Context) error {
+	var have string
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		item, err := txn.Get(metaKey(metaIndex))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		v, err := item.ValueCopy(nil)
+		have = string(v)
+		return err
+	})
+	if err != nil || have == indexVersion {
+		return err
+	}
+	if err := db.reindex(ctx); err != nil {
+		return err
+	}
+	// Indexes are not data: writing them leaves the data version alone.
+	return db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set(metaKey(metaIndex), []byte(indexVersion))
+	})
 }
 
 // lockDir takes an exclusive lock on the directory's lock file before Badger

@@ -15,6 +15,7 @@ import (
 const (
 	metaVersion = "version"
 	metaSeeded  = "seeded"
+	metaIndex   = "index" // the indexVersion the store's indexes follow
 )
 
 // Apply validates a batch against itself and the store, then writes it in
@@ -164,8 +165,8 @@ func putEntity(txn *badger.Txn, e *graph.Entity) error {
 	old, err := getEntity(txn, e.ID)
 	switch {
 	case err == nil:
-		for _, n := range foldedNames(old) {
-			if err := txn.Delete(nameKey(n, old.ID)); err != nil {
+		for _, k := range indexKeys(old) {
+			if err := txn.Delete(k); err != nil {
 				return err
 			}
 		}
@@ -179,8 +180,8 @@ func putEntity(txn *badger.Txn, e *graph.Entity) error {
 	if err := txn.Set(entityKey(e.ID), v); err != nil {
 		return err
 	}
-	for _, n := range foldedNames(e) {
-		if err := txn.Set(nameKey(n, e.ID), nil); err != nil {
+	for _, k := range indexKeys(e) {
+		if err := txn.Set(k, nil); err != nil {
 			return err
 		}
 	}

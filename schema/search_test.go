@@ -1,0 +1,61 @@
+package schema_test
+
+import (
+	"testing"
+
+	"github.com/chancery/chancery/schema"
+)
+
+func TestSearch(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+	const q = `query($text: String!, $kinds: [EntityKind!]) {
+	  search(text: $text, kinds: $kinds, first: 5) { entity { id } matched score }
+	}`
+	for _, tc := range []struct {
+		text, first, matched string
+		kinds                []string
+		also                 string
+	}{
+		{text: "Switzerlnd", first: "country:switzerland", matched: "Switzerland"},
+		{text: "havana", first: "city:havana", matched: "Havana"},
+		{text: "CU", first: "country:cuba", matched: "CU"},
+		{text: "coordination council", first: "mission:coordination-council-for-north-american-affairs"},
+		{text: "CCNAA", first: "mission:coordination-council-for-north-american-affairs", matched: "CCNAA", also: "mission:tecro-united-states"},
+		{text: "united states", kinds: []string{"COUNTRY"}, first: "country:united-states", matched: "United States"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			vars := map[string]any{"text": tc.text}
+			if tc.kinds != nil {
+				vars["kinds"] = tc.kinds
+			}
+			d := s.mustData(t, q, vars)
+			hits := at(d, "search").([]any)
+			if len(hits) == 0 || at(hits[0], "entity", "id") != tc.first {
+				t.Fatalf("hits %v, want %s first", hits, tc.first)
+			}
+			if tc.matched != "" && at(hits[0], "matched") != tc.matched {
+				t.Errorf("matched %v, want %q", at(hits[0], "matched"), tc.matched)
+			}
+			if tc.also != "" {
+				found := false
+				for _, h := range hits {
+					found = found || at(h, "entity", "id") == tc.also
+				}
+				if !found {
+					t.Errorf("hits %v lack %s", hits, tc.also)
+				}
+			}
+			if tc.kinds != nil {
+				for _, h := range hits {
+					if id := at(h, "entity", "id").(string); id[:8] != "country:" {
+						t.Errorf("kinds filter let %s through", id)
+					}
+				}
+			}
+		})
+	}
+	r, _ := s.post(t, q, map[string]any{"text": "   "})
+	if len(r.Errors) != 1 || r.code(0) != "INVALID" {
+		t.Errorf("blank text: %+v", r.Errors)
+	}
+}

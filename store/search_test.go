@@ -1,0 +1,115 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/chancery/chancery/graph"
+)
+
+func searchFixture() *graph.Batch {
+	ch := entity("country:switzerland", "Switzerland", "Swiss Confederation")
+	ch.Attributes = map[string]string{graph.AttrISO2: "CH", graph.AttrISO3: "CHE"}
+	swe := entity("country:sweden", "Sweden")
+	mission := entity("mission:standige-vertretung", "Ständige Vertretung der Bundesrepublik Deutschland", "Permanent Representation of the Federal Republic of Germany")
+	ccnaa := entity("mission:ccnaa", "Coordination Council for North American Affairs", "CCNAA")
+	tecro := entity("mission:tecro", "Taipei Economic and Cultural Representative Office", "TECRO")
+	return &graph.Batch{
+		Entities: []*graph.Entity{ch, swe, mission, ccnaa, tecro, entity("city:havana", "Havana", "La Habana")},
+		Relations: []*graph.Relation{
+			rel(graph.RenamedFrom, "mission:tecro", "mission:ccnaa", "1994-09"),
+		},
+	}
+}
+
+func TestDB_Search(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, searchFixture()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, text string
+		kinds      []graph.Kind
+		first      graph.ID // the best hit
+		matched    string
+		also       []graph.ID // further hits that must be there
+		none       bool
+	}{
+		{name: "ExactName", text: "switzerland", first: "country:switzerland", matched: "Switzerland"},
+		{name: "ISOCode", text: "CHE", first: "country:switzerland", matched: "CHE"},
+		{name: "Alias", text: "la habana", first: "city:havana", matched: "La Habana"},
+		{name: "PrefixWhileTyping", text: "Swit", first: "country:switzerland"},
+		{name: "OneTypo", text: "Switzerlnd", first: "country:switzerland", matched: "Switzerland"},
+		{name: "TwoTypos", text: "Swtizerlnad", first: "country:switzerland"},
+		{name: "AccentsAndCase", text: "STANDIGE VERTRETUNG", first: "mission:standige-vertretung"},
+		{name: "WordsAnywhere", text: "vertretung bundesrep", first: "mission:standige-vertretung"},
+		{name: "Umlaut", text: "Ständige", first: "mission:standige-vertretung"},
+		{name: "FormerName", text: "CCNAA", first: "mission:ccnaa", matched: "CCNAA", also: []graph.ID{"mission:tecro"}},
+		{name: "KindsFilter", text: "CCNAA", kinds: []graph.Kind{graph.Country}, none: true},
+		{name: "Nothing", text: "Atlantis", none: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, err := db.Search(ctx, graph.SearchQuery{Text: tc.text, Kinds: tc.kinds, First: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.none {
+				if len(hits) != 0 {
+					t.Errorf("hits %v, want none", ids(hits))
+				}
+				return
+			}
+			if len(hits) == 0 || hits[0].Entity.ID != tc.first {
+				t.Fatalf("hits %v, want %s first", ids(hits), tc.first)
+			}
+			if tc.matched != "" && hits[0].Matched != tc.matched {
+				t.Errorf("matched %q, want %q", hits[0].Matched, tc.matched)
+			}
+			for _, id := range tc.also {
+				found := false
+				for _, h := range hits[1:] {
+					found = found || h.Entity.ID == id
+				}
+				if !found {
+					t.Errorf("hits %v lack %s", ids(hits), id)
+				}
+			}
+			for i := 1; i < len(hits); i++ {
+				if hits[i].Score > hits[i-1].Score {
+					t.Errorf("hits not ranked: %v", hits)
+				}
+			}
+		})
+	}
+	for _, q := range []graph.SearchQuery{{Text: "", First: 5}, {Text: "...", First: 5}, {Text: "x", First: 0}, {Text: "x", First: 101}} {
+		if _, err := db.Search(ctx, q); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("%+v: %v, want invalid", q, err)
+		}
+	}
+}
+
+func TestDB_SearchFollowsUpdates(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, searchFixture()); err != nil {
+		t.Fatal(err)
+	}
+	renamed := entity("country:sweden", "Kingdom of Sweden")
+	if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{renamed}}); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := db.Search(ctx, graph.SearchQuery{Text: "sweden", First: 5})
+	if err != nil || len(hits) != 1 || hits[0].Matched != "Kingdom of Sweden" {
+		t.Errorf("after a rename: %v %v", hits, err)
+	}
+	hits, err = db.Search(ctx, graph.SearchQuery{Text: "swedn", First: 5})
+	if err != nil || len(hits) != 1 {
+		t.Errorf("typo after a rename: %v %v", hits, err)
+	}
+}
+
+func ids(hits []graph.SearchHit) []graph.ID {
+	var out []graph.ID
+	for _, h := range hits {
+		out = append(out, h.Entity.ID)
+	}
+	return out
+}
