@@ -74,6 +74,9 @@ type Reader interface {
 	// Search finds entities by name, alias, former name or code; see
 	// SearchQuery.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
+	// Count groups entities or relations and counts each group, for
+	// dashboards; see CountQuery and GroupBy.
+	Count(ctx context.Context, q CountQuery) ([]Bucket, error)
 }
 
 // Batch is a set of entities and relations to write together.
