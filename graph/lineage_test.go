@@ -5,16 +5,11 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/store"
 )
 
 func TestLineage(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenMemory(t)
 	mission := func(id, from, to string) *graph.Entity {
 		e := &graph.Entity{ID: graph.ID(id), Kind: graph.Mission, Name: id, MissionType: graph.LiaisonOffice, Sources: src}
 		if from != "" {

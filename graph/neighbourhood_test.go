@@ -6,16 +6,11 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/store"
 )
 
 func TestNeighbourhood(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenMemory(t)
 	country := func(id string) *graph.Entity {
 		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
 	}

@@ -11,6 +11,18 @@ import (
 	"github.com/chancery/chancery/store"
 )
 
+// mustOpenMemory opens a real in-memory Badger store, closed when the test
+// ends.
+func mustOpenMemory(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 var src = []graph.Source{{Document: "Generated test graph", Quote: "random"}}
 
 // randomGraph writes a random graph of countries and organisations joined
@@ -18,11 +30,7 @@ var src = []graph.Source{{Document: "Generated test graph", Quote: "random"}}
 // store, and returns its relations.
 func randomGraph(t *testing.T, rng *rand.Rand, countries, orgs, rels int) (*store.DB, []*graph.Relation) {
 	t.Helper()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := mustOpenMemory(t)
 	b := &graph.Batch{}
 	for i := range countries {
 		id := graph.ID(fmt.Sprintf("country:c%d", i))

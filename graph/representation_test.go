@@ -5,16 +5,11 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/store"
 )
 
 func TestRepresent(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenMemory(t)
 	ent := func(id, name string) *graph.Entity {
 		return &graph.Entity{ID: graph.ID(id), Kind: graph.ID(id).Kind(), Name: name, Sources: src}
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -98,7 +97,7 @@ func scanEntities(ctx context.Context, txn *badger.Txn, k graph.Kind, asOf graph
 			}
 		}
 		item := it.Item()
-		id := graph.ID(item.Key()[2:])
+		id := entityKeyID(item.Key())
 		if !values {
 			visit(id, nil)
 			continue
@@ -213,7 +212,7 @@ func countFarEnds(ctx context.Context, txn *badger.Txn, q graph.CountQuery, coun
 			return err
 		}
 	}
-	prefix := key(prefixAdjacency, []byte(graph.Mission.IDPrefix()))
+	prefix := adjacencyKindPrefix(graph.Mission)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	var mission graph.ID
@@ -248,21 +247,6 @@ func countFarEnds(ctx context.Context, txn *badger.Txn, q graph.CountQuery, coun
 		counts[string(f.To)]++
 	}
 	return nil
-}
-
-// parseAdjacencyKey splits an adjacency key into the entity id, the type
-// byte and the direction. The id ends at the first separator, since ids
-// never contain one.
-func parseAdjacencyKey(k []byte) (id []byte, typ, dir byte, ok bool) {
-	if len(k) < 2 || k[0] != prefixAdjacency || k[1] != sep {
-		return nil, 0, 0, false
-	}
-	rest := k[2:]
-	i := bytes.IndexByte(rest, sep)
-	if i < 0 || len(rest) < i+3 {
-		return nil, 0, 0, false
-	}
-	return rest[:i], rest[i+1], rest[i+2], true
 }
 
 // labelBuckets names the entity each bucket's key is the id of. A bucket

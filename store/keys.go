@@ -156,3 +156,29 @@ func decodeEntityCursor(s string) (graph.ID, error) {
 	}
 	return "", graph.Errorf(graph.EINVALID, "cursor %q is not one this server issued; pass an endCursor from an earlier page, unchanged", s)
 }
+
+// parseAdjacencyKey splits an adjacency key into the entity id, the type
+// byte and the direction. The id ends at the first separator, since ids
+// never contain one.
+func parseAdjacencyKey(k []byte) (id []byte, typ, dir byte, ok bool) {
+	if len(k) < 2 || k[0] != prefixAdjacency || k[1] != sep {
+		return nil, 0, 0, false
+	}
+	rest := k[2:]
+	i := bytes.IndexByte(rest, sep)
+	if i < 0 || len(rest) < i+3 {
+		return nil, 0, 0, false
+	}
+	return rest[:i], rest[i+1], rest[i+2], true
+}
+
+// entityKeyID returns the entity id of an entity record key.
+func entityKeyID(k []byte) graph.ID { return graph.ID(k[2:]) }
+
+// adjacencyKindPrefix matches the adjacency keys of every entity of kind k.
+func adjacencyKindPrefix(k graph.Kind) []byte {
+	return key(prefixAdjacency, []byte(k.IDPrefix()))
+}
+
+// entityRecordsPrefix matches every entity record key.
+func entityRecordsPrefix() []byte { return key(prefixEntity) }

@@ -387,7 +387,7 @@ func (db *DB) reindex(ctx context.Context) error {
 	for {
 		var batch []*graph.Entity
 		err := db.view(ctx, func(txn *badger.Txn) error {
-			prefix := key(prefixEntity)
+			prefix := entityRecordsPrefix()
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 			defer it.Close()
 			start := prefix
