@@ -1,0 +1,174 @@
+package schema_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/chancery/chancery/schema"
+)
+
+// TestForeignOfficesInTaipei asks about the foreign offices in Taiwan of
+// seeds/taiwan-foreign-offices.yaml, through the public API alone.
+func TestForeignOfficesInTaipei(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+
+	// reps returns the representation of one country in Taiwan as
+	// "KIND mission-id via-id" strings, sorted.
+	reps := func(t *testing.T, of, asOf string) []string {
+		t.Helper()
+		d := s.mustData(t, `query($of: ID!, $asOf: Date) {
+		  representation(of: $of, in: "country:taiwan", asOf: $asOf) { kind mission { id } via { id } } }`,
+			map[string]any{"of": of, "asOf": asOf})
+		var out []string
+		for _, r := range at(d, "representation").([]any) {
+			m, _ := at(r, "mission", "id").(string)
+			v, _ := at(r, "via", "id").(string)
+			out = append(out, at(r, "kind").(string)+" "+m+" "+v)
+		}
+		slices.Sort(out)
+		return out
+	}
+	// lineage returns the names, changes and dates of a body's chain, oldest first.
+	lineage := func(t *testing.T, id string) (names, changes, dates []string) {
+		t.Helper()
+		d := s.mustData(t, `query($id: ID!) { lineage(id: $id) { entity { name } change date } }`, map[string]any{"id": id})
+		for _, step := range at(d, "lineage").([]any) {
+			names = append(names, at(step, "entity", "name").(string))
+			c, _ := at(step, "change").(string)
+			changes = append(changes, c)
+			if date, ok := at(step, "date").(string); ok {
+				dates = append(dates, date)
+			}
+		}
+		return names, changes, dates
+	}
+
+	t.Run("UnitedKingdomInTaiwan", func(t *testing.T) {
+		// The text dates none of the three British names, so every date sees
+		// all three; only the lineage orders them.
+		want := []string{
+			"DE_FACTO mission:anglo-taiwan-trade-committee ",
+			"DE_FACTO mission:british-office-taipei ",
+			"DE_FACTO mission:british-trade-and-cultural-office ",
+		}
+		for _, asOf := range []string{"1990", "2024-06-01"} {
+			if got := reps(t, "country:united-kingdom", asOf); !slices.Equal(got, want) {
+				t.Errorf("as of %s: %v, want %v", asOf, got, want)
+			}
+		}
+		names, changes, dates := lineage(t, "mission:british-office-taipei")
+		wantNames := []string{"Anglo-Taiwan Trade Committee", "British Trade and Cultural Office", "British Office"}
+		if !slices.Equal(names, wantNames) || !slices.Equal(changes, []string{"", "RENAMED_FROM", "RENAMED_FROM"}) || len(dates) != 0 {
+			t.Errorf("lineage = %v %v %v, want %v renamed twice, undated", names, changes, dates, wantNames)
+		}
+	})
+
+	t.Run("FrenchOfficeLineageAndCity", func(t *testing.T) {
+		names, _, _ := lineage(t, "mission:french-trade-office-taipei")
+		if want := []string{"French Trade Office", "French Institute", "French Office in Taipei"}; !slices.Equal(names, want) {
+			t.Errorf("lineage = %v, want %v", names, want)
+		}
+		d := s.mustData(t, `{ entity(id: "mission:french-office-in-taipei") { ... on Mission { official missionType sender { id } city { id } } } }`, nil)
+		if at(d, "entity", "official") != false || at(d, "entity", "missionType") != "REPRESENTATIVE_OFFICE" ||
+			at(d, "entity", "sender", "id") != "country:france" || at(d, "entity", "city", "id") != "city:taipei" {
+			t.Errorf("French Office in Taipei = %v", at(d, "entity"))
+		}
+	})
+
+	t.Run("JapanTaiwanExchangeAssociationLineage", func(t *testing.T) {
+		names, changes, dates := lineage(t, "mission:japan-taiwan-exchange-association")
+		if !slices.Equal(names, []string{"Interchange Association, Japan", "Japan-Taiwan Exchange Association"}) ||
+			!slices.Equal(changes, []string{"", "RENAMED_FROM"}) || !slices.Equal(dates, []string{"2017"}) {
+			t.Errorf("lineage = %v %v %v, want the Interchange Association renamed in 2017", names, changes, dates)
+		}
+		if got, want := reps(t, "country:japan", "2000"), []string{
+			"DE_FACTO mission:interchange-association-japan org:ministry-of-foreign-affairs-of-japan",
+		}; !slices.Equal(got, want) {
+			t.Errorf("Japan in Taiwan as of 2000: %v, want %v", got, want)
+		}
+		if got, want := reps(t, "country:japan", "2018"), []string{
+			"DE_FACTO mission:japan-taiwan-exchange-association org:ministry-of-foreign-affairs-of-japan",
+		}; !slices.Equal(got, want) {
+			t.Errorf("Japan in Taiwan as of 2018: %v, want %v", got, want)
+		}
+	})
+
+	t.Run("WhatReplacedThePhilippineEmbassy", func(t *testing.T) {
+		names, changes, dates := lineage(t, "mission:embassy-of-the-philippines-in-taiwan")
+		if !slices.Equal(names, []string{"Embassy of the Philippines in Taiwan", "Asian Exchange Center", "Manila Economic and Cultural Office"}) ||
+			!slices.Equal(changes, []string{"", "REPLACES", "RENAMED_FROM"}) || !slices.Equal(dates, []string{"1975", "1989"}) {
+			t.Errorf("lineage = %v %v %v, want the embassy replaced in 1975, renamed in 1989", names, changes, dates)
+		}
+		if got, want := reps(t, "country:philippines", "1970"), []string{"DIRECT mission:embassy-of-the-philippines-in-taiwan "}; !slices.Equal(got, want) {
+			t.Errorf("Philippines in Taiwan as of 1970: %v, want %v", got, want)
+		}
+		if got, want := reps(t, "country:philippines", "1980"), []string{"DE_FACTO mission:asian-exchange-center "}; !slices.Equal(got, want) {
+			t.Errorf("Philippines in Taiwan as of 1980: %v, want %v", got, want)
+		}
+	})
+
+	t.Run("AustraliaInTaiwan", func(t *testing.T) {
+		if got := reps(t, "country:australia", "1975"); len(got) != 0 {
+			t.Errorf("as of 1975: %v, want nothing (no office until 1981)", got)
+		}
+		if got, want := reps(t, "country:australia", "1990"), []string{
+			"DE_FACTO mission:australian-commerce-and-industry-office org:australian-chamber-of-commerce",
+		}; !slices.Equal(got, want) {
+			t.Errorf("as of 1990: %v, want %v", got, want)
+		}
+		if got, want := reps(t, "country:australia", "2015"), []string{"DE_FACTO mission:australian-office-in-taipei "}; !slices.Equal(got, want) {
+			t.Errorf("as of 2015: %v, want %v", got, want)
+		}
+	})
+
+	t.Run("TaiwansDiplomaticPartnersLost", func(t *testing.T) {
+		partners := func(asOf string) []string {
+			d := s.mustData(t, `query($asOf: Date) { entity(id: "country:taiwan") {
+			  relations(types: [DIPLOMATIC_RELATIONS], asOf: $asOf, first: 500) { edges { node { from { id } to { id } validTo } } } } }`,
+				map[string]any{"asOf": asOf})
+			var out []string
+			for _, e := range at(d, "entity", "relations", "edges").([]any) {
+				other := at(e, "node", "from", "id").(string)
+				if other == "country:taiwan" {
+					other = at(e, "node", "to", "id").(string)
+				}
+				out = append(out, other)
+			}
+			return out
+		}
+		in1970 := partners("1970")
+		for _, c := range []string{"country:japan", "country:australia", "country:new-zealand", "country:philippines",
+			"country:south-korea", "country:south-africa", "country:united-states"} {
+			if !slices.Contains(in1970, c) {
+				t.Errorf("as of 1970, Taiwan's partners %v lack %s", in1970, c)
+			}
+		}
+		in1995 := partners("1995")
+		for _, c := range []string{"country:japan", "country:australia", "country:new-zealand", "country:philippines",
+			"country:south-korea", "country:united-states"} {
+			if slices.Contains(in1995, c) {
+				t.Errorf("as of 1995, Taiwan's partners %v still hold %s", in1995, c)
+			}
+		}
+		if !slices.Contains(in1995, "country:south-africa") {
+			t.Errorf("as of 1995, Taiwan's partners %v lack South Africa (ties ended 1998)", in1995)
+		}
+		if in1999 := partners("1999"); slices.Contains(in1999, "country:south-africa") {
+			t.Errorf("as of 1999, Taiwan's partners %v still hold South Africa", in1999)
+		}
+	})
+
+	t.Run("SingaporeAndThePRC", func(t *testing.T) {
+		count := func(asOf string) float64 {
+			d := s.mustData(t, `query($asOf: Date) { relations(types: [DIPLOMATIC_RELATIONS], from: "country:singapore", to: "country:china", asOf: $asOf) { totalCount } }`,
+				map[string]any{"asOf": asOf})
+			return at(d, "relations", "totalCount").(float64)
+		}
+		if n89, n91 := count("1989"), count("1991"); n89 != 0 || n91 != 1 {
+			t.Errorf("Singapore-PRC relations: %v as of 1989, %v as of 1991; want 0 and 1", n89, n91)
+		}
+		if got, want := reps(t, "country:singapore", "1985"), []string{"DE_FACTO mission:singapore-trade-representative-office-taipei "}; !slices.Equal(got, want) {
+			t.Errorf("Singapore in Taiwan as of 1985: %v, want %v", got, want)
+		}
+	})
+}
