@@ -1,0 +1,205 @@
+package schema_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/chancery/chancery/schema"
+)
+
+// TestTaiwanOfficesAbroad asks the default data about Taiwan's offices in
+// Ireland, Australia, Russia, India, South Africa, the Pacific and
+// Singapore, and about the bodies through which Taiwan and China deal with
+// each other (seeds/taiwan-abroad.yaml), through the public API alone.
+func TestTaiwanOfficesAbroad(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+
+	// representedBy returns the ids of the missions (or, where there is no
+	// mission, the bodies) that represent of in in as of asOf ("" for all of
+	// history), sorted, and fails unless every one of them is DE_FACTO.
+	representedBy := func(t *testing.T, of, in, asOf string) []string {
+		t.Helper()
+		vars := map[string]any{"of": of, "in": in}
+		if asOf != "" {
+			vars["asOf"] = asOf
+		}
+		d := s.mustData(t, `query($of: ID!, $in: ID!, $asOf: Date) {
+		  representation(of: $of, in: $in, asOf: $asOf) { kind mission { id } via { id } } }`, vars)
+		var ids []string
+		for _, r := range at(d, "representation").([]any) {
+			if k := at(r, "kind"); k != "DE_FACTO" {
+				t.Errorf("%s in %s as of %s: kind %v, want DE_FACTO (%v)", of, in, asOf, k, r)
+			}
+			if id, ok := at(r, "mission", "id").(string); ok {
+				ids = append(ids, id)
+			} else if id, ok := at(r, "via", "id").(string); ok {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+
+	t.Run("TaiwanInAustraliaBeforeAndAfter1991", func(t *testing.T) {
+		got := representedBy(t, "country:taiwan", "country:australia", "1990")
+		want := []string{"mission:far-east-trading-company-melbourne", "mission:far-east-trading-company-sydney", "mission:taiwan-marketing-service-canberra"}
+		if !slices.Equal(got, want) {
+			t.Errorf("as of 1990: %v, want %v", got, want)
+		}
+		got = representedBy(t, "country:taiwan", "country:australia", "1992")
+		want = []string{"mission:teco-canberra", "mission:teco-melbourne", "mission:teco-sydney"}
+		if !slices.Equal(got, want) {
+			t.Errorf("as of 1992: %v, want %v", got, want)
+		}
+		// The Taiwan Marketing Service opened in 1988: nothing in Canberra before.
+		d := s.mustData(t, `{ entity(id: "city:canberra") { relations(types: [LOCATED_IN], direction: IN, asOf: 1987) { edges { node { from { id } } } } } }`, nil)
+		for _, e := range at(d, "entity", "relations", "edges").([]any) {
+			if at(e, "node", "from", "id") == "mission:taiwan-marketing-service-canberra" {
+				t.Errorf("the Taiwan Marketing Service is in Canberra as of 1987")
+			}
+		}
+	})
+
+	t.Run("MelbourneOfficeLineage", func(t *testing.T) {
+		d := s.mustData(t, `{ lineage(id: "mission:far-east-trading-company-melbourne") { entity { id name ... on Mission { city { id } } } change date } }`, nil)
+		steps := at(d, "lineage").([]any)
+		if len(steps) != 2 ||
+			at(steps[0], "entity", "name") != "Far East Trading Company" ||
+			at(steps[1], "entity", "name") != "Taipei Economic and Cultural Office in Melbourne" ||
+			at(steps[1], "change") != "RENAMED_FROM" || at(steps[1], "date") != "1991" {
+			t.Fatalf("lineage = %v", steps)
+		}
+		for _, step := range steps {
+			if c := at(step, "entity", "city", "id"); c != "city:melbourne" {
+				t.Errorf("%v is in %v, want city:melbourne", at(step, "entity", "id"), c)
+			}
+		}
+		d = s.mustData(t, `{ entity(id: "city:melbourne") { relations(types: [LOCATED_IN], direction: OUT) { edges { node { to { id } } } } } }`, nil)
+		if to := at(d, "entity", "relations", "edges", 0, "node", "to", "id"); to != "country:australia" {
+			t.Errorf("Melbourne is in %v, want Australia", to)
+		}
+	})
+
+	t.Run("SingaporeOfficeRenamedIn1990", func(t *testing.T) {
+		d := s.mustData(t, `{ lineage(id: "mission:taipei-representative-office-singapore") { entity { name ... on Mission { missionType official } } change date } }`, nil)
+		var names, dates []string
+		for _, step := range at(d, "lineage").([]any) {
+			names = append(names, at(step, "entity", "name").(string))
+			if at(step, "entity", "official") != false {
+				t.Errorf("%v has official status", at(step, "entity", "name"))
+			}
+			if date, ok := at(step, "date").(string); ok {
+				dates = append(dates, date)
+			}
+		}
+		want := []string{"Trade Mission of the Republic of China", "Taipei Representative Office in Singapore"}
+		if !slices.Equal(names, want) || !slices.Equal(dates, []string{"1990"}) {
+			t.Errorf("lineage = %v (dates %v), want %v renamed in 1990", names, dates, want)
+		}
+		if got := representedBy(t, "country:taiwan", "country:singapore", "1989"); !slices.Equal(got, []string{"mission:roc-trade-mission-singapore"}) {
+			t.Errorf("as of 1989: %v", got)
+		}
+		if got := representedBy(t, "country:taiwan", "country:singapore", "1991"); !slices.Equal(got, []string{"mission:taipei-representative-office-singapore"}) {
+			t.Errorf("as of 1991: %v", got)
+		}
+	})
+
+	t.Run("SearchTaipeiLiaisonOfficeFindsPretoria", func(t *testing.T) {
+		d := s.mustData(t, `{ search(text: "Taipei Liaison Office", kinds: [MISSION], first: 5) {
+		  entity { id ... on Mission { missionType official sender { id } city { id } } } } }`, nil)
+		hit := at(d, "search", 0, "entity")
+		if at(hit, "id") != "mission:taipei-liaison-office-pretoria" {
+			t.Fatalf("best hit = %v", at(d, "search"))
+		}
+		if at(hit, "missionType") != "LIAISON_OFFICE" || at(hit, "official") != false ||
+			at(hit, "sender", "id") != "country:taiwan" || at(hit, "city", "id") != "city:pretoria" {
+			t.Errorf("Taipei Liaison Office = %v", hit)
+		}
+		if got := representedBy(t, "country:taiwan", "country:south-africa", ""); !slices.Equal(got, []string{"mission:taipei-liaison-office-pretoria"}) {
+			t.Errorf("Taiwan in South Africa: %v", got)
+		}
+	})
+
+	t.Run("MoscowNewDelhiAndTheirHosts", func(t *testing.T) {
+		for in, want := range map[string]string{
+			"country:russia": "mission:taipei-moscow-representative-office",
+			"country:india":  "mission:taipei-economic-and-cultural-center-new-delhi",
+		} {
+			if got := representedBy(t, "country:taiwan", in, ""); !slices.Equal(got, []string{want}) {
+				t.Errorf("Taiwan in %s: %v, want %s", in, got, want)
+			}
+		}
+		// The en dash of the name is punctuation to search.
+		d := s.mustData(t, `{ search(text: "Taipei-Moscow Economic and Cultural Coordination Commission", kinds: [MISSION], first: 3) { entity { id } } }`, nil)
+		if id := at(d, "search", 0, "entity", "id"); id != "mission:taipei-moscow-representative-office" {
+			t.Errorf("search = %v", at(d, "search"))
+		}
+	})
+
+	t.Run("DublinOfficeHasNoDiplomaticStatus", func(t *testing.T) {
+		d := s.mustData(t, `{ representation(of: "country:taiwan", in: "country:ireland") {
+		  kind mission { name ... on Mission { official city { name } } } relations { type note } } }`, nil)
+		reps := at(d, "representation").([]any)
+		if len(reps) != 1 || at(reps[0], "kind") != "DE_FACTO" ||
+			at(reps[0], "mission", "name") != "Taipei Representative Office in Dublin" ||
+			at(reps[0], "mission", "official") != false || at(reps[0], "mission", "city", "name") != "Dublin" {
+			t.Fatalf("Taiwan in Ireland: %v", reps)
+		}
+		if note, _ := at(reps[0], "relations", 0, "note").(string); note == "" {
+			t.Errorf("the REPRESENTED_BY carries no note of the 2007 statement: %v", at(reps[0], "relations"))
+		}
+	})
+
+	t.Run("PacificTradeMissionsDespiteRelationsWithBeijing", func(t *testing.T) {
+		for in, want := range map[string]string{
+			"country:papua-new-guinea": "mission:roc-trade-mission-papua-new-guinea",
+			"country:fiji":             "mission:roc-trade-mission-fiji",
+		} {
+			if got := representedBy(t, "country:taiwan", in, ""); !slices.Equal(got, []string{want}) {
+				t.Errorf("Taiwan in %s: %v, want %s", in, got, want)
+			}
+			d := s.mustData(t, `query($id: ID!) { entity(id: $id) { relations(types: [DIPLOMATIC_RELATIONS]) { edges { node { from { id } to { id } } } } } }`,
+				map[string]any{"id": in})
+			found := false
+			for _, e := range at(d, "entity", "relations", "edges").([]any) {
+				ends := []any{at(e, "node", "from", "id"), at(e, "node", "to", "id")}
+				found = found || (slices.Contains(ends, any(in)) && slices.Contains(ends, any("country:china")))
+			}
+			if !found {
+				t.Errorf("%s has no diplomatic relations with China", in)
+			}
+		}
+	})
+
+	t.Run("TaiwanAndChinaThroughSEFAndARATS", func(t *testing.T) {
+		// Only the two bodies: the reciprocal offices were talked about in
+		// 2012 and 2013 but never agreed, so neither side has a mission.
+		if got := representedBy(t, "country:taiwan", "country:china", ""); !slices.Equal(got, []string{"org:straits-exchange-foundation"}) {
+			t.Errorf("Taiwan in China: %v, want the SEF", got)
+		}
+		if got := representedBy(t, "country:china", "country:taiwan", ""); !slices.Equal(got, []string{"org:association-for-relations-across-the-taiwan-straits"}) {
+			t.Errorf("China in Taiwan: %v, want ARATS", got)
+		}
+		for id, want := range map[string][2]string{
+			"org:straits-exchange-foundation":                         {"city:taipei", "person:lin-join-sane"},
+			"org:association-for-relations-across-the-taiwan-straits": {"city:beijing", "person:chen-yunlin"},
+		} {
+			d := s.mustData(t, `query($id: ID!) { entity(id: $id) { relations(types: [LOCATED_IN, HEADED_BY], direction: OUT) { edges { node { type role to { id } } } } } }`,
+				map[string]any{"id": id})
+			got := map[string]string{}
+			for _, e := range at(d, "entity", "relations", "edges").([]any) {
+				got[at(e, "node", "type").(string)] = at(e, "node", "to", "id").(string)
+				if at(e, "node", "type") == "HEADED_BY" && at(e, "node", "role") != "chairman" {
+					t.Errorf("%s: role %v", id, at(e, "node", "role"))
+				}
+			}
+			if got["LOCATED_IN"] != want[0] || got["HEADED_BY"] != want[1] {
+				t.Errorf("%s: %v, want in %s headed by %s", id, got, want[0], want[1])
+			}
+		}
+		d := s.mustData(t, `{ search(text: "SEF", first: 5) { entity { id } } }`, nil)
+		if id := at(d, "search", 0, "entity", "id"); id != "org:straits-exchange-foundation" {
+			t.Errorf("search SEF = %v", at(d, "search"))
+		}
+	})
+}
