@@ -1,0 +1,155 @@
+package schema_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/schema"
+)
+
+// TestSpecialAdministrativeRegions asks the default data what "De facto
+// embassy" says about Hong Kong and Macau and the territories' offices in
+// London (seeds/special-administrative-regions.yaml), through the API alone.
+func TestSpecialAdministrativeRegions(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+
+	// ids returns the id at path inside each edge's node.
+	ids := func(d map[string]any, conn []any, path ...any) []string {
+		var out []string
+		for _, e := range at(d, conn...).([]any) {
+			if id, ok := at(e, append([]any{"node"}, path...)...).(string); ok {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+
+	t.Run("AustralianConsulateGeneralKeepsBothRenamingDates", func(t *testing.T) {
+		d := s.mustData(t, `{ entity(id: "mission:consulate-general-of-australia-in-hong-kong") {
+		  relations(types: [RENAMED_FROM], direction: OUT) { edges { node { validFrom to { id } sources { document quote } } } } } }`, nil)
+		edges := at(d, "entity", "relations", "edges").([]any)
+		quoteOf := map[string]string{}
+		for _, e := range edges {
+			n := at(e, "node")
+			if at(n, "to", "id") != "mission:australian-commission-hong-kong" {
+				t.Errorf("renamed from %v; want the Australian Commission", at(n, "to", "id"))
+			}
+			date, _ := at(n, "validFrom").(string)
+			srcs := at(n, "sources").([]any)
+			if len(srcs) != 1 || at(srcs[0], "document") != "De facto embassy" {
+				t.Errorf("%s: sources %v; want one quote from De facto embassy", date, srcs)
+				continue
+			}
+			quoteOf[date] = at(srcs[0], "quote").(string)
+		}
+		if len(edges) != 2 || len(quoteOf) != 2 {
+			t.Fatalf("RENAMED_FROM = %v; want two, dated 1986 and 1997", edges)
+		}
+		if q := quoteOf["1986"]; !strings.Contains(q, "Australian Commission was renamed the consulate-general in 1986") {
+			t.Errorf("1986 renaming quotes %q", q)
+		}
+		if q := quoteOf["1997"]; !strings.Contains(q, "became consulates-general in name in 1997") {
+			t.Errorf("1997 renaming quotes %q", q)
+		}
+	})
+
+	t.Run("AustralianEntitiesHaveOpenBounds", func(t *testing.T) {
+		for _, id := range []string{"mission:consulate-general-of-australia-in-hong-kong", "mission:australian-commission-hong-kong"} {
+			d := s.mustData(t, `query($id: ID!) { entity(id: $id) { validFrom validTo } }`, map[string]any{"id": id})
+			if at(d, "entity", "validFrom") != nil || at(d, "entity", "validTo") != nil {
+				t.Errorf("%s: %v; the two accounts disagree, so its bounds stay open", id, at(d, "entity"))
+			}
+		}
+	})
+
+	t.Run("USConsulateGeneralReportsToTheDepartmentOfState", func(t *testing.T) {
+		d := s.mustData(t, `{ entity(id: "mission:consulate-general-of-the-united-states-in-hong-kong") {
+		  ... on Mission { missionType }
+		  relations(types: [REPORTS_TO, SENT_BY, LOCATED_IN], direction: OUT) { edges { node { type to { id name } note } } } } }`, nil)
+		if at(d, "entity", "missionType") != "CONSULATE_GENERAL" {
+			t.Errorf("missionType = %v", at(d, "entity", "missionType"))
+		}
+		got := map[string]string{}
+		for _, e := range at(d, "entity", "relations", "edges").([]any) {
+			got[at(e, "node", "type").(string)] = at(e, "node", "to", "id").(string)
+			if at(e, "node", "type") == "REPORTS_TO" {
+				if note, _ := at(e, "node", "note").(string); !strings.Contains(note, "Chief of Mission") {
+					t.Errorf("REPORTS_TO note = %q; want the Consul General as Chief of Mission", note)
+				}
+			}
+		}
+		want := map[string]string{"REPORTS_TO": "org:us-department-of-state", "SENT_BY": "country:united-states", "LOCATED_IN": "territory:hong-kong"}
+		for typ, to := range want {
+			if got[typ] != to {
+				t.Errorf("%s -> %q; want %s", typ, got[typ], to)
+			}
+		}
+	})
+
+	t.Run("NigeriasMissionInHongKongBeforeAndAfter1997", func(t *testing.T) {
+		q := `query($asOf: Date) { entity(id: "country:nigeria") {
+		  relations(types: [SENT_BY], direction: IN, asOf: $asOf) { edges { node { from { id } } } } } }`
+		conn := []any{"entity", "relations", "edges"}
+		commission, cg := "mission:nigerian-commission-hong-kong", "mission:consulate-general-of-nigeria-in-hong-kong"
+		in1990 := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "from", "id")
+		if !slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
+			t.Errorf("as of 1990: %v; want the Commission, not the Consulate-General", in1990)
+		}
+		in1998 := ids(s.mustData(t, q, map[string]any{"asOf": "1998"}), conn, "from", "id")
+		if slices.Contains(in1998, commission) || !slices.Contains(in1998, cg) {
+			t.Errorf("as of 1998: %v; want the Consulate-General, not the Commission", in1998)
+		}
+		d := s.mustData(t, `{ lineage(id: "mission:consulate-general-of-nigeria-in-hong-kong") { entity { id } change date } }`, nil)
+		steps := at(d, "lineage").([]any)
+		if len(steps) != 2 || at(steps[0], "entity", "id") != commission || at(steps[1], "change") != "RENAMED_FROM" || at(steps[1], "date") != "1997" {
+			t.Errorf("lineage = %v; want the Commission renamed in 1997", steps)
+		}
+	})
+
+	t.Run("HongKongChangesSovereigntyIn1997", func(t *testing.T) {
+		q := `query($asOf: Date) { entity(id: "territory:hong-kong") {
+		  relations(types: [PART_OF], direction: OUT, asOf: $asOf) { edges { node { to { id } } } } } }`
+		conn := []any{"entity", "relations", "edges"}
+		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "to", "id"); !slices.Equal(got, []string{"country:united-kingdom"}) {
+			t.Errorf("part of, as of 1990: %v", got)
+		}
+		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1998"}), conn, "to", "id"); !slices.Equal(got, []string{"country:china"}) {
+			t.Errorf("part of, as of 1998: %v", got)
+		}
+	})
+
+	t.Run("EconomicAndTradeOfficesWereGovernmentOffices", func(t *testing.T) {
+		d := s.mustData(t, `{ lineage(id: "mission:hong-kong-economic-and-trade-offices") { entity { name } change } }`, nil)
+		var names []string
+		for _, step := range at(d, "lineage").([]any) {
+			names = append(names, at(step, "entity", "name").(string))
+		}
+		if !slices.Equal(names, []string{"Hong Kong Government Offices", "Hong Kong Economic and Trade Offices"}) {
+			t.Errorf("lineage = %v", names)
+		}
+	})
+
+	t.Run("TerritoriesRepresentedDeFacto", func(t *testing.T) {
+		cases := []struct{ of, in, mission string }{
+			{"territory:bermuda", "country:united-kingdom", "mission:bermuda-house"},
+			{"territory:falkland-islands", "country:united-kingdom", "mission:falkland-house"},
+			{"territory:gibraltar", "country:united-kingdom", "mission:gibraltar-house"},
+			{"territory:hong-kong", "country:canada", "mission:hong-kong-economic-and-trade-office-toronto"},
+			{"territory:hong-kong", "country:australia", "mission:hong-kong-economic-and-trade-offices"},
+			{"territory:macau", "country:belgium", "mission:macau-economic-and-trade-offices"},
+			{"territory:macau", "country:portugal", "mission:macau-economic-and-trade-offices"},
+		}
+		for _, c := range cases {
+			d := s.mustData(t, `query($of: ID!, $in: ID!) { representation(of: $of, in: $in) { kind mission { id } } }`,
+				map[string]any{"of": c.of, "in": c.in})
+			found := false
+			for _, r := range at(d, "representation").([]any) {
+				found = found || (at(r, "kind") == "DE_FACTO" && at(r, "mission", "id") == c.mission)
+			}
+			if !found {
+				t.Errorf("%s in %s: %v; want %s, de facto", c.of, c.in, at(d, "representation"), c.mission)
+			}
+		}
+	})
+}
