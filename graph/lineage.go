@@ -31,24 +31,24 @@ func Lineage(ctx context.Context, r Reader, id ID) ([]LineageStep, error) {
 	// older[x] are the relations from x to a member it followed.
 	older := map[ID][]*Relation{}
 	seen := map[string]bool{}
-	queue := []ID{id}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		rels, _, err := adjacent(ctx, r, cur, LineageTypes, Both, Date{})
+	level := []ID{id}
+	for len(level) > 0 {
+		adj, err := adjacency(ctx, r, level, LineageTypes, Both, Date{})
 		if err != nil {
 			return nil, err
 		}
 		var next []ID
-		for _, rel := range rels {
-			if seen[rel.ID] {
-				continue
-			}
-			seen[rel.ID] = true
-			older[rel.From] = append(older[rel.From], rel)
-			other := rel.Other(cur)
-			if _, ok := members[other]; !ok && !slices.Contains(next, other) {
-				next = append(next, other)
+		for _, cur := range level {
+			for _, rel := range adj[cur].Relations {
+				if seen[rel.ID] {
+					continue
+				}
+				seen[rel.ID] = true
+				older[rel.From] = append(older[rel.From], rel)
+				other := rel.Other(cur)
+				if _, ok := members[other]; !ok && !slices.Contains(next, other) {
+					next = append(next, other)
+				}
 			}
 		}
 		if len(members)+len(next) > MaxLineage {
@@ -58,10 +58,11 @@ func Lineage(ctx context.Context, r Reader, id ID) ([]LineageStep, error) {
 		if err != nil {
 			return nil, err
 		}
+		level = nil
 		for _, n := range next {
 			if e := found[n]; e != nil {
 				members[n] = e
-				queue = append(queue, n)
+				level = append(level, n)
 			}
 		}
 	}

@@ -49,57 +49,95 @@ func Neighbourhood(ctx context.Context, r Reader, q NeighbourhoodQuery) (*Subgra
 		return sub, nil
 	}
 	sub.Nodes = append(sub.Nodes, root)
-	inSub := map[ID]bool{root.ID: true}
-	haveRel := map[string]bool{}
+	n := &neighbourhood{r: r, q: q, sub: sub, inSub: map[ID]bool{root.ID: true}, haveRel: map[string]bool{}}
 	frontier := []ID{root.ID}
-	for depth := 1; depth <= q.Depth && len(frontier) > 0; depth++ {
-		var next []ID
-		var found []*Relation
-		for _, id := range frontier {
-			rels, more, err := adjacent(ctx, r, id, q.Types, q.Direction, q.AsOf)
+	for depth := 1; depth <= q.Depth && len(frontier) > 0 && !sub.Truncated; depth++ {
+		var reached []ID
+		for chunk := range slices.Chunk(frontier, frontierChunk) {
+			r, err := n.expand(ctx, chunk)
 			if err != nil {
 				return nil, err
 			}
-			sub.Truncated = sub.Truncated || more
-			for _, rel := range rels {
-				if haveRel[rel.ID] {
-					continue
-				}
-				haveRel[rel.ID] = true
-				found = append(found, rel)
-				for _, end := range []ID{rel.From, rel.To} {
-					if !inSub[end] && !slices.Contains(next, end) {
-						next = append(next, end)
-					}
-				}
-			}
-		}
-		alive, err := living(ctx, r, next, q.AsOf)
-		if err != nil {
-			return nil, err
-		}
-		var reached []ID
-		for _, rel := range found {
-			if (!inSub[rel.From] && alive[rel.From] == nil) || (!inSub[rel.To] && alive[rel.To] == nil) {
-				continue // an end does not exist as of the date
-			}
-			if len(sub.Relations) == q.Limit {
-				sub.Truncated = true
+			reached = append(reached, r...)
+			if sub.Truncated {
 				break
 			}
-			sub.Relations = append(sub.Relations, rel)
-			for _, end := range []ID{rel.From, rel.To} {
-				if !inSub[end] {
-					inSub[end] = true
-					sub.Nodes = append(sub.Nodes, alive[end])
-					reached = append(reached, end)
-				}
-			}
-		}
-		if sub.Truncated {
-			break
 		}
 		frontier = reached
 	}
 	return sub, nil
+}
+
+// frontierChunk is how many entities of a frontier one store read expands,
+// so that a limit reached early stops the reading early.
+const frontierChunk = 64
+
+// neighbourhood is the state of one Neighbourhood search.
+type neighbourhood struct {
+	r       Reader
+	q       NeighbourhoodQuery
+	sub     *Subgraph
+	inSub   map[ID]bool
+	haveRel map[string]bool
+}
+
+// expand adds the relations of the entities in ids, in order, up to the
+// limit, and returns the entities they reach for the first time. It reads
+// each entity's relations in one batch, at most as many of them as could
+// still enter the answer past the ones already found (which recur, as the
+// relation back to the parent does), so that a hub of millions of
+// relations costs what the limit allows and no more.
+func (n *neighbourhood) expand(ctx context.Context, ids []ID) ([]ID, error) {
+	q := n.q
+	adj, err := n.r.Adjacent(ctx, AdjacencyQuery{
+		IDs: ids, Direction: q.Direction, Types: q.Types, AsOf: q.AsOf,
+		Limit: min(MaxAdjacency, q.Limit-len(n.sub.Relations)+len(n.haveRel)+1),
+	})
+	if err != nil {
+		return nil, err
+	}
+	var found []*Relation
+	var ends []ID
+	for _, id := range ids {
+		a := adj[id]
+		if a == nil {
+			continue
+		}
+		n.sub.Truncated = n.sub.Truncated || a.More
+		for _, rel := range a.Relations {
+			if n.haveRel[rel.ID] {
+				continue
+			}
+			n.haveRel[rel.ID] = true
+			found = append(found, rel)
+			for _, end := range []ID{rel.From, rel.To} {
+				if !n.inSub[end] {
+					ends = append(ends, end)
+				}
+			}
+		}
+	}
+	alive, err := living(ctx, n.r, ends, q.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	var reached []ID
+	for _, rel := range found {
+		if (!n.inSub[rel.From] && alive[rel.From] == nil) || (!n.inSub[rel.To] && alive[rel.To] == nil) {
+			continue // an end does not exist as of the date
+		}
+		if len(n.sub.Relations) == q.Limit {
+			n.sub.Truncated = true
+			break
+		}
+		n.sub.Relations = append(n.sub.Relations, rel)
+		for _, end := range []ID{rel.From, rel.To} {
+			if !n.inSub[end] {
+				n.inSub[end] = true
+				n.sub.Nodes = append(n.sub.Nodes, alive[end])
+				reached = append(reached, end)
+			}
+		}
+	}
+	return reached, nil
 }

@@ -76,45 +76,77 @@ type pathSearch struct {
 	types []RelationType
 	asOf  Date
 	adj   map[ID][]link
+	read  int // relations read, against maxPathReads
 }
 
 // links returns the relations of id that a path may follow, sorted so that
 // searches are deterministic.
 func (s *pathSearch) links(ctx context.Context, id ID) ([]link, error) {
-	if l, ok := s.adj[id]; ok {
-		return l, nil
-	}
-	if len(s.adj) >= maxPathVisits {
-		return nil, Errorf(EINVALID, "the search visited more than %d entities; narrow it with types, asOf or a smaller maxLength", maxPathVisits)
-	}
-	rels, _, err := adjacent(ctx, s.r, id, s.types, Both, s.asOf)
-	if err != nil {
+	if err := s.load(ctx, []ID{id}); err != nil {
 		return nil, err
 	}
-	others := make([]ID, 0, len(rels))
-	for _, rel := range rels {
-		if o := rel.Other(id); o != id {
-			others = append(others, o)
+	return s.adj[id], nil
+}
+
+// load reads the links of every entity in ids not read yet, in one read of
+// their relations and one of the entities at their other ends: a search
+// loads a whole frontier at once.
+func (s *pathSearch) load(ctx context.Context, ids []ID) error {
+	var missing []ID
+	for _, id := range ids {
+		if _, ok := s.adj[id]; !ok {
+			s.adj[id] = nil // claimed: read below
+			missing = append(missing, id)
+		}
+	}
+	if len(s.adj) > maxPathVisits {
+		return Errorf(EINVALID, "the search visited more than %d entities; narrow it with types, asOf or a smaller maxLength", maxPathVisits)
+	}
+	for chunk := range slices.Chunk(missing, frontierChunk) {
+		if s.read > maxPathReads {
+			return Errorf(EINVALID, "the search read more than %d relations; narrow it with types, asOf or a smaller maxLength", maxPathReads)
+		}
+		if err := s.loadChunk(ctx, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
+	adj, err := adjacency(ctx, s.r, ids, s.types, Both, s.asOf)
+	if err != nil {
+		return err
+	}
+	var others []ID
+	for _, id := range ids {
+		s.read += len(adj[id].Relations)
+		for _, rel := range adj[id].Relations {
+			if o := rel.Other(id); o != id {
+				others = append(others, o)
+			}
 		}
 	}
 	alive, err := living(ctx, s.r, others, s.asOf)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []link
-	for _, rel := range rels {
-		if o := rel.Other(id); o != id && alive[o] != nil {
-			out = append(out, link{rel, o})
+	for _, id := range ids {
+		out := []link{}
+		for _, rel := range adj[id].Relations {
+			if o := rel.Other(id); o != id && alive[o] != nil {
+				out = append(out, link{rel, o})
+			}
 		}
+		slices.SortFunc(out, func(a, b link) int {
+			if c := cmp.Compare(a.other, b.other); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.rel.ID, b.rel.ID)
+		})
+		s.adj[id] = out
 	}
-	slices.SortFunc(out, func(a, b link) int {
-		if c := cmp.Compare(a.other, b.other); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.rel.ID, b.rel.ID)
-	})
-	s.adj[id] = out
-	return out, nil
+	return nil
 }
 
 // reach is how a breadth-first search reached an entity.
@@ -143,6 +175,9 @@ func (s *pathSearch) shortest(ctx context.Context, src, dst ID, maxLen int, bann
 		front, seen, other, depth := frontF, fwd, bwd, depthF+1
 		if !forward {
 			front, seen, other, depth = frontB, bwd, fwd, depthB+1
+		}
+		if err := s.load(ctx, front); err != nil {
+			return Path{}, false, err
 		}
 		var next, meets []ID
 		for _, u := range front {

@@ -38,6 +38,33 @@ type RelationPage struct {
 	Total     int // how many relations match the query in all, if counted
 }
 
+// AdjacencyQuery selects the relations touching each of several entities,
+// so that a traversal reads a whole frontier, or a list of entities its
+// relations, in one go rather than one store read per entity.
+type AdjacencyQuery struct {
+	IDs       []ID
+	Direction Direction      // OUT, IN or BOTH; "" is BOTH
+	Types     []RelationType // empty: every type
+	AsOf      Date           // zero: all of history
+	// Limit caps the relations returned for each entity: 1..MaxAdjacency,
+	// and 0 means MaxAdjacency.
+	Limit int
+}
+
+// MaxAdjacency is the most relations of one entity that one AdjacencyQuery
+// returns, so that a traversal through a hub of millions of relations
+// still does bounded work; Adjacency.More says when it cut.
+const MaxAdjacency = 10000
+
+// Adjacency is what an AdjacencyQuery found for one entity: its relations
+// in listing order (as RelationPage orders them), the cursor of each, and
+// whether the limit left more out.
+type Adjacency struct {
+	Relations []*Relation
+	Cursors   []string
+	More      bool
+}
+
 // EntityQuery selects a page of entities ordered by id.
 type EntityQuery struct {
 	Kind       Kind // "": every kind
@@ -66,6 +93,9 @@ type Reader interface {
 	Relation(ctx context.Context, id string) (*Relation, error)
 	// Relations returns a page of relations.
 	Relations(ctx context.Context, q RelationQuery) (*RelationPage, error)
+	// Adjacent returns the relations of many entities at once, in one read
+	// of the store: what traversals and lists of entities need.
+	Adjacent(ctx context.Context, q AdjacencyQuery) (map[ID]*Adjacency, error)
 	// Entities returns a page of entities.
 	Entities(ctx context.Context, q EntityQuery) (*EntityPage, error)
 	// LookupName returns the ids of entities whose name or an alias matches
@@ -83,16 +113,4 @@ type Reader interface {
 type Batch struct {
 	Entities  []*Entity
 	Relations []*Relation
-}
-
-// Neighbours returns the relations of one type leading out of id that hold
-// as of asOf, up to MaxPageSize of them.
-func Neighbours(ctx context.Context, r Reader, id ID, t RelationType, asOf Date) ([]*Relation, error) {
-	page, err := r.Relations(ctx, RelationQuery{
-		Of: id, Direction: Out, Types: []RelationType{t}, AsOf: asOf, First: MaxPageSize,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return page.Relations, nil
 }

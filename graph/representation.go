@@ -52,6 +52,9 @@ func Represent(ctx context.Context, r Reader, of, in ID, asOf Date) ([]Represent
 		}
 	}
 	rp := &representer{r: r, of: of, in: in, asOf: asOf, done: map[ID]bool{}}
+	if err := rp.loadSent(ctx); err != nil {
+		return nil, err
+	}
 	if err := rp.protectingPowers(ctx); err != nil {
 		return nil, err
 	}
@@ -70,6 +73,16 @@ type representer struct {
 	asOf   Date
 	out    []Representation
 	done   map[ID]bool // missions already accounted for
+	// sent holds the missions of `of` accredited to `in` that exist as of
+	// the date, with the SENT_BY and ACCREDITS_TO relations that make them
+	// so; ids lists them in order.
+	sent map[ID]sentMission
+	ids  []ID
+}
+
+type sentMission struct {
+	mission             *Entity
+	sentBy, accreditsTo *Relation
 }
 
 // towards returns the relations of type t that end at id and hold.
@@ -84,28 +97,46 @@ func (rp *representer) from(ctx context.Context, id ID, t RelationType) ([]*Rela
 	return rels, err
 }
 
-// sent lists the missions of `of` accredited to `in`, with the SENT_BY and
-// ACCREDITS_TO relations that make them so.
-func (rp *representer) sent(ctx context.Context) (map[ID][2]*Relation, error) {
+// fromAll returns, for each of ids, the relations of type t that start at
+// it and hold, in one read.
+func (rp *representer) fromAll(ctx context.Context, ids []ID, t RelationType) (map[ID]*Adjacency, error) {
+	return adjacency(ctx, rp.r, ids, []RelationType{t}, Out, rp.asOf)
+}
+
+// loadSent finds the missions of `of` accredited to `in`: those both
+// SENT_BY of and ACCREDITS_TO in, that exist as of the date.
+func (rp *representer) loadSent(ctx context.Context) error {
 	sentBy, err := rp.towards(ctx, rp.of, SentBy)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	accredited, err := rp.towards(ctx, rp.in, AccreditsTo)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	byMission := map[ID]*Relation{}
 	for _, rel := range sentBy {
 		byMission[rel.From] = rel
 	}
-	out := map[ID][2]*Relation{}
+	rp.sent = map[ID]sentMission{}
 	for _, rel := range accredited {
 		if s := byMission[rel.From]; s != nil {
-			out[rel.From] = [2]*Relation{s, rel}
+			rp.sent[rel.From] = sentMission{sentBy: s, accreditsTo: rel}
 		}
 	}
-	return out, nil
+	alive, err := living(ctx, rp.r, sortedIDs(rp.sent), rp.asOf)
+	if err != nil {
+		return err
+	}
+	for id, m := range rp.sent {
+		if m.mission = alive[id]; m.mission == nil {
+			delete(rp.sent, id)
+		} else {
+			rp.sent[id] = m
+		}
+	}
+	rp.ids = sortedIDs(rp.sent)
+	return nil
 }
 
 func (rp *representer) protectingPowers(ctx context.Context) error {
@@ -113,10 +144,7 @@ func (rp *representer) protectingPowers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sent, err := rp.sent(ctx)
-	if err != nil {
-		return err
-	}
+	var sections, parents map[ID]*Adjacency
 	for _, p := range protects {
 		if p.Context != rp.in {
 			continue
@@ -128,36 +156,48 @@ func (rp *representer) protectingPowers(ctx context.Context) error {
 		if power == nil {
 			continue
 		}
+		if sections == nil {
+			if sections, parents, err = rp.sectionsOf(ctx); err != nil {
+				return err
+			}
+		}
 		rep := Representation{Kind: ProtectingPower, Via: power, Relations: []*Relation{p}}
 		// The section that acts for `of`: one of its missions accredited to
 		// `in` that is a section of a mission sent by the power.
-		for _, id := range sortedIDs(sent) {
-			sections, err := rp.from(ctx, id, SectionOf)
-			if err != nil {
-				return err
+		for _, id := range rp.ids {
+			if rep.Mission != nil {
+				break
 			}
-			for _, sec := range sections {
-				parentSenders, err := rp.from(ctx, sec.To, SentBy)
-				if err != nil {
-					return err
-				}
-				if !slices.ContainsFunc(parentSenders, func(r *Relation) bool { return r.To == power.ID }) {
+			for _, sec := range sections[id].Relations {
+				if !slices.ContainsFunc(parents[sec.To].Relations, func(r *Relation) bool { return r.To == power.ID }) {
 					continue
 				}
-				m, err := rp.living(ctx, id)
-				if err != nil {
-					return err
-				}
-				if m != nil && rep.Mission == nil {
-					rep.Mission = m
-					rep.Relations = append(rep.Relations, sec, sent[id][0], sent[id][1])
-					rp.done[id] = true
-				}
+				m := rp.sent[id]
+				rep.Mission = m.mission
+				rep.Relations = append(rep.Relations, sec, m.sentBy, m.accreditsTo)
+				rp.done[id] = true
+				break
 			}
 		}
 		rp.out = append(rp.out, rep)
 	}
 	return nil
+}
+
+// sectionsOf reads, for the missions of `of` accredited to `in`, the
+// missions they are sections of, and who sent those.
+func (rp *representer) sectionsOf(ctx context.Context) (sections, parents map[ID]*Adjacency, err error) {
+	if sections, err = rp.fromAll(ctx, rp.ids, SectionOf); err != nil {
+		return nil, nil, err
+	}
+	var parentIDs []ID
+	for _, id := range rp.ids {
+		for _, sec := range sections[id].Relations {
+			parentIDs = append(parentIDs, sec.To)
+		}
+	}
+	parents, err = rp.fromAll(ctx, parentIDs, SentBy)
+	return sections, parents, err
 }
 
 func (rp *representer) deFacto(ctx context.Context) error {
@@ -203,55 +243,70 @@ func (rp *representer) deFacto(ctx context.Context) error {
 // sit), non-resident when they sit elsewhere, de facto when they have no
 // official status.
 func (rp *representer) missions(ctx context.Context) error {
-	sent, err := rp.sent(ctx)
+	var ids []ID
+	for _, id := range rp.ids {
+		if !rp.done[id] {
+			ids = append(ids, id)
+		}
+	}
+	where, err := rp.countries(ctx, ids)
 	if err != nil {
 		return err
 	}
-	for _, id := range sortedIDs(sent) {
-		if rp.done[id] {
-			continue
-		}
-		m, err := rp.living(ctx, id)
-		if err != nil {
-			return err
-		}
-		if m == nil {
-			continue
-		}
-		rels := []*Relation{sent[id][0], sent[id][1]}
+	for _, id := range ids {
+		m := rp.sent[id]
+		rels := append([]*Relation{m.sentBy, m.accreditsTo}, where[id]...)
 		kind := Direct
-		where, path, err := rp.country(ctx, id)
-		if err != nil {
-			return err
-		}
-		rels = append(rels, path...)
 		switch {
-		case !m.Official || m.MissionType == InterestsSection:
+		case !m.mission.Official || m.mission.MissionType == InterestsSection:
 			kind = DeFacto
-		case where != "" && where != rp.in:
+		case len(where[id]) > 0 && where[id][len(where[id])-1].To != rp.in:
 			kind = NonResident
 		}
-		rp.out = append(rp.out, Representation{Kind: kind, Mission: m, Relations: rels})
+		rp.out = append(rp.out, Representation{Kind: kind, Mission: m.mission, Relations: rels})
 	}
 	return nil
 }
 
-// country follows LOCATED_IN from a mission (through its city) to the
-// country or territory it sits in, or "" if nothing says.
-func (rp *representer) country(ctx context.Context, id ID) (ID, []*Relation, error) {
-	var path []*Relation
+// countries follows LOCATED_IN from each mission (through its city) to the
+// country or territory it sits in, reading one step for all missions at
+// once. A mission maps to the LOCATED_IN relations that lead there, the
+// last ending at the country; it is absent if nothing says where it sits.
+func (rp *representer) countries(ctx context.Context, missions []ID) (map[ID][]*Relation, error) {
+	paths := make(map[ID][]*Relation, len(missions))
+	at := make(map[ID]ID, len(missions)) // mission -> where its path ends so far
+	for _, id := range missions {
+		at[id] = id
+	}
+	out := map[ID][]*Relation{}
 	for range 3 {
-		locs, err := rp.from(ctx, id, LocatedIn)
-		if err != nil || len(locs) == 0 {
-			return "", nil, err
+		if len(at) == 0 {
+			break
 		}
-		path = append(path, locs[0])
-		id = locs[0].To
-		if k := id.Kind(); k == Country || k == Territory {
-			return id, path, nil
+		places := make([]ID, 0, len(at))
+		for _, place := range at {
+			places = append(places, place)
+		}
+		locs, err := rp.fromAll(ctx, places, LocatedIn)
+		if err != nil {
+			return nil, err
+		}
+		for id, place := range at {
+			rels := locs[place].Relations
+			if len(rels) == 0 {
+				delete(at, id)
+				continue
+			}
+			paths[id] = append(paths[id], rels[0])
+			if k := rels[0].To.Kind(); k == Country || k == Territory {
+				out[id] = paths[id]
+				delete(at, id)
+			} else {
+				at[id] = rels[0].To
+			}
 		}
 	}
-	return "", nil, nil
+	return out, nil
 }
 
 // living returns the entity if it exists as of the date, else nil.

@@ -7,33 +7,43 @@ import (
 // Limits on traversals, so that every query does bounded work. Transport
 // layers report requests beyond them as invalid.
 const (
-	MaxDepth       = 4    // neighbourhood depth
-	MaxPathLength  = 6    // relations in one path
-	MaxPaths       = 20   // paths in one answer
-	MaxSubgraph    = 2000 // entities plus relations in one neighbourhood
-	MaxLineage     = 200  // members of one lineage
-	maxPathVisits  = 20000
-	adjacencyPages = 20 // pages of MaxPageSize read for one entity at most
+	MaxDepth      = 4      // neighbourhood depth
+	MaxPathLength = 6      // relations in one path
+	MaxPaths      = 20     // paths in one answer
+	MaxSubgraph   = 2000   // entities plus relations in one neighbourhood
+	MaxLineage    = 200    // members of one lineage
+	maxPathVisits = 20000  // entities whose relations one paths query reads
+	maxPathReads  = 500000 // relations one paths query reads
 )
 
 // adjacent returns every relation touching id in dir, of the given types,
-// that holds as of asOf, reading the store page by page. It reads at most
-// adjacencyPages pages and reports whether there were more.
+// that holds as of asOf, up to MaxAdjacency of them, and whether there were
+// more.
 func adjacent(ctx context.Context, r Reader, id ID, types []RelationType, dir Direction, asOf Date) ([]*Relation, bool, error) {
-	q := RelationQuery{Of: id, Direction: dir, Types: types, AsOf: asOf, First: MaxPageSize}
-	var out []*Relation
-	for range adjacencyPages {
-		page, err := r.Relations(ctx, q)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, page.Relations...)
-		if !page.HasNext {
-			return out, false, nil
-		}
-		q.After = page.Cursors[len(page.Cursors)-1]
+	adj, err := adjacency(ctx, r, []ID{id}, types, dir, asOf)
+	if err != nil {
+		return nil, false, err
 	}
-	return out, true, nil
+	return adj[id].Relations, adj[id].More, nil
+}
+
+// adjacency returns the relations of every entity in ids, as adjacent does
+// for one, in a single read of the store. Every id has an entry.
+func adjacency(ctx context.Context, r Reader, ids []ID, types []RelationType, dir Direction, asOf Date) (map[ID]*Adjacency, error) {
+	out := make(map[ID]*Adjacency, len(ids))
+	if len(ids) > 0 {
+		var err error
+		out, err = r.Adjacent(ctx, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: asOf})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range ids {
+		if out[id] == nil {
+			out[id] = &Adjacency{}
+		}
+	}
+	return out, nil
 }
 
 // living loads the entities with the given ids and keeps those that exist

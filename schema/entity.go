@@ -13,15 +13,41 @@ import (
 // (countryResolver and the rest) embed it and add their own fields; it also
 // resolves the Entity interface by converting to them.
 type entityResolver struct {
-	e  *graph.Entity
-	ld *loader
+	e   *graph.Entity
+	ld  *loader
+	sib *siblings // the entities resolved beside it, for batched reads
 }
 
+// newEntity resolves an entity that stands alone, such as the answer to
+// Query.entity.
 func newEntity(ld *loader, e *graph.Entity) *entityResolver {
 	if e == nil {
 		return nil
 	}
-	return &entityResolver{e: e, ld: ld}
+	return &entityResolver{e: e, ld: ld, sib: newSiblings(e.ID)}
+}
+
+// newEntities resolves the entities of one list as siblings. A nil entity
+// stays nil.
+func newEntities(ld *loader, es []*graph.Entity) []*entityResolver {
+	sib := newSiblings()
+	for _, e := range es {
+		if e != nil {
+			sib.ids = append(sib.ids, e.ID)
+		}
+	}
+	return entitiesIn(ld, sib, es)
+}
+
+// entitiesIn resolves entities that belong to the group sib.
+func entitiesIn(ld *loader, sib *siblings, es []*graph.Entity) []*entityResolver {
+	out := make([]*entityResolver, len(es))
+	for i, e := range es {
+		if e != nil {
+			out[i] = &entityResolver{e: e, ld: ld, sib: sib}
+		}
+	}
+	return out
 }
 
 // ID resolves Entity.id.
@@ -86,7 +112,29 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 		return nil, err
 	}
 	q.Types = types
-	return relations(ctx, r.ld, q)
+	if q.After != "" || q.First == 0 {
+		return relations(ctx, r.ld, q)
+	}
+	// A first page is read for every sibling at once.
+	adj, _, err := r.ld.adjacent(ctx, r.sib, r.e.ID, graph.AdjacencyQuery{
+		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Limit: q.First + 1,
+	})
+	if err != nil {
+		return nil, toAPI(ctx, r.ld.log, err)
+	}
+	page := &graph.RelationPage{Relations: adj.Relations, Cursors: adj.Cursors, HasNext: adj.More}
+	if len(page.Relations) > q.First {
+		page.Relations, page.Cursors, page.HasNext = page.Relations[:q.First], page.Cursors[:q.First], true
+	}
+	if graphql.HasSelectedField(ctx, "totalCount") {
+		q.CountTotal, q.First = true, 0
+		counted, err := r.ld.r.Relations(ctx, q)
+		if err != nil {
+			return nil, toAPI(ctx, r.ld.log, err)
+		}
+		page.Total = counted.Total
+	}
+	return &relationConnection{page: page, ld: r.ld}, nil
 }
 
 // nullDirection is a Direction argument that may arrive as null (from an

@@ -44,6 +44,10 @@ func loaderFrom(ctx context.Context) *loader {
 func (l *loader) want(ids ...graph.ID) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.wantLocked(ids...)
+}
+
+func (l *loader) wantLocked(ids ...graph.ID) {
 	for _, id := range ids {
 		if id == "" {
 			continue
@@ -104,4 +108,81 @@ func (l *loader) entities(ctx context.Context, ids []graph.ID) (map[graph.ID]*gr
 		}
 	}
 	return out, nil
+}
+
+// siblings are the entities that one list field resolved: the items of a
+// page or of search hits, the nodes of a subgraph or a path, the from ends
+// of a page of relations. GraphQL resolves the same selection on each of
+// them, so what the first asks of the store the loader asks for the whole
+// group at once: a page of missions that each show their sender costs one
+// read of relations, not one per mission.
+type siblings struct {
+	ids []graph.ID
+	// have holds what was read for the group, by question, then by id.
+	have map[adjacencyKey]map[graph.ID]*graph.Adjacency
+	// far holds, by question, the entities at the far ends of what was
+	// read: siblings too, one group for the same field of every member.
+	far map[adjacencyKey]*siblings
+}
+
+func newSiblings(ids ...graph.ID) *siblings {
+	return &siblings{ids: ids, have: map[adjacencyKey]map[graph.ID]*graph.Adjacency{}, far: map[adjacencyKey]*siblings{}}
+}
+
+// adjacencyKey identifies one question asked of a group's relations.
+type adjacencyKey struct {
+	types string
+	dir   graph.Direction
+	asOf  graph.Date
+	limit int
+}
+
+func keyOf(q graph.AdjacencyQuery) adjacencyKey {
+	var types []byte
+	for _, t := range q.Types {
+		types = append(types, byte(t.Index()))
+	}
+	return adjacencyKey{types: string(types), dir: q.Direction, asOf: q.AsOf, limit: q.Limit}
+}
+
+// adjacent answers q (whose IDs it ignores) for id, reading the same for
+// every sibling of id not read yet in one store call, and primes the
+// entity cache with the ends of what it read. It also returns the group of
+// the far ends, so that entities resolved from them are siblings in turn.
+func (l *loader) adjacent(ctx context.Context, sib *siblings, id graph.ID, q graph.AdjacencyQuery) (*graph.Adjacency, *siblings, error) {
+	k := keyOf(q)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	have := sib.have[k]
+	if have == nil {
+		have = map[graph.ID]*graph.Adjacency{}
+		sib.have[k] = have
+		sib.far[k] = newSiblings()
+	}
+	far := sib.far[k]
+	if a, ok := have[id]; ok {
+		return a, far, nil
+	}
+	q.IDs = []graph.ID{id}
+	for _, s := range sib.ids {
+		if _, ok := have[s]; !ok && s != id {
+			q.IDs = append(q.IDs, s)
+		}
+	}
+	found, err := l.r.Adjacent(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range q.IDs {
+		a := found[s]
+		if a == nil {
+			a = &graph.Adjacency{}
+		}
+		have[s] = a
+		for _, r := range a.Relations {
+			l.wantLocked(r.From, r.To, r.Context)
+			far.ids = append(far.ids, r.Other(s))
+		}
+	}
+	return have[id], far, nil
 }

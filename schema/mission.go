@@ -67,25 +67,28 @@ func (r *missionResolver) SectionOf(ctx context.Context) (*missionResolver, erro
 }
 
 // ends returns the entities at the far end of the mission's outgoing
-// relations of type t that hold as of asOf, newest first.
+// relations of type t that hold as of asOf, newest first. It reads them for
+// every sibling mission at once.
 func (r *missionResolver) ends(ctx context.Context, t graph.RelationType, asOf graph.Date) ([]*entityResolver, error) {
-	rels, err := graph.Neighbours(ctx, r.ld.r, r.e.ID, t, asOf)
+	adj, far, err := r.ld.adjacent(ctx, r.sib, r.e.ID, graph.AdjacencyQuery{
+		Direction: graph.Out, Types: []graph.RelationType{t}, AsOf: asOf, Limit: graph.MaxPageSize,
+	})
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)
 	}
-	ids := make([]graph.ID, len(rels))
-	for i, rel := range rels {
+	ids := make([]graph.ID, len(adj.Relations))
+	for i, rel := range adj.Relations {
 		ids[i] = rel.To
 	}
 	found, err := r.ld.entities(ctx, ids)
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)
 	}
-	out := make([]*entityResolver, 0, len(ids))
+	es := make([]*graph.Entity, 0, len(ids))
 	for _, id := range ids {
 		if e := found[id]; e != nil {
-			out = append(out, newEntity(r.ld, e))
+			es = append(es, e)
 		}
 	}
-	return out, nil
+	return entitiesIn(r.ld, far, es), nil
 }

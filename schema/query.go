@@ -27,7 +27,7 @@ func (query) Node(ctx context.Context, args idArgs) (*nodeResolver, error) {
 			return nil, toAPI(ctx, ld.log, err)
 		}
 		ld.wantRelations([]*graph.Relation{rel})
-		return &nodeResolver{rel: &relationResolver{rel: rel, ld: ld}}, nil
+		return &nodeResolver{rel: newRelations(ld, []*graph.Relation{rel})[0]}, nil
 	}
 	e, err := entityArg(ctx, ld, "id", args.ID)
 	if e == nil || err != nil {
@@ -194,8 +194,8 @@ type entityConnection struct {
 // Edges resolves EntityConnection.edges.
 func (c *entityConnection) Edges() []entityEdge {
 	out := make([]entityEdge, len(c.page.Entities))
-	for i, e := range c.page.Entities {
-		out[i] = entityEdge{cursor: c.page.Cursors[i], node: newEntity(c.ld, e)}
+	for i, e := range newEntities(c.ld, c.page.Entities) {
+		out[i] = entityEdge{cursor: c.page.Cursors[i], node: e}
 	}
 	return out
 }

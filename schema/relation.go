@@ -12,8 +12,28 @@ import (
 // relationResolver resolves Relation. Its ends come from the request's
 // loader, which the connection that produced it has primed.
 type relationResolver struct {
-	rel *graph.Relation
-	ld  *loader
+	rel  *graph.Relation
+	ld   *loader
+	ends *relationEnds
+}
+
+// relationEnds groups the ends of one list of relations: the from entities
+// of every relation are siblings, and so are the to and the context ones.
+type relationEnds struct{ from, to, context *siblings }
+
+// newRelations resolves the relations of one list.
+func newRelations(ld *loader, rels []*graph.Relation) []*relationResolver {
+	ends := &relationEnds{newSiblings(), newSiblings(), newSiblings()}
+	out := make([]*relationResolver, len(rels))
+	for i, rel := range rels {
+		ends.from.ids = append(ends.from.ids, rel.From)
+		ends.to.ids = append(ends.to.ids, rel.To)
+		if rel.Context != "" {
+			ends.context.ids = append(ends.context.ids, rel.Context)
+		}
+		out[i] = &relationResolver{rel: rel, ld: ld, ends: ends}
+	}
+	return out
 }
 
 // ID resolves Relation.id.
@@ -24,12 +44,12 @@ func (r *relationResolver) Type() string { return string(r.rel.Type) }
 
 // From resolves Relation.from.
 func (r *relationResolver) From(ctx context.Context) (*entityResolver, error) {
-	return r.end(ctx, "from", r.rel.From)
+	return r.end(ctx, "from", r.rel.From, r.ends.from)
 }
 
 // To resolves Relation.to.
 func (r *relationResolver) To(ctx context.Context) (*entityResolver, error) {
-	return r.end(ctx, "to", r.rel.To)
+	return r.end(ctx, "to", r.rel.To, r.ends.to)
 }
 
 // Context resolves Relation.context.
@@ -37,10 +57,10 @@ func (r *relationResolver) Context(ctx context.Context) (*entityResolver, error)
 	if r.rel.Context == "" {
 		return nil, nil
 	}
-	return r.end(ctx, "context", r.rel.Context)
+	return r.end(ctx, "context", r.rel.Context, r.ends.context)
 }
 
-func (r *relationResolver) end(ctx context.Context, which string, id graph.ID) (*entityResolver, error) {
+func (r *relationResolver) end(ctx context.Context, which string, id graph.ID, sib *siblings) (*entityResolver, error) {
 	e, err := r.ld.entity(ctx, id)
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)
@@ -49,7 +69,7 @@ func (r *relationResolver) end(ctx context.Context, which string, id graph.ID) (
 		// The store refuses relations to missing entities, so this is damage.
 		return nil, toAPI(ctx, r.ld.log, fmt.Errorf("relation %s: %s entity %s is missing", r.rel.ID, which, id))
 	}
-	return newEntity(r.ld, e), nil
+	return &entityResolver{e: e, ld: r.ld, sib: sib}, nil
 }
 
 // ValidFrom resolves Relation.validFrom.
@@ -89,8 +109,8 @@ func relations(ctx context.Context, ld *loader, q graph.RelationQuery) (*relatio
 // Edges resolves RelationConnection.edges.
 func (c *relationConnection) Edges() []relationEdge {
 	out := make([]relationEdge, len(c.page.Relations))
-	for i, rel := range c.page.Relations {
-		out[i] = relationEdge{cursor: c.page.Cursors[i], node: &relationResolver{rel: rel, ld: c.ld}}
+	for i, rel := range newRelations(c.ld, c.page.Relations) {
+		out[i] = relationEdge{cursor: c.page.Cursors[i], node: rel}
 	}
 	return out
 }

@@ -22,12 +22,33 @@ import (
 	"github.com/chancery/chancery/store"
 )
 
-// countingReader passes every call to the real store and counts the entity
-// reads, so tests can see that a page of relations is resolved in a batch.
+// countingReader passes every call to the real store and counts the reads
+// of entities and relations, so tests can see that lists are resolved in
+// batches.
 type countingReader struct {
 	graph.Reader
-	entityCalls atomic.Int64
-	byIDCalls   atomic.Int64
+	entityCalls    atomic.Int64
+	byIDCalls      atomic.Int64
+	relationsCalls atomic.Int64
+	adjacentCalls  atomic.Int64
+}
+
+func (c *countingReader) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
+	c.relationsCalls.Add(1)
+	return c.Reader.Relations(ctx, q)
+}
+
+func (c *countingReader) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.ID]*graph.Adjacency, error) {
+	c.adjacentCalls.Add(1)
+	return c.Reader.Adjacent(ctx, q)
+}
+
+// reset zeroes the counters.
+func (c *countingReader) reset() {
+	c.entityCalls.Store(0)
+	c.byIDCalls.Store(0)
+	c.relationsCalls.Store(0)
+	c.adjacentCalls.Store(0)
 }
 
 func (c *countingReader) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {

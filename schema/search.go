@@ -27,21 +27,25 @@ func (query) Search(ctx context.Context, args searchArgs) ([]*searchHit, error) 
 	if err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
-	out := make([]*searchHit, len(hits))
+	es := make([]*graph.Entity, len(hits))
 	for i, h := range hits {
-		out[i] = &searchHit{h: h, ld: ld}
+		es[i] = h.Entity
+	}
+	out := make([]*searchHit, len(hits))
+	for i, e := range newEntities(ld, es) {
+		out[i] = &searchHit{h: hits[i], entity: e}
 	}
 	return out, nil
 }
 
 // searchHit resolves SearchHit.
 type searchHit struct {
-	h  graph.SearchHit
-	ld *loader
+	h      graph.SearchHit
+	entity *entityResolver
 }
 
 // Entity resolves SearchHit.entity.
-func (s *searchHit) Entity() *entityResolver { return newEntity(s.ld, s.h.Entity) }
+func (s *searchHit) Entity() *entityResolver { return s.entity }
 
 // Matched resolves SearchHit.matched.
 func (s *searchHit) Matched() string { return s.h.Matched }

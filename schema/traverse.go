@@ -58,22 +58,18 @@ func (r *pathResolver) Nodes(ctx context.Context) ([]*entityResolver, error) {
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)
 	}
-	out := make([]*entityResolver, 0, len(r.p.Nodes))
+	es := make([]*graph.Entity, 0, len(r.p.Nodes))
 	for _, id := range r.p.Nodes {
 		if e := found[id]; e != nil {
-			out = append(out, newEntity(r.ld, e))
+			es = append(es, e)
 		}
 	}
-	return out, nil
+	return newEntities(r.ld, es), nil
 }
 
 // Relations resolves Path.relations.
 func (r *pathResolver) Relations() []*relationResolver {
-	out := make([]*relationResolver, len(r.p.Relations))
-	for i, rel := range r.p.Relations {
-		out[i] = &relationResolver{rel: rel, ld: r.ld}
-	}
-	return out
+	return newRelations(r.ld, r.p.Relations)
 }
 
 // Lineage resolves Query.lineage.
@@ -87,24 +83,35 @@ func (query) Lineage(ctx context.Context, args idArgs) ([]*lineageEntry, error) 
 	if err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
-	out := make([]*lineageEntry, len(steps))
+	es := make([]*graph.Entity, len(steps))
+	var rels []*graph.Relation
 	for i, s := range steps {
+		es[i] = s.Entity
 		if s.Relation != nil {
-			ld.wantRelations([]*graph.Relation{s.Relation})
+			rels = append(rels, s.Relation)
 		}
-		out[i] = &lineageEntry{s: s, ld: ld}
+	}
+	ld.wantRelations(rels)
+	relResolvers := newRelations(ld, rels)
+	out := make([]*lineageEntry, len(steps))
+	for i, e := range newEntities(ld, es) {
+		out[i] = &lineageEntry{s: steps[i], entity: e}
+		if steps[i].Relation != nil {
+			out[i].relation, relResolvers = relResolvers[0], relResolvers[1:]
+		}
 	}
 	return out, nil
 }
 
 // lineageEntry resolves LineageEntry.
 type lineageEntry struct {
-	s  graph.LineageStep
-	ld *loader
+	s        graph.LineageStep
+	entity   *entityResolver
+	relation *relationResolver
 }
 
 // Entity resolves LineageEntry.entity.
-func (e *lineageEntry) Entity() *entityResolver { return newEntity(e.ld, e.s.Entity) }
+func (e *lineageEntry) Entity() *entityResolver { return e.entity }
 
 // Change resolves LineageEntry.change.
 func (e *lineageEntry) Change() *string { return optional(string(e.s.Change)) }
@@ -113,12 +120,7 @@ func (e *lineageEntry) Change() *string { return optional(string(e.s.Change)) }
 func (e *lineageEntry) Date() *Date { return dateOrNil(e.s.Date) }
 
 // Relation resolves LineageEntry.relation.
-func (e *lineageEntry) Relation() *relationResolver {
-	if e.s.Relation == nil {
-		return nil
-	}
-	return &relationResolver{rel: e.s.Relation, ld: e.ld}
-}
+func (e *lineageEntry) Relation() *relationResolver { return e.relation }
 
 type neighbourhoodArgs struct {
 	ID        graphql.ID
@@ -156,22 +158,14 @@ type subgraphResolver struct {
 
 // Nodes resolves Subgraph.nodes.
 func (r *subgraphResolver) Nodes() []*entityResolver {
-	out := make([]*entityResolver, len(r.sub.Nodes))
-	for i, e := range r.sub.Nodes {
-		out[i] = newEntity(r.ld, e)
-	}
-	return out
+	return newEntities(r.ld, r.sub.Nodes)
 }
 
 // Relations resolves Subgraph.relations. Their ends are the nodes, so the
 // loader is primed with them.
 func (r *subgraphResolver) Relations() []*relationResolver {
 	r.ld.wantRelations(r.sub.Relations)
-	out := make([]*relationResolver, len(r.sub.Relations))
-	for i, rel := range r.sub.Relations {
-		out[i] = &relationResolver{rel: rel, ld: r.ld}
-	}
-	return out
+	return newRelations(r.ld, r.sub.Relations)
 }
 
 // Truncated resolves Subgraph.truncated.
@@ -198,34 +192,37 @@ func (query) Representation(ctx context.Context, args representationArgs) ([]*re
 	if err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
-	out := make([]*representationResolver, len(reps))
+	missions := make([]*graph.Entity, len(reps))
+	vias := make([]*graph.Entity, len(reps))
 	for i, rep := range reps {
 		ld.wantRelations(rep.Relations)
-		out[i] = &representationResolver{rep: rep, ld: ld}
+		missions[i], vias[i] = rep.Mission, rep.Via
+	}
+	missionResolvers, viaResolvers := newEntities(ld, missions), newEntities(ld, vias)
+	out := make([]*representationResolver, len(reps))
+	for i, rep := range reps {
+		out[i] = &representationResolver{rep: rep, ld: ld, mission: missionResolvers[i], via: viaResolvers[i]}
 	}
 	return out, nil
 }
 
 // representationResolver resolves Representation.
 type representationResolver struct {
-	rep graph.Representation
-	ld  *loader
+	rep          graph.Representation
+	ld           *loader
+	mission, via *entityResolver
 }
 
 // Kind resolves Representation.kind.
 func (r *representationResolver) Kind() string { return string(r.rep.Kind) }
 
 // Mission resolves Representation.mission.
-func (r *representationResolver) Mission() *entityResolver { return newEntity(r.ld, r.rep.Mission) }
+func (r *representationResolver) Mission() *entityResolver { return r.mission }
 
 // Via resolves Representation.via.
-func (r *representationResolver) Via() *entityResolver { return newEntity(r.ld, r.rep.Via) }
+func (r *representationResolver) Via() *entityResolver { return r.via }
 
 // Relations resolves Representation.relations.
 func (r *representationResolver) Relations() []*relationResolver {
-	out := make([]*relationResolver, len(r.rep.Relations))
-	for i, rel := range r.rep.Relations {
-		out[i] = &relationResolver{rel: rel, ld: r.ld}
-	}
-	return out
+	return newRelations(r.ld, r.rep.Relations)
 }

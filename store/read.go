@@ -263,6 +263,53 @@ func (db *DB) Relations(ctx context.Context, q graph.RelationQuery) (*graph.Rela
 	return page, db.translate(err)
 }
 
+// Adjacent lists the relations of every entity in q.IDs in one read
+// transaction, each entity's in listing order and cut at q.Limit.
+func (db *DB) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.ID]*graph.Adjacency, error) {
+	limit := q.Limit
+	if limit == 0 {
+		limit = graph.MaxAdjacency
+	}
+	if limit < 0 || limit > graph.MaxAdjacency {
+		return nil, graph.Errorf(graph.EINVALID, "the adjacency limit is %d; it must be between 1 and %d", q.Limit, graph.MaxAdjacency)
+	}
+	dir := q.Direction
+	if dir == "" {
+		dir = graph.Both
+	}
+	out := make(map[graph.ID]*graph.Adjacency, len(q.IDs))
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		for _, id := range q.IDs {
+			if _, done := out[id]; done {
+				continue
+			}
+			adj := &graph.Adjacency{}
+			out[id] = adj
+			plan := planRelations(graph.RelationQuery{Of: id, Direction: dir, Types: q.Types, AsOf: q.AsOf})
+			err := plan.scan(ctx, txn, nil, true, func(r *graph.Relation, sk []byte) bool {
+				if !plan.matches(r) {
+					return true
+				}
+				if len(adj.Relations) == limit {
+					adj.More = true
+					return false
+				}
+				adj.Relations = append(adj.Relations, r)
+				adj.Cursors = append(adj.Cursors, encodeCursor(sk))
+				return true
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, db.translate(err)
+	}
+	return out, nil
+}
+
 // relationPlan is the index scans that answer a RelationQuery.
 type relationPlan struct {
 	q     graph.RelationQuery

@@ -1,0 +1,119 @@
+package schema_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/chancery/chancery/schema"
+)
+
+// TestListsAreResolvedInBatches holds the API to reading the store once
+// per field of a list, not once per item: a page of missions that each
+// show where they sit, or a page of entities that each list relations,
+// costs a handful of store calls whatever the page size.
+func TestListsAreResolvedInBatches(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{})
+
+	t.Run("MissionFields", func(t *testing.T) {
+		s.reader.reset()
+		d := s.mustData(t, `{ entities(kind: MISSION, first: 100) { edges { node { id ... on Mission {
+		  sender { name } accreditedTo { name } city { name } sectionOf { name } } } } } }`, nil)
+		edges := at(d, "entities", "edges").([]any)
+		senders := 0
+		for _, e := range edges {
+			if at(e, "node", "sender", "name") != nil {
+				senders++
+			}
+		}
+		if len(edges) != 100 || senders < 50 {
+			t.Fatalf("%d missions, %d with a sender; the test needs a full page of missions with senders", len(edges), senders)
+		}
+		// One read of relations for each of the four fields, and entity
+		// reads batched in step with them.
+		if a, r := s.reader.adjacentCalls.Load(), s.reader.relationsCalls.Load(); a != 4 || r != 0 {
+			t.Errorf("the page read relations %d times in batches and %d times one by one; want 4 and 0", a, r)
+		}
+		if e, b := s.reader.entityCalls.Load(), s.reader.byIDCalls.Load(); e != 0 || b > 4 {
+			t.Errorf("the page read entities %d times one by one and %d times in batches; want 0 and at most 4", e, b)
+		}
+	})
+
+	t.Run("AnswersMatchOneByOne", func(t *testing.T) {
+		// The same missions asked for one at a time give the same answers.
+		d := s.mustData(t, `{ entities(kind: MISSION, first: 30) { edges { node { id ... on Mission {
+		  sender { id } accreditedTo { id } city { id } } } } } }`, nil)
+		for _, e := range at(d, "entities", "edges").([]any) {
+			id := at(e, "node", "id").(string)
+			one := s.mustData(t, `query($id: ID!) { entity(id: $id) { ... on Mission { sender { id } accreditedTo { id } city { id } } } }`,
+				map[string]any{"id": id})
+			for _, f := range []string{"sender", "accreditedTo", "city"} {
+				if got, want := jsonOf(t, at(e, "node", f)), jsonOf(t, at(one, "entity", f)); got != want {
+					t.Errorf("%s.%s: %s in a list, %s alone", id, f, got, want)
+				}
+			}
+		}
+	})
+
+	t.Run("FirstPagesOfRelations", func(t *testing.T) {
+		s.reader.reset()
+		d := s.mustData(t, `{ entities(kind: COUNTRY, first: 60) { edges { node { id
+		  relations(first: 3, types: [LOCATED_IN, SENT_BY], direction: IN) { edges { cursor node { from { name } } } pageInfo { hasNextPage } } } } } }`, nil)
+		edges := at(d, "entities", "edges").([]any)
+		withNext := 0
+		for _, e := range edges {
+			if at(e, "node", "relations", "pageInfo", "hasNextPage") == true {
+				withNext++
+				if n := len(at(e, "node", "relations", "edges").([]any)); n != 3 {
+					t.Errorf("%v: %d relations on a page with a next one; want 3", at(e, "node", "id"), n)
+				}
+			}
+		}
+		if len(edges) != 60 || withNext == 0 {
+			t.Fatalf("%d countries, %d with more than 3 relations; the test needs both", len(edges), withNext)
+		}
+		if a, r := s.reader.adjacentCalls.Load(), s.reader.relationsCalls.Load(); a != 1 || r != 0 {
+			t.Errorf("the page read relations %d times in batches and %d times one by one; want 1 and 0", a, r)
+		}
+	})
+
+	t.Run("FirstPageThenNextPage", func(t *testing.T) {
+		// A batched first page hands out cursors that the next page, read
+		// on its own, continues from without repeating or skipping.
+		const q = `query($after: String) { entity(id: "country:united-states") {
+		  relations(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } } }`
+		all := s.mustData(t, `{ entity(id: "country:united-states") { relations(first: 500) { edges { node { id } } totalCount } } }`, nil)
+		var want []string
+		for _, e := range at(all, "entity", "relations", "edges").([]any) {
+			want = append(want, at(e, "node", "id").(string))
+		}
+		var got []string
+		var after any
+		for {
+			d := s.mustData(t, q, map[string]any{"after": after})
+			conn := at(d, "entity", "relations")
+			if n := at(conn, "totalCount"); n != float64(len(want)) {
+				t.Fatalf("totalCount %v, want %d", n, len(want))
+			}
+			for _, e := range at(conn, "edges").([]any) {
+				got = append(got, at(e, "node", "id").(string))
+			}
+			if at(conn, "pageInfo", "hasNextPage") != true {
+				break
+			}
+			after = at(conn, "pageInfo", "endCursor")
+		}
+		if len(want) < 8 || jsonOf(t, got) != jsonOf(t, want) {
+			t.Errorf("paging by 7 gave %d relations %v; want the %d of one page %v", len(got), got, len(want), want)
+		}
+	})
+}
+
+// jsonOf renders v as JSON, for comparing decoded answers.
+func jsonOf(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}

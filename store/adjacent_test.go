@@ -1,0 +1,65 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// TestDB_Adjacent checks the batched read against Relations, entity by
+// entity: the same relations in the same order with the same cursors, cut
+// at the limit with More set.
+func TestDB_Adjacent(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	ids := []graph.ID{"country:united-states", "country:cuba", "mission:us-interests-section-havana", "city:havana", "country:atlantis"}
+	for _, q := range []graph.AdjacencyQuery{
+		{IDs: ids},
+		{IDs: ids, Direction: graph.Out},
+		{IDs: ids, Direction: graph.In, Types: []graph.RelationType{graph.SentBy, graph.LocatedIn}},
+		{IDs: ids, AsOf: graph.MustDate("1990")},
+		{IDs: ids, Limit: 1},
+		{IDs: append(ids, ids...), Limit: 2}, // repeated ids are read once
+	} {
+		got, err := db.Adjacent(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(ids) {
+			t.Errorf("%+v: %d entries, want one per distinct id (%d)", q, len(got), len(ids))
+		}
+		for _, id := range ids {
+			dir := q.Direction
+			if dir == "" {
+				dir = graph.Both
+			}
+			limit := q.Limit
+			if limit == 0 {
+				limit = graph.MaxPageSize
+			}
+			page, err := db.Relations(ctx, graph.RelationQuery{Of: id, Direction: dir, Types: q.Types, AsOf: q.AsOf, First: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := got[id]
+			if a == nil {
+				t.Errorf("%+v: no entry for %s", q, id)
+				continue
+			}
+			if !slices.Equal(relationIDs(a.Relations), relationIDs(page.Relations)) || !slices.Equal(a.Cursors, page.Cursors) || a.More != page.HasNext {
+				t.Errorf("%+v, %s:\n got %v more=%v\nwant %v more=%v", q, id, relationIDs(a.Relations), a.More, relationIDs(page.Relations), page.HasNext)
+			}
+		}
+	}
+	if got, _ := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: ids, Limit: 1}); !got["country:united-states"].More {
+		t.Error("a limit of 1 on an entity with several relations does not say there are more")
+	}
+	for _, limit := range []int{-1, graph.MaxAdjacency + 1} {
+		if _, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: ids, Limit: limit}); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("limit %d: %v, want an invalid-argument error", limit, err)
+		}
+	}
+}
