@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +75,28 @@ func normalise(v any) any {
 	var out any
 	json.Unmarshal(b, &out)
 	return out
+}
+
+// TestReadmeSeedsReport keeps the report the README shows equal to what
+// "chancery seeds report" prints for the built-in seeds.
+func TestReadmeSeedsReport(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?ms)^```\n([0-9]+ entities, .*?)^```\n").FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("README.md shows no seeds report (a plain block starting \"N entities, \")")
+	}
+	var out, errs strings.Builder
+	c := NewSeedsReport(&out, &errs)
+	if err := c.ParseFlags([]string{"report"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if got := out.String(); got != string(m[1]) {
+		t.Errorf("README.md shows an old seeds report; chancery seeds report now prints:\n%s", got)
+	}
 }
