@@ -210,29 +210,41 @@ func foldedNames(e *graph.Entity) []string {
 }
 
 func putRelation(txn *badger.Txn, r *graph.Relation) error {
-	v, err := encodeRelation(r)
+	kvs, err := relationKeys(r)
 	if err != nil {
 		return err
 	}
+	for _, kv := range kvs {
+		if err := txn.Set(kv.k, kv.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyValue is one key a write sets, with its value.
+type keyValue struct{ k, v []byte }
+
+// relationKeys returns every key a relation is stored under: its record,
+// its adjacency at both ends (both ways for a symmetric one), the type
+// index and the context index.
+func relationKeys(r *graph.Relation) ([]keyValue, error) {
+	v, err := encodeRelation(r)
+	if err != nil {
+		return nil, err
+	}
 	id := []byte(r.ID)
-	sets := []struct{ k, v []byte }{
+	kvs := []keyValue{
 		{relationKey(r.ID), v},
 		{adjacencyKey(r.From, dirOut, r), v},
 		{adjacencyKey(r.To, dirIn, r), v},
 		{typeKey(r), id},
 	}
 	if r.Type.Symmetric() {
-		sets = append(sets,
-			struct{ k, v []byte }{adjacencyKey(r.From, dirIn, r), v},
-			struct{ k, v []byte }{adjacencyKey(r.To, dirOut, r), v})
+		kvs = append(kvs, keyValue{adjacencyKey(r.From, dirIn, r), v}, keyValue{adjacencyKey(r.To, dirOut, r), v})
 	}
 	if r.Context != "" {
-		sets = append(sets, struct{ k, v []byte }{contextKey(r), id})
+		kvs = append(kvs, keyValue{contextKey(r), id})
 	}
-	for _, s := range sets {
-		if err := txn.Set(s.k, s.v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return kvs, nil
 }

@@ -3,6 +3,7 @@
 //	chancery serve    serve the GraphQL API and playground
 //	chancery check    check seed files for problems
 //	chancery seeds report  count what the seeds hold
+//	chancery import   load JSON Lines files into a data directory
 //	chancery version  print the version
 //
 // Run "chancery help" or "chancery <command> -h" for the flags.
@@ -55,6 +56,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewCheck(stdout, stderr)
 	case "seeds":
 		cmd = NewSeedsReport(stdout, stderr)
+	case "import":
+		cmd = NewImport(stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "chancery", version())
 		return 0
@@ -102,6 +105,8 @@ Usage:
   chancery check [FILE...]    check seed files (default: the built-in seeds)
   chancery seeds report [FILE...]
                               count what the seed files hold
+  chancery import FILE.jsonl...
+                              load JSON Lines files into the data directory
   chancery version            print the version
   chancery help               print this help
 

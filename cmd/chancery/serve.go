@@ -114,20 +114,11 @@ func (s *Serve) Open(ctx context.Context) error {
 	if strings.TrimSpace(s.DataDir) == "" {
 		return errors.New("the data directory is empty; give one with --data or CHANCERY_DATA")
 	}
-	db, err := store.Open(store.Options{Dir: s.DataDir, Logger: s.log})
-	if err != nil {
-		return describe(err)
-	}
-	s.db = db
-
-	set, err := seeds.Embedded()
+	db, seeded, err := openData(ctx, s.DataDir, s.log)
 	if err != nil {
 		return err
 	}
-	seeded, err := db.Seed(ctx, set.Batch(), set.Label)
-	if err != nil {
-		return fmt.Errorf("seed %s: %s", s.DataDir, describe(err))
-	}
+	s.db = db
 
 	api, err := schema.New(db, s.log)
 	if err != nil {
@@ -230,6 +221,26 @@ func (s *Serve) counts(ctx context.Context) (entities, relations int) {
 }
 
 // describe turns a domain error into its message for people.
+// openData opens a data directory, creating it and filling it from the
+// built-in seeds if it was never seeded, and reports whether it did.
+func openData(ctx context.Context, dir string, log *slog.Logger) (*store.DB, bool, error) {
+	db, err := store.Open(store.Options{Dir: dir, Logger: log})
+	if err != nil {
+		return nil, false, describe(err)
+	}
+	set, err := seeds.Embedded()
+	if err != nil {
+		db.Close()
+		return nil, false, err
+	}
+	seeded, err := db.Seed(ctx, set.Batch(), set.Label)
+	if err != nil {
+		db.Close()
+		return nil, false, fmt.Errorf("seed %s: %s", dir, describe(err))
+	}
+	return db, seeded, nil
+}
+
 func describe(err error) error {
 	var ge *graph.Error
 	if errors.As(err, &ge) {

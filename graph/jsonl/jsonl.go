@@ -1,0 +1,135 @@
+// Package jsonl reads and writes Chancery's interchange format: JSON Lines,
+// one entity or relation per line, as
+//
+//	{"entity": {"id": "country:cuba", "kind": "COUNTRY", "name": "Cuba", "sources": [...]}}
+//	{"relation": {"type": "SENT_BY", "from": "mission:...", "to": "country:cuba", "sources": [...]}}
+//
+// with the fields of graph.Entity and graph.Relation. A relation's id may be
+// left out: it is derived from what the relation states. Every entity a
+// relation names must come before it in the file or already be stored, so a
+// file can be checked and loaded in one pass. It is the format of
+// "chancery gen" and of "chancery import".
+package jsonl
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// maxLine is the longest line a Reader accepts; a longer one is an error
+// rather than a slow read of a runaway file.
+const maxLine = 4 << 20
+
+// line is one line of the format.
+type line struct {
+	Entity   *graph.Entity   `json:"entity,omitempty"`
+	Relation *graph.Relation `json:"relation,omitempty"`
+}
+
+// Writer writes entities and relations as JSON Lines.
+type Writer struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewWriter returns a Writer on w. Call Flush when done.
+func NewWriter(w io.Writer) *Writer {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &Writer{w: bw, enc: enc}
+}
+
+// Entity writes one entity line.
+func (w *Writer) Entity(e *graph.Entity) error { return w.enc.Encode(line{Entity: e}) }
+
+// Relation writes one relation line.
+func (w *Writer) Relation(r *graph.Relation) error { return w.enc.Encode(line{Relation: r}) }
+
+// Flush writes what is buffered.
+func (w *Writer) Flush() error { return w.w.Flush() }
+
+// Reader reads JSON Lines written by a Writer, or by hand.
+type Reader struct {
+	name string
+	sc   *bufio.Scanner
+	n    int
+}
+
+// NewReader returns a Reader on r; name (a file name) starts every error
+// message, with the line number.
+func NewReader(r io.Reader, name string) *Reader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), maxLine)
+	return &Reader{name: name, sc: sc}
+}
+
+// Line returns the number of the line read last.
+func (r *Reader) Line() int { return r.n }
+
+// Next returns the next entity or relation (exactly one is set), skipping
+// blank lines, or io.EOF at the end. A line that is not one entity or one
+// relation of the format is an EINVALID error naming the file and line.
+// Next checks the form of a line only; what it says is checked where it is
+// loaded.
+func (r *Reader) Next() (*graph.Entity, *graph.Relation, error) {
+	for r.sc.Scan() {
+		r.n++
+		b := bytes.TrimSpace(r.sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		var l line
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&l); err != nil {
+			return nil, nil, r.errorf("%s", describeJSONError(err))
+		}
+		if dec.More() {
+			return nil, nil, r.errorf("more than one JSON value on the line; put each entity or relation on a line of its own")
+		}
+		switch {
+		case l.Entity != nil && l.Relation != nil:
+			return nil, nil, r.errorf("the line has both an entity and a relation; give each its own line")
+		case l.Entity == nil && l.Relation == nil:
+			return nil, nil, r.errorf(`the line has neither "entity" nor "relation"`)
+		}
+		return l.Entity, l.Relation, nil
+	}
+	if err := r.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			r.n++
+			return nil, nil, r.errorf("the line is longer than %d bytes; is this a JSON Lines file?", maxLine)
+		}
+		return nil, nil, fmt.Errorf("read %s after line %d: %w", r.name, r.n, err)
+	}
+	return nil, nil, io.EOF
+}
+
+// Errorf returns an EINVALID error about the line read last.
+func (r *Reader) Errorf(format string, args ...any) error { return r.errorf(format, args...) }
+
+func (r *Reader) errorf(format string, args ...any) error {
+	return graph.Errorf(graph.EINVALID, "%s:%d: %s", r.name, r.n, fmt.Sprintf(format, args...))
+}
+
+// describeJSONError turns the decoder's errors into sentences.
+func describeJSONError(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("not valid JSON at byte %d: %v", syntax.Offset, err)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the line ends in the middle of a JSON value (is the file cut short?)"
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q should be a %s, not a JSON %s", typ.Field, typ.Type, typ.Value)
+	}
+	return err.Error()
+}

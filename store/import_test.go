@@ -1,0 +1,156 @@
+package store_test
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/graph/jsonl"
+	"github.com/chancery/chancery/store"
+)
+
+// jsonlOf writes a batch as JSON Lines, entities first.
+func jsonlOf(t *testing.T, b *graph.Batch) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := jsonl.NewWriter(&buf)
+	for _, e := range b.Entities {
+		if err := w.Entity(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range b.Relations {
+		if err := w.Relation(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func importString(db *store.DB, name, text string) (store.ImportStats, error) {
+	return db.Import(ctx, func() (store.ItemReader, error) {
+		return jsonl.NewReader(strings.NewReader(text), name), nil
+	}, store.ImportOptions{})
+}
+
+func TestDB_Import(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		db := MustOpenDB(t)
+		fixture := cubaFixture()
+		s, err := importString(db, "cuba.jsonl", jsonlOf(t, fixture))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Entities != len(fixture.Entities) || s.Relations != len(fixture.Relations) {
+			t.Errorf("stats %+v, want %d entities and %d relations", s, len(fixture.Entities), len(fixture.Relations))
+		}
+		// What Import wrote reads back as what Apply writes.
+		ref := MustOpenDB(t)
+		if err := ref.Apply(ctx, cubaFixture()); err != nil {
+			t.Fatal(err)
+		}
+		assertSameGraph(t, db, ref)
+		if ids, _ := db.LookupName(ctx, "la habana"); len(ids) != 1 || ids[0] != "city:havana" {
+			t.Errorf("the name index finds %v for an imported alias", ids)
+		}
+	})
+
+	t.Run("ReferencesStoredEntities", func(t *testing.T) {
+		db := MustOpenDB(t)
+		if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:cuba", "Cuba")}}); err != nil {
+			t.Fatal(err)
+		}
+		b := &graph.Batch{
+			Entities:  []*graph.Entity{entity("mission:m", "Embassy in Cuba")},
+			Relations: []*graph.Relation{rel(graph.AccreditsTo, "mission:m", "country:cuba")},
+		}
+		if _, err := importString(db, "more.jsonl", jsonlOf(t, b)); err != nil {
+			t.Fatal(err)
+		}
+		page, err := db.Relations(ctx, graph.RelationQuery{Of: "country:cuba", First: 10})
+		if err != nil || len(page.Relations) != 1 {
+			t.Errorf("Cuba's relations after the import: %v %v", relationIDs(page.Relations), err)
+		}
+	})
+
+	t.Run("ReplacesEntities", func(t *testing.T) {
+		db := MustOpenDB(t)
+		if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:cuba", "Kuba")}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := importString(db, "rename.jsonl", jsonlOf(t, &graph.Batch{Entities: []*graph.Entity{entity("country:cuba", "Cuba")}})); err != nil {
+			t.Fatal(err)
+		}
+		if ids, _ := db.LookupName(ctx, "kuba"); len(ids) != 0 {
+			t.Errorf("the replaced name is still indexed: %v", ids)
+		}
+		if e, err := db.Entity(ctx, "country:cuba"); err != nil || e.Name != "Cuba" {
+			t.Errorf("entity after the import: %+v %v", e, err)
+		}
+	})
+
+	// A problem anywhere in the input is reported with its line, and
+	// nothing is written, not even the lines before it.
+	good := jsonlOf(t, cubaFixture())
+	goodLines := strings.Count(good, "\n")
+	for _, tt := range []struct {
+		name, extra, want string
+	}{
+		{"DanglingReference", `{"relation": {"type": "SENT_BY", "from": "mission:nowhere", "to": "country:cuba", "sources": [{"document": "D"}]}}`, "mission:nowhere"},
+		{"WrongKinds", `{"relation": {"type": "SENT_BY", "from": "city:havana", "to": "country:cuba", "sources": [{"document": "D"}]}}`, "city"},
+		{"NoSource", `{"entity": {"id": "country:x", "kind": "COUNTRY", "name": "X", "sources": []}}`, "no source"},
+		{"DuplicateEntity", `{"entity": {"id": "country:cuba", "kind": "COUNTRY", "name": "Cuba", "sources": [{"document": "D"}]}}`, "a second time"},
+		{"DuplicateRelation", `{"relation": {"type": "DIPLOMATIC_RELATIONS", "from": "country:cuba", "to": "country:united-states", "validFrom": "2015-07-20", "sources": [{"document": "D"}]}}`, "stated a second time"},
+		{"WrongID", `{"relation": {"id": "rel:aaaaaaaaaaaaaaaa", "type": "SENT_BY", "from": "mission:us-embassy-havana", "to": "country:cuba", "sources": [{"document": "D"}]}}`, "does not match"},
+		{"UnknownType", `{"relation": {"type": "LIKES", "from": "country:cuba", "to": "country:united-states", "sources": [{"document": "D"}]}}`, "LIKES"},
+		{"Truncated", `{"entity": {"id": "country:x", "kind": "COU`, "middle"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := MustOpenDB(t)
+			before, _ := db.Version(ctx)
+			_, err := importString(db, "bad.jsonl", good+tt.extra+"\n")
+			msg := graph.ErrorMessage(err)
+			if err == nil || !strings.HasPrefix(msg, "bad.jsonl:"+strconv.Itoa(goodLines+1)+": ") || !strings.Contains(msg, tt.want) {
+				t.Fatalf("error %q; want one at bad.jsonl:%d that mentions %q", msg, goodLines+1, tt.want)
+			}
+			if after, _ := db.Version(ctx); after != before {
+				t.Errorf("the data version moved from %d to %d: something was written", before, after)
+			}
+			if page, _ := db.Entities(ctx, graph.EntityQuery{First: 10}); len(page.Entities) != 0 {
+				t.Errorf("%d entities were written by a failed import", len(page.Entities))
+			}
+		})
+	}
+}
+
+// assertSameGraph checks that two stores hold the same entities and the
+// same relations, listed the same way from every entity.
+func assertSameGraph(t *testing.T, a, b *store.DB) {
+	t.Helper()
+	pa, err := a.Entities(ctx, graph.EntityQuery{First: graph.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := b.Entities(ctx, graph.EntityQuery{First: graph.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pa.Entities) != len(pb.Entities) {
+		t.Fatalf("%d entities, want %d", len(pa.Entities), len(pb.Entities))
+	}
+	for i, e := range pa.Entities {
+		if e.ID != pb.Entities[i].ID || e.Name != pb.Entities[i].Name {
+			t.Errorf("entity %d: %s, want %s", i, e.ID, pb.Entities[i].ID)
+		}
+		ra, _ := a.Relations(ctx, graph.RelationQuery{Of: e.ID, First: graph.MaxPageSize})
+		rb, _ := b.Relations(ctx, graph.RelationQuery{Of: e.ID, First: graph.MaxPageSize})
+		if got, want := strings.Join(relationIDs(ra.Relations), "\n"), strings.Join(relationIDs(rb.Relations), "\n"); got != want {
+			t.Errorf("relations of %s:\n%s\nwant\n%s", e.ID, got, want)
+		}
+	}
+}
