@@ -4,6 +4,7 @@
 //	chancery check    check seed files for problems
 //	chancery seeds report  count what the seeds hold
 //	chancery import   load JSON Lines files into a data directory
+//	chancery gen      write a synthetic world for benchmarks
 //	chancery version  print the version
 //
 // Run "chancery help" or "chancery <command> -h" for the flags.
@@ -58,6 +59,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewSeedsReport(stdout, stderr)
 	case "import":
 		cmd = NewImport(stdout, stderr, getenv)
+	case "gen":
+		cmd = NewGen(stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "chancery", version())
 		return 0
@@ -107,6 +110,8 @@ Usage:
                               count what the seed files hold
   chancery import FILE.jsonl...
                               load JSON Lines files into the data directory
+  chancery gen [--relations N] [--seed S] [--out FILE.jsonl]
+                              write a synthetic world for benchmarks
   chancery version            print the version
   chancery help               print this help
 
