@@ -103,15 +103,16 @@ func (s *pathSearch) load(ctx context.Context, ids []ID) error {
 		return Errorf(EINVALID, "the search visited more than %d entities; narrow it with types, asOf or a smaller maxLength", maxPathVisits)
 	}
 	for chunk := range slices.Chunk(missing, frontierChunk) {
-		if s.read > maxPathReads {
-			return Errorf(EINVALID, "the search read more than %d relations; narrow it with types, asOf or a smaller maxLength", maxPathReads)
-		}
 		if err := s.loadChunk(ctx, chunk); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// errTooManyReads is the error of a search that would read more than
+// maxPathReads relations.
+var errTooManyReads = Errorf(EINVALID, "the search would read more than %d relations; narrow it with types, asOf or a smaller maxLength", maxPathReads)
 
 func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
 	adj, err := adjacency(ctx, s.r, ids, s.types, Both, s.asOf)
@@ -120,7 +121,17 @@ func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
 	}
 	var others []ID
 	for _, id := range ids {
-		s.read += len(adj[id].Relations)
+		// A hub's relations are read in full, however many, within the
+		// search's budget: a path through the ones past the first read
+		// may well be the shortest.
+		if adj[id].More {
+			if err := s.readRest(ctx, id, adj[id]); err != nil {
+				return err
+			}
+		}
+		if s.read += len(adj[id].Relations); s.read > maxPathReads {
+			return errTooManyReads
+		}
 		for _, rel := range adj[id].Relations {
 			if o := rel.Other(id); o != id {
 				others = append(others, o)
@@ -147,6 +158,27 @@ func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
 		s.adj[id] = out
 	}
 	return nil
+}
+
+// readRest reads the relations of id after those adj holds, page by page,
+// until there are no more or the search's budget is spent.
+func (s *pathSearch) readRest(ctx context.Context, id ID, adj *Adjacency) error {
+	q := RelationQuery{Of: id, Direction: Both, Types: s.types, AsOf: s.asOf, First: MaxPageSize, After: adj.Cursors[len(adj.Cursors)-1]}
+	for {
+		if s.read+len(adj.Relations) > maxPathReads {
+			return errTooManyReads
+		}
+		page, err := s.r.Relations(ctx, q)
+		if err != nil {
+			return err
+		}
+		adj.Relations = append(adj.Relations, page.Relations...)
+		if !page.HasNext {
+			adj.More = false
+			return nil
+		}
+		q.After = page.Cursors[len(page.Cursors)-1]
+	}
 }
 
 // reach is how a breadth-first search reached an entity.

@@ -201,3 +201,32 @@ func TestPathsLimits(t *testing.T) {
 		t.Errorf("unknown end: err %v, want not found", err)
 	}
 }
+
+// TestPathsThroughAHub holds paths to reading every relation of an entity
+// with more than one read of adjacency returns: the only connection here
+// lists after ten thousand others at the hub.
+func TestPathsThroughAHub(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenMemory(t)
+	country := func(id string) *graph.Entity {
+		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
+	}
+	if err := db.Apply(ctx, &graph.Batch{
+		Entities: []*graph.Entity{country("country:a"), country("country:hub"), country("country:b"), country("country:host")},
+		Relations: []*graph.Relation{
+			{Type: graph.DiplomaticRelations, From: "country:a", To: "country:hub", Sources: src},
+			{Type: graph.DiplomaticRelations, From: "country:hub", To: "country:b", Sources: src},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// SENT_BY lists before DIPLOMATIC_RELATIONS at the hub.
+	addMissions(t, db, "hub", "country:hub", "country:host", graph.MaxAdjacency+10)
+	paths, err := graph.Paths(ctx, db, graph.PathQuery{From: "country:a", To: "country:b", MaxLength: 2, First: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 1 || !slices.Equal(paths[0].Nodes, []graph.ID{"country:a", "country:hub", "country:b"}) {
+		t.Errorf("paths %v; want a -> hub -> b", paths)
+	}
+}

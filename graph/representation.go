@@ -104,24 +104,47 @@ func (rp *representer) fromAll(ctx context.Context, ids []ID, t RelationType) (m
 }
 
 // loadSent finds the missions of `of` accredited to `in`: those both
-// SENT_BY of and ACCREDITS_TO in, that exist as of the date.
+// SENT_BY of and ACCREDITS_TO in, that exist as of the date. It lists the
+// missions on the side with fewer of them, in full, and reads the other
+// relation of each of those, so that a country of forty thousand missions
+// costs what its missions in one host cost, and none is left out.
 func (rp *representer) loadSent(ctx context.Context) error {
-	sentBy, err := rp.towards(ctx, rp.of, SentBy)
+	nSent, err := degree(ctx, rp.r, rp.of, SentBy)
 	if err != nil {
 		return err
 	}
-	accredited, err := rp.towards(ctx, rp.in, AccreditsTo)
+	nAccredited, err := degree(ctx, rp.r, rp.in, AccreditsTo)
 	if err != nil {
 		return err
 	}
-	byMission := map[ID]*Relation{}
-	for _, rel := range sentBy {
-		byMission[rel.From] = rel
+	side, sideType, otherType, other := rp.of, SentBy, AccreditsTo, rp.in
+	if nAccredited < nSent {
+		side, sideType, otherType, other = rp.in, AccreditsTo, SentBy, rp.of
+	}
+	near, err := allTowards(ctx, rp.r, side, sideType, rp.asOf)
+	if err != nil {
+		return err
+	}
+	ids := make([]ID, len(near))
+	for i, rel := range near {
+		ids[i] = rel.From
+	}
+	far, err := rp.fromAll(ctx, ids, otherType)
+	if err != nil {
+		return err
 	}
 	rp.sent = map[ID]sentMission{}
-	for _, rel := range accredited {
-		if s := byMission[rel.From]; s != nil {
-			rp.sent[rel.From] = sentMission{sentBy: s, accreditsTo: rel}
+	for _, n := range near {
+		for _, f := range far[n.From].Relations {
+			if f.To != other {
+				continue
+			}
+			m := sentMission{sentBy: n, accreditsTo: f}
+			if sideType == AccreditsTo {
+				m.sentBy, m.accreditsTo = f, n
+			}
+			rp.sent[n.From] = m
+			break
 		}
 	}
 	alive, err := living(ctx, rp.r, sortedIDs(rp.sent), rp.asOf)
@@ -137,6 +160,37 @@ func (rp *representer) loadSent(ctx context.Context) error {
 	}
 	rp.ids = sortedIDs(rp.sent)
 	return nil
+}
+
+// degree counts the relations of type t that end at id, in all of history:
+// a count of index keys, not a read of records.
+func degree(ctx context.Context, r Reader, id ID, t RelationType) (int, error) {
+	page, err := r.Relations(ctx, RelationQuery{Of: id, Direction: In, Types: []RelationType{t}, CountTotal: true})
+	if err != nil {
+		return 0, err
+	}
+	return page.Total, nil
+}
+
+// allTowards returns every relation of type t that ends at id and holds as
+// of asOf, page by page, up to MaxRepresentationMissions of them.
+func allTowards(ctx context.Context, r Reader, id ID, t RelationType, asOf Date) ([]*Relation, error) {
+	q := RelationQuery{Of: id, Direction: In, Types: []RelationType{t}, AsOf: asOf, First: MaxPageSize}
+	var out []*Relation
+	for {
+		page, err := r.Relations(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Relations...)
+		if !page.HasNext {
+			return out, nil
+		}
+		if len(out) >= MaxRepresentationMissions {
+			return nil, Errorf(EINVALID, "%s has more than %d %s relations to look through; narrow the question with asOf", id, MaxRepresentationMissions, t)
+		}
+		q.After = page.Cursors[len(page.Cursors)-1]
+	}
 }
 
 func (rp *representer) protectingPowers(ctx context.Context) error {

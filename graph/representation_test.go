@@ -2,9 +2,11 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store"
 )
 
 func TestRepresent(t *testing.T) {
@@ -117,5 +119,69 @@ func TestRepresent(t *testing.T) {
 	}
 	if _, err := graph.Represent(ctx, db, "country:home", "country:atlantis", graph.Date{}); !graph.IsNotFound(err) {
 		t.Errorf("unknown host: %v", err)
+	}
+}
+
+// TestRepresentBigSender holds representation to finding every mission of a
+// sender with more missions than one read of adjacency returns, from
+// either side: the host with fewer accreditations, or the sender.
+func TestRepresentBigSender(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenMemory(t)
+	country := func(id string) *graph.Entity {
+		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
+	}
+	if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
+		country("country:big"), country("country:busy-host"), country("country:quiet-host"), country("country:other"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	const n = graph.MaxAdjacency + 50
+	addMissions(t, db, "big", "country:big", "country:busy-host", n)
+	// The busy host also hosts others' missions, so that it is not the
+	// smaller side by accident.
+	addMissions(t, db, "other", "country:other", "country:busy-host", n+10)
+	addMissions(t, db, "big-in-quiet-host", "country:big", "country:quiet-host", 1)
+
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"country:busy-host", n},  // the sender is the smaller side
+		{"country:quiet-host", 1}, // the host is
+	} {
+		reps, err := graph.Represent(ctx, db, "country:big", graph.ID(tc.host), graph.Date{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(reps) != tc.want {
+			t.Errorf("big in %s: %d representations, want %d", tc.host, len(reps), tc.want)
+		}
+		for _, r := range reps {
+			if r.Kind != graph.Direct || len(r.Relations) < 2 || r.Relations[0].To != "country:big" || r.Relations[1].To != graph.ID(tc.host) {
+				t.Errorf("big in %s: %s %v with relations %v", tc.host, r.Kind, r.Mission.ID, r.Relations)
+				break
+			}
+		}
+	}
+}
+
+// addMissions writes n missions sent by sender and accredited to host, in
+// batches small enough for one transaction each.
+func addMissions(t *testing.T, db *store.DB, prefix, sender, host string, n int) {
+	t.Helper()
+	b := &graph.Batch{}
+	for i := range n {
+		id := graph.ID(fmt.Sprintf("mission:%s-%d", prefix, i))
+		b.Entities = append(b.Entities, &graph.Entity{ID: id, Kind: graph.Mission, Name: string(id), MissionType: graph.Consulate, Official: true, Sources: src})
+		b.Relations = append(b.Relations,
+			&graph.Relation{Type: graph.SentBy, From: id, To: graph.ID(sender), Sources: src},
+			&graph.Relation{Type: graph.AccreditsTo, From: id, To: graph.ID(host), Sources: src})
+		if len(b.Entities) == 1000 || i == n-1 {
+			if err := db.Apply(context.Background(), b); err != nil {
+				t.Fatal(err)
+			}
+			b = &graph.Batch{}
+		}
 	}
 }

@@ -7,13 +7,16 @@ import (
 // Limits on traversals, so that every query does bounded work. Transport
 // layers report requests beyond them as invalid.
 const (
-	MaxDepth      = 4      // neighbourhood depth
-	MaxPathLength = 6      // relations in one path
-	MaxPaths      = 20     // paths in one answer
-	MaxSubgraph   = 2000   // entities plus relations in one neighbourhood
-	MaxLineage    = 200    // members of one lineage
-	maxPathVisits = 20000  // entities whose relations one paths query reads
-	maxPathReads  = 500000 // relations one paths query reads
+	MaxDepth      = 4    // neighbourhood depth
+	MaxPathLength = 6    // relations in one path
+	MaxPaths      = 20   // paths in one answer
+	MaxSubgraph   = 2000 // entities plus relations in one neighbourhood
+	MaxLineage    = 200  // members of one lineage
+	// MaxRepresentationMissions bounds the missions one representation
+	// query looks through, on the smaller of its two sides.
+	MaxRepresentationMissions = 200000
+	maxPathVisits             = 20000  // entities whose relations one paths query reads
+	maxPathReads              = 500000 // relations one paths query reads
 )
 
 // adjacent returns every relation touching id in dir, of the given types,
