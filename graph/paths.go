@@ -138,14 +138,20 @@ func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
 			}
 		}
 	}
-	alive, err := living(ctx, s.r, others, s.asOf)
-	if err != nil {
-		return err
+	// Across all of history every end of a stored relation exists (the
+	// store refuses relations to missing entities), so only a search as of
+	// a date reads the entities at the far ends, for their periods.
+	var alive map[ID]*Entity
+	if !s.asOf.IsZero() {
+		var err error
+		if alive, err = living(ctx, s.r, others, s.asOf); err != nil {
+			return err
+		}
 	}
 	for _, id := range ids {
 		out := []link{}
 		for _, rel := range adj[id].Relations {
-			if o := rel.Other(id); o != id && alive[o] != nil {
+			if o := rel.Other(id); o != id && (alive == nil || alive[o] != nil) {
 				out = append(out, link{rel, o})
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -19,14 +21,25 @@ import (
 // a period to test against asOf, a mission's type, the far end of a
 // mission's relation. The names of the buckets that make the cut are read
 // in the same transaction.
+//
+// Answers are kept until the data changes, so the dashboards that poll the
+// same counts cost one scan per write, not one per request.
 func (db *DB) Count(ctx context.Context, q graph.CountQuery) ([]graph.Bucket, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	var buckets []graph.Bucket
+	key := countKey(q)
 	err := db.view(ctx, func(txn *badger.Txn) error {
+		version, err := readVersion(txn)
+		if err != nil {
+			return err
+		}
+		if b, ok := db.counts.get(version, key); ok {
+			buckets = b
+			return nil
+		}
 		counts := map[string]int{}
-		var err error
 		switch g := q.GroupBy; {
 		case g == graph.ByKind:
 			err = scanEntities(ctx, txn, q.Kind, q.AsOf, false, func(id graph.ID, _ *entityFacts) {
@@ -46,14 +59,56 @@ func (db *DB) Count(ctx context.Context, q graph.CountQuery) ([]graph.Bucket, er
 		}
 		buckets = graph.RankBuckets(counts, q.GroupBy, q.Limit)
 		if _, named := q.GroupBy.FarEnd(); named {
-			return labelBuckets(txn, buckets)
+			if err := labelBuckets(txn, buckets); err != nil {
+				return err
+			}
 		}
+		db.counts.put(version, key, buckets)
 		return nil
 	})
 	if err != nil {
 		return nil, db.translate(err)
 	}
 	return buckets, nil
+}
+
+// countCache keeps count answers for one version of the data.
+type countCache struct {
+	mu      sync.Mutex
+	version uint64
+	answers map[string][]graph.Bucket
+}
+
+// maxCachedCounts bounds the answers kept: past it the cache starts again.
+const maxCachedCounts = 1024
+
+func (c *countCache) get(version uint64, key string) ([]graph.Bucket, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return nil, false
+	}
+	b, ok := c.answers[key]
+	return slices.Clone(b), ok
+}
+
+func (c *countCache) put(version uint64, key string, b []graph.Bucket) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version || len(c.answers) >= maxCachedCounts {
+		c.version, c.answers = version, map[string][]graph.Bucket{}
+	}
+	c.answers[key] = slices.Clone(b)
+}
+
+// countKey identifies a count query, its types in a fixed order.
+func countKey(q graph.CountQuery) string {
+	types := make([]string, len(q.Types))
+	for i, t := range q.Types {
+		types[i] = string(t)
+	}
+	slices.Sort(types)
+	return fmt.Sprintf("%s|%s|%s|%s|%d", q.GroupBy, q.Kind, strings.Join(types, ","), q.AsOf, q.Limit)
 }
 
 // checkEvery is how many keys a count reads between looks at ctx.

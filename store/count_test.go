@@ -237,3 +237,36 @@ func TestDB_Count_Invalid(t *testing.T) {
 		})
 	}
 }
+
+// TestDB_CountSeesWrites checks that a count kept from before a write is
+// not answered after it.
+func TestDB_CountSeesWrites(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	q := graph.CountQuery{GroupBy: graph.ByKind, Limit: 10}
+	count := func() int {
+		t.Helper()
+		buckets, err := db.Count(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range buckets {
+			if b.Key == string(graph.Country) {
+				return b.Count
+			}
+		}
+		return 0
+	}
+	before := count()
+	if again := count(); again != before {
+		t.Fatalf("the same count twice: %d then %d", before, again)
+	}
+	if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:iraq", "Iraq")}}); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(); after != before+1 {
+		t.Errorf("countries after adding one: %d, want %d", after, before+1)
+	}
+}

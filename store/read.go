@@ -86,21 +86,28 @@ func getRelation(txn *badger.Txn, id string) (*graph.Relation, error) {
 // Version returns a number that changes whenever the stored data does.
 func (db *DB) Version(ctx context.Context) (uint64, error) {
 	var v uint64
-	err := db.view(ctx, func(txn *badger.Txn) error {
-		item, err := txn.Get(metaKey(metaVersion))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		return item.Value(func(b []byte) error {
-			if len(b) == 8 {
-				v = binary.BigEndian.Uint64(b)
-			}
-			return nil
-		})
+	err := db.view(ctx, func(txn *badger.Txn) (err error) {
+		v, err = readVersion(txn)
+		return err
 	})
 	return v, db.translate(err)
+}
+
+func readVersion(txn *badger.Txn) (uint64, error) {
+	item, err := txn.Get(metaKey(metaVersion))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	var v uint64
+	err = item.Value(func(b []byte) error {
+		if len(b) == 8 {
+			v = binary.BigEndian.Uint64(b)
+		}
+		return nil
+	})
+	return v, err
 }
 
 // LookupName returns the ids of entities whose name, alias or ISO code folds

@@ -30,9 +30,10 @@ type Options struct {
 
 // DB is a graph stored in Badger.
 type DB struct {
-	bdb  *badger.DB
-	dir  string
-	lock *os.File
+	bdb    *badger.DB
+	dir    string
+	lock   *os.File
+	counts countCache
 }
 
 var _ graph.Reader = (*DB)(nil)

@@ -101,19 +101,8 @@ func (db *DB) translate(err error) error {
 }
 
 func bumpVersion(txn *badger.Txn) error {
-	var v uint64
-	item, err := txn.Get(metaKey(metaVersion))
-	switch {
-	case err == nil:
-		if err := item.Value(func(b []byte) error {
-			if len(b) == 8 {
-				v = binary.BigEndian.Uint64(b)
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-	case !errors.Is(err, badger.ErrKeyNotFound):
+	v, err := readVersion(txn)
+	if err != nil {
 		return err
 	}
 	return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, v+1))
