@@ -1,0 +1,284 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/graph/jsonl"
+	"github.com/chancery/chancery/graph/synth"
+	"github.com/chancery/chancery/store"
+)
+
+// The traversal benchmarks query a synthetic world (graph/synth). By
+// default they generate a small one; pass -world for a bigger one, or
+// -world-dir for a data directory that already holds one:
+//
+//	go test ./graph -run '^$' -bench . -world 100000
+//	chancery gen --relations 1000000 --out w.jsonl && chancery import --data w6 w.jsonl
+//	go test ./graph -run '^$' -bench . -world-dir "$PWD/w6"
+//
+// Besides time, each reports reads/op: the relations and entities the
+// query read from the store, which should follow what it touches, not the
+// size of the store.
+var (
+	worldSize = flag.Int("world", 10000, "relations in the synthetic world the benchmarks generate")
+	worldDir  = flag.String("world-dir", "", "data directory holding an imported synthetic world, instead of generating one")
+)
+
+// world is the store the benchmarks query, and the arguments they use.
+type world struct {
+	db         *store.DB
+	tmp        string // the directory it was generated in, if it was
+	hubs       [2]graph.ID // the two biggest senders
+	missions   []graph.ID  // a sample of missions
+	renamed    graph.ID    // a mission with a lineage
+	searchText string      // a hub's name with a typo
+}
+
+var (
+	worldOnce sync.Once
+	theWorld  *world
+	worldErr  error
+)
+
+// benchWorld opens or builds the world once for all benchmarks.
+func benchWorld(b *testing.B) *world {
+	b.Helper()
+	worldOnce.Do(func() { theWorld, worldErr = openWorld() })
+	if worldErr != nil {
+		b.Fatal(worldErr)
+	}
+	return theWorld
+}
+
+func openWorld() (*world, error) {
+	ctx := context.Background()
+	dir := *worldDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "chancery-bench-")
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			if theWorld == nil {
+				os.RemoveAll(tmp)
+			}
+		}()
+		dir = filepath.Join(tmp, "data")
+		file := filepath.Join(tmp, "world.jsonl")
+		if err := writeWorld(ctx, file, *worldSize); err != nil {
+			return nil, err
+		}
+		db, err := store.Open(store.Options{Dir: dir})
+		if err != nil {
+			return nil, err
+		}
+		var f *os.File
+		_, err = db.Import(ctx, func() (store.ItemReader, error) {
+			if f != nil {
+				f.Close()
+			}
+			if f, err = os.Open(file); err != nil {
+				return nil, err
+			}
+			return jsonl.NewReader(f, file), nil
+		}, store.ImportOptions{})
+		f.Close()
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		return nil, err
+	}
+	w := &world{db: db}
+	if *worldDir == "" {
+		w.tmp = filepath.Dir(dir)
+	}
+	senders, err := db.Count(ctx, graph.CountQuery{GroupBy: graph.BySender, Limit: 2})
+	if err != nil || len(senders) < 2 {
+		return nil, fmt.Errorf("find the biggest senders: %v (%d found)", err, len(senders))
+	}
+	w.hubs = [2]graph.ID{graph.ID(senders[0].Key), graph.ID(senders[1].Key)}
+	w.searchText = typo(senders[0].Label)
+	page, err := db.Entities(ctx, graph.EntityQuery{Kind: graph.Mission, First: graph.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(page.Entities); i += 7 {
+		w.missions = append(w.missions, page.Entities[i].ID)
+	}
+	renamings, err := db.Relations(ctx, graph.RelationQuery{Types: []graph.RelationType{graph.RenamedFrom}, First: 1})
+	if err != nil || len(renamings.Relations) == 0 {
+		return nil, errors.Join(errors.New("the world has no renamings"), err)
+	}
+	w.renamed = renamings.Relations[0].From
+	return w, nil
+}
+
+// TestMain removes the world the benchmarks generated, if they did.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if theWorld != nil {
+		theWorld.db.Close()
+		if theWorld.tmp != "" {
+			os.RemoveAll(theWorld.tmp)
+		}
+	}
+	os.Exit(code)
+}
+
+// writeWorld writes a synthetic world of n relations as JSON Lines.
+func writeWorld(ctx context.Context, file string, n int) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	jw := jsonl.NewWriter(f)
+	err = synth.Generate(ctx, synth.Options{Relations: n, Seed: 1}, func(it synth.Item) error {
+		if it.Entity != nil {
+			return jw.Entity(it.Entity)
+		}
+		return jw.Relation(it.Relation)
+	})
+	if err != nil {
+		return err
+	}
+	if err := jw.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// typo swaps two letters in the middle of s.
+func typo(s string) string {
+	r := []rune(s)
+	if i := len(r) / 2; i > 0 && i+1 < len(r) {
+		r[i], r[i+1] = r[i+1], r[i]
+	}
+	return string(r)
+}
+
+// readCounter counts what a query reads from the store.
+type readCounter struct {
+	graph.Reader
+	reads atomic.Int64
+}
+
+func (c *readCounter) EntitiesByID(ctx context.Context, ids []graph.ID) (map[graph.ID]*graph.Entity, error) {
+	m, err := c.Reader.EntitiesByID(ctx, ids)
+	c.reads.Add(int64(len(m)))
+	return m, err
+}
+
+func (c *readCounter) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
+	p, err := c.Reader.Relations(ctx, q)
+	if p != nil {
+		c.reads.Add(int64(len(p.Relations)))
+	}
+	return p, err
+}
+
+func (c *readCounter) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.ID]*graph.Adjacency, error) {
+	m, err := c.Reader.Adjacent(ctx, q)
+	for _, a := range m {
+		c.reads.Add(int64(len(a.Relations)))
+	}
+	return m, err
+}
+
+// run times query over b.Loop and reports the store reads per call.
+func run(b *testing.B, w *world, query func(ctx context.Context, r graph.Reader, i int) error) {
+	b.Helper()
+	ctx := context.Background()
+	r := &readCounter{Reader: w.db}
+	i := 0
+	for b.Loop() {
+		if err := query(ctx, r, i); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(r.reads.Load())/float64(i), "reads/op")
+}
+
+func BenchmarkNeighbourhood(b *testing.B) {
+	w := benchWorld(b)
+	b.Run("Hub", func(b *testing.B) {
+		run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
+			_, err := graph.Neighbourhood(ctx, r, graph.NeighbourhoodQuery{ID: w.hubs[0], Depth: 2, Limit: 500})
+			return err
+		})
+	})
+	b.Run("Mission", func(b *testing.B) {
+		run(b, w, func(ctx context.Context, r graph.Reader, i int) error {
+			_, err := graph.Neighbourhood(ctx, r, graph.NeighbourhoodQuery{ID: w.missions[i%len(w.missions)], Depth: 2, Limit: 500})
+			return err
+		})
+	})
+}
+
+func BenchmarkPaths(b *testing.B) {
+	w := benchWorld(b)
+	b.Run("Missions", func(b *testing.B) {
+		run(b, w, func(ctx context.Context, r graph.Reader, i int) error {
+			from, to := w.missions[i%len(w.missions)], w.missions[(i*31+17)%len(w.missions)]
+			_, err := graph.Paths(ctx, r, graph.PathQuery{From: from, To: to, MaxLength: 6, First: 3})
+			return err
+		})
+	})
+	b.Run("Hubs", func(b *testing.B) {
+		run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
+			_, err := graph.Paths(ctx, r, graph.PathQuery{From: w.hubs[0], To: w.hubs[1], MaxLength: 6, First: 3})
+			return err
+		})
+	})
+}
+
+func BenchmarkLineage(b *testing.B) {
+	w := benchWorld(b)
+	run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
+		_, err := graph.Lineage(ctx, r, w.renamed)
+		return err
+	})
+}
+
+func BenchmarkRepresent(b *testing.B) {
+	w := benchWorld(b)
+	b.Run("Hubs", func(b *testing.B) {
+		run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
+			_, err := graph.Represent(ctx, r, w.hubs[0], w.hubs[1], graph.Date{})
+			return err
+		})
+	})
+	b.Run("HubAsOf", func(b *testing.B) {
+		run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
+			_, err := graph.Represent(ctx, r, w.hubs[1], w.hubs[0], graph.MustDate("1990"))
+			return err
+		})
+	})
+}
+
+func BenchmarkSearch(b *testing.B) {
+	w := benchWorld(b)
+	run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
+		hits, err := r.Search(ctx, graph.SearchQuery{Text: w.searchText, First: 10})
+		if err == nil && len(hits) == 0 {
+			err = fmt.Errorf("search %q found nothing", w.searchText)
+		}
+		return err
+	})
+}
