@@ -109,8 +109,17 @@ type Reader interface {
 	Count(ctx context.Context, q CountQuery) ([]Bucket, error)
 }
 
-// Batch is a set of entities and relations to write together.
+// Batch is a set of changes to write together: all of them or none.
+// Deletions happen first, then the entities and relations are written.
 type Batch struct {
 	Entities  []*Entity
 	Relations []*Relation
+	// DeleteRelations are ids of relations to remove; an id that is not
+	// stored is an ENOTFOUND error.
+	DeleteRelations []string
+	// DeleteEntities are entities to remove. One that relations still use
+	// is refused with ECONFLICT, unless Cascade is set, which removes those
+	// relations too. An id that is not stored is an ENOTFOUND error.
+	DeleteEntities []ID
+	Cascade        bool
 }

@@ -496,3 +496,91 @@ func TestDB_Locked(t *testing.T) {
 		t.Errorf("code = %s, want conflict", graph.ErrorCode(err))
 	}
 }
+
+func TestDB_ApplyDeletes(t *testing.T) {
+	setup := func(t *testing.T) *store.DB {
+		db := MustOpenDB(t)
+		if err := db.Apply(ctx, cubaFixture()); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	relationsOf := func(t *testing.T, db *store.DB, id graph.ID) []string {
+		t.Helper()
+		page, err := db.Relations(ctx, graph.RelationQuery{Of: id, First: graph.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return relationIDs(page.Relations)
+	}
+
+	t.Run("Relation", func(t *testing.T) {
+		db := setup(t)
+		page, _ := db.Relations(ctx, graph.RelationQuery{Types: []graph.RelationType{graph.Protects}, First: 1})
+		id := page.Relations[0].ID
+		if err := db.Apply(ctx, &graph.Batch{DeleteRelations: []string{id}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Relation(ctx, id); !graph.IsNotFound(err) {
+			t.Errorf("the deleted relation: %v", err)
+		}
+		for _, end := range []graph.ID{"country:switzerland", "country:united-states", "country:cuba"} {
+			for _, r := range relationsOf(t, db, end) {
+				if strings.HasPrefix(r, "protects") {
+					t.Errorf("%s still lists %s", end, r)
+				}
+			}
+		}
+		if page, _ := db.Relations(ctx, graph.RelationQuery{Context: "country:cuba", First: 10}); len(page.Relations) != 0 {
+			t.Errorf("the context index still lists %v", relationIDs(page.Relations))
+		}
+		if err := db.Apply(ctx, &graph.Batch{DeleteRelations: []string{id}}); !graph.IsNotFound(err) {
+			t.Errorf("deleting it again: %v, want not found", err)
+		}
+	})
+
+	t.Run("EntityInUse", func(t *testing.T) {
+		db := setup(t)
+		err := db.Apply(ctx, &graph.Batch{DeleteEntities: []graph.ID{"city:havana"}})
+		if graph.ErrorCode(err) != graph.ECONFLICT || !strings.Contains(graph.ErrorMessage(err), "cascade") {
+			t.Fatalf("deleting a city missions are located in: %v, want a conflict that mentions cascade", err)
+		}
+		if _, err := db.Entity(ctx, "city:havana"); err != nil {
+			t.Errorf("the refused delete removed the city: %v", err)
+		}
+	})
+
+	t.Run("EntityCascade", func(t *testing.T) {
+		db := setup(t)
+		if err := db.Apply(ctx, &graph.Batch{DeleteEntities: []graph.ID{"city:havana"}, Cascade: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Entity(ctx, "city:havana"); !graph.IsNotFound(err) {
+			t.Errorf("the city after a cascading delete: %v", err)
+		}
+		for _, r := range relationsOf(t, db, "mission:us-interests-section-havana") {
+			if strings.HasSuffix(r, "-> city:havana") {
+				t.Errorf("a relation to the deleted city remains: %s", r)
+			}
+		}
+		if ids, _ := db.LookupName(ctx, "la habana"); len(ids) != 0 {
+			t.Errorf("the name index still finds %v", ids)
+		}
+	})
+
+	t.Run("AllOrNothing", func(t *testing.T) {
+		db := setup(t)
+		before, _ := db.Version(ctx)
+		err := db.Apply(ctx, &graph.Batch{DeleteEntities: []graph.ID{"country:switzerland"}, Cascade: true,
+			Relations: []*graph.Relation{rel(graph.SentBy, "mission:swiss-embassy-havana", "country:switzerland")}})
+		if err == nil {
+			t.Fatal("a batch that deletes an entity and adds a relation to it was accepted")
+		}
+		if after, _ := db.Version(ctx); after != before {
+			t.Error("a refused batch changed the data version")
+		}
+		if _, err := db.Entity(ctx, "country:switzerland"); err != nil {
+			t.Errorf("a refused batch deleted an entity: %v", err)
+		}
+	})
+}

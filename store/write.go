@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -109,6 +110,10 @@ func bumpVersion(txn *badger.Txn) error {
 }
 
 func applyBatch(txn *badger.Txn, b *graph.Batch) error {
+	deleted, err := applyDeletes(txn, b)
+	if err != nil {
+		return err
+	}
 	inBatch := make(map[graph.ID]bool, len(b.Entities))
 	for _, e := range b.Entities {
 		if err := e.Validate(); err != nil {
@@ -122,6 +127,9 @@ func applyBatch(txn *badger.Txn, b *graph.Batch) error {
 	exists := func(id graph.ID) (graph.Kind, bool) {
 		if inBatch[id] {
 			return id.Kind(), true
+		}
+		if deleted[id] {
+			return id.Kind(), false
 		}
 		_, err := txn.Get(entityKey(id))
 		return id.Kind(), err == nil
@@ -145,6 +153,94 @@ func applyBatch(txn *badger.Txn, b *graph.Batch) error {
 	for _, r := range b.Relations {
 		if err := putRelation(txn, r); err != nil {
 			return fmt.Errorf("write relation %s: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+// applyDeletes removes the relations and entities b deletes, and returns
+// the entities it removed.
+func applyDeletes(txn *badger.Txn, b *graph.Batch) (map[graph.ID]bool, error) {
+	gone := map[string]bool{}
+	for _, id := range b.DeleteRelations {
+		if gone[id] {
+			continue
+		}
+		r, err := getRelation(txn, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := deleteRelation(txn, r); err != nil {
+			return nil, fmt.Errorf("delete relation %s: %w", id, err)
+		}
+		gone[id] = true
+	}
+	deleted := map[graph.ID]bool{}
+	for _, id := range b.DeleteEntities {
+		if deleted[id] {
+			continue
+		}
+		e, err := getEntity(txn, id)
+		if err != nil {
+			return nil, err
+		}
+		rels, err := relationsOf(txn, id)
+		if err != nil {
+			return nil, err
+		}
+		rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return gone[r.ID] })
+		if len(rels) > 0 && !b.Cascade {
+			return nil, graph.Errorf(graph.ECONFLICT, "entity %s is still used by %d relations, such as %s; delete them first, or delete with cascade to remove them too",
+				id, len(rels), rels[0].Describe())
+		}
+		for _, r := range rels {
+			if err := deleteRelation(txn, r); err != nil {
+				return nil, fmt.Errorf("delete relation %s: %w", r.ID, err)
+			}
+			gone[r.ID] = true
+		}
+		for _, k := range append(indexKeys(e), entityKey(id)) {
+			if err := txn.Delete(k); err != nil {
+				return nil, fmt.Errorf("delete entity %s: %w", id, err)
+			}
+		}
+		deleted[id] = true
+	}
+	return deleted, nil
+}
+
+// relationsOf returns every relation that touches id, either way.
+func relationsOf(txn *badger.Txn, id graph.ID) ([]*graph.Relation, error) {
+	prefix := key(prefixAdjacency, []byte(id), []byte{sep})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+	defer it.Close()
+	seen := map[string]bool{}
+	var out []*graph.Relation
+	for it.Rewind(); it.Valid(); it.Next() {
+		var r *graph.Relation
+		if err := it.Item().Value(func(v []byte) (err error) {
+			r, err = decodeRelation(v)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// deleteRelation removes every key a relation is stored under.
+func deleteRelation(txn *badger.Txn, r *graph.Relation) error {
+	kvs, err := relationKeys(r)
+	if err != nil {
+		return err
+	}
+	for _, kv := range kvs {
+		if err := txn.Delete(kv.k); err != nil {
+			return err
 		}
 	}
 	return nil
