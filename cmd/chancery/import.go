@@ -1,24 +1,34 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
+	"github.com/chancery/chancery/graph/wikidata"
 	"github.com/chancery/chancery/store"
 )
 
-// Import is the import command: it loads JSON Lines files into a data
-// directory, checking each file whole before writing any of it.
+// Import is the import command: it loads JSON Lines files, and snapshots
+// of the Wikidata diplomatic-missions data set, into a data directory,
+// checking each file whole before writing any of it.
 type Import struct {
 	DataDir string
 	Files   []string
+	// Snapshot overrides the date a data set file's name carries.
+	Snapshot graph.Date
+	// DryRun works out and reports what a data set file would change,
+	// and writes nothing.
+	DryRun bool
 
 	stdout, stderr io.Writer
 	getenv         func(string) string
@@ -39,16 +49,29 @@ func (c *Import) ParseFlags(args []string) error {
 		def = v
 	}
 	fs.StringVar(&c.DataDir, "data", def, "data `directory` to load into, created and filled from the built-in seeds if new (env CHANCERY_DATA)")
+	snapshot := fs.String("snapshot-date", "", "the `date` (YYYY-MM-DD) a .csv snapshot was taken, instead of the date in its file name")
+	fs.BoolVar(&c.DryRun, "dry-run", false, "for .csv files, report what the import would change and write nothing")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: chancery import [--data DIR] FILE.jsonl...
+		fmt.Fprint(fs.Output(), `Usage: chancery import [--data DIR] [--snapshot-date YYYY-MM-DD] [--dry-run] FILE...
 
-Loads JSON Lines files (one {"entity": ...} or {"relation": ...} per line,
-the format chancery gen writes) into the data directory; a new directory is
+Loads files into the data directory, in the order given; a new directory is
 first filled from the built-in seeds, as chancery serve does, so files may
-refer to the seeds' entities. Each file is checked whole first: a problem
-is reported with its file and line and nothing of that file is written.
-Then it is written in large batches. Stop the server that uses the
-directory first.
+refer to the seeds' entities. Stop the server that uses the directory first.
+
+FILE.jsonl  JSON Lines (one {"entity": ...} or {"relation": ...} per line,
+            the format chancery gen writes). The file is checked whole
+            first: a problem is reported with its file and line and nothing
+            of that file is written. Then it is written in large batches.
+
+FILE.csv    a snapshot of the Wikidata diplomatic-missions data set
+            (database_of_embassies-2022-11-16.csv). Each row becomes a
+            mission, matched to the countries and cities already known.
+            Missions an earlier snapshot imported are updated, and those
+            this one no longer lists are closed at its date, which is taken
+            from the file name or --snapshot-date. Rows that cannot be used
+            are reported with their line and the rest is imported; a
+            malformed file stops with its line and writes nothing. Import
+            snapshots oldest first.
 
 Flags:
 `)
@@ -63,11 +86,39 @@ Flags:
 		fs.Usage()
 		return errors.New("no files")
 	}
+	if *snapshot != "" {
+		d, err := graph.ParseDate(*snapshot)
+		if err == nil && d.Precision() != graph.FullDate {
+			err = errors.New("it must be a full date")
+		}
+		if err != nil {
+			fmt.Fprintf(c.stderr, "chancery import: --snapshot-date %q: write the day the snapshot was taken as YYYY-MM-DD\n", *snapshot)
+			return errors.New("bad snapshot date")
+		}
+		c.Snapshot = d
+	}
+	csvs := 0
 	for _, f := range c.Files {
-		if !strings.HasSuffix(f, ".jsonl") {
-			fmt.Fprintf(c.stderr, "chancery import: %s: only JSON Lines files (.jsonl) can be imported\n", f)
+		switch filepath.Ext(f) {
+		case ".jsonl":
+		case ".csv":
+			csvs++
+			if _, ok := wikidata.SnapshotDate(f); !ok && c.Snapshot.IsZero() {
+				fmt.Fprintf(c.stderr, "chancery import: %s: the file name carries no date (YYYY-MM-DD); say when the snapshot was taken with --snapshot-date\n", f)
+				return errors.New("no snapshot date")
+			}
+		default:
+			fmt.Fprintf(c.stderr, "chancery import: %s: only JSON Lines (.jsonl) and Wikidata diplomatic-missions (.csv) files can be imported\n", f)
 			return errors.New("unknown format")
 		}
+	}
+	if csvs > 1 && !c.Snapshot.IsZero() {
+		fmt.Fprintln(c.stderr, "chancery import: --snapshot-date gives one date, but several .csv files are named; import them one at a time")
+		return errors.New("one snapshot date for several files")
+	}
+	if c.DryRun && csvs < len(c.Files) {
+		fmt.Fprintln(c.stderr, "chancery import: --dry-run works for .csv files only")
+		return errors.New("dry run of JSON Lines")
 	}
 	return nil
 }
@@ -83,7 +134,12 @@ func (c *Import) Run(ctx context.Context) error {
 		return err
 	}
 	for _, name := range c.Files {
-		if err := c.importFile(ctx, name); err != nil {
+		if strings.HasSuffix(name, ".csv") {
+			err = c.importSnapshot(ctx, name)
+		} else {
+			err = c.importFile(ctx, name)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -122,6 +178,54 @@ func (c *Import) importFile(ctx context.Context, name string) error {
 	took := time.Since(start)
 	fmt.Fprintf(c.stdout, "%s: imported %d entities and %d relations in %s (%.0f relations/s)\n",
 		name, s.Entities, s.Relations, took.Round(time.Millisecond), float64(s.Relations)/took.Seconds())
+	return nil
+}
+
+// importSnapshot imports a snapshot of the Wikidata diplomatic-missions
+// data set: the whole file is read, matched and compared with the graph,
+// then the changes are written in transactions of many missions each.
+func (c *Import) importSnapshot(ctx context.Context, name string) error {
+	start := time.Now()
+	date := c.Snapshot
+	if date.IsZero() {
+		date, _ = wikidata.SnapshotDate(name)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", name, errors.Unwrap(err))
+	}
+	file, err := wikidata.Read(bufio.NewReader(f), name)
+	f.Close()
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(c.stderr, "%s: %d rows read; matching them with the graph\n", name, len(file.Rows))
+	plan, err := wikidata.MakePlan(ctx, c.db, file, date)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, describe(err))
+	}
+	for _, r := range plan.Rejected {
+		fmt.Fprintf(c.stderr, "%s:%d: rejected: %s\n", name, r.Line, r)
+	}
+	fmt.Fprintf(c.stderr, "%s: matched in %s; %d changes to write\n", name, time.Since(start).Round(time.Millisecond), len(plan.Groups))
+	if c.DryRun {
+		fmt.Fprintf(c.stdout, "dry run: nothing written\n")
+		return plan.WriteSummary(c.stdout)
+	}
+	last := time.Now()
+	progress := func(done int) {
+		if now := time.Now(); now.Sub(last) >= time.Second || done == len(plan.Groups) {
+			last = now
+			fmt.Fprintf(c.stderr, "%s: written %d of %d changes\n", name, done, len(plan.Groups))
+		}
+	}
+	if err := c.db.ApplyGroups(ctx, plan.Groups, progress); err != nil {
+		return fmt.Errorf("%s: %w; what was written before is whole, and importing the file again finishes the job", name, describe(err))
+	}
+	if err := plan.WriteSummary(c.stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "  took %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -2,11 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store"
 )
 
 // runCmd runs chancery with args and returns its exit status and output.
@@ -112,5 +120,360 @@ func TestGenThenImport(t *testing.T) {
 	}
 	if code, _, stderr := runCmd(t, "gen", "--relations", "10"); code != 2 || !strings.Contains(stderr, "at least 1000") {
 		t.Errorf("a world too small: exit %d, %q", code, stderr)
+	}
+}
+
+// wdDir is where the Wikidata diplomatic-missions snapshots sit, beside
+// the repository.
+const wdDir = "../../../shared/datasets/wikidata-embassies/"
+
+const (
+	wd2020 = wdDir + "database_of_embassies-2020-10-22.csv"
+	wd2022 = wdDir + "database_of_embassies-2022-11-16.csv"
+)
+
+// wdFile is a snapshot as the test reads it, with encoding/csv rather than
+// the importer's reader: its rows by QID and which of them the importer
+// must reject, by rules the test states for itself.
+type wdFile struct {
+	rows   int
+	listed map[string]bool              // every QID on a row
+	usable map[string]map[string]string // QID -> the row's cells by column, for the rows to import
+}
+
+func readWDFile(t *testing.T, name string) wdFile {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma, r.LazyQuotes, r.FieldsPerRecord = ';', true, -1
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := records[0]
+	// Types that are not missions' and hosts that are not states.
+	unusable := map[string]bool{"hospital": true, "government agency": true, "nonprofit organization": true,
+		"vice-ministerial level institution": true, "defunct diplomatic mission": true}
+	notStates := map[string]bool{"Q52062": true, "Q2724951": true}
+	qid := func(s string) string { return strings.TrimPrefix(s, "http://www.wikidata.org/entity/") }
+	out := wdFile{rows: len(records) - 1, listed: map[string]bool{}, usable: map[string]map[string]string{}}
+	count := map[string]int{}
+	for _, rec := range records[1:] {
+		cells := map[string]string{}
+		for i, h := range header {
+			if i < len(rec) {
+				cells[h] = rec[i]
+			}
+		}
+		q := qid(cells["QID"])
+		out.listed[q] = true
+		count[q]++
+		if !unusable[cells["type"]] && !notStates[qid(cells["countryQID"])] {
+			out.usable[q] = cells
+		}
+	}
+	for q, n := range count {
+		if n > 1 { // the duplicates of both files disagree: every row is rejected
+			delete(out.usable, q)
+		}
+	}
+	return out
+}
+
+// summaryCount reads one figure of an import's summary: "  added   4816 missions".
+func summaryCount(t *testing.T, summary, what string) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^  ` + what + ` +(\d+)`).FindStringSubmatch(summary)
+	if m == nil {
+		t.Fatalf("the summary has no %q figure:\n%s", what, summary)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// missionStates reads every mission the data set made: its facts and the
+// relations leading out of it, sources aside, as one string each.
+func missionStates(t *testing.T, dir string) map[graph.ID]string {
+	t.Helper()
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[graph.ID]string{}
+	q := graph.EntityQuery{Kind: graph.Mission, First: graph.MaxPageSize}
+	for {
+		page, err := db.Entities(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []graph.ID
+		facts := map[graph.ID]string{}
+		for _, e := range page.Entities {
+			if e.Attributes["dataset"] == "wikidata-embassies" {
+				e.Sources = nil
+				facts[e.ID] = jsonString(t, e)
+				ids = append(ids, e.ID)
+			}
+		}
+		adj, err := db.Adjacent(context.Background(), graph.AdjacencyQuery{IDs: ids, Direction: graph.Out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			var rels []string
+			for _, r := range adj[id].Relations {
+				rels = append(rels, r.Describe()+" "+r.Period.String())
+			}
+			slices.Sort(rels)
+			out[id] = facts[id] + "\n" + strings.Join(rels, "\n")
+		}
+		if !page.HasNext {
+			return out
+		}
+		q.After = page.Cursors[len(page.Cursors)-1]
+	}
+}
+
+func missionID(qid string) graph.ID { return graph.ID("mission:wd-" + strings.ToLower(qid)) }
+
+// TestImportWikidata imports the two real snapshots of the data set, the
+// older first, into a seeded data directory, and checks what each wrote
+// against the files themselves.
+func TestImportWikidata(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	old, cur := readWDFile(t, wd2020), readWDFile(t, wd2022)
+
+	code, stdout, stderr := runCmd(t, "import", "--data", dir, wd2020)
+	if code != 0 {
+		t.Fatalf("import 2020: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	t.Run("2020", func(t *testing.T) {
+		if got := summaryCount(t, stdout, "added"); got != len(old.usable) {
+			t.Errorf("added %d missions; the file has %d usable rows", got, len(old.usable))
+		}
+		if got := summaryCount(t, stdout, "rejected"); got != old.rows-len(old.usable) {
+			t.Errorf("rejected %d rows, want %d", got, old.rows-len(old.usable))
+		}
+		for _, want := range []string{
+			wd2020 + ":3790: rejected: unknown mission type \"hospital\"",
+			wd2020 + ":1208: rejected: QID on more than one row, which disagree: Q16821663 is on lines 1208, 4708",
+			wd2020 + ":4708: rejected: QID on more than one row",
+		} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q", want)
+			}
+		}
+	})
+	before := missionStates(t, dir)
+	t.Run("Missions", func(t *testing.T) {
+		db, err := store.Open(store.Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		for _, c := range []struct {
+			qid, name string
+			rels      []string
+		}{
+			// Ottawa is the seeded capital, found by name in Canada.
+			{"Q13634268", "Embassy of Afghanistan in Canada",
+				[]string{"sent-by -> country:afghanistan", "accredits-to -> country:canada", "located-in -> city:ottawa"}},
+			// Uccle is made, in Belgium.
+			{"Q68189173", "Embassy of Afghanistan in Belgium",
+				[]string{"sent-by -> country:afghanistan", "accredits-to -> country:belgium", "located-in -> city:uccle"}},
+			// The row whose address holds quotes.
+			{"Q5164561", "Consulate General of Germany in Bengaluru",
+				[]string{"sent-by -> country:germany", "accredits-to -> country:india", "located-in -> city:bengaluru"}},
+			// The Holy See's Wikidata item is not the one the seeds carry.
+			{"Q1993290", "Apostolic Nunciature to Spain",
+				[]string{"sent-by -> country:holy-see", "accredits-to -> country:spain", "located-in -> city:madrid"}},
+		} {
+			id := missionID(c.qid)
+			e, err := db.Entity(context.Background(), id)
+			if err != nil {
+				t.Errorf("%s: %v", id, err)
+				continue
+			}
+			if e.Name != c.name || e.Attributes["wikidata"] != c.qid || !e.To.IsZero() {
+				t.Errorf("%s: %q %v %s", id, e.Name, e.Attributes, e.Period)
+			}
+			adj, _ := db.Adjacent(context.Background(), graph.AdjacencyQuery{IDs: []graph.ID{id}, Direction: graph.Out})
+			var got []string
+			for _, r := range adj[id].Relations {
+				got = append(got, r.Type.Kebab()+" -> "+string(r.To))
+			}
+			if !slices.Equal(got, c.rels) {
+				t.Errorf("%s: relations %q, want %q", id, got, c.rels)
+			}
+		}
+		if ids, _ := db.LookupName(context.Background(), "Ottawa"); len(ids) != 1 {
+			t.Errorf("Ottawa names %v; want the seeded capital alone", ids)
+		}
+		uccle, err := db.Entity(context.Background(), "city:uccle")
+		if err != nil || uccle.Attributes["wikidata"] != "Q203312" {
+			t.Errorf("city:uccle: %v %v", uccle, err)
+		}
+	})
+
+	code, stdout, stderr = runCmd(t, "import", "--data", dir, wd2022)
+	if code != 0 {
+		t.Fatalf("import 2022: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	after := missionStates(t, dir)
+	t.Run("2022", func(t *testing.T) {
+		var added, closed, common, moved []string
+		for q := range cur.usable {
+			if old.usable[q] == nil {
+				added = append(added, q)
+			} else {
+				common = append(common, q)
+				if o, c := old.usable[q], cur.usable[q]; o["latitude"] != c["latitude"] || o["longitude"] != c["longitude"] {
+					moved = append(moved, q)
+				}
+			}
+		}
+		for q := range old.usable {
+			if !cur.listed[q] {
+				closed = append(closed, q)
+			}
+		}
+		updated := 0
+		for _, q := range common {
+			if before[missionID(q)] != after[missionID(q)] {
+				updated++
+			}
+		}
+		for what, want := range map[string]int{"added": len(added), "closed": len(closed), "updated": updated,
+			"unchanged": len(common) - updated, "rejected": cur.rows - len(cur.usable)} {
+			if got := summaryCount(t, stdout, what); got != want {
+				t.Errorf("%s %d, want %d", what, got, want)
+			}
+		}
+		if !strings.Contains(stdout, fmt.Sprintf("coordinates %d,", len(moved))) {
+			t.Errorf("the summary does not count the %d missions whose coordinates changed:\n%s", len(moved), stdout)
+		}
+		if len(after) != len(before)+len(added) {
+			t.Errorf("%d missions after, %d before and %d added", len(after), len(before), len(added))
+		}
+		for _, q := range closed {
+			if s := after[missionID(q)]; !strings.Contains(s, `"validTo":"2022-11-16"`) || strings.Contains(s, "–\n") || strings.HasSuffix(s, "–") {
+				t.Errorf("%s was not closed with its relations:\n%s", missionID(q), s)
+				break
+			}
+		}
+		for _, want := range []string{wd2022 + ":3682: rejected: QID on more than one row", wd2022 + ":5186: rejected: QID on more than one row"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q", want)
+			}
+		}
+	})
+
+	// The rest runs the command's import on the store opened once, so that
+	// the data version shows what the imports themselves wrote: opening a
+	// data directory seeds it, which counts as a write.
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out, errs strings.Builder
+	c := &Import{stdout: &out, stderr: &errs, db: db}
+	version, _ := db.Version(context.Background())
+	t.Run("SameSnapshotAgain", func(t *testing.T) {
+		out.Reset()
+		if err := c.importSnapshot(context.Background(), wd2022); err != nil {
+			t.Fatal(err)
+		}
+		summary := out.String()
+		if summaryCount(t, summary, "unchanged") != len(cur.usable) || summaryCount(t, summary, "added") != 0 ||
+			summaryCount(t, summary, "updated") != 0 || summaryCount(t, summary, "closed") != 0 {
+			t.Errorf("a second import of the same file:\n%s", summary)
+		}
+	})
+	t.Run("ErrOlderSnapshot", func(t *testing.T) {
+		err := c.importSnapshot(context.Background(), wd2020)
+		if err == nil || !strings.Contains(err.Error(), "import snapshots oldest first") {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("ErrMalformed", func(t *testing.T) {
+		raw, err := os.ReadFile(wd2022)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitAfter(string(raw), "\n")
+		head := strings.Join(lines[:100], "")
+		tmp := t.TempDir()
+		for _, f := range []struct {
+			name, text, want string
+		}{
+			{"commas-2022-11-16.csv", strings.ReplaceAll(head, ";", ","), `:1: the header has one column and it contains ","`},
+			{"cut-2022-11-16.csv", head + lines[100][:80], ":101: the row has 6 fields, but the header names 25 columns"},
+			{"quote-2022-11-16.csv", head + `Germany;http://www.wikidata.org/entity/Q183;India;http://www.wikidata.org/entity/Q668;"2nd & 3rd floor`,
+				":101: a quoted field starts on this line and is never closed"},
+		} {
+			name := filepath.Join(tmp, f.name)
+			if err := os.WriteFile(name, []byte(f.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.importSnapshot(context.Background(), name); err == nil || !strings.HasPrefix(err.Error(), name+f.want) {
+				t.Errorf("%s: %v; want %q", f.name, err, name+f.want)
+			}
+		}
+	})
+	if v, _ := db.Version(context.Background()); v != version {
+		t.Errorf("the data version went from %d to %d; a file that changes nothing, or cannot be read, must write nothing", version, v)
+	}
+}
+
+// TestImportWikidataFlags checks the command line: a snapshot's date, a
+// dry run, and a malformed file reported as file:line.
+func TestImportWikidataFlags(t *testing.T) {
+	raw, err := os.ReadFile(wd2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "missions.csv")
+	if err := os.WriteFile(name, []byte(strings.Join(strings.SplitAfter(string(raw), "\n")[:4], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := runCmd(t, "import", "--data", dir, name); code != 2 || !strings.Contains(stderr, "--snapshot-date") {
+		t.Errorf("a file name without a date: exit %d, %q", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"--snapshot-date", "2022-11", name},
+		{"--snapshot-date", "2022-11-16", name, wd2020},
+		{"--dry-run", name, "x.jsonl"},
+	} {
+		if code, _, stderr := runCmd(t, append([]string{"import", "--data", dir}, args...)...); code != 2 || stderr == "" {
+			t.Errorf("%q: exit %d, %q; want a usage error", args, code, stderr)
+		}
+	}
+	code, stdout, stderr := runCmd(t, "import", "--data", dir, "--snapshot-date", "2023-01-31", "--dry-run", name)
+	if code != 0 || !strings.Contains(stdout, "dry run: nothing written") || !strings.Contains(stdout, "snapshot of 2023-01-31, 3 rows") ||
+		summaryCount(t, stdout, "added") != 3 {
+		t.Errorf("dry run: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := db.Entities(context.Background(), graph.EntityQuery{Kind: graph.Mission, First: 500}); slices.ContainsFunc(page.Entities,
+		func(e *graph.Entity) bool { return e.Attributes["dataset"] != "" }) {
+		t.Error("the dry run wrote missions")
+	}
+	db.Close()
+
+	bad := filepath.Join(t.TempDir(), "commas-2022-11-16.csv")
+	os.WriteFile(bad, []byte(strings.ReplaceAll(strings.Join(strings.SplitAfter(string(raw), "\n")[:4], ""), ";", ",")), 0o644)
+	code, _, stderr = runCmd(t, "import", "--data", dir, bad)
+	if code != 1 || stderr != "chancery: "+bad+":1: the header has one column and it contains \",\"; the data set's files are separated by ';'\n" {
+		t.Errorf("a malformed file: exit %d, %q", code, stderr)
 	}
 }

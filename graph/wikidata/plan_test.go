@@ -1,0 +1,379 @@
+package wikidata_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/graph/wikidata"
+	"github.com/chancery/chancery/seeds"
+	"github.com/chancery/chancery/store"
+)
+
+var ctx = context.Background()
+
+// mustOpenSeeded opens an in-memory store filled from the built-in seeds.
+func mustOpenSeeded(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	set, err := seeds.Embedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Seed(ctx, set.Batch(), set.Label); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// columns are those of the 2022 generation that the importer reads.
+var columns = []string{"operator", "operatorQID", "jurisdictions", "jurisdictionQIDs", "country", "countryQID",
+	"city", "cityQID", "latitude", "longitude", "type", "creation", "QID"}
+
+// row is a row of a test file by column name. Entity cells are written
+// "Label=Q123" under the label's column and expanded to the QID column.
+type row map[string]string
+
+func csvOf(rows ...row) string {
+	var b strings.Builder
+	b.WriteString(strings.Join(columns, ";") + ";\n")
+	for _, r := range rows {
+		cells := map[string]string{}
+		for col, v := range r {
+			switch col {
+			case "operator", "country", "city", "jurisdictions":
+				var labels, qids []string
+				for _, part := range strings.Split(v, "|") {
+					label, qid, _ := strings.Cut(part, "=")
+					labels = append(labels, label)
+					if qid != "" {
+						qid = "http://www.wikidata.org/entity/" + qid
+					}
+					qids = append(qids, qid)
+				}
+				qcol := col + "QID"
+				if col == "jurisdictions" {
+					qcol = "jurisdictionQIDs"
+				}
+				cells[col], cells[qcol] = strings.Join(labels, "|"), strings.Join(qids, "|")
+			case "QID":
+				if v != "" {
+					v = "http://www.wikidata.org/entity/" + v
+				}
+				cells[col] = v
+			default:
+				cells[col] = v
+			}
+		}
+		out := make([]string, len(columns))
+		for i, c := range columns {
+			out[i] = cells[c]
+		}
+		b.WriteString(strings.Join(out, ";") + "\n")
+	}
+	return b.String()
+}
+
+func mustPlan(t *testing.T, db *store.DB, date string, rows ...row) *wikidata.Plan {
+	t.Helper()
+	f, err := wikidata.Read(strings.NewReader(csvOf(rows...)), "test.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := wikidata.MakePlan(ctx, db, f, graph.MustDate(date))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func mustApply(t *testing.T, db *store.DB, p *wikidata.Plan) {
+	t.Helper()
+	if err := db.ApplyGroups(ctx, p.Groups, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// relationsOf returns the relations leading out of id, as "TYPE to period".
+func relationsOf(t *testing.T, db *store.DB, id graph.ID) []string {
+	t.Helper()
+	adj, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: []graph.ID{id}, Direction: graph.Out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range adj[id].Relations {
+		s := string(r.Type) + " " + string(r.To)
+		if p := r.Period.String(); p != "" {
+			s += " " + p
+		}
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func mustEntity(t *testing.T, db *store.DB, id graph.ID) *graph.Entity {
+	t.Helper()
+	e, err := db.Entity(ctx, id)
+	if err != nil {
+		t.Fatalf("%s: %v", id, err)
+	}
+	return e
+}
+
+func TestMakePlan_Matching(t *testing.T) {
+	db := mustOpenSeeded(t)
+	p := mustPlan(t, db, "2022-11-16",
+		// 2: everything matches the seeds: Ottawa by name, in Canada.
+		row{"operator": "Afghanistan=Q889", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy",
+			"latitude": "45.4112", "longitude": "-75.6913", "creation": "1927-01-01T00:00:00Z", "QID": "Q13634268"},
+		// 3: a government is its state; a city that matches nothing is made in the host.
+		row{"operator": "Government of Sweden=Q930729", "country": "United States of America=Q30", "city": "Redmond=Q47", "type": "consulates of Sweden",
+			"latitude": "47.67", "longitude": "-122.12", "creation": "1993-05-01T00:00:00Z", "QID": "Q109834803"},
+		// 4: the Order of Malta is not the Republic of Malta.
+		row{"operator": "Malta=Q190353", "country": "Italy=Q38", "city": "Rome=Q220", "type": "embassy", "creation": "2001-07-05T00:00:00Z", "QID": "Q901"},
+		// 5: Taiwan's ministry sends its embassy to the Holy See, in Rome.
+		row{"operator": "Ministry of Foreign Affairs=Q697158", "jurisdictions": "Vatican City=Q237", "country": "Italy=Q38", "city": "Rome=Q220",
+			"type": "embassy", "creation": "1300-01-01T00:00:00Z", "QID": "Q28065003"},
+		// 6: a Kingston in Australia is not Jamaica's.
+		row{"operator": "Jamaica=Q766", "country": "Australia=Q408", "city": "Kingston=Q9990001", "type": "British High Commission", "QID": "Q902"},
+		// 7: a city-state given as its own city is its capital.
+		row{"operator": "Japan=Q17", "country": "Singapore=Q334", "city": "Singapore=Q334", "type": "embassy", "QID": "Q903"},
+		// 8: senders and hosts the graph lacks are made.
+		row{"operator": "Abkhazia=Q31354462", "country": "Russia=Q159", "city": "Moscow=Q649", "type": "embassy", "QID": "Q904"},
+		row{"operator": "Fooland Council=Q999001", "country": "Barland=Q999002", "type": "liaison office", "QID": "Q905"},
+		// 10: a province is no accreditation; the host stands for it.
+		row{"operator": "Germany=Q183", "jurisdictions": "Guangdong=Q15175|Guangxi=Q15176", "country": "People's Republic of China=Q148",
+			"city": "Guangzhou=Q16572", "type": "consulate general", "QID": "Q906"},
+		// 11-17: rows that cannot be used.
+		row{"operator": "Turkey=Q43", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "hospital", "QID": "Q907"},
+		row{"operator": "Turkey=Q43", "country": "Canada=Q16", "type": "embassy", "QID": ""},
+		row{"operator": "Iraq=Q796", "country": "Kuwait=Q817", "type": "embassy", "QID": "Q908"},
+		row{"operator": "Nepal=Q837", "country": "Kuwait=Q817", "type": "embassy", "QID": "Q908"},
+		row{"operator": "Nepal=Q837", "country": "Qatar=Q846", "type": "embassy", "QID": "Q909"},
+		row{"operator": "Nepal=Q837", "country": "Qatar=Q846", "type": "embassy", "QID": "Q909"},
+		row{"operator": "Vatican=Q237", "country": "Nordic countries=Q52062", "type": "apostolic nunciature", "QID": "Q85742475"},
+	)
+
+	t.Run("Counts", func(t *testing.T) {
+		if len(p.Added) != 10 || len(p.Updated)+len(p.Unchanged)+len(p.Closed) != 0 {
+			t.Errorf("added %d, updated %d, unchanged %d, closed %d; want 10 added", len(p.Added), len(p.Updated), len(p.Unchanged), len(p.Closed))
+		}
+		var got []string
+		for _, r := range p.Rejected {
+			got = append(got, strings.Join([]string{itoa(r.Line), r.QID, r.Why}, " "))
+		}
+		want := []string{
+			`11 Q907 unknown mission type "hospital"`,
+			"12  no QID",
+			"13 Q908 QID on more than one row, which disagree",
+			"14 Q908 QID on more than one row, which disagree",
+			"16 Q909 repeats an earlier row",
+			"17 Q85742475 country Nordic countries (Q52062): it is a region, not a state or organisation the graph could hold",
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("rejected:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		var notes []string
+		for _, n := range p.Notes {
+			notes = append(notes, itoa(n.Line)+" "+n.Why+": "+n.Detail)
+		}
+		wantNotes := []string{
+			"10 jurisdiction not linked: it matches no country, territory or organisation: Guangdong (Q15175)",
+			"10 jurisdiction not linked: it matches no country, territory or organisation: Guangxi (Q15176)",
+			"5 creation date ignored: 1300-01-01 is before 1400, earlier than any resident mission",
+		}
+		if !slices.Equal(notes, wantNotes) {
+			t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(wantNotes, "\n"))
+		}
+		var made []string
+		for _, e := range p.Created {
+			made = append(made, string(e.ID)+" "+e.Attributes[graph.AttrWikidata])
+		}
+		wantMade := []string{"org:sovereign-military-order-of-malta Q190353", "country:abkhazia Q31354462", "org:fooland-council Q999001",
+			"country:barland Q999002", "city:redmond Q47", "city:kingston Q9990001", "city:guangzhou Q16572"}
+		if !slices.Equal(made, wantMade) {
+			t.Errorf("made %q\nwant %q", made, wantMade)
+		}
+	})
+
+	mustApply(t, db, p)
+	for _, c := range []struct {
+		id       graph.ID
+		name     string
+		typ      graph.MissionType
+		official bool
+		from     string
+		rels     []string
+	}{
+		{"mission:wd-q13634268", "Embassy of Afghanistan in Canada", graph.Embassy, true, "1927",
+			[]string{"ACCREDITS_TO country:canada", "LOCATED_IN city:ottawa", "SENT_BY country:afghanistan"}},
+		{"mission:wd-q109834803", "Consulate of Sweden in Redmond", graph.Consulate, true, "1993-05",
+			[]string{"ACCREDITS_TO country:united-states", "LOCATED_IN city:redmond", "SENT_BY country:sweden"}},
+		{"mission:wd-q901", "Embassy of the Sovereign Military Order of Malta in Italy", graph.Embassy, true, "2001-07-05",
+			[]string{"ACCREDITS_TO country:italy", "LOCATED_IN city:rome", "SENT_BY org:sovereign-military-order-of-malta"}},
+		{"mission:wd-q28065003", "Embassy of Taiwan in Rome", graph.Embassy, true, "",
+			[]string{"ACCREDITS_TO country:holy-see", "LOCATED_IN city:rome", "SENT_BY country:taiwan"}},
+		{"mission:wd-q902", "High Commission of Jamaica in Australia", graph.HighCommission, true, "",
+			[]string{"ACCREDITS_TO country:australia", "LOCATED_IN city:kingston", "SENT_BY country:jamaica"}},
+		{"mission:wd-q903", "Embassy of Japan in Singapore", graph.Embassy, true, "",
+			[]string{"ACCREDITS_TO country:singapore", "LOCATED_IN city:singapore", "SENT_BY country:japan"}},
+		{"mission:wd-q904", "Embassy of Abkhazia in Russia", graph.Embassy, true, "",
+			[]string{"ACCREDITS_TO country:russia", "LOCATED_IN city:moscow", "SENT_BY country:abkhazia"}},
+		{"mission:wd-q905", "Liaison Office of Fooland Council in Barland", graph.LiaisonOffice, true, "",
+			[]string{"ACCREDITS_TO country:barland", "LOCATED_IN country:barland", "SENT_BY org:fooland-council"}},
+		{"mission:wd-q906", "Consulate General of Germany in Guangzhou", graph.ConsulateGeneral, true, "",
+			[]string{"ACCREDITS_TO country:china", "LOCATED_IN city:guangzhou", "SENT_BY country:germany"}},
+	} {
+		t.Run(string(c.id), func(t *testing.T) {
+			e := mustEntity(t, db, c.id)
+			if e.Name != c.name || e.MissionType != c.typ || e.Official != c.official || e.From.String() != c.from || !e.To.IsZero() {
+				t.Errorf("got %q %s official=%v %s; want %q %s official=%v from %q", e.Name, e.MissionType, e.Official, e.Period, c.name, c.typ, c.official, c.from)
+			}
+			qid := strings.ToUpper(strings.TrimPrefix(string(c.id), "mission:wd-"))
+			if e.Attributes["dataset"] != "wikidata-embassies" || e.Attributes[graph.AttrWikidata] != qid ||
+				len(e.Sources) != 1 || e.Sources[0].Document != "Wikidata diplomatic missions (database-of-embassies, 2022-11-16)" ||
+				e.Sources[0].URL != "https://www.wikidata.org/wiki/"+qid || !strings.HasPrefix(e.Sources[0].Quote, "QID="+qid+"; operator=") {
+				t.Errorf("attributes %v, sources %+v", e.Attributes, e.Sources)
+			}
+			if got := relationsOf(t, db, c.id); !slices.Equal(got, c.rels) {
+				t.Errorf("relations %q\nwant %q", got, c.rels)
+			}
+		})
+	}
+	t.Run("NewCities", func(t *testing.T) {
+		redmond := mustEntity(t, db, "city:redmond")
+		if redmond.Attributes[wikidata.AttrLatitude] != "47.67" || redmond.Attributes[graph.AttrWikidata] != "Q47" {
+			t.Errorf("city:redmond has attributes %v", redmond.Attributes)
+		}
+		if got := relationsOf(t, db, "city:redmond"); !slices.Equal(got, []string{"LOCATED_IN country:united-states"}) {
+			t.Errorf("city:redmond: %q", got)
+		}
+	})
+}
+
+func TestMakePlan_Snapshots(t *testing.T) {
+	db := mustOpenSeeded(t)
+	ottawa := row{"operator": "Afghanistan=Q889", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy", "QID": "Q1"}
+	uccle := row{"operator": "Afghanistan=Q889", "country": "Belgium=Q31", "city": "Uccle=Q203312", "type": "embassy",
+		"latitude": "50.7985", "longitude": "4.3424", "QID": "Q2"}
+	paris := row{"operator": "Germany=Q183", "country": "France=Q142", "city": "Paris=Q90", "type": "embassy", "QID": "Q3"}
+	hospital := row{"operator": "Turkey=Q43", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "hospital", "QID": "Q4"}
+
+	a := mustPlan(t, db, "2020-10-22", ottawa, uccle, paris, hospital)
+	if len(a.Added) != 3 || len(a.Rejected) != 1 {
+		t.Fatalf("first snapshot: added %v, rejected %v", a.Added, a.Rejected)
+	}
+	mustApply(t, db, a)
+	uccleBefore := relationsOf(t, db, "mission:wd-q2")
+
+	// The newer snapshot moves Uccle's embassy, accredits it to Luxembourg
+	// too, drops Paris, and lists the row rejected before as an embassy.
+	uccle2 := row{"operator": "Afghanistan=Q889", "jurisdictions": "Belgium=Q31|Luxembourg=Q32", "country": "Belgium=Q31", "city": "Uccle=Q203312",
+		"type": "embassy", "latitude": "50.8", "longitude": "4.3424", "QID": "Q2"}
+	ankara := row{"operator": "Turkey=Q43", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy", "QID": "Q4"}
+	b := mustPlan(t, db, "2022-11-16", ottawa, uccle2, ankara)
+	if !slices.Equal(b.Added, []graph.ID{"mission:wd-q4"}) || !slices.Equal(b.Updated, []graph.ID{"mission:wd-q2"}) ||
+		!slices.Equal(b.Unchanged, []graph.ID{"mission:wd-q1"}) || !slices.Equal(b.Closed, []graph.ID{"mission:wd-q3"}) {
+		t.Fatalf("added %v, updated %v, unchanged %v, closed %v", b.Added, b.Updated, b.Unchanged, b.Closed)
+	}
+	if b.Changes["coordinates"] != 1 || b.Changes["accreditations"] != 1 || len(b.Changes) != 2 {
+		t.Errorf("changes %v; want coordinates and accreditations", b.Changes)
+	}
+	before, _ := db.Version(ctx)
+	mustApply(t, db, b)
+
+	t.Run("Updated", func(t *testing.T) {
+		e := mustEntity(t, db, "mission:wd-q2")
+		if e.Attributes[wikidata.AttrLatitude] != "50.8" || e.Sources[0].Document != wikidata.Document(graph.MustDate("2022-11-16")) {
+			t.Errorf("mission:wd-q2 is %+v", e)
+		}
+		got := relationsOf(t, db, "mission:wd-q2")
+		want := append(slices.Clone(uccleBefore), "ACCREDITS_TO country:luxembourg")
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("relations %q, want %q", got, want)
+		}
+		// The city made by the first snapshot is found again by its QID.
+		if got := relationsOf(t, db, "mission:wd-q2"); !slices.Contains(got, "LOCATED_IN city:uccle") {
+			t.Errorf("relations %q", got)
+		}
+	})
+	t.Run("Closed", func(t *testing.T) {
+		e := mustEntity(t, db, "mission:wd-q3")
+		if e.To.String() != "2022-11-16" || len(e.Sources) != 2 || !strings.Contains(e.Sources[1].Quote, "not listed in this snapshot") {
+			t.Errorf("mission:wd-q3 is %+v", e)
+		}
+		want := []string{"ACCREDITS_TO country:france –2022-11-16", "LOCATED_IN city:paris –2022-11-16", "SENT_BY country:germany –2022-11-16"}
+		if got := relationsOf(t, db, "mission:wd-q3"); !slices.Equal(got, want) {
+			t.Errorf("relations %q, want %q", got, want)
+		}
+	})
+	t.Run("SameSnapshotAgain", func(t *testing.T) {
+		again := mustPlan(t, db, "2022-11-16", ottawa, uccle2, ankara)
+		if len(again.Unchanged) != 3 || len(again.Groups) != 0 || again.StillClosed != 1 {
+			t.Errorf("unchanged %v, %d groups, %d still closed; want all unchanged and nothing to write", again.Unchanged, len(again.Groups), again.StillClosed)
+		}
+	})
+	t.Run("ErrOlderSnapshot", func(t *testing.T) {
+		f, _ := wikidata.Read(strings.NewReader(csvOf(ottawa)), "old.csv")
+		_, err := wikidata.MakePlan(ctx, db, f, graph.MustDate("2020-10-22"))
+		if graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(graph.ErrorMessage(err), "import snapshots oldest first") {
+			t.Errorf("got %v", err)
+		}
+		if after, _ := db.Version(ctx); after == before {
+			t.Error("the newer snapshot wrote nothing")
+		}
+	})
+	t.Run("Reopened", func(t *testing.T) {
+		c := mustPlan(t, db, "2023-01-01", ottawa, uccle2, ankara, paris)
+		if !slices.Equal(c.Updated, []graph.ID{"mission:wd-q3"}) || len(c.Closed) != 0 {
+			t.Fatalf("updated %v, closed %v", c.Updated, c.Closed)
+		}
+		mustApply(t, db, c)
+		if e := mustEntity(t, db, "mission:wd-q3"); !e.To.IsZero() {
+			t.Errorf("mission:wd-q3 is still closed: %s", e.Period)
+		}
+		want := []string{"ACCREDITS_TO country:france", "LOCATED_IN city:paris", "SENT_BY country:germany"}
+		if got := relationsOf(t, db, "mission:wd-q3"); !slices.Equal(got, want) {
+			t.Errorf("relations %q, want %q", got, want)
+		}
+	})
+}
+
+func TestMakePlan_LeavesOthersAlone(t *testing.T) {
+	db := mustOpenSeeded(t)
+	src := []graph.Source{{Document: "Test fixture"}}
+	err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
+		{ID: "mission:curated-embassy", Kind: graph.Mission, Name: "Curated", MissionType: graph.Embassy, Official: true,
+			Attributes: map[string]string{graph.AttrWikidata: "Q777"}, Sources: src},
+		{ID: "mission:wd-q778", Kind: graph.Mission, Name: "Written by hand", MissionType: graph.Embassy, Official: true, Sources: src},
+	}, Relations: []*graph.Relation{
+		{Type: graph.SentBy, From: "mission:curated-embassy", To: "country:cuba", Sources: src},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustPlan(t, db, "2022-11-16",
+		row{"operator": "Cuba=Q241", "country": "Canada=Q16", "type": "embassy", "QID": "Q777"},
+		row{"operator": "Cuba=Q241", "country": "Canada=Q16", "type": "embassy", "QID": "Q778"},
+	)
+	if len(p.Rejected) != 2 || len(p.Groups) != 0 {
+		t.Fatalf("rejected %v, %d groups; want both rows rejected", p.Rejected, len(p.Groups))
+	}
+	for i, want := range []string{"the QID is already a mission this data set did not make", "the mission's id is taken"} {
+		if !strings.HasPrefix(p.Rejected[i].Why, want) {
+			t.Errorf("rejection %d: %s", i, p.Rejected[i])
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
