@@ -1,0 +1,445 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/seeds"
+	"github.com/chancery/chancery/store"
+)
+
+// mustOpenSeeded opens a store in dir filled from the embedded seeds.
+func mustOpenSeeded(tb testing.TB, dir string) *store.DB {
+	tb.Helper()
+	db := mustOpen(tb, dir)
+	set, err := seeds.Embedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Seed(ctx, set.Batch(), set.Label); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// mustOpenFixture opens a store in dir seeded with the small Cuba fixture.
+func mustOpenFixture(tb testing.TB, dir string) *store.DB {
+	tb.Helper()
+	db := mustOpen(tb, dir)
+	if _, err := db.Seed(ctx, cubaFixture(), "fixture"); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// mustBackup backs db up into memory.
+func mustBackup(tb testing.TB, db *store.DB) ([]byte, store.BackupInfo) {
+	tb.Helper()
+	var buf bytes.Buffer
+	info, err := db.Backup(ctx, &buf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if info.Bytes != int64(buf.Len()) {
+		tb.Errorf("Backup says %d bytes, wrote %d", info.Bytes, buf.Len())
+	}
+	return buf.Bytes(), info
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// graphPages is every page of entities and of relations, 500 at a time, as
+// JSON with their cursors: two stores with the same pages hold the same
+// graph in the same index order.
+func graphPages(tb testing.TB, db *store.DB) []string {
+	tb.Helper()
+	var pages []string
+	add := func(v any) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		pages = append(pages, string(b))
+	}
+	for after := ""; ; {
+		p, err := db.Entities(ctx, graph.EntityQuery{First: graph.MaxPageSize, After: after})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		add(p)
+		if !p.HasNext {
+			break
+		}
+		after = p.Cursors[len(p.Cursors)-1]
+	}
+	for after := ""; ; {
+		p, err := db.Relations(ctx, graph.RelationQuery{First: graph.MaxPageSize, After: after})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		add(p)
+		if !p.HasNext {
+			break
+		}
+		after = p.Cursors[len(p.Cursors)-1]
+	}
+	return pages
+}
+
+// sameGraph fails unless a and b hold the same entities and relations, and
+// answer a search, a count and a name lookup the same.
+func sameGraph(t *testing.T, a, b *store.DB) {
+	t.Helper()
+	pa, pb := graphPages(t, a), graphPages(t, b)
+	if len(pa) != len(pb) {
+		t.Fatalf("%d pages, then %d", len(pa), len(pb))
+	}
+	for i := range pa {
+		if pa[i] != pb[i] {
+			t.Fatalf("page %d differs:\n%.300s\n%.300s", i, pa[i], pb[i])
+		}
+	}
+	for _, db := range []*store.DB{a, b} {
+		hits, err := db.Search(ctx, graph.SearchQuery{Text: "Switzerlnd", Kinds: []graph.Kind{graph.Country}, First: 1})
+		if err != nil || len(hits) != 1 || hits[0].Entity.ID != "country:switzerland" {
+			t.Errorf("search: %v, %v", hits, err)
+		}
+		if ids, err := db.LookupName(ctx, "CCNAA"); err != nil || len(ids) == 0 {
+			t.Errorf("name lookup: %v, %v", ids, err)
+		}
+	}
+	ca, err := a.Count(ctx, graph.CountQuery{GroupBy: graph.ByKind, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := b.Count(ctx, graph.CountQuery{GroupBy: graph.ByKind, Limit: 10})
+	if err != nil || !reflect.DeepEqual(ca, cb) {
+		t.Errorf("counts by kind: %v, then %v (%v)", ca, cb, err)
+	}
+}
+
+func totals(t *testing.T, db *store.DB) (entities, relations int) {
+	t.Helper()
+	e, err := db.Entities(ctx, graph.EntityQuery{CountTotal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.Relations(ctx, graph.RelationQuery{CountTotal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Total, r.Total
+}
+
+func version(t *testing.T, db *store.DB) uint64 {
+	t.Helper()
+	v, err := db.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestDB_Backup(t *testing.T) {
+	src := mustOpenSeeded(t, t.TempDir())
+	backup, info := mustBackup(t, src)
+	label, _ := src.SeededWith(ctx)
+	entities, relations := totals(t, src)
+
+	t.Run("Header", func(t *testing.T) {
+		lines := strings.SplitN(string(backup), "\n", 3)
+		if lines[0] != "chancery-backup 1" {
+			t.Errorf("first line %q", lines[0])
+		}
+		var head store.BackupInfo
+		if err := json.Unmarshal([]byte(lines[1]), &head); err != nil {
+			t.Fatalf("second line %q: %v", lines[1], err)
+		}
+		if head.Seeds != label || head.DataVersion != version(t, src) || head.Created.IsZero() {
+			t.Errorf("header %+v", head)
+		}
+		if info.Entities != entities || info.Relations != relations || info.Seeds != label || info.DataVersion != version(t, src) {
+			t.Errorf("Backup returned %+v; the store has %d entities and %d relations", info, entities, relations)
+		}
+		got, err := store.VerifyBackup(ctx, bytes.NewReader(backup))
+		if err != nil || got != info {
+			t.Errorf("VerifyBackup: %+v, %v; want %+v", got, err, info)
+		}
+	})
+
+	t.Run("Cancelled", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		w := writerFunc(func(p []byte) (int, error) { cancel(); return len(p), nil })
+		if _, err := src.Backup(cctx, w); !errors.Is(err, context.Canceled) {
+			t.Errorf("a backup whose context ends part-way: %v", err)
+		}
+	})
+
+	t.Run("IntoEmpty", func(t *testing.T) {
+		dir := t.TempDir()
+		dst := mustOpen(t, dir)
+		before := version(t, dst)
+		got, err := dst.Restore(ctx, bytes.NewReader(backup), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != info {
+			t.Errorf("Restore returned %+v, want %+v", got, info)
+		}
+		sameGraph(t, src, dst)
+		if l, _ := dst.SeededWith(ctx); l != label {
+			t.Errorf("seeded with %q after the restore, want %q", l, label)
+		}
+		if v := version(t, dst); v <= before || v <= info.DataVersion {
+			t.Errorf("version %d after the restore; it was %d and the backup's %d", v, before, info.DataVersion)
+		}
+		// What was restored is on disk: it survives a close and an open.
+		dst.Close()
+		sameGraph(t, src, mustOpen(t, dir))
+	})
+
+	t.Run("RefusedWhenNotEmpty", func(t *testing.T) {
+		dst := MustOpenDB(t)
+		if err := dst.Apply(ctx, cubaFixture()); err != nil {
+			t.Fatal(err)
+		}
+		was, v := graphPages(t, dst), version(t, dst)
+		_, err := dst.Restore(ctx, bytes.NewReader(backup), false)
+		if graph.ErrorCode(err) != graph.ECONFLICT || !strings.Contains(err.Error(), "7 entities and 9 relations") || !strings.Contains(err.Error(), "--force") {
+			t.Errorf("err = %v; want a conflict that says what the store holds and how to force", err)
+		}
+		if !reflect.DeepEqual(graphPages(t, dst), was) || version(t, dst) != v {
+			t.Error("a refused restore changed the store")
+		}
+
+		seeded := mustOpenSeeded(t, t.TempDir())
+		if _, err := seeded.Restore(ctx, bytes.NewReader(backup), false); graph.ErrorCode(err) != graph.ECONFLICT || !strings.Contains(err.Error(), "seeded with "+label) {
+			t.Errorf("over a seeded store: %v", err)
+		}
+	})
+
+	t.Run("Force", func(t *testing.T) {
+		dst := MustOpenDB(t)
+		b := cubaFixture()
+		b.Entities = append(b.Entities, entity("city:atlantis", "Atlantis"))
+		if err := dst.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		// Versions that would collide: both stores have had one write,
+		// so without care the restored store would keep the version a
+		// cache last saw.
+		before := version(t, dst)
+		if _, err := dst.Restore(ctx, bytes.NewReader(backup), true); err != nil {
+			t.Fatal(err)
+		}
+		sameGraph(t, src, dst)
+		if _, err := dst.Entity(ctx, "city:atlantis"); !graph.IsNotFound(err) {
+			t.Errorf("an entity only the old contents had: %v", err)
+		}
+		if v := version(t, dst); v <= before || v <= info.DataVersion {
+			t.Errorf("version %d after the restore; it was %d and the backup's %d", v, before, info.DataVersion)
+		}
+		// The restored store backs up and restores in turn.
+		again, _ := mustBackup(t, dst)
+		if _, err := MustOpenDB(t).Restore(ctx, bytes.NewReader(again), false); err != nil {
+			t.Errorf("restoring a backup of a restored store: %v", err)
+		}
+	})
+
+	t.Run("InMemory", func(t *testing.T) {
+		mem, err := store.Open(store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mem.Close()
+		if _, err := mem.Restore(ctx, bytes.NewReader(backup), false); err != nil {
+			t.Fatal(err)
+		}
+		sameGraph(t, src, mem)
+	})
+}
+
+// TestDB_Restore_BadInput feeds Restore what is not a whole backup: each
+// is refused with a message that says so, and leaves the store as it was.
+func TestDB_Restore_BadInput(t *testing.T) {
+	backup, _ := mustBackup(t, mustOpenFixture(t, t.TempDir()))
+	headerEnd := bytes.IndexByte(backup[bytes.IndexByte(backup, '\n')+1:], '\n') + bytes.IndexByte(backup, '\n') + 2
+	endMarker := bytes.LastIndex(backup, binary.LittleEndian.AppendUint64(nil, math.MaxUint64))
+	if endMarker < headerEnd || !bytes.HasPrefix(backup[endMarker+8:], []byte(`{"format":1,`)) {
+		t.Fatal("the end marker is not where the test expects it")
+	}
+	random := make([]byte, 4096)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	flipped := bytes.Clone(backup)
+	flipped[(headerEnd+endMarker)/2] ^= 0x20
+	cut := func(n int) []byte { return bytes.Clone(backup[:n]) }
+	newer := append([]byte("chancery-backup 2\n"), backup[len("chancery-backup 1\n"):]...)
+
+	tests := []struct {
+		name  string
+		input []byte
+		want  string
+	}{
+		{"Empty", nil, "the input is empty: it is not a Chancery backup"},
+		{"RandomBytes", random, "the input is not a Chancery backup"},
+		{"JSONLines", []byte(`{"entity": {"id": "city:bern", "kind": "CITY", "name": "Bern"}}` + "\n"), "it looks like JSON (JSON Lines files are loaded with chancery import)"},
+		{"MagicCutShort", cut(6), "the backup is cut short after 6 bytes"},
+		{"HeaderOnly", cut(headerEnd), fmt.Sprintf("the backup is cut short after %d bytes", headerEnd)},
+		{"CutInTheMiddle", cut(len(backup) / 2), fmt.Sprintf("the backup is cut short after %d bytes", len(backup)/2)},
+		{"CutBeforeTheEnd", cut(endMarker), fmt.Sprintf("the backup is cut short after %d bytes", endMarker)},
+		{"CutInTheTrailer", cut(len(backup) - 10), fmt.Sprintf("the backup is cut short after %d bytes", len(backup)-10)},
+		{"Damaged", flipped, "its checksum does not match"},
+		{"Doubled", append(bytes.Clone(backup), backup...), "goes on past its end"},
+		{"Newer", newer, "the backup has format 2, newer than this chancery reads (1)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			check := func(err error) {
+				t.Helper()
+				if graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("err = %v; want invalid: %q", err, tt.want)
+				}
+			}
+			_, err := store.VerifyBackup(ctx, bytes.NewReader(tt.input))
+			check(err)
+
+			empty := MustOpenDB(t)
+			_, err = empty.Restore(ctx, bytes.NewReader(tt.input), false)
+			check(err)
+			if e, r := totals(t, empty); e != 0 || r != 0 {
+				t.Errorf("the empty store holds %d entities and %d relations after a failed restore", e, r)
+			}
+
+			full := mustOpenFixture(t, t.TempDir())
+			was, v := graphPages(t, full), version(t, full)
+			_, err = full.Restore(ctx, bytes.NewReader(tt.input), true)
+			check(err)
+			if !reflect.DeepEqual(graphPages(t, full), was) || version(t, full) != v {
+				t.Error("a forced restore of bad input changed the store")
+			}
+			if l, _ := full.SeededWith(ctx); l == "" {
+				t.Error("a forced restore of bad input dropped the seeded mark")
+			}
+		})
+	}
+}
+
+// TestDB_Restore_LoadFails restores a backup whose checksum is right but
+// whose records Badger cannot load, as a file damaged before its checksum
+// was taken would be: the old contents are gone by then, and the store is
+// left empty, not half-restored.
+func TestDB_Restore_LoadFails(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("chancery-backup 1\n{\"format\":1,\"created\":\"2026-01-02T03:04:05Z\",\"dataVersion\":3,\"entities\":1,\"relations\":0}\n")
+	record := []byte{0x0a, 0xff} // a protobuf field whose length is cut off
+	b.Write(binary.LittleEndian.AppendUint64(nil, uint64(len(record))))
+	b.Write(record)
+	b.Write(binary.LittleEndian.AppendUint64(nil, math.MaxUint64))
+	sum := sha256.Sum256(b.Bytes())
+	fmt.Fprintf(&b, `{"format":1,"created":"2026-01-02T03:04:05Z","dataVersion":3,"entities":1,"relations":0,"sha256":%q}`+"\n", hex.EncodeToString(sum[:]))
+
+	if _, err := store.VerifyBackup(ctx, bytes.NewReader(b.Bytes())); err != nil {
+		t.Fatalf("the test's backup does not pass the checks before the load: %v", err)
+	}
+	dir := t.TempDir()
+	db := mustOpenFixture(t, dir)
+	before := version(t, db)
+	_, err := db.Restore(ctx, bytes.NewReader(b.Bytes()), true)
+	if err == nil || !strings.Contains(err.Error(), "is now empty") {
+		t.Fatalf("err = %v; want a failure that says the store is now empty", err)
+	}
+	if e, r := totals(t, db); e != 0 || r != 0 {
+		t.Errorf("%d entities and %d relations after a failed load", e, r)
+	}
+	if l, _ := db.SeededWith(ctx); l != "" {
+		t.Errorf("still seeded with %q", l)
+	}
+	if v := version(t, db); v <= before {
+		t.Errorf("version %d after the failed load, %d before; caches would not notice", v, before)
+	}
+	// An emptied store takes a restore without force, and leaves no
+	// temporary copy behind.
+	backup, _ := mustBackup(t, mustOpenFixture(t, t.TempDir()))
+	if _, err := db.Restore(ctx, bytes.NewReader(backup), false); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "restore-*")); len(left) > 0 {
+		t.Errorf("temporary copies left behind: %v", left)
+	}
+}
+
+// TestDB_Backup_WhileWriting backs up a store that is being written to:
+// the backup is one snapshot, so what its trailer says is what it holds,
+// which Restore checks after the load.
+func TestDB_Backup_WhileWriting(t *testing.T) {
+	src := mustOpenFixture(t, t.TempDir())
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			e := entity(fmt.Sprintf("city:new-town-%d", i), fmt.Sprintf("New Town %d", i))
+			if err := src.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{e}}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	for range 5 {
+		backup, info := mustBackup(t, src)
+		got, err := MustOpenDB(t).Restore(ctx, bytes.NewReader(backup), false)
+		if err != nil || got.Entities != info.Entities {
+			t.Errorf("restore of a backup taken while writing: %+v, %v", got, err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+func TestReadHolder(t *testing.T) {
+	dir := t.TempDir()
+	if store.IsDataDir(dir) {
+		t.Error("an empty directory is a data directory")
+	}
+	db := mustOpen(t, dir)
+	if !store.IsDataDir(dir) {
+		t.Error("a store's directory is not a data directory")
+	}
+	if err := db.Announce("chancery serve", "http://localhost:8080/"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := store.ReadHolder(dir)
+	if err != nil || h.Command != "chancery serve" || h.Address != "http://localhost:8080/" || h.PID == 0 {
+		t.Errorf("ReadHolder: %+v, %v", h, err)
+	}
+	db.Close()
+	if _, err := store.ReadHolder(dir); !graph.IsNotFound(err) {
+		t.Errorf("after Close: %v, want not_found", err)
+	}
+}
