@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // MinTokenLength is the shortest bearer token a server accepts: shorter
@@ -102,6 +103,11 @@ func (h *handler) adminBackup(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
 		fail(http.StatusUnauthorized, msg)
 		return
+	}
+	// A backup of a large store takes longer than the server's write
+	// timeout allows an ordinary answer.
+	if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
+		h.log.WarnContext(r.Context(), "backup: cannot lift the write deadline", "err", err)
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="chancery.backup"`)

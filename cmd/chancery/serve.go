@@ -150,6 +150,10 @@ func (s *Serve) Open(ctx context.Context) error {
 				return err
 			},
 			Tokens: tokens,
+			Backup: func(ctx context.Context, w io.Writer) error {
+				_, err := db.Backup(ctx, w)
+				return err
+			},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
