@@ -36,7 +36,7 @@ var (
 // world is the store the benchmarks query, and the arguments they use.
 type world struct {
 	db         *store.DB
-	tmp        string // the directory it was generated in, if it was
+	tmp        string      // the directory it was generated in, if it was
 	hubs       [2]graph.ID // the two biggest senders
 	missions   []graph.ID  // a sample of missions
 	renamed    graph.ID    // a mission with a lineage

@@ -97,6 +97,23 @@ func (r *Relation) Validate(kindOf func(ID) (Kind, bool)) error {
 	return validateSources(what, r.Sources)
 }
 
+// CheckLife reports, as an EINVALID error, a relation that starts outside
+// the life of e, one of its ends: before e existed or after it ceased. A
+// relation or entity without the dates to tell is not a problem.
+func (r *Relation) CheckLife(e *Entity) error {
+	start := r.Period.From
+	if start.IsZero() || e == nil {
+		return nil
+	}
+	if !e.Period.From.IsZero() && start.Last() < e.Period.From.First() {
+		return Errorf(EINVALID, "%s starts in %s, before %s existed (from %s)", r.Describe(), start, e.ID, e.Period.From)
+	}
+	if !e.Period.To.IsZero() && start.First() > e.Period.To.Last() {
+		return Errorf(EINVALID, "%s starts in %s, after %s ceased (in %s)", r.Describe(), start, e.ID, e.Period.To)
+	}
+	return nil
+}
+
 func checkEnd(what, end string, id ID, allowed []Kind, kindOf func(ID) (Kind, bool)) error {
 	if id == "" {
 		return Errorf(EINVALID, "%s has no %q entity", what, end)

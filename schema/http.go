@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,12 @@ type HandlerOptions struct {
 	Health func(*http.Request) error
 	// Logger receives request failures; nil means slog.Default().
 	Logger *slog.Logger
+	// Tokens are the bearer tokens that may write: mutations and the
+	// admin endpoints. None means writes are refused, saying how to
+	// enable them; reads never need a token.
+	Tokens []string
+	// Backup, if set, writes a backup of the store for GET /admin/backup.
+	Backup func(ctx context.Context, w io.Writer) error
 }
 
 // Handler serves the API:
@@ -38,6 +45,7 @@ type HandlerOptions struct {
 //	GET  /graphql   the same as query parameters (variables as JSON)
 //	GET  /          the GraphiQL playground
 //	GET  /healthz   200 "ok" when the service can answer
+//	GET  /admin/backup  a backup of the store, for a bearer token
 //
 // Every route is wrapped in CORS handling.
 func Handler(s *Schema, opts HandlerOptions) http.Handler {
@@ -45,11 +53,14 @@ func Handler(s *Schema, opts HandlerOptions) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &handler{s: s, log: log, health: opts.Health}
+	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", h.graphql)
 	mux.HandleFunc("GET /healthz", h.healthz)
 	mux.HandleFunc("GET /{$}", h.playground)
+	if opts.Backup != nil {
+		mux.HandleFunc("GET /admin/backup", h.adminBackup)
+	}
 	return newCORS(opts.CORSOrigins).Handler(mux)
 }
 
@@ -62,7 +73,7 @@ func newCORS(origins []string) *cors.Cors {
 	return cors.New(cors.Options{
 		AllowedOrigins:   origins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Content-Type", "Accept"},
+		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	})
@@ -72,6 +83,8 @@ type handler struct {
 	s      *Schema
 	log    *slog.Logger
 	health func(*http.Request) error
+	tokens tokens
+	backup func(context.Context, io.Writer) error
 }
 
 func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
@@ -95,7 +108,15 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, http.StatusBadRequest, `the request has no query; send {"query": "{ entity(id: \"country:cuba\") { name } }"}`)
 		return
 	}
-	resp := h.s.Exec(r.Context(), req)
+	a, err := h.tokens.access(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]any{
+			"errors": []map[string]any{{"message": err.Error(), "extensions": map[string]any{"code": CodeUnauthorized}}},
+		})
+		return
+	}
+	resp := h.s.Exec(withAccess(r.Context(), a), req)
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -57,8 +57,8 @@ func Check(set *Set) []Problem {
 			}
 			stated[r.ID] = at
 			for _, end := range []graph.ID{r.From, r.To} {
-				if msg := outsideLife(r, entities[end]); msg != "" {
-					add(at, "%s %s", r.Describe(), msg)
+				if err := r.CheckLife(entities[end]); err != nil {
+					add(at, "%s", graph.ErrorMessage(err))
 				}
 			}
 			if r.Type == graph.RenamedFrom {
@@ -82,22 +82,6 @@ type renaming struct {
 type renameLoop struct {
 	ids []graph.ID
 	at  Position
-}
-
-// outsideLife says why a relation cannot have started when it says it did,
-// given the period of one of its ends, or "" when it can.
-func outsideLife(r *graph.Relation, e *graph.Entity) string {
-	start := r.Period.From
-	if start.IsZero() {
-		return ""
-	}
-	if !e.Period.From.IsZero() && start.Last() < e.Period.From.First() {
-		return fmt.Sprintf("starts in %s, before %s existed (from %s)", start, e.ID, e.Period.From)
-	}
-	if !e.Period.To.IsZero() && start.First() > e.Period.To.Last() {
-		return fmt.Sprintf("starts in %s, after %s ceased (in %s)", start, e.ID, e.Period.To)
-	}
-	return ""
 }
 
 // renameLoops returns each cycle of the renamed-from graph once.

@@ -21,6 +21,7 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // mustOpenSeeded opens a store in dir filled from the embedded seeds.
@@ -65,57 +66,11 @@ type writerFunc func(p []byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// graphPages is every page of entities and of relations, 500 at a time, as
-// JSON with their cursors: two stores with the same pages hold the same
-// graph in the same index order.
-func graphPages(tb testing.TB, db *store.DB) []string {
-	tb.Helper()
-	var pages []string
-	add := func(v any) {
-		b, err := json.Marshal(v)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		pages = append(pages, string(b))
-	}
-	for after := ""; ; {
-		p, err := db.Entities(ctx, graph.EntityQuery{First: graph.MaxPageSize, After: after})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		add(p)
-		if !p.HasNext {
-			break
-		}
-		after = p.Cursors[len(p.Cursors)-1]
-	}
-	for after := ""; ; {
-		p, err := db.Relations(ctx, graph.RelationQuery{First: graph.MaxPageSize, After: after})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		add(p)
-		if !p.HasNext {
-			break
-		}
-		after = p.Cursors[len(p.Cursors)-1]
-	}
-	return pages
-}
-
 // sameGraph fails unless a and b hold the same entities and relations, and
 // answer a search, a count and a name lookup the same.
 func sameGraph(t *testing.T, a, b *store.DB) {
 	t.Helper()
-	pa, pb := graphPages(t, a), graphPages(t, b)
-	if len(pa) != len(pb) {
-		t.Fatalf("%d pages, then %d", len(pa), len(pb))
-	}
-	for i := range pa {
-		if pa[i] != pb[i] {
-			t.Fatalf("page %d differs:\n%.300s\n%.300s", i, pa[i], pb[i])
-		}
-	}
+	storetest.SameGraph(t, a, b)
 	for _, db := range []*store.DB{a, b} {
 		hits, err := db.Search(ctx, graph.SearchQuery{Text: "Switzerlnd", Kinds: []graph.Kind{graph.Country}, First: 1})
 		if err != nil || len(hits) != 1 || hits[0].Entity.ID != "country:switzerland" {
@@ -221,12 +176,12 @@ func TestDB_Backup(t *testing.T) {
 		if err := dst.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
-		was, v := graphPages(t, dst), version(t, dst)
+		was, v := storetest.Pages(t, dst), version(t, dst)
 		_, err := dst.Restore(ctx, bytes.NewReader(backup), false)
 		if graph.ErrorCode(err) != graph.ECONFLICT || !strings.Contains(err.Error(), "7 entities and 9 relations") || !strings.Contains(err.Error(), "--force") {
 			t.Errorf("err = %v; want a conflict that says what the store holds and how to force", err)
 		}
-		if !reflect.DeepEqual(graphPages(t, dst), was) || version(t, dst) != v {
+		if !reflect.DeepEqual(storetest.Pages(t, dst), was) || version(t, dst) != v {
 			t.Error("a refused restore changed the store")
 		}
 
@@ -333,10 +288,10 @@ func TestDB_Restore_BadInput(t *testing.T) {
 			}
 
 			full := mustOpenFixture(t, t.TempDir())
-			was, v := graphPages(t, full), version(t, full)
+			was, v := storetest.Pages(t, full), version(t, full)
 			_, err = full.Restore(ctx, bytes.NewReader(tt.input), true)
 			check(err)
-			if !reflect.DeepEqual(graphPages(t, full), was) || version(t, full) != v {
+			if !reflect.DeepEqual(storetest.Pages(t, full), was) || version(t, full) != v {
 				t.Error("a forced restore of bad input changed the store")
 			}
 			if l, _ := full.SeededWith(ctx); l == "" {

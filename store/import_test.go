@@ -9,6 +9,7 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // jsonlOf writes a batch as JSON Lines, entities first.
@@ -54,7 +55,7 @@ func TestDB_Import(t *testing.T) {
 		if err := ref.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
-		assertSameGraph(t, db, ref)
+		storetest.SameGraph(t, db, ref)
 		if ids, _ := db.LookupName(ctx, "la habana"); len(ids) != 1 || ids[0] != "city:havana" {
 			t.Errorf("the name index finds %v for an imported alias", ids)
 		}
@@ -125,32 +126,5 @@ func TestDB_Import(t *testing.T) {
 				t.Errorf("%d entities were written by a failed import", len(page.Entities))
 			}
 		})
-	}
-}
-
-// assertSameGraph checks that two stores hold the same entities and the
-// same relations, listed the same way from every entity.
-func assertSameGraph(t *testing.T, a, b *store.DB) {
-	t.Helper()
-	pa, err := a.Entities(ctx, graph.EntityQuery{First: graph.MaxPageSize})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pb, err := b.Entities(ctx, graph.EntityQuery{First: graph.MaxPageSize})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pa.Entities) != len(pb.Entities) {
-		t.Fatalf("%d entities, want %d", len(pa.Entities), len(pb.Entities))
-	}
-	for i, e := range pa.Entities {
-		if e.ID != pb.Entities[i].ID || e.Name != pb.Entities[i].Name {
-			t.Errorf("entity %d: %s, want %s", i, e.ID, pb.Entities[i].ID)
-		}
-		ra, _ := a.Relations(ctx, graph.RelationQuery{Of: e.ID, First: graph.MaxPageSize})
-		rb, _ := b.Relations(ctx, graph.RelationQuery{Of: e.ID, First: graph.MaxPageSize})
-		if got, want := strings.Join(relationIDs(ra.Relations), "\n"), strings.Join(relationIDs(rb.Relations), "\n"); got != want {
-			t.Errorf("relations of %s:\n%s\nwant\n%s", e.ID, got, want)
-		}
 	}
 }

@@ -26,6 +26,10 @@ type Options struct {
 	Dir string
 	// Logger receives Badger's warnings and errors; nil discards them.
 	Logger *slog.Logger
+	// SyncWrites makes every write reach the disk before Apply returns, so
+	// an acknowledged write survives a crash of the machine, not only of
+	// the process. A server sets it; a bulk import need not.
+	SyncWrites bool
 }
 
 // DB is a graph stored in Badger.
@@ -54,7 +58,7 @@ type Holder struct {
 // in-memory store when opts.Dir is empty. If another process holds the
 // directory, the error names it and says what to do.
 func Open(opts Options) (*DB, error) {
-	bopts := badger.DefaultOptions(opts.Dir).WithLogger(badgerLogger{opts.Logger})
+	bopts := badger.DefaultOptions(opts.Dir).WithLogger(badgerLogger{opts.Logger}).WithSyncWrites(opts.SyncWrites)
 	if opts.Dir == "" {
 		db, err := badger.Open(bopts.WithInMemory(true))
 		if err != nil {

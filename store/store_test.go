@@ -584,3 +584,66 @@ func TestDB_ApplyDeletes(t *testing.T) {
 		}
 	})
 }
+
+// TestDB_ApplyChecksAsCheckDoes holds writes to the rules chancery check
+// holds seeds to, beyond each fact on its own.
+func TestDB_ApplyChecksAsCheckDoes(t *testing.T) {
+	dated := func(id, name, from, to string) *graph.Entity {
+		e := entity(id, name)
+		if from != "" {
+			e.Period.From = graph.MustDate(from)
+		}
+		if to != "" {
+			e.Period.To = graph.MustDate(to)
+		}
+		return e
+	}
+	setup := func(t *testing.T) *store.DB {
+		db := MustOpenDB(t)
+		if err := db.Apply(ctx, &graph.Batch{
+			Entities: []*graph.Entity{
+				dated("mission:old", "Old Office", "1970", "1994-09"),
+				dated("mission:new", "New Office", "1994-09", ""),
+				entity("country:home", "Home"),
+			},
+			Relations: []*graph.Relation{
+				rel(graph.RenamedFrom, "mission:new", "mission:old", "1994-09"),
+				rel(graph.SentBy, "mission:old", "country:home", "1970"),
+			},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	for _, tt := range []struct {
+		name string
+		b    *graph.Batch
+		want string
+	}{
+		{"RelationBeforeItsEnd", &graph.Batch{Relations: []*graph.Relation{rel(graph.SentBy, "mission:new", "country:home", "1980")}},
+			"before mission:new existed"},
+		{"RelationAfterItsEnd", &graph.Batch{Relations: []*graph.Relation{rel(graph.SentBy, "mission:old", "country:home", "2001")}},
+			"after mission:old ceased"},
+		{"EntityDatesStrandARelation", &graph.Batch{Entities: []*graph.Entity{dated("mission:old", "Old Office", "1975", "1994-09")}},
+			"before mission:old existed"},
+		{"RenamingLoop", &graph.Batch{Relations: []*graph.Relation{rel(graph.RenamedFrom, "mission:old", "mission:new")}},
+			"loop"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := setup(t)
+			err := db.Apply(ctx, tt.b)
+			if graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(graph.ErrorMessage(err), tt.want) {
+				t.Errorf("error %v; want an invalid-argument error saying %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("OK", func(t *testing.T) {
+		db := setup(t)
+		if err := db.Apply(ctx, &graph.Batch{
+			Entities:  []*graph.Entity{dated("mission:old", "Old Office", "1965", "1994-09")},
+			Relations: []*graph.Relation{rel(graph.SentBy, "mission:new", "country:home", "1994-10")},
+		}); err != nil {
+			t.Errorf("a batch within the rules: %v", err)
+		}
+	})
+}

@@ -145,6 +145,9 @@ func applyBatch(txn *badger.Txn, b *graph.Batch) error {
 		}
 		seen[r.ID] = r
 	}
+	if err := checkLives(txn, b, deleted); err != nil {
+		return err
+	}
 	for _, e := range b.Entities {
 		if err := putEntity(txn, e); err != nil {
 			return fmt.Errorf("write entity %s: %w", e.ID, err)
@@ -154,6 +157,111 @@ func applyBatch(txn *badger.Txn, b *graph.Batch) error {
 		if err := putRelation(txn, r); err != nil {
 			return fmt.Errorf("write relation %s: %w", r.ID, err)
 		}
+	}
+	// The transaction sees its own writes, so the walk finds loops that
+	// the batch closes as well as those it would extend.
+	for _, r := range b.Relations {
+		if r.Type == graph.RenamedFrom {
+			if err := checkRenameLoop(txn, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkLives holds a batch to the rule chancery check applies to seeds: no
+// relation starts outside the life of one of its ends, whether the batch
+// adds the relation or changes the dates of an entity that stored
+// relations join.
+func checkLives(txn *badger.Txn, b *graph.Batch, deleted map[graph.ID]bool) error {
+	inBatch := make(map[graph.ID]*graph.Entity, len(b.Entities))
+	for _, e := range b.Entities {
+		inBatch[e.ID] = e
+	}
+	entity := func(id graph.ID) (*graph.Entity, error) {
+		if e := inBatch[id]; e != nil {
+			return e, nil
+		}
+		if deleted[id] {
+			return nil, nil
+		}
+		e, err := getEntity(txn, id)
+		if graph.IsNotFound(err) {
+			return nil, nil
+		}
+		return e, err
+	}
+	for _, r := range b.Relations {
+		for _, end := range []graph.ID{r.From, r.To} {
+			e, err := entity(end)
+			if err != nil {
+				return err
+			}
+			if err := r.CheckLife(e); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range b.Entities {
+		old, err := getEntity(txn, e.ID)
+		if graph.IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if old.Period == e.Period {
+			continue
+		}
+		rels, err := relationsOf(txn, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range rels {
+			if err := r.CheckLife(e); err != nil {
+				return graph.Errorf(graph.EINVALID, "%s: with the dates %s..%s, %s", e.ID, e.Period.From, e.Period.To, graph.ErrorMessage(err))
+			}
+		}
+	}
+	return nil
+}
+
+// checkRenameLoop refuses a RENAMED_FROM that closes a loop: a body whose
+// older names lead back to itself.
+func checkRenameLoop(txn *badger.Txn, r *graph.Relation) error {
+	prev := map[graph.ID]graph.ID{r.To: r.From}
+	queue := []graph.ID{r.To}
+	for len(queue) > 0 && len(prev) <= graph.MaxLineage {
+		cur := queue[0]
+		queue = queue[1:]
+		prefix := adjacencyTypePrefix(cur, graph.RenamedFrom, dirOut)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+		for it.Rewind(); it.Valid(); it.Next() {
+			var older graph.ID
+			if err := it.Item().Value(func(v []byte) error {
+				rel, err := decodeRelation(v)
+				if err == nil {
+					older = rel.To
+				}
+				return err
+			}); err != nil {
+				it.Close()
+				return err
+			}
+			if older == r.From {
+				it.Close()
+				path := []graph.ID{r.From}
+				for id := cur; id != r.From; id = prev[id] {
+					path = append(path, id)
+				}
+				return graph.Errorf(graph.EINVALID, "%s would make renamed-from loop: %v returns to %s; a body cannot have been renamed from its own later name", r.Describe(), path, r.From)
+			}
+			if _, ok := prev[older]; !ok {
+				prev[older] = cur
+				queue = append(queue, older)
+			}
+		}
+		it.Close()
 	}
 	return nil
 }

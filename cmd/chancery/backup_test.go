@@ -52,7 +52,7 @@ func restoreCmd(stdin io.Reader) func(stdout, stderr io.Writer) command {
 func seededDir(t *testing.T) (string, int, int) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
-	db, _, err := openData(context.Background(), dir, nil)
+	db, _, err := openData(context.Background(), store.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,7 +125,7 @@ Flags:
 
 // Run imports the files in order.
 func (c *Import) Run(ctx context.Context) error {
-	db, _, err := openData(ctx, c.DataDir, nil)
+	db, _, err := openData(ctx, store.Options{Dir: c.DataDir})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -37,6 +38,7 @@ type Serve struct {
 	DataDir     string
 	CORSOrigins string
 	LogFormat   string
+	TokenFile   string
 
 	stdout, stderr io.Writer
 	getenv         func(string) string
@@ -74,6 +76,8 @@ func (s *Serve) ParseFlags(args []string) error {
 		"comma-separated `origins` browsers may call the API from, or * for any; credentials are never allowed (env CHANCERY_CORS_ORIGINS)")
 	fs.StringVar(&s.LogFormat, "log-format", env("CHANCERY_LOG_FORMAT", "text"),
 		"log `format`, text or json (env CHANCERY_LOG_FORMAT)")
+	fs.StringVar(&s.TokenFile, "token-file", env("CHANCERY_TOKEN_FILE", ""),
+		"`file` of bearer tokens that may write, one a line (# comments); with CHANCERY_TOKEN, a token given in the environment (env CHANCERY_TOKEN_FILE)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: chancery serve [flags]
 
@@ -114,7 +118,11 @@ func (s *Serve) Open(ctx context.Context) error {
 	if strings.TrimSpace(s.DataDir) == "" {
 		return errors.New("the data directory is empty; give one with --data or CHANCERY_DATA")
 	}
-	db, seeded, err := openData(ctx, s.DataDir, s.log)
+	tokens, err := readTokens(s.getenv("CHANCERY_TOKEN"), s.TokenFile)
+	if err != nil {
+		return err
+	}
+	db, seeded, err := openData(ctx, store.Options{Dir: s.DataDir, Logger: s.log, SyncWrites: true})
 	if err != nil {
 		return err
 	}
@@ -141,6 +149,11 @@ func (s *Serve) Open(ctx context.Context) error {
 				_, err := db.Version(r.Context())
 				return err
 			},
+			Tokens: tokens,
+			Backup: func(ctx context.Context, w io.Writer) error {
+				_, err := db.Backup(ctx, w)
+				return err
+			},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -159,7 +172,7 @@ func (s *Serve) Open(ctx context.Context) error {
 	entities, relations := s.counts(ctx)
 	s.log.Info("chancery serving",
 		"url", s.URL(), "graphql", s.URL()+"graphql",
-		"data", dir, "fresh", seeded, "seeds", label,
+		"data", dir, "fresh", seeded, "seeds", label, "writes", len(tokens) > 0,
 		"entities", entities, "relations", relations)
 	return nil
 }
@@ -223,8 +236,9 @@ func (s *Serve) counts(ctx context.Context) (entities, relations int) {
 // describe turns a domain error into its message for people.
 // openData opens a data directory, creating it and filling it from the
 // built-in seeds if it was never seeded, and reports whether it did.
-func openData(ctx context.Context, dir string, log *slog.Logger) (*store.DB, bool, error) {
-	db, err := store.Open(store.Options{Dir: dir, Logger: log})
+func openData(ctx context.Context, opts store.Options) (*store.DB, bool, error) {
+	dir := opts.Dir
+	db, err := store.Open(opts)
 	if err != nil {
 		return nil, false, describe(err)
 	}
@@ -258,6 +272,40 @@ func listenError(addr string, err error) error {
 	default:
 		return fmt.Errorf("cannot listen on %s: %v; set --addr to host:port, for example localhost:8080", addr, err)
 	}
+}
+
+// readTokens gathers the tokens that may write: one from the environment,
+// and those of a file, one a line, blank lines and # comments skipped.
+func readTokens(fromEnv, file string) ([]string, error) {
+	var tokens []string
+	if t := strings.TrimSpace(fromEnv); t != "" {
+		if err := schema.CheckToken(t); err != nil {
+			return nil, fmt.Errorf("CHANCERY_TOKEN: %v", err)
+		}
+		tokens = append(tokens, t)
+	}
+	if file == "" {
+		return tokens, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the token file: %w", err)
+	}
+	n := len(tokens)
+	for i, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if err := schema.CheckToken(t); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", file, i+1, err)
+		}
+		tokens = append(tokens, t)
+	}
+	if len(tokens) == n {
+		return nil, fmt.Errorf("the token file %s has no tokens; put one a line", file)
+	}
+	return tokens, nil
 }
 
 // splitList splits a comma-separated flag value, dropping blanks.

@@ -1,0 +1,119 @@
+package schema
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// MinTokenLength is the shortest bearer token a server accepts: shorter
+// ones are too easy to guess.
+const MinTokenLength = 16
+
+// CheckToken says what is wrong with a token a server is to be started with.
+func CheckToken(t string) error {
+	if len(t) < MinTokenLength {
+		return fmt.Errorf("a token must be at least %d characters (this one has %d); make one with: openssl rand -hex 24", MinTokenLength, len(t))
+	}
+	if strings.ContainsFunc(t, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return errors.New("a token may not contain spaces or control characters")
+	}
+	return nil
+}
+
+// tokens are the bearer tokens that may write, kept as hashes so that
+// comparing them takes the same time whatever the guess.
+type tokens [][sha256.Size]byte
+
+func newTokens(ts []string) tokens {
+	out := make(tokens, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, sha256.Sum256([]byte(t)))
+	}
+	return out
+}
+
+// errNoTokens is why writes are refused on a server started without tokens.
+const errNoTokens = "writes are disabled on this server: it was started without a token; start chancery serve with CHANCERY_TOKEN set, or with --token-file FILE, and send Authorization: Bearer <token>"
+
+// access decides what r may write. A request without credentials may read;
+// one whose credentials are wrong is refused whole.
+func (ts tokens) access(r *http.Request) (access, error) {
+	if len(ts) == 0 {
+		return access{refusal: errNoTokens}, nil
+	}
+	present, err := ts.authenticate(r)
+	switch {
+	case err != nil:
+		return access{}, err
+	case !present:
+		return access{refusal: "writes need a token: send the header Authorization: Bearer <token>"}, nil
+	case r.Method != http.MethodPost:
+		return access{refusal: "mutations must be sent with POST"}, nil
+	}
+	return access{allowed: true}, nil
+}
+
+// authenticate reports whether r carries credentials, and an error if they
+// are not a token this server accepts.
+func (ts tokens) authenticate(r *http.Request) (bool, error) {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		return false, nil
+	}
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return true, errors.New("the Authorization header must be \"Bearer <token>\"")
+	}
+	if !ts.match(strings.TrimSpace(token)) {
+		return true, errors.New("the bearer token is not one this server accepts; check CHANCERY_TOKEN or the token file")
+	}
+	return true, nil
+}
+
+// match compares token with every accepted token, in constant time.
+func (ts tokens) match(token string) bool {
+	h := sha256.Sum256([]byte(token))
+	found := 0
+	for _, t := range ts {
+		found |= subtle.ConstantTimeCompare(h[:], t[:])
+	}
+	return found == 1
+}
+
+// adminBackup streams a backup of the store to a caller with a token.
+func (h *handler) adminBackup(w http.ResponseWriter, r *http.Request) {
+	fail := func(status int, msg string) {
+		writeJSON(w, status, map[string]string{"error": msg})
+	}
+	if len(h.tokens) == 0 {
+		fail(http.StatusServiceUnavailable, "backups over HTTP are disabled on this server: it was started without a token; start it with CHANCERY_TOKEN or --token-file")
+		return
+	}
+	present, err := h.tokens.authenticate(r)
+	if !present || err != nil {
+		msg := "a backup needs a token: send Authorization: Bearer <token>"
+		if err != nil {
+			msg = err.Error()
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
+		fail(http.StatusUnauthorized, msg)
+		return
+	}
+	// A backup of a large store takes longer than the server's write
+	// timeout allows an ordinary answer.
+	if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
+		h.log.WarnContext(r.Context(), "backup: cannot lift the write deadline", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="chancery.backup"`)
+	if err := h.backup(r.Context(), w); err != nil {
+		// The status is sent; cutting the stream short tells the client.
+		h.log.ErrorContext(r.Context(), "backup failed", "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
