@@ -647,3 +647,20 @@ func TestDB_ApplyChecksAsCheckDoes(t *testing.T) {
 		}
 	})
 }
+
+// TestDB_SeedOnceKeepsTheVersion checks that opening a seeded store, which
+// asks to seed again, leaves the data version as it was, so caches keyed
+// by it survive restarts.
+func TestDB_SeedOnceKeepsTheVersion(t *testing.T) {
+	db := MustOpenDB(t)
+	if seeded, err := db.Seed(ctx, cubaFixture(), "label"); err != nil || !seeded {
+		t.Fatalf("first seed: %v %v", seeded, err)
+	}
+	before, _ := db.Version(ctx)
+	if seeded, err := db.Seed(ctx, cubaFixture(), "label"); err != nil || seeded {
+		t.Fatalf("second seed: %v %v; want nothing written", seeded, err)
+	}
+	if after, _ := db.Version(ctx); after != before {
+		t.Errorf("the version moved from %d to %d on a seed that wrote nothing", before, after)
+	}
+}

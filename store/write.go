@@ -36,7 +36,7 @@ func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, err
 	err := db.update(ctx, func(txn *badger.Txn) error {
 		switch _, err := txn.Get(metaKey(metaSeeded)); {
 		case err == nil:
-			return nil
+			return errNoChange
 		case !errors.Is(err, badger.ErrKeyNotFound):
 			return err
 		}
@@ -66,8 +66,12 @@ func (db *DB) SeededWith(ctx context.Context) (string, error) {
 	return label, db.translate(err)
 }
 
-// update runs fn in a read-write transaction and commits it, retrying when a
-// concurrent transaction conflicted.
+// errNoChange is what an update's fn returns to say it has nothing to
+// write: the transaction is dropped and the data version stays.
+var errNoChange = errors.New("no change")
+
+// update runs fn in a read-write transaction and commits it with the data
+// version moved on, retrying when a concurrent transaction conflicted.
 func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -81,6 +85,9 @@ func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn) error) error 
 		})
 		if errors.Is(err, badger.ErrConflict) && attempt < 10 {
 			continue
+		}
+		if errors.Is(err, errNoChange) {
+			return nil
 		}
 		return db.translate(err)
 	}
