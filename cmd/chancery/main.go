@@ -3,7 +3,9 @@
 //	chancery serve    serve the GraphQL API and playground
 //	chancery check    check seed files for problems
 //	chancery seeds report  count what the seeds hold
-//	chancery import   load JSON Lines files into a data directory
+//	chancery import   load JSON Lines or Wikidata CSV files into a data directory
+//	chancery backup   write a backup of a data directory
+//	chancery restore  load a backup into a data directory
 //	chancery gen      write a synthetic world for benchmarks
 //	chancery version  print the version
 //
@@ -61,6 +63,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewImport(stdout, stderr, getenv)
 	case "gen":
 		cmd = NewGen(stdout, stderr)
+	case "backup":
+		cmd = NewBackup(stdout, stderr, getenv)
+	case "restore":
+		cmd = NewRestore(stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "chancery", version())
 		return 0
@@ -108,8 +114,12 @@ Usage:
   chancery check [FILE...]    check seed files (default: the built-in seeds)
   chancery seeds report [FILE...]
                               count what the seed files hold
-  chancery import FILE.jsonl...
-                              load JSON Lines files into the data directory
+  chancery import FILE.jsonl|FILE.csv...
+                              load JSON Lines or Wikidata missions CSV files
+  chancery backup [--data DIR] [--token-file FILE] FILE
+                              write a backup of the data directory (- for stdout)
+  chancery restore [--data DIR] [--force] FILE
+                              replace the data directory's contents with a backup
   chancery gen [--relations N] [--seed S] [--out FILE.jsonl]
                               write a synthetic world for benchmarks
   chancery version            print the version
