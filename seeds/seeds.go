@@ -10,6 +10,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -118,3 +119,35 @@ func Embedded() (*Set, error) {
 
 // EmbeddedFS gives the embedded seed files, for the checker.
 func EmbeddedFS() fs.FS { return embedded }
+
+// Items reads the entities and then the relations of a parsed file one at a
+// time, as store.Import takes them; Errorf names the file and line of the
+// item read last.
+type Items struct {
+	f  *File
+	i  int
+	at Position
+}
+
+// Items returns a reader of the file's entities and relations.
+func (f *File) Items() *Items { return &Items{f: f} }
+
+// Next returns the next entity or relation, or io.EOF after the last.
+func (it *Items) Next() (*graph.Entity, *graph.Relation, error) {
+	f := it.f
+	switch i := it.i; {
+	case i < len(f.Entities):
+		it.i, it.at = i+1, f.EntityAt[i]
+		return f.Entities[i], nil, nil
+	case i < len(f.Entities)+len(f.Relations):
+		j := i - len(f.Entities)
+		it.i, it.at = i+1, f.RelationAt[j]
+		return nil, f.Relations[j], nil
+	}
+	return nil, nil, io.EOF
+}
+
+// Errorf returns an EINVALID error about the item read last.
+func (it *Items) Errorf(format string, args ...any) error {
+	return graph.Errorf(graph.EINVALID, "%s: %s", it.at, fmt.Sprintf(format, args...))
+}

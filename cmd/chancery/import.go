@@ -9,12 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/wikidata"
+	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
 )
 
@@ -63,6 +63,11 @@ FILE.jsonl  JSON Lines (one {"entity": ...} or {"relation": ...} per line,
             first: a problem is reported with its file and line and nothing
             of that file is written. Then it is written in large batches.
 
+FILE.yaml   a file in the seed format (seeds/README.md). It must have no
+            problem that chancery check finds within a file; it is then
+            loaded as a JSON Lines file is, and may refer to what the data
+            directory already holds.
+
 FILE.csv    a snapshot of the Wikidata diplomatic-missions data set
             (database_of_embassies-2022-11-16.csv). Each row becomes a
             mission, matched to the countries and cities already known.
@@ -100,7 +105,7 @@ Flags:
 	csvs := 0
 	for _, f := range c.Files {
 		switch filepath.Ext(f) {
-		case ".jsonl":
+		case ".jsonl", ".yaml", ".yml":
 		case ".csv":
 			csvs++
 			if _, ok := wikidata.SnapshotDate(f); !ok && c.Snapshot.IsZero() {
@@ -108,7 +113,7 @@ Flags:
 				return errors.New("no snapshot date")
 			}
 		default:
-			fmt.Fprintf(c.stderr, "chancery import: %s: only JSON Lines (.jsonl) and Wikidata diplomatic-missions (.csv) files can be imported\n", f)
+			fmt.Fprintf(c.stderr, "chancery import: %s: only JSON Lines (.jsonl), seed files (.yaml) and Wikidata diplomatic-missions (.csv) files can be imported\n", f)
 			return errors.New("unknown format")
 		}
 	}
@@ -134,9 +139,12 @@ func (c *Import) Run(ctx context.Context) error {
 		return err
 	}
 	for _, name := range c.Files {
-		if strings.HasSuffix(name, ".csv") {
+		switch filepath.Ext(name) {
+		case ".csv":
 			err = c.importSnapshot(ctx, name)
-		} else {
+		case ".yaml", ".yml":
+			err = c.importSeeds(ctx, name)
+		default:
 			err = c.importFile(ctx, name)
 		}
 		if err != nil {
@@ -144,6 +152,24 @@ func (c *Import) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// importSeeds loads a file in the seed format: it must parse without a
+// problem, and is then loaded as a JSON Lines file is.
+func (c *Import) importSeeds(ctx context.Context, name string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", name, errors.Unwrap(err))
+	}
+	f, problems := seeds.Parse(name, data)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(c.stderr, p)
+		}
+		fmt.Fprintf(c.stderr, "%s: %d problems; nothing was imported (chancery check %s lists them too)\n", name, len(problems), name)
+		return exitError(1)
+	}
+	return c.load(ctx, name, func() (store.ItemReader, error) { return f.Items(), nil })
 }
 
 func (c *Import) importFile(ctx context.Context, name string) error {
@@ -163,15 +189,16 @@ func (c *Import) importFile(ctx context.Context, name string) error {
 		}
 		return jsonl.NewReader(f, name), nil
 	}
+	return c.load(ctx, name, open)
+}
+
+// load imports the items open gives, with progress on stderr and a
+// summary on stdout.
+func (c *Import) load(ctx context.Context, name string, open func() (store.ItemReader, error)) error {
 	start := time.Now()
-	last := start
-	progress := func(pass string, s store.ImportStats) {
-		if now := time.Now(); now.Sub(last) >= time.Second {
-			last = now
-			fmt.Fprintf(c.stderr, "%s: %s: %d entities, %d relations\n", name, pass, s.Entities, s.Relations)
-		}
-	}
-	s, err := c.db.Import(ctx, open, store.ImportOptions{Progress: progress})
+	progress := newImportProgress(c.stderr, name)
+	s, err := c.db.Import(ctx, open, store.ImportOptions{Progress: progress.update})
+	progress.finish()
 	if err != nil {
 		return describe(err)
 	}

@@ -477,3 +477,66 @@ func TestImportWikidataFlags(t *testing.T) {
 		t.Errorf("a malformed file: exit %d, %q", code, stderr)
 	}
 }
+
+func TestImportSeedFormat(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	good := filepath.Join(t.TempDir(), "thun.yaml")
+	os.WriteFile(good, []byte(`entities:
+  - id: city:thun
+    name: Thun
+    sources: [{document: Test fixture}]
+relations:
+  - type: located-in
+    from: city:thun
+    to: country:switzerland
+    sources: [{document: Test fixture}]
+`), 0o644)
+	if code, stdout, stderr := runCmd(t, "import", "--data", dir, good); code != 0 || !strings.Contains(stdout, "imported 1 entities and 1 relations") {
+		t.Fatalf("exit %d, %q, %q", code, stdout, stderr)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte(`entities:
+  - id: city:spiez
+    name: Spiez
+    sources: [{document: Test fixture}]
+relations:
+  - type: located-in
+    from: city:spiez
+    to: country:nowhere
+    sources: [{document: Test fixture}]
+  - type: located-in
+    from: city:spiez
+    to: country:switzerland
+    validFrom: 1994-13
+    sources: [{document: Test fixture}]
+`), 0o644)
+	code, _, stderr := runCmd(t, "import", "--data", dir, bad)
+	if code != 1 || !strings.Contains(stderr, bad+":13: ") {
+		t.Errorf("a malformed date: exit %d, %q; want a problem at %s:13", code, stderr, bad)
+	}
+	os.WriteFile(bad, []byte(strings.Replace(mustRead(t, bad), "    validFrom: 1994-13\n", "", 1)), 0o644)
+	code, _, stderr = runCmd(t, "import", "--data", dir, bad)
+	if code != 1 || !strings.Contains(stderr, bad+":6: ") || !strings.Contains(stderr, "country:nowhere") {
+		t.Errorf("a dangling reference: exit %d, %q; want it reported at %s:6", code, stderr, bad)
+	}
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Entity(context.Background(), "city:spiez"); !graph.IsNotFound(err) {
+		t.Errorf("a refused file wrote its entity: %v", err)
+	}
+	if _, err := db.Entity(context.Background(), "city:thun"); err != nil {
+		t.Errorf("the good file's entity: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/chancery/chancery/store"
+)
+
+// importProgress shows how an import is getting on: a progress bar when
+// stderr is a terminal, and otherwise a plain line at most once a second,
+// which reads well in logs and CI.
+type importProgress struct {
+	w     io.Writer
+	name  string
+	tty   bool
+	bar   *progressbar.ProgressBar
+	pass  string
+	total int // items the check pass counted: the write pass's total
+	last  time.Time
+}
+
+func newImportProgress(w io.Writer, name string) *importProgress {
+	f, ok := w.(*os.File)
+	return &importProgress{w: w, name: name, tty: ok && term.IsTerminal(int(f.Fd())), last: time.Now()}
+}
+
+// update is store.ImportOptions.Progress.
+func (p *importProgress) update(pass string, s store.ImportStats) {
+	n := s.Entities + s.Relations
+	if !p.tty {
+		if now := time.Now(); now.Sub(p.last) >= time.Second {
+			p.last = now
+			fmt.Fprintf(p.w, "%s: %s: %d entities, %d relations\n", p.name, pass, s.Entities, s.Relations)
+		}
+		if pass == "check" {
+			p.total = n
+		}
+		return
+	}
+	if pass != p.pass {
+		p.finish()
+		p.pass = pass
+		max := int64(-1) // the check pass does not know how much is coming
+		desc := p.name + ": checking"
+		if pass == "write" {
+			max, desc = int64(p.total), p.name+": writing"
+		}
+		p.bar = progressbar.NewOptions64(max,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(desc),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("items"),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	if pass == "check" {
+		p.total = n
+	}
+	p.bar.Set64(int64(n))
+}
+
+// finish clears the bar, if there is one.
+func (p *importProgress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar = nil
+	}
+}
