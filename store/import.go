@@ -64,10 +64,6 @@ func (db *DB) Import(ctx context.Context, open func() (ItemReader, error), opts 
 // checkImport is the first pass of Import. It returns what it counted, for
 // the second pass to compare with.
 func (db *DB) checkImport(ctx context.Context, open func() (ItemReader, error), progress func(string, ImportStats)) (ImportStats, error) {
-	r, err := open()
-	if err != nil {
-		return ImportStats{}, err
-	}
 	// What the input defines. Relations are kept by the 16 characters of
 	// their id after "rel:", which keeps ten million of them within a few
 	// hundred megabytes.
@@ -86,88 +82,91 @@ func (db *DB) checkImport(ctx context.Context, open func() (ItemReader, error), 
 		}
 		return id.Kind(), ok
 	}
+	return eachItem(ctx, open, "check", progress, func(r ItemReader, e *graph.Entity, rel *graph.Relation) error {
+		if e != nil {
+			if err := e.Validate(); err != nil {
+				return r.Errorf("%s", graph.ErrorMessage(err))
+			}
+			if _, dup := entities[e.ID]; dup {
+				return r.Errorf("entity %s is defined a second time; give each entity one line", e.ID)
+			}
+			entities[e.ID] = struct{}{}
+			return nil
+		}
+		given := rel.ID
+		rel.Normalize()
+		if given != "" && given != rel.ID {
+			return r.Errorf("relation id %s does not match what the relation states (%s has id %s); leave the id out to have it derived", given, rel.Describe(), rel.ID)
+		}
+		if err := rel.Validate(exists); err != nil {
+			return r.Errorf("%s", graph.ErrorMessage(err))
+		}
+		key := [16]byte([]byte(rel.ID[len(graph.RelationIDPrefix):]))
+		if _, dup := relations[key]; dup {
+			return r.Errorf("%s is stated a second time; list all its sources on one line", rel.Describe())
+		}
+		relations[key] = struct{}{}
+		return nil
+	})
+}
+
+// eachItem reads the items open gives and hands each to fn, counting them
+// and reporting progress now and then, until the input ends or fn fails.
+func eachItem(ctx context.Context, open func() (ItemReader, error), pass string, progress func(string, ImportStats),
+	fn func(r ItemReader, e *graph.Entity, rel *graph.Relation) error) (ImportStats, error) {
 	var s ImportStats
+	r, err := open()
+	if err != nil {
+		return s, err
+	}
 	for n := 1; ; n++ {
 		if n%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return s, err
 			}
-			progress("check", s)
+			progress(pass, s)
 		}
 		e, rel, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			progress(pass, s)
+			return s, nil
 		} else if err != nil {
 			return s, err
 		}
+		if err := fn(r, e, rel); err != nil {
+			return s, err
+		}
 		if e != nil {
-			if err := e.Validate(); err != nil {
-				return s, r.Errorf("%s", graph.ErrorMessage(err))
-			}
-			if _, dup := entities[e.ID]; dup {
-				return s, r.Errorf("entity %s is defined a second time; give each entity one line", e.ID)
-			}
-			entities[e.ID] = struct{}{}
 			s.Entities++
-			continue
+		} else {
+			s.Relations++
 		}
-		given := rel.ID
-		rel.Normalize()
-		if given != "" && given != rel.ID {
-			return s, r.Errorf("relation id %s does not match what the relation states (%s has id %s); leave the id out to have it derived", given, rel.Describe(), rel.ID)
-		}
-		if err := rel.Validate(exists); err != nil {
-			return s, r.Errorf("%s", graph.ErrorMessage(err))
-		}
-		key := [16]byte([]byte(rel.ID[len(graph.RelationIDPrefix):]))
-		if _, dup := relations[key]; dup {
-			return s, r.Errorf("%s is stated a second time; list all its sources on one line", rel.Describe())
-		}
-		relations[key] = struct{}{}
-		s.Relations++
 	}
-	progress("check", s)
-	return s, nil
 }
 
 // writeImport is the second pass of Import.
 func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), want ImportStats, progress func(string, ImportStats)) (ImportStats, error) {
-	r, err := open()
-	if err != nil {
-		return ImportStats{}, err
-	}
 	// Entities being replaced need their old index keys removed, read from
 	// a snapshot taken before the first write.
 	snap := db.bdb.NewTransaction(false)
 	defer snap.Discard()
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
-	var s ImportStats
-	for n := 1; ; n++ {
-		if n%progressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return s, err
-			}
-			progress("write", s)
-		}
-		e, rel, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return s, err
-		}
+	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
 		if e != nil {
-			if err := bulkEntity(wb, snap, e); err != nil {
-				return s, db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
+			if err := writeEntity(wb, snap, e); err != nil {
+				return db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
 			}
-			s.Entities++
-			continue
+			return nil
 		}
 		rel.Normalize()
-		if err := bulkRelation(wb, rel); err != nil {
-			return s, db.translate(fmt.Errorf("write relation %s: %w", rel.ID, err))
+		if err := putRelation(wb, rel); err != nil {
+			return db.translate(fmt.Errorf("write relation %s: %w", rel.ID, err))
 		}
-		s.Relations++
+		return nil
+	})
+	if err != nil {
+		return s, err
 	}
 	if s != want {
 		return s, fmt.Errorf("the input changed between the two passes: %d entities and %d relations were checked, %d and %d read to write", want.Entities, want.Relations, s.Entities, s.Relations)
@@ -178,49 +177,5 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	if err := db.update(ctx, func(*badger.Txn) error { return nil }); err != nil { // bumps the data version
 		return s, err
 	}
-	progress("write", s)
 	return s, nil
-}
-
-// bulkEntity writes an entity and its index keys, removing the index keys
-// of the entity it replaces.
-func bulkEntity(wb *badger.WriteBatch, snap *badger.Txn, e *graph.Entity) error {
-	old, err := getEntity(snap, e.ID)
-	switch {
-	case err == nil:
-		for _, k := range indexKeys(old) {
-			if err := wb.Delete(k); err != nil {
-				return err
-			}
-		}
-	case !graph.IsNotFound(err):
-		return err
-	}
-	v, err := encodeEntity(e)
-	if err != nil {
-		return err
-	}
-	if err := wb.Set(entityKey(e.ID), v); err != nil {
-		return err
-	}
-	for _, k := range indexKeys(e) {
-		if err := wb.Set(k, nil); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bulkRelation writes a relation's record and index keys.
-func bulkRelation(wb *badger.WriteBatch, r *graph.Relation) error {
-	kvs, err := relationKeys(r)
-	if err != nil {
-		return err
-	}
-	for _, kv := range kvs {
-		if err := wb.Set(kv.k, kv.v); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -361,12 +361,23 @@ func deleteRelation(txn *badger.Txn, r *graph.Relation) error {
 	return nil
 }
 
-func putEntity(txn *badger.Txn, e *graph.Entity) error {
-	old, err := getEntity(txn, e.ID)
+// keyWriter is where a write goes: a transaction, or the batch writer of a
+// bulk import.
+type keyWriter interface {
+	Set(k, v []byte) error
+	Delete(k []byte) error
+}
+
+func putEntity(txn *badger.Txn, e *graph.Entity) error { return writeEntity(txn, txn, e) }
+
+// writeEntity writes an entity and its index keys to w, removing the index
+// keys of the entity it replaces, as read reads it.
+func writeEntity(w keyWriter, read *badger.Txn, e *graph.Entity) error {
+	old, err := getEntity(read, e.ID)
 	switch {
 	case err == nil:
 		for _, k := range indexKeys(old) {
-			if err := txn.Delete(k); err != nil {
+			if err := w.Delete(k); err != nil {
 				return err
 			}
 		}
@@ -377,11 +388,11 @@ func putEntity(txn *badger.Txn, e *graph.Entity) error {
 	if err != nil {
 		return err
 	}
-	if err := txn.Set(entityKey(e.ID), v); err != nil {
+	if err := w.Set(entityKey(e.ID), v); err != nil {
 		return err
 	}
 	for _, k := range indexKeys(e) {
-		if err := txn.Set(k, nil); err != nil {
+		if err := w.Set(k, nil); err != nil {
 			return err
 		}
 	}
@@ -409,13 +420,14 @@ func foldedNames(e *graph.Entity) []string {
 	return out
 }
 
-func putRelation(txn *badger.Txn, r *graph.Relation) error {
+// putRelation writes a relation's record and index keys to w.
+func putRelation(w keyWriter, r *graph.Relation) error {
 	kvs, err := relationKeys(r)
 	if err != nil {
 		return err
 	}
 	for _, kv := range kvs {
-		if err := txn.Set(kv.k, kv.v); err != nil {
+		if err := w.Set(kv.k, kv.v); err != nil {
 			return err
 		}
 	}
