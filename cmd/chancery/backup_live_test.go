@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -50,21 +47,8 @@ func TestBackupOfARunningServer(t *testing.T) {
 					return
 				default:
 				}
-				q := fmt.Sprintf(`mutation { upsertEntity(input: {id: "city:load-%d-%d", kind: CITY, name: "Load %d %d", sources: [{document: "Test fixture"}]}) { id } }`, w, i, w, i)
-				body, _ := json.Marshal(map[string]string{"query": q})
-				req, _ := http.NewRequest(http.MethodPost, p.url+"graphql", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Authorization", "Bearer "+token)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
+				if err := upsertCity(p.url+"graphql", token, fmt.Sprintf("city:load-%d-%d", w, i)); err != nil {
 					t.Errorf("writer %d: %v", w, err)
-					return
-				}
-				var r gqlResult
-				json.NewDecoder(resp.Body).Decode(&r)
-				resp.Body.Close()
-				if len(r.Errors) > 0 {
-					t.Errorf("writer %d: %+v", w, r.Errors)
 					return
 				}
 				mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -70,22 +71,11 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 				default:
 				}
 				id := fmt.Sprintf("city:durable-%d-%d", w, i)
-				q := fmt.Sprintf(`mutation { upsertEntity(input: {id: %q, kind: CITY, name: "Durable %d %d", sources: [{document: "Test fixture"}]}) { id } }`, id, w, i)
-				body, _ := json.Marshal(map[string]string{"query": q})
-				req, _ := http.NewRequest(http.MethodPost, gql, bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Authorization", "Bearer "+token)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
+				err := upsertCity(gql, token, id)
+				if err == errUnreachable {
 					return // the server is gone
 				}
-				var r struct {
-					Data   map[string]any
-					Errors []any
-				}
-				err = json.NewDecoder(resp.Body).Decode(&r)
-				resp.Body.Close()
-				if err == nil && len(r.Errors) == 0 && r.Data["upsertEntity"] != nil {
+				if err == nil {
 					mu.Lock()
 					acked = append(acked, id)
 					mu.Unlock()
@@ -169,4 +159,30 @@ func TestReadTokens(t *testing.T) {
 	if _, err := readTokens("", filepath.Join(t.TempDir(), "missing")); err == nil || !strings.Contains(err.Error(), "cannot read the token file") {
 		t.Errorf("a missing token file: %v", err)
 	}
+}
+
+// errUnreachable is upsertCity's error when the server does not answer.
+var errUnreachable = errors.New("the server does not answer")
+
+// upsertCity writes a city with the given id through the API at gql,
+// and returns nil once the server has acknowledged it.
+func upsertCity(gql, token, id string) error {
+	q := fmt.Sprintf(`mutation { upsertEntity(input: {id: %q, kind: CITY, name: %q, sources: [{document: "Test fixture"}]}) { id } }`, id, "City "+id)
+	body, _ := json.Marshal(map[string]string{"query": q})
+	req, _ := http.NewRequest(http.MethodPost, gql, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return errUnreachable
+	}
+	defer resp.Body.Close()
+	var r gqlResult
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return fmt.Errorf("the answer is not JSON: %w", err)
+	}
+	if len(r.Errors) > 0 || r.Data["upsertEntity"] == nil {
+		return fmt.Errorf("the write was refused: %+v", r.Errors)
+	}
+	return nil
 }
