@@ -38,7 +38,9 @@ const progressEvery = 50000
 // Import loads a large input in two passes. The first checks every item as
 // Apply would (each entity and relation on its own, the kinds each relation
 // joins, that every entity a relation names is defined before it in the
-// input or already stored, and that nothing is defined twice) and stops at
+// input or already stored, that no relation starts outside the life of its
+// ends, and that nothing is defined twice; loops of renamings are Apply's
+// alone) and stops at
 // the first problem, naming its place: a malformed input writes nothing.
 // The second pass writes with Badger's batch writer, many items to a
 // transaction committed in the background, rather than one transaction per
@@ -64,22 +66,31 @@ func (db *DB) Import(ctx context.Context, open func() (ItemReader, error), opts 
 // checkImport is the first pass of Import. It returns what it counted, for
 // the second pass to compare with.
 func (db *DB) checkImport(ctx context.Context, open func() (ItemReader, error), progress func(string, ImportStats)) (ImportStats, error) {
-	// What the input defines. Relations are kept by the 16 characters of
-	// their id after "rel:", which keeps ten million of them within a few
-	// hundred megabytes.
-	entities := map[graph.ID]struct{}{}
+	// What the input defines, and the lives of the entities relations name,
+	// for CheckLife. Relations are kept by the 16 characters of their id
+	// after "rel:", which keeps ten million of them within a few hundred
+	// megabytes.
+	entities := map[graph.ID]graph.Period{}
 	relations := map[[16]byte]struct{}{}
-	stored := map[graph.ID]bool{} // references to entities outside the input
-	exists := func(id graph.ID) (graph.Kind, bool) {
-		if _, ok := entities[id]; ok {
-			return id.Kind(), true
+	stored := map[graph.ID]*graph.Period{} // entities outside the input; nil: none
+	life := func(id graph.ID) (graph.Period, bool) {
+		if p, ok := entities[id]; ok {
+			return p, true
 		}
-		ok, cached := stored[id]
+		p, cached := stored[id]
 		if !cached {
-			e, err := db.Entity(ctx, id)
-			ok = err == nil && e != nil
-			stored[id] = ok
+			if e, err := db.Entity(ctx, id); err == nil {
+				p = &e.Period
+			}
+			stored[id] = p
 		}
+		if p == nil {
+			return graph.Period{}, false
+		}
+		return *p, true
+	}
+	exists := func(id graph.ID) (graph.Kind, bool) {
+		_, ok := life(id)
 		return id.Kind(), ok
 	}
 	return eachItem(ctx, open, "check", progress, func(r ItemReader, e *graph.Entity, rel *graph.Relation) error {
@@ -90,7 +101,7 @@ func (db *DB) checkImport(ctx context.Context, open func() (ItemReader, error), 
 			if _, dup := entities[e.ID]; dup {
 				return r.Errorf("entity %s is defined a second time; give each entity one line", e.ID)
 			}
-			entities[e.ID] = struct{}{}
+			entities[e.ID] = e.Period
 			return nil
 		}
 		given := rel.ID
@@ -100,6 +111,12 @@ func (db *DB) checkImport(ctx context.Context, open func() (ItemReader, error), 
 		}
 		if err := rel.Validate(exists); err != nil {
 			return r.Errorf("%s", graph.ErrorMessage(err))
+		}
+		for _, end := range []graph.ID{rel.From, rel.To} {
+			p, _ := life(end)
+			if err := rel.CheckLife(&graph.Entity{ID: end, Period: p}); err != nil {
+				return r.Errorf("%s", graph.ErrorMessage(err))
+			}
 		}
 		key := [16]byte([]byte(rel.ID[len(graph.RelationIDPrefix):]))
 		if _, dup := relations[key]; dup {

@@ -128,3 +128,15 @@ func TestDB_Import(t *testing.T) {
 		})
 	}
 }
+
+func TestDB_ImportChecksLives(t *testing.T) {
+	db := MustOpenDB(t)
+	text := `{"entity": {"id": "mission:m", "kind": "MISSION", "name": "M", "missionType": "EMBASSY", "validFrom": "1990", "sources": [{"document": "D"}]}}
+{"entity": {"id": "country:c", "kind": "COUNTRY", "name": "C", "sources": [{"document": "D"}]}}
+{"relation": {"type": "SENT_BY", "from": "mission:m", "to": "country:c", "validFrom": "1985", "sources": [{"document": "D"}]}}
+`
+	_, err := importString(db, "lives.jsonl", text)
+	if msg := graph.ErrorMessage(err); !strings.HasPrefix(msg, "lives.jsonl:3: ") || !strings.Contains(msg, "before mission:m existed") {
+		t.Errorf("error %q; want lives.jsonl:3 and a relation starting before its mission", msg)
+	}
+}
