@@ -4,6 +4,7 @@
 //	chancery check    check seed files for problems
 //	chancery seeds report  count what the seeds hold
 //	chancery import   load JSON Lines or Wikidata CSV files into a data directory
+//	chancery export   write the graph as JSON Lines, CSV or GraphML
 //	chancery backup   write a backup of a data directory
 //	chancery restore  load a backup into a data directory
 //	chancery gen      write a synthetic world for benchmarks
@@ -63,6 +64,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewImport(stdout, stderr, getenv)
 	case "gen":
 		cmd = NewGen(stdout, stderr)
+	case "export":
+		cmd = NewExport(stdout, stderr, getenv)
 	case "backup":
 		cmd = NewBackup(stdout, stderr, getenv)
 	case "restore":
@@ -116,6 +119,8 @@ Usage:
                               count what the seed files hold
   chancery import FILE.jsonl|FILE.csv...
                               load JSON Lines or Wikidata missions CSV files
+  chancery export [--format jsonl|csv|graphml] [--out FILE]
+                              write the graph, or a part of it, for other tools
   chancery backup [--data DIR] [--token-file FILE] FILE
                               write a backup of the data directory (- for stdout)
   chancery restore [--data DIR] [--force] FILE
