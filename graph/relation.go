@@ -51,8 +51,10 @@ func IsRelationID(s string) bool {
 	if !ok || len(rest) != 16 {
 		return false
 	}
-	_, err := relIDEncoding.DecodeString(rest)
-	return err == nil
+	// The decoder skips line breaks, so only what encodes back to the same
+	// text is an id.
+	b, err := relIDEncoding.DecodeString(rest)
+	return err == nil && relIDEncoding.EncodeToString(b) == rest
 }
 
 // Other returns the end of r that is not id (From when id is neither).

@@ -158,6 +158,9 @@ func (p *parser) required(fields map[string]*yaml.Node, parent *yaml.Node, name,
 func (p *parser) id(n *yaml.Node, what string) graph.ID {
 	s := p.str(n, what)
 	if s == "" {
+		if n != nil && n.Kind == yaml.ScalarNode {
+			p.problem(n, "%s is empty; ids look like %q", what, "country:united-states")
+		}
 		return ""
 	}
 	id, err := graph.ParseID(s)
@@ -277,7 +280,12 @@ func (p *parser) entity(n *yaml.Node) {
 		} else {
 			e.Attributes = map[string]string{}
 			for i := 0; i+1 < len(a.Content); i += 2 {
-				e.Attributes[a.Content[i].Value] = p.str(a.Content[i+1], what+" attribute "+a.Content[i].Value)
+				k := a.Content[i]
+				if k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" {
+					p.problem(k, "%s has an attribute without a name", what)
+					continue
+				}
+				e.Attributes[k.Value] = p.str(a.Content[i+1], what+" attribute "+k.Value)
 			}
 		}
 	}

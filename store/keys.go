@@ -138,18 +138,25 @@ func nameKeyID(k []byte) graph.ID {
 // key for relations, of the id for entities.
 func encodeCursor(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
+// decodeCursor returns the bytes of a cursor, accepting only the one
+// spelling encodeCursor writes: the decoder alone would also take line
+// breaks and non-zero padding bits, giving one position many cursors.
+func decodeCursor(s string) ([]byte, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return b, err == nil && encodeCursor(b) == s
+}
+
 // decodeRelationCursor checks that s is a cursor this store wrote.
 func decodeRelationCursor(s string) ([]byte, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) < 6 || int(b[0]) >= len(graph.RelationTypes) || !graph.IsRelationID(string(b[5:])) {
+	b, ok := decodeCursor(s)
+	if !ok || len(b) < 6 || int(b[0]) >= len(graph.RelationTypes) || !graph.IsRelationID(string(b[5:])) {
 		return nil, graph.Errorf(graph.EINVALID, "cursor %q is not one this server issued; pass an endCursor from an earlier page, unchanged", s)
 	}
 	return b, nil
 }
 
 func decodeEntityCursor(s string) (graph.ID, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil {
+	if b, ok := decodeCursor(s); ok {
 		if id, perr := graph.ParseID(string(b)); perr == nil {
 			return id, nil
 		}

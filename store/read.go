@@ -156,9 +156,11 @@ func (db *DB) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityP
 		prefix := entityKindPrefix(q.Kind)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: !q.AsOf.IsZero()})
 		defer it.Close()
+		// A cursor of another kind sorts outside the prefix: before it, so
+		// the page starts at the prefix, or after it, so it is empty.
 		start := prefix
-		if after != "" {
-			start = entityKey(after)
+		if k := entityKey(after); after != "" && bytes.Compare(k, prefix) > 0 {
+			start = k
 		}
 		for it.Seek(start); it.Valid(); it.Next() {
 			if err := ctx.Err(); err != nil {

@@ -123,11 +123,18 @@ func (r *Reader) errorf(format string, args ...any) error {
 func describeJSONError(err error) string {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var domain *graph.Error
 	switch {
+	case errors.As(err, &domain):
+		// A value the domain rejects, such as a date: its message alone,
+		// not Error's "chancery: invalid: " inside ours.
+		return domain.Message
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("not valid JSON at byte %d: %v", syntax.Offset, err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "the line ends in the middle of a JSON value (is the file cut short?)"
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Sprintf(`the line is a JSON %s; write an object with "entity" or "relation"`, typ.Value)
 	case errors.As(err, &typ):
 		return fmt.Sprintf("field %q should be a %s, not a JSON %s", typ.Field, typ.Type, typ.Value)
 	}
