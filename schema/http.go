@@ -4,14 +4,13 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strings"
 
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/rs/cors"
 )
 
@@ -41,13 +40,14 @@ type HandlerOptions struct {
 
 // Handler serves the API:
 //
-//	POST /graphql   a JSON body {"query", "operationName", "variables"}
-//	GET  /graphql   the same as query parameters (variables as JSON)
+//	POST /graphql   a JSON body {"query", "operationName", "variables", "extensions"}
+//	GET  /graphql   the same as query parameters (variables as JSON); queries only
 //	GET  /          the GraphiQL playground
 //	GET  /healthz   200 "ok" when the service can answer
 //	GET  /admin/backup  a backup of the store, for a bearer token
 //
-// Every route is wrapped in CORS handling.
+// /graphql follows GraphQL over HTTP; every route is wrapped in CORS
+// handling.
 func Handler(s *Schema, opts HandlerOptions) http.Handler {
 	log := opts.Logger
 	if log == nil {
@@ -87,147 +87,108 @@ type handler struct {
 	backup func(context.Context, io.Writer) error
 }
 
+// graphql serves GraphQL over HTTP as its specification describes
+// (https://graphql.github.io/graphql-over-http/draft/): the media type of
+// the answer by the Accept header, the status by that media type, queries
+// by GET or POST and mutations by POST only.
 func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
-	var req Request
-	var err error
-	switch r.Method {
-	case http.MethodPost:
-		req, err = readPost(w, r)
-	case http.MethodGet:
-		req, err = readGet(r)
-	default:
+	media, acceptable := negotiate(r.Header.Values("Accept"))
+	w.Header().Add("Vary", "Accept")
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		if !acceptable {
+			media = mediaJSON
+		}
 		w.Header().Set("Allow", "GET, POST")
-		writeRequestError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not supported; send queries with POST (JSON body) or GET (?query=)", r.Method))
+		writeRequestError(w, media, &requestError{status: http.StatusMethodNotAllowed,
+			msg: fmt.Sprintf("method %s is not supported; send queries with POST (JSON body) or GET (?query=)", r.Method)})
 		return
 	}
-	if err != nil {
-		writeRequestError(w, http.StatusBadRequest, err.Error())
+	if !acceptable {
+		writeRequestError(w, mediaJSON, &requestError{status: http.StatusNotAcceptable,
+			msg: fmt.Sprintf("the Accept header %q names no media type this server answers in; accept %s or %s",
+				strings.Join(r.Header.Values("Accept"), ", "), mediaGraphQLResponse, mediaJSON)})
+		return
+	}
+	var req Request
+	var rerr *requestError
+	if r.Method == http.MethodPost {
+		req, rerr = readPost(w, r)
+	} else {
+		req, rerr = readGet(r)
+	}
+	if rerr != nil {
+		writeRequestError(w, media, rerr)
 		return
 	}
 	if strings.TrimSpace(req.Query) == "" {
-		writeRequestError(w, http.StatusBadRequest, `the request has no query; send {"query": "{ entity(id: \"country:cuba\") { name } }"}`)
+		// Any string is a well-formed query; an empty one is a document
+		// that does not parse, and is answered as one.
+		writeResponse(w, media, &Response{Errors: []*gqlerrors.QueryError{{
+			Message:    `the query is empty; send a GraphQL document such as { entity(id: "country:cuba") { name } }`,
+			Extensions: map[string]any{"code": CodeParseFailed},
+		}}})
+		return
+	}
+	if r.Method == http.MethodGet && operationType(req.Query, req.OperationName) == "mutation" {
+		// GET is safe in HTTP: it must never change anything, so a
+		// mutation is refused before it runs.
+		w.Header().Set("Allow", "POST")
+		writeRequestError(w, media, &requestError{status: http.StatusMethodNotAllowed,
+			msg: "mutations must be sent with POST; GET may only run queries"})
 		return
 	}
 	a, err := h.tokens.access(r)
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]any{
+		writeMedia(w, media, http.StatusUnauthorized, map[string]any{
 			"errors": []map[string]any{{"message": err.Error(), "extensions": map[string]any{"code": CodeUnauthorized}}},
 		})
 		return
 	}
-	resp := h.s.Exec(withAccess(r.Context(), a), req)
-	writeJSON(w, http.StatusOK, resp)
+	writeResponse(w, media, h.s.Exec(withAccess(r.Context(), a), req))
 }
 
-// readPost decodes a JSON body, saying where it went wrong if it cannot.
-func readPost(w http.ResponseWriter, r *http.Request) (Request, error) {
-	var req Request
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && mt != "application/graphql+json") {
-			return req, fmt.Errorf("content type %q is not supported; send the request as application/json", ct)
+// writeResponse sends a GraphQL response with the status its media type
+// calls for. As application/json every answer to a well-formed request is
+// 200, whatever its errors. As application/graphql-response+json a
+// response with data, even null data, is 200 (errors in fields leave the
+// rest of the answer good); one without data was refused before it ran (a
+// document that does not parse or validate, an unknown operation, bad
+// variables), which is 400, or failed in the server, which is 500.
+func writeResponse(w http.ResponseWriter, media string, resp *Response) {
+	status := http.StatusOK
+	if media == mediaGraphQLResponse && len(resp.Data) == 0 {
+		status = http.StatusBadRequest
+		for _, e := range resp.Errors {
+			if e.Extensions["code"] == CodeInternal {
+				status = http.StatusInternalServerError
+			}
 		}
 	}
-	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	dec := json.NewDecoder(body)
-	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
-		return req, bodyError(err)
-	}
-	if dec.More() {
-		return req, errors.New("the request body has more than one JSON value; send one object")
-	}
-	numbersToGo(req.Variables)
-	return req, nil
-}
-
-func bodyError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.Is(err, io.EOF):
-		return errors.New(`the request body is empty; send a JSON object such as {"query": "{ entity(id: \"country:cuba\") { name } }"}`)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("the request body ends in the middle of its JSON; send a complete JSON object")
-	case errors.As(err, &syn):
-		return fmt.Errorf("the request body is not valid JSON at byte %d: %s", syn.Offset, syn.Error())
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return fmt.Errorf("the request body is a JSON %s; send a JSON object with a \"query\" string", typ.Value)
-		}
-		return fmt.Errorf("field %q of the request body is a JSON %s; it must be %s", typ.Field, typ.Value, expected(typ.Field))
-	case errors.As(err, &tooBig):
-		return fmt.Errorf("the request body is larger than %d bytes", tooBig.Limit)
-	default:
-		return fmt.Errorf("the request body could not be read: %v", err)
-	}
-}
-
-func expected(field string) string {
-	if field == "variables" {
-		return "an object"
-	}
-	return "a string"
-}
-
-// readGet reads a request from the URL's query parameters.
-func readGet(r *http.Request) (Request, error) {
-	p := r.URL.Query()
-	req := Request{Query: p.Get("query"), OperationName: p.Get("operationName")}
-	if v := p.Get("variables"); v != "" {
-		dec := json.NewDecoder(strings.NewReader(v))
-		dec.UseNumber()
-		if err := dec.Decode(&req.Variables); err != nil {
-			return req, fmt.Errorf("the variables parameter is not a JSON object: %v", err)
-		}
-		numbersToGo(req.Variables)
-	}
-	return req, nil
-}
-
-// numbersToGo turns json.Number values into the int32 or float64 that
-// graphql-go expects for Int and Float variables.
-func numbersToGo(v map[string]any) {
-	for k, x := range v {
-		v[k] = numberToGo(x)
-	}
-}
-
-func numberToGo(x any) any {
-	switch t := x.(type) {
-	case json.Number:
-		if i, err := t.Int64(); err == nil && i >= -1<<31 && i < 1<<31 {
-			return int32(i)
-		}
-		f, _ := t.Float64()
-		return f
-	case map[string]any:
-		numbersToGo(t)
-	case []any:
-		for i := range t {
-			t[i] = numberToGo(t[i])
-		}
-	}
-	return x
+	writeMedia(w, media, status, resp)
 }
 
 // writeRequestError answers a request that never reached GraphQL with a
 // GraphQL-shaped error, so clients handle every failure the same way.
-func writeRequestError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": CodeBadRequest}}},
+func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
+	writeMedia(w, media, e.status, map[string]any{
+		"errors": []map[string]any{{"message": e.msg, "extensions": map[string]any{"code": CodeBadRequest}}},
 	})
 }
 
+// writeJSON sends v as application/json.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeMedia(w, mediaJSON, status, v)
+}
+
+// writeMedia sends v as JSON, in UTF-8, under the given media type.
+func writeMedia(w http.ResponseWriter, media string, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, "internal error: the response could not be encoded", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(b)
 }

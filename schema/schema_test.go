@@ -339,28 +339,36 @@ func TestRelations(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	s := newServer(t, schema.HandlerOptions{})
+	// Each request is well-formed, so as application/json every answer is
+	// 200. As application/graphql-response+json, the default, a request
+	// refused before it runs (it does not parse or validate, or its
+	// variables do not fit) is 400; errors in fields leave data, and 200.
 	for _, tc := range []struct {
 		name, query string
 		vars        map[string]any
 		code, says  string
+		status      int
 	}{
-		{"MalformedID", `{ entity(id: "Cuba") { name } }`, nil, "INVALID", `id "Cuba" has no kind prefix`},
-		{"UnknownKindPrefix", `{ entity(id: "nation:cuba") { name } }`, nil, "INVALID", `unknown kind prefix "nation"`},
-		{"MalformedFilterID", `{ relations(from: "country:Cuba") { totalCount } }`, nil, "INVALID", "from:"},
-		{"MalformedDateLiteral", `{ relations(asOf: "1990-13") { totalCount } }`, nil, "INVALID", "month 13"},
-		{"MalformedDateVariable", `query($d: Date) { relations(asOf: $d) { totalCount } }`, map[string]any{"d": "last year"}, "INVALID", "last year"},
-		{"UnknownDirectionVariable", `query($d: Direction) { entity(id: "country:cuba") { relations(direction: $d) { totalCount } } }`, map[string]any{"d": "SIDEWAYS"}, "", "SIDEWAYS"},
-		{"FirstOverMaximum", `{ relations(first: 501) { totalCount } }`, nil, "INVALID", "between 0 and 500"},
-		{"NegativeFirst", `{ entities(first: -1) { totalCount } }`, nil, "INVALID", "first is -1"},
-		{"BadCursor", `{ relations(after: "not a cursor") { totalCount } }`, nil, "INVALID", "cursor"},
-		{"SyntaxError", `{ entity(id: "country:cuba") { name }`, nil, "GRAPHQL_PARSE_FAILED", "syntax error"},
-		{"UnknownField", `{ entity(id: "country:cuba") { population } }`, nil, "GRAPHQL_VALIDATION_FAILED", "population"},
-		{"UnknownEnum", `{ relations(types: [ALLIED_WITH]) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", "ALLIED_WITH"},
+		{"MalformedID", `{ entity(id: "Cuba") { name } }`, nil, "INVALID", `id "Cuba" has no kind prefix`, http.StatusOK},
+		{"UnknownKindPrefix", `{ entity(id: "nation:cuba") { name } }`, nil, "INVALID", `unknown kind prefix "nation"`, http.StatusOK},
+		{"MalformedFilterID", `{ relations(from: "country:Cuba") { totalCount } }`, nil, "INVALID", "from:", http.StatusOK},
+		{"MalformedDateLiteral", `{ relations(asOf: "1990-13") { totalCount } }`, nil, "INVALID", "month 13", http.StatusOK},
+		{"MalformedDateVariable", `query($d: Date) { relations(asOf: $d) { totalCount } }`, map[string]any{"d": "last year"}, "INVALID", "last year", http.StatusOK},
+		{"UnknownDirectionVariable", `query($d: Direction) { entity(id: "country:cuba") { relations(direction: $d) { totalCount } } }`, map[string]any{"d": "SIDEWAYS"}, "", "SIDEWAYS", http.StatusBadRequest},
+		{"FirstOverMaximum", `{ relations(first: 501) { totalCount } }`, nil, "INVALID", "between 0 and 500", http.StatusOK},
+		{"NegativeFirst", `{ entities(first: -1) { totalCount } }`, nil, "INVALID", "first is -1", http.StatusOK},
+		{"BadCursor", `{ relations(after: "not a cursor") { totalCount } }`, nil, "INVALID", "cursor", http.StatusOK},
+		{"SyntaxError", `{ entity(id: "country:cuba") { name }`, nil, "GRAPHQL_PARSE_FAILED", "syntax error", http.StatusBadRequest},
+		{"UnknownField", `{ entity(id: "country:cuba") { population } }`, nil, "GRAPHQL_VALIDATION_FAILED", "population", http.StatusBadRequest},
+		{"UnknownEnum", `{ relations(types: [ALLIED_WITH]) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", "ALLIED_WITH", http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if _, status := s.postAccept(t, "application/json", tc.query, tc.vars); status != http.StatusOK {
+				t.Errorf("as application/json: status %d, want 200 for a well-formed GraphQL request", status)
+			}
 			r, status := s.post(t, tc.query, tc.vars)
-			if status != http.StatusOK {
-				t.Errorf("status %d, want 200 for a well-formed GraphQL request", status)
+			if status != tc.status {
+				t.Errorf("as application/graphql-response+json: status %d, want %d", status, tc.status)
 			}
 			if len(r.Errors) == 0 {
 				t.Fatalf("no error; data %v", r.Data)
@@ -374,18 +382,23 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 
-	for _, tc := range []struct{ name, contentType, body, says string }{
-		{"MalformedJSON", "application/json", `{"query": "{ entity(id: \"country:cuba\") { name } }"`, "ends in the middle"},
-		{"NotJSON", "application/json", `query={}`, "not valid JSON at byte 1"},
-		{"EmptyBody", "application/json", ``, "empty"},
-		{"QueryNotString", "application/json", `{"query": 42}`, `field "query"`},
-		{"NoQuery", "application/json", `{"variables": {}}`, "no query"},
-		{"WrongContentType", "text/plain", `{"query": "{ __typename }"}`, "application/json"},
+	for _, tc := range []struct {
+		name, contentType, body, says string
+		status                        int
+	}{
+		{"MalformedJSON", "application/json", `{"query": "{ entity(id: \"country:cuba\") { name } }"`, "ends in the middle", http.StatusBadRequest},
+		{"NotJSON", "application/json", `query={}`, "not valid JSON at byte 1", http.StatusBadRequest},
+		{"EmptyBody", "application/json", ``, "empty", http.StatusBadRequest},
+		{"QueryNotString", "application/json", `{"query": 42}`, `field "query"`, http.StatusBadRequest},
+		{"NoQuery", "application/json", `{"variables": {}}`, "no query", http.StatusBadRequest},
+		// RFC 9110 (which GraphQL over HTTP defers to) has a status
+		// for a body in a format the server does not take.
+		{"WrongContentType", "text/plain", `{"query": "{ __typename }"}`, "application/json", http.StatusUnsupportedMediaType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, status := s.send(t, tc.contentType, []byte(tc.body))
-			if status != http.StatusBadRequest {
-				t.Errorf("status %d, want 400", status)
+			if status != tc.status {
+				t.Errorf("status %d, want %d", status, tc.status)
 			}
 			if len(r.Errors) != 1 || r.code(0) != "BAD_REQUEST" || !strings.Contains(r.Errors[0].Message, tc.says) {
 				t.Errorf("errors %+v, want one BAD_REQUEST saying %q", r.Errors, tc.says)
