@@ -20,6 +20,7 @@ const (
 	CodeParseFailed      = "GRAPHQL_PARSE_FAILED"
 	CodeValidationFailed = "GRAPHQL_VALIDATION_FAILED"
 	CodeBadRequest       = "BAD_REQUEST"
+	CodeTimeout          = "TIMEOUT"
 )
 
 var domainCodes = map[string]string{
@@ -50,6 +51,9 @@ func invalid(format string, args ...any) error {
 // toAPI turns any error into one a client may see. Domain errors keep their
 // message; anything else is logged and replaced by a generic message, so
 // internals never reach the client.
+// errTimeout is the error of a request that ran out of time.
+var errTimeout = &apiError{code: CodeTimeout, message: "the request took longer than this server allows (chancery serve --request-timeout); ask for less: fewer items, less depth, or a narrower asOf or types"}
+
 func toAPI(ctx context.Context, log *slog.Logger, err error) error {
 	if err == nil {
 		return nil
@@ -58,8 +62,11 @@ func toAPI(ctx context.Context, log *slog.Logger, err error) error {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &apiError{code: CodeInternal, message: "the request was cancelled or took too long"}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errTimeout
+	}
+	if errors.Is(err, context.Canceled) {
+		return &apiError{code: CodeInternal, message: "the request was cancelled"}
 	}
 	code := graph.ErrorCode(err)
 	if code == graph.EINTERNAL {

@@ -51,26 +51,41 @@ var SDL = func() string {
 
 // Schema executes GraphQL requests against a graph.
 type Schema struct {
-	gql *graphql.Schema
-	r   graph.Reader
-	log *slog.Logger
+	gql    *graphql.Schema
+	r      graph.Reader
+	log    *slog.Logger
+	limits Limits
+	cost   *costModel
 }
 
-// New parses the SDL and binds it to resolvers reading from r. Errors the
-// resolvers cannot show to clients go to log (nil: slog.Default()).
-func New(r graph.Reader, log *slog.Logger) (*Schema, error) {
+// New parses the SDL and binds it to resolvers reading from r, with the
+// given limits (zero fields take their defaults). Errors the resolvers
+// cannot show to clients go to log (nil: slog.Default()).
+func New(r graph.Reader, log *slog.Logger, limits Limits) (*Schema, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	limits = limits.withDefaults()
 	gql, err := graphql.ParseSchema(SDL, &query{},
 		graphql.UseStringDescriptions(),
 		graphql.PanicHandler(panicHandler{log}),
+		// The cost model checks depth and length first, with clearer
+		// messages; these hold should it not understand a query.
+		graphql.MaxDepth(limits.MaxDepth),
+		graphql.MaxQueryLength(limits.MaxQueryBytes),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("parse schema.graphql: %w", err)
 	}
-	return &Schema{gql: gql, r: r, log: log}, nil
+	cost, err := newCostModel()
+	if err != nil {
+		return nil, err
+	}
+	return &Schema{gql: gql, r: r, log: log, limits: limits, cost: cost}, nil
 }
+
+// Limits returns the limits the schema holds requests to.
+func (s *Schema) Limits() Limits { return s.limits }
 
 // Request is one GraphQL request.
 type Request struct {
@@ -85,6 +100,11 @@ type Response = graphql.Response
 // Exec runs one request. It gives the request its own entity loader and
 // makes sure every error carries a code.
 func (s *Schema) Exec(ctx context.Context, req Request) *Response {
+	if err := s.cost.check(req, s.limits); err != nil {
+		return &Response{Errors: []*gqlerrors.QueryError{{Message: err.message, Extensions: map[string]any{"code": err.code}}}}
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
+	defer cancel()
 	ctx = withLoader(ctx, newLoader(s.r, s.log))
 	resp := s.gql.Exec(ctx, req.Query, req.OperationName, req.Variables)
 	for _, e := range resp.Errors {
@@ -102,6 +122,8 @@ func classify(e *gqlerrors.QueryError) {
 	code := CodeBadRequest
 	var ae *apiError
 	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded) || e.Message == context.DeadlineExceeded.Error():
+		e.Message, code = errTimeout.message, errTimeout.code
 	case errors.As(e.Err, &ae):
 		// A scalar argument that does not parse, such as a bad Date.
 		code = ae.code

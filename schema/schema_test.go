@@ -31,6 +31,17 @@ type countingReader struct {
 	byIDCalls      atomic.Int64
 	relationsCalls atomic.Int64
 	adjacentCalls  atomic.Int64
+	searchCalls    atomic.Int64
+}
+
+func (c *countingReader) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
+	c.searchCalls.Add(1)
+	return c.DB.Search(ctx, q)
+}
+
+// reads is how many calls reached the store since the last reset.
+func (c *countingReader) reads() int64 {
+	return c.entityCalls.Load() + c.byIDCalls.Load() + c.relationsCalls.Load() + c.adjacentCalls.Load() + c.searchCalls.Load()
 }
 
 func (c *countingReader) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
@@ -45,6 +56,7 @@ func (c *countingReader) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (
 
 // reset zeroes the counters.
 func (c *countingReader) reset() {
+	c.searchCalls.Store(0)
 	c.entityCalls.Store(0)
 	c.byIDCalls.Store(0)
 	c.relationsCalls.Store(0)
@@ -88,8 +100,14 @@ type server struct {
 
 func newServer(tb testing.TB, opts schema.HandlerOptions) *server {
 	tb.Helper()
+	return newServerWithLimits(tb, opts, schema.Limits{})
+}
+
+// newServerWithLimits is newServer with limits other than the defaults.
+func newServerWithLimits(tb testing.TB, opts schema.HandlerOptions, limits schema.Limits) *server {
+	tb.Helper()
 	r := &countingReader{DB: MustOpenSeeded(tb)}
-	s, err := schema.New(r, nil)
+	s, err := schema.New(r, nil, limits)
 	if err != nil {
 		tb.Fatal(err)
 	}

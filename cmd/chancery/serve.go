@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +40,8 @@ type Serve struct {
 	CORSOrigins string
 	LogFormat   string
 	TokenFile   string
+
+	limits schema.Limits
 
 	stdout, stderr io.Writer
 	getenv         func(string) string
@@ -76,6 +79,28 @@ func (s *Serve) ParseFlags(args []string) error {
 		"comma-separated `origins` browsers may call the API from, or * for any; credentials are never allowed (env CHANCERY_CORS_ORIGINS)")
 	fs.StringVar(&s.LogFormat, "log-format", env("CHANCERY_LOG_FORMAT", "text"),
 		"log `format`, text or json (env CHANCERY_LOG_FORMAT)")
+	envInt := func(name string, def int) int {
+		if v, err := strconv.Atoi(s.getenv(name)); err == nil {
+			return v
+		}
+		return def
+	}
+	fs.IntVar(&s.limits.MaxCost, "max-cost", envInt("CHANCERY_MAX_COST", schema.DefaultMaxCost),
+		"the `budget` of a query's estimated cost; costlier queries are refused before they run (env CHANCERY_MAX_COST)")
+	fs.IntVar(&s.limits.MaxDepth, "max-depth", envInt("CHANCERY_MAX_DEPTH", schema.DefaultMaxDepth),
+		"how deeply a query's fields may `nest` (env CHANCERY_MAX_DEPTH)")
+	fs.IntVar(&s.limits.MaxAliases, "max-aliases", envInt("CHANCERY_MAX_ALIASES", schema.DefaultMaxAliases),
+		"how many aliased `fields` a query may have (env CHANCERY_MAX_ALIASES)")
+	fs.IntVar(&s.limits.MaxRootFields, "max-root-fields", envInt("CHANCERY_MAX_ROOT_FIELDS", schema.DefaultMaxRootFields),
+		"how many `fields` a query may ask for at its top (env CHANCERY_MAX_ROOT_FIELDS)")
+	fs.IntVar(&s.limits.MaxQueryBytes, "max-query-bytes", envInt("CHANCERY_MAX_QUERY_BYTES", schema.DefaultMaxQueryBytes),
+		"the longest query text, in `bytes` (env CHANCERY_MAX_QUERY_BYTES)")
+	timeout := schema.DefaultTimeout
+	if d, err := time.ParseDuration(s.getenv("CHANCERY_REQUEST_TIMEOUT")); err == nil {
+		timeout = d
+	}
+	fs.DurationVar(&s.limits.Timeout, "request-timeout", timeout,
+		"how long one request may work before it is cancelled, such as `10s` (env CHANCERY_REQUEST_TIMEOUT)")
 	fs.StringVar(&s.TokenFile, "token-file", env("CHANCERY_TOKEN_FILE", ""),
 		"`file` of bearer tokens that may write, one a line (# comments); with CHANCERY_TOKEN, a token given in the environment (env CHANCERY_TOKEN_FILE)")
 	fs.Usage = func() {
@@ -128,7 +153,7 @@ func (s *Serve) Open(ctx context.Context) error {
 	}
 	s.db = db
 
-	api, err := schema.New(db, s.log)
+	api, err := schema.New(db, s.log, s.limits)
 	if err != nil {
 		return err
 	}
