@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // requestError is why an HTTP request is not a GraphQL-over-HTTP request
@@ -47,6 +48,17 @@ func readPost(w http.ResponseWriter, r *http.Request) (Request, *requestError) {
 					tooBig.Limit, tooBig.Limit>>20)}
 		}
 		return Request{}, badRequest("the request body could not be read: %v", err)
+	}
+	if !utf8.Valid(body) {
+		i := 0
+		for i < len(body) {
+			r, n := utf8.DecodeRune(body[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		return Request{}, badRequest("the request body is not valid UTF-8 (at byte %d); JSON must be sent in UTF-8", i)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()

@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,6 +62,27 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 			t.Logf("refused in %s", time.Since(start).Round(time.Microsecond))
 		})
 	}
+
+	t.Run("HostileBodies", func(t *testing.T) {
+		for _, tt := range []struct {
+			name   string
+			body   []byte
+			status int
+		}{
+			{"TenMegabytes", []byte(`{"query": "{ entity(id: \"country:cuba\") { name } }", "pad": "` + strings.Repeat("x", 10<<20) + `"}`), http.StatusRequestEntityTooLarge},
+			{"MalformedJSON", []byte(`{"query": "{ entity(id: `), http.StatusBadRequest},
+			{"InvalidUTF8", []byte("{\"query\": \"{ entity(id: \\\"country:\xff\xfe\\\") { name } }\"}"), http.StatusBadRequest},
+		} {
+			s.reader.reset()
+			r, status := s.send(t, "application/json", tt.body)
+			if status != tt.status || len(r.Errors) == 0 {
+				t.Errorf("%s: status %d, errors %+v; want %d and an error", tt.name, status, r.Errors, tt.status)
+			}
+			if n := s.reader.reads(); n != 0 {
+				t.Errorf("%s: the refused request read the store %d times", tt.name, n)
+			}
+		}
+	})
 
 	t.Run("FragmentCycle", func(t *testing.T) {
 		r, _ := s.post(t, `{ entity(id: "country:cuba") { ...A } } fragment A on Country { ...B } fragment B on Country { ...A }`, nil)
