@@ -53,7 +53,7 @@ func Handler(s *Schema, opts HandlerOptions) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup}
+	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup, persisted: newPersistedQueries()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", h.graphql)
 	mux.HandleFunc("GET /healthz", h.healthz)
@@ -80,11 +80,12 @@ func newCORS(origins []string) *cors.Cors {
 }
 
 type handler struct {
-	s      *Schema
-	log    *slog.Logger
-	health func(*http.Request) error
-	tokens tokens
-	backup func(context.Context, io.Writer) error
+	s         *Schema
+	log       *slog.Logger
+	health    func(*http.Request) error
+	tokens    tokens
+	backup    func(context.Context, io.Writer) error
+	persisted *persistedQueries
 }
 
 // graphql serves GraphQL over HTTP as its specification describes
@@ -120,6 +121,10 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, media, rerr)
 		return
 	}
+	if resp := h.persisted.resolve(&req); resp != nil {
+		writeResponse(w, media, resp)
+		return
+	}
 	if strings.TrimSpace(req.Query) == "" {
 		// Any string is a well-formed query; an empty one is a document
 		// that does not parse, and is answered as one.
@@ -144,6 +149,19 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 			"errors": []map[string]any{{"message": err.Error(), "extensions": map[string]any{"code": CodeUnauthorized}}},
 		})
 		return
+	}
+	// A GET answer is named by the data version and what was asked, so a
+	// dashboard that polls with If-None-Match gets 304 until data changes,
+	// and the query does not run again.
+	if r.Method == http.MethodGet {
+		if tag := h.etag(r.Context(), req, media); tag != "" {
+			w.Header().Set("ETag", tag)
+			w.Header().Set("Cache-Control", "no-cache")
+			if notModified(r, tag) {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
 	}
 	writeResponse(w, media, h.s.Exec(withAccess(r.Context(), a), req))
 }

@@ -68,7 +68,7 @@ func fuzzHandler(tb testing.TB) (http.Handler, *errorLog) {
 		tb.Fatal(err)
 	}
 	log := &errorLog{}
-	s, err := schema.New(db, slog.New(log))
+	s, err := schema.New(db, slog.New(log), schema.Limits{})
 	if err != nil {
 		tb.Fatal(err)
 	}

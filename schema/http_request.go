@@ -99,7 +99,15 @@ func checkContentType(ct string) *requestError {
 func postParams(params map[string]json.RawMessage) (Request, *requestError) {
 	var req Request
 	field := func(name string) string { return fmt.Sprintf("field %q of the request body", name) }
+	ext, err := objectParam(params["extensions"], field("extensions"))
+	if err != nil {
+		return req, err
+	}
+	req.Extensions = ext
 	q, ok := params["query"]
+	if (!ok || jsonKind(q) == "null") && persisted(ext) {
+		q, ok = json.RawMessage(`""`), true // the query is the one registered under the hash
+	}
 	if !ok || jsonKind(q) == "null" {
 		msg := "the request has no query; send " + exampleRequest
 		if len(params) > 0 {
@@ -130,12 +138,13 @@ func postParams(params map[string]json.RawMessage) (Request, *requestError) {
 		return req, err
 	}
 	req.Variables = vars
-	// Extensions are for protocol additions; this server knows none, so
-	// it checks their shape and ignores them.
-	if _, err := objectParam(params["extensions"], field("extensions")); err != nil {
-		return req, err
-	}
 	return req, nil
+}
+
+// persisted reports whether extensions ask for a persisted query.
+func persisted(ext map[string]any) bool {
+	_, ok := ext["persistedQuery"]
+	return ok
 }
 
 // objectParam decodes an optional parameter that must be a JSON object:
@@ -219,20 +228,24 @@ func readGet(r *http.Request) (Request, *requestError) {
 			return req, badRequest("the URL parameter %q is given %d times; give it once", name, n)
 		}
 	}
+	ext, rerr := objectParam([]byte(p.Get("extensions")), `the URL parameter "extensions"`)
+	if rerr != nil {
+		return req, rerr
+	}
+	req.Extensions = ext
 	q, ok := p["query"]
-	if !ok {
+	if !ok && !persisted(ext) {
 		return req, badRequest(`the request has no query; send one as a URL parameter: ?query={ entity(id: "country:cuba") { name } }`)
 	}
-	req.Query = q[0]
+	if ok {
+		req.Query = q[0]
+	}
 	req.OperationName = p.Get("operationName")
 	vars, rerr := objectParam([]byte(p.Get("variables")), `the URL parameter "variables"`)
 	if rerr != nil {
 		return req, rerr
 	}
 	req.Variables = vars
-	if _, rerr := objectParam([]byte(p.Get("extensions")), `the URL parameter "extensions"`); rerr != nil {
-		return req, rerr
-	}
 	return req, nil
 }
 

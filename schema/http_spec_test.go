@@ -256,7 +256,7 @@ func TestGraphQLOverHTTPParameters(t *testing.T) {
 		{"Variables", `{"query": "query($n: String!) { __type(name: $n) { name } }", "variables": {"n": "Mission"}}`},
 		{"IntVariable", `{"query": "query($n: Int) { entities(first: $n) { edges { cursor } } }", "variables": {"n": 2}}`},
 		{"ExtensionsNull", `{"query": "{ __typename }", "extensions": null}`},
-		{"Extensions", `{"query": "{ __typename }", "extensions": {"persistedQuery": {"version": 1}, "unknown": [1, 2]}}`},
+		{"Extensions", `{"query": "{ __typename }", "extensions": {"tracing": {"version": 1}, "unknown": [1, 2]}}`},
 		{"UnknownFieldsIgnored", `{"query": "{ __typename }", "id": 7, "documentId": "abc"}`},
 		{"UTF8", `{"query": "{ __type(name: \"Run🏃Swim🏊\") { name } }"}`},
 	}

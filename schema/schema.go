@@ -92,6 +92,9 @@ type Request struct {
 	Query         string         `json:"query"`
 	OperationName string         `json:"operationName,omitempty"`
 	Variables     map[string]any `json:"variables,omitempty"`
+	// Extensions are protocol additions; the HTTP layer reads
+	// persistedQuery from them and ignores the rest.
+	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
 // Response is graphql-go's response; every error in it has extensions.code.
