@@ -121,6 +121,10 @@ func (rp *representer) loadSent(ctx context.Context) error {
 	if nAccredited < nSent {
 		side, sideType, otherType, other = rp.in, AccreditsTo, SentBy, rp.of
 	}
+	if n := min(nSent, nAccredited); n > MaxRepresentationMissions && rp.asOf.IsZero() {
+		// Counted from index keys alone: refuse before reading any.
+		return Errorf(EINVALID, "%s has %d %s relations to look through, more than %d; narrow the question with asOf", side, n, sideType, MaxRepresentationMissions)
+	}
 	near, err := allTowards(ctx, rp.r, side, sideType, rp.asOf)
 	if err != nil {
 		return err
