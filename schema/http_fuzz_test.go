@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/schema"
-	"github.com/chancery/chancery/seeds"
-	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // errorLog keeps the messages of the ERROR records a handler logs: a
@@ -55,18 +54,7 @@ func (l *errorLog) take() []string {
 // seeds, with writes disabled, so that every call sees the same data.
 func fuzzHandler(tb testing.TB) (http.Handler, *errorLog) {
 	tb.Helper()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	set, err := seeds.Embedded()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Seed(context.Background(), set.Batch(), set.Label); err != nil {
-		tb.Fatal(err)
-	}
+	db := storetest.OpenSeeded(tb, "")
 	log := &errorLog{}
 	s, err := schema.New(db, slog.New(log), schema.Limits{})
 	if err != nil {

@@ -18,8 +18,8 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
-	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // countingReader passes every call to the real store and counts the reads
@@ -75,22 +75,7 @@ func (c *countingReader) EntitiesByID(ctx context.Context, ids []graph.ID) (map[
 
 // MustOpenSeeded opens a store in a temporary directory filled from the
 // embedded seeds.
-func MustOpenSeeded(tb testing.TB) *store.DB {
-	tb.Helper()
-	db, err := store.Open(store.Options{Dir: tb.TempDir()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	set, err := seeds.Embedded()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Seed(context.Background(), set.Batch(), set.Label); err != nil {
-		tb.Fatal(err)
-	}
-	return db
-}
+func MustOpenSeeded(tb testing.TB) *store.DB { return storetest.OpenSeeded(tb, tb.TempDir()) }
 
 // server is the API over a seeded store, behind real HTTP.
 type server struct {

@@ -19,24 +19,12 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/store/storetest"
 )
 
 // mustOpenSeeded opens a store in dir filled from the embedded seeds.
-func mustOpenSeeded(tb testing.TB, dir string) *store.DB {
-	tb.Helper()
-	db := mustOpen(tb, dir)
-	set, err := seeds.Embedded()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Seed(ctx, set.Batch(), set.Label); err != nil {
-		tb.Fatal(err)
-	}
-	return db
-}
+func mustOpenSeeded(tb testing.TB, dir string) *store.DB { return storetest.OpenSeeded(tb, dir) }
 
 // mustOpenFixture opens a store in dir seeded with the small Cuba fixture.
 func mustOpenFixture(tb testing.TB, dir string) *store.DB {

@@ -9,29 +9,14 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/wikidata"
-	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 var ctx = context.Background()
 
 // mustOpenSeeded opens an in-memory store filled from the built-in seeds.
-func mustOpenSeeded(tb testing.TB) *store.DB {
-	tb.Helper()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	set, err := seeds.Embedded()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.Seed(ctx, set.Batch(), set.Label); err != nil {
-		tb.Fatal(err)
-	}
-	return db
-}
+func mustOpenSeeded(tb testing.TB) *store.DB { return storetest.OpenSeeded(tb, "") }
 
 // columns are those of the 2022 generation that the importer reads.
 var columns = []string{"operator", "operatorQID", "jurisdictions", "jurisdictionQIDs", "country", "countryQID",

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
 )
 
@@ -63,4 +64,23 @@ func SameGraph(tb testing.TB, a, b *store.DB) {
 			tb.Fatalf("page %d differs:\n%.300s\n%.300s", i, pa[i], pb[i])
 		}
 	}
+}
+
+// OpenSeeded opens a store in dir (in memory if dir is "") filled from the
+// seeds built into the binary, and closes it when the test ends.
+func OpenSeeded(tb testing.TB, dir string) *store.DB {
+	tb.Helper()
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	set, err := seeds.Embedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.Seed(context.Background(), set.Batch(), set.Label); err != nil {
+		tb.Fatal(err)
+	}
+	return db
 }
