@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -34,10 +35,11 @@ type Options struct {
 
 // DB is a graph stored in Badger.
 type DB struct {
-	bdb    *badger.DB
-	dir    string
-	lock   *os.File
-	counts countCache
+	bdb     *badger.DB
+	dir     string
+	lock    *os.File
+	counts  countCache
+	writeMu sync.Mutex // see update
 }
 
 var _ graph.Reader = (*DB)(nil)

@@ -73,6 +73,10 @@ var errNoChange = errors.New("no change")
 // update runs fn in a read-write transaction and commits it with the data
 // version moved on, retrying when a concurrent transaction conflicted.
 func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	// Every write moves the one version key, so concurrent writes would
+	// always conflict; they take turns instead.
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -58,6 +58,7 @@ func TestBackupOfARunningServer(t *testing.T) {
 		}()
 	}
 	waitFor := func(n int) []int {
+		deadline := time.Now().Add(2 * time.Minute)
 		for {
 			mu.Lock()
 			done := slices.Min(acked)
@@ -65,6 +66,9 @@ func TestBackupOfARunningServer(t *testing.T) {
 			mu.Unlock()
 			if done >= n {
 				return snapshot
+			}
+			if time.Now().After(deadline) || t.Failed() {
+				t.Fatalf("the writers did not reach %d writes each (they have %v)", n, snapshot)
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
