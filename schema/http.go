@@ -36,6 +36,14 @@ type HandlerOptions struct {
 	Tokens []string
 	// Backup, if set, writes a backup of the store for GET /admin/backup.
 	Backup func(ctx context.Context, w io.Writer) error
+	// Ready reports whether the service should be sent requests, for
+	// /readyz: nil when it should, else why not, which /readyz shows (a
+	// server shutting down says so). /readyz also needs Health to pass.
+	// nil means ready whenever healthy.
+	Ready func(*http.Request) error
+	// StoreSize, if set, reports the store's size on disk, its LSM tree
+	// and its value log in bytes, for /metrics.
+	StoreSize func() (lsm, vlog int64)
 }
 
 // Handler serves the API:
@@ -44,10 +52,13 @@ type HandlerOptions struct {
 //	GET  /graphql   the same as query parameters (variables as JSON); queries only
 //	GET  /          the GraphiQL playground
 //	GET  /healthz   200 "ok" when the service can answer
+//	GET  /readyz    200 "ready" when it should be sent requests, else 503 and why
+//	GET  /metrics   Prometheus metrics
 //	GET  /admin/backup  a backup of the store, for a bearer token
 //
 // /graphql follows GraphQL over HTTP; every route is wrapped in CORS
-// handling.
+// handling, and observed: each request gets an X-Request-Id, is counted
+// and timed for /metrics, and is logged in one line.
 func Handler(s *Schema, opts HandlerOptions) http.Handler {
 	log := opts.Logger
 	if log == nil {
@@ -57,11 +68,14 @@ func Handler(s *Schema, opts HandlerOptions) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", h.graphql)
 	mux.HandleFunc("GET /healthz", h.healthz)
+	obs := newObserver(s, mux, opts, log)
+	mux.HandleFunc("GET /readyz", obs.readyz)
+	mux.Handle("GET /metrics", obs.m.handler(log))
 	mux.HandleFunc("GET /{$}", h.playground)
 	if opts.Backup != nil {
 		mux.HandleFunc("GET /admin/backup", h.adminBackup)
 	}
-	return newCORS(opts.CORSOrigins).Handler(mux)
+	return obs.wrap(newCORS(opts.CORSOrigins).Handler(mux))
 }
 
 // newCORS allows simple and preflighted GraphQL requests from the given

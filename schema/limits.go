@@ -72,36 +72,51 @@ func newCostModel() (*costModel, error) {
 	return &costModel{schema: s}, nil
 }
 
+// checked is what check learned of a query, for metrics and logs.
+type checked struct {
+	operation string  // the operation's name; "" if anonymous or not parsed
+	cost      float64 // the estimated cost, if estimated
+	estimated bool
+	limit     string // the limit a refused query broke: reasonLength, reasonDepth...
+}
+
 // check parses the request's query and holds it to the limits. A query
 // that does not parse or validate passes: graphql-go reports why, in its
 // own words, when it executes it.
-func (m *costModel) check(req Request, l Limits) *apiError {
+func (m *costModel) check(req Request, l Limits) (c checked, _ *apiError) {
 	if n := len(req.Query); n > l.MaxQueryBytes {
-		return tooComplex("the query is %d bytes long; the limit is %d", n, l.MaxQueryBytes)
+		c.limit = reasonLength
+		return c, tooComplex("the query is %d bytes long; the limit is %d", n, l.MaxQueryBytes)
 	}
 	doc, errs := gqlparser.LoadQuery(m.schema, req.Query)
 	if errs != nil || doc == nil {
-		return nil
+		return c, nil
 	}
 	op := doc.Operations.ForName(req.OperationName)
 	if op == nil {
-		return nil
+		return c, nil
 	}
+	c.operation = op.Name
 	e := &estimate{vars: req.Variables}
 	roots := e.countRoots(op.SelectionSet)
 	if roots > l.MaxRootFields {
-		return tooComplex("the query asks for %d fields at its top; the limit is %d: split it into several requests", roots, l.MaxRootFields)
+		c.limit = reasonRootFields
+		return c, tooComplex("the query asks for %d fields at its top; the limit is %d: split it into several requests", roots, l.MaxRootFields)
 	}
 	cost := e.selections(op.SelectionSet, nil, 1)
+	c.cost, c.estimated = cost, true
 	switch {
 	case e.depth > l.MaxDepth:
-		return tooComplex("the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
+		c.limit = reasonDepth
+		return c, tooComplex("the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
 	case e.aliases > l.MaxAliases:
-		return tooComplex("the query has %d aliased fields; the limit is %d: split it into several requests", e.aliases, l.MaxAliases)
+		c.limit = reasonAliases
+		return c, tooComplex("the query has %d aliased fields; the limit is %d: split it into several requests", e.aliases, l.MaxAliases)
 	case cost > float64(l.MaxCost):
-		return tooComplex("the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
+		c.limit = reasonCost
+		return c, tooComplex("the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
 	}
-	return nil
+	return c, nil
 }
 
 func tooComplex(format string, args ...any) *apiError {

@@ -56,24 +56,31 @@ type Schema struct {
 	log    *slog.Logger
 	limits Limits
 	cost   *costModel
+	// tracing, if set, traces requests; see WithTracing.
+	tracing *Tracing
 }
 
 // New parses the SDL and binds it to resolvers reading from r, with the
-// given limits (zero fields take their defaults). Errors the resolvers
-// cannot show to clients go to log (nil: slog.Default()).
-func New(r graph.Reader, log *slog.Logger, limits Limits) (*Schema, error) {
+// given limits (zero fields take their defaults) and options. Errors the
+// resolvers cannot show to clients go to log (nil: slog.Default()).
+func New(r graph.Reader, log *slog.Logger, limits Limits, opts ...Option) (*Schema, error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	limits = limits.withDefaults()
-	gql, err := graphql.ParseSchema(SDL, &query{},
+	s := &Schema{r: r, log: log, limits: limits}
+	gqlOpts := []graphql.SchemaOpt{
 		graphql.UseStringDescriptions(),
 		graphql.PanicHandler(panicHandler{log}),
 		// The cost model checks depth and length first, with clearer
 		// messages; these hold should it not understand a query.
 		graphql.MaxDepth(limits.MaxDepth),
 		graphql.MaxQueryLength(limits.MaxQueryBytes),
-	)
+	}
+	for _, o := range opts {
+		gqlOpts = append(gqlOpts, o(s)...)
+	}
+	gql, err := graphql.ParseSchema(SDL, &query{}, gqlOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("parse schema.graphql: %w", err)
 	}
@@ -81,7 +88,8 @@ func New(r graph.Reader, log *slog.Logger, limits Limits) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Schema{gql: gql, r: r, log: log, limits: limits, cost: cost}, nil
+	s.gql, s.cost = gql, cost
+	return s, nil
 }
 
 // Limits returns the limits the schema holds requests to.
@@ -103,16 +111,22 @@ type Response = graphql.Response
 // Exec runs one request. It gives the request its own entity loader and
 // makes sure every error carries a code.
 func (s *Schema) Exec(ctx context.Context, req Request) *Response {
-	if err := s.cost.check(req, s.limits); err != nil {
+	// A Handler observes the request: what the check learned, the store
+	// reads, and why it was refused go to its metrics and log line.
+	obs := observationFrom(ctx)
+	checked, err := s.cost.check(req, s.limits)
+	obs.checked(req, checked)
+	if err != nil {
 		return &Response{Errors: []*gqlerrors.QueryError{{Message: err.message, Extensions: map[string]any{"code": err.code}}}}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 	defer cancel()
-	ctx = withLoader(ctx, newLoader(s.r, s.log))
+	ctx = withLoader(ctx, newLoader(obs.reader(s.r), s.log))
 	resp := s.gql.Exec(ctx, req.Query, req.OperationName, req.Variables)
 	for _, e := range resp.Errors {
 		classify(e)
 	}
+	obs.answered(resp)
 	return resp
 }
 

@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -40,6 +42,13 @@ type Serve struct {
 	CORSOrigins string
 	LogFormat   string
 	TokenFile   string
+	// PprofAddr, if set, is where net/http/pprof is served, on a listener
+	// of its own and never on Addr.
+	PprofAddr string
+	// DrainDelay is how long /readyz answers 503 on shutdown before the
+	// server stops taking connections, so that a load balancer polling it
+	// stops sending requests first.
+	DrainDelay time.Duration
 
 	limits schema.Limits
 
@@ -52,6 +61,11 @@ type Serve struct {
 	ln     net.Listener
 	srv    *http.Server
 	served chan error
+
+	draining atomic.Bool     // set when shutdown begins; /readyz then answers 503
+	pprofLn  net.Listener    // nil unless --pprof
+	pprofSrv *http.Server    // nil unless --pprof
+	tracing  *schema.Tracing // nil unless an OTLP endpoint is configured
 }
 
 // NewServe returns the serve command writing to the given streams and
@@ -101,14 +115,27 @@ func (s *Serve) ParseFlags(args []string) error {
 	}
 	fs.DurationVar(&s.limits.Timeout, "request-timeout", timeout,
 		"how long one request may work before it is cancelled, such as `10s` (env CHANCERY_REQUEST_TIMEOUT)")
+	fs.StringVar(&s.PprofAddr, "pprof", env("CHANCERY_PPROF", ""),
+		"serve net/http/pprof at `host:port`, a listener of its own apart from --addr; keep it private, such as localhost:6060 (env CHANCERY_PPROF; default off)")
+	drain := time.Duration(0)
+	if d, err := time.ParseDuration(s.getenv("CHANCERY_DRAIN_DELAY")); err == nil {
+		drain = d
+	}
+	fs.DurationVar(&s.DrainDelay, "drain-delay", drain,
+		"on SIGINT or SIGTERM, answer /readyz with 503 for this `long`, such as 5s, before no longer taking connections (env CHANCERY_DRAIN_DELAY)")
 	fs.StringVar(&s.TokenFile, "token-file", env("CHANCERY_TOKEN_FILE", ""),
 		"`file` of bearer tokens that may write, one a line (# comments); with CHANCERY_TOKEN, a token given in the environment (env CHANCERY_TOKEN_FILE)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: chancery serve [flags]
 
-Serves the GraphQL API at /graphql, a GraphiQL playground at / and a health
-check at /healthz. On first start the data directory is created and filled
+Serves the GraphQL API at /graphql, a GraphiQL playground at /, health
+checks at /healthz (alive) and /readyz (ready for requests) and Prometheus
+metrics at /metrics. On first start the data directory is created and filled
 from the built-in seeds; later starts reuse what is there.
+
+Traces of requests and resolvers go to an OpenTelemetry collector over
+OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set.
 
 Flags:
 `)
@@ -153,7 +180,17 @@ func (s *Serve) Open(ctx context.Context) error {
 	}
 	s.db = db
 
-	api, err := schema.New(db, s.log, s.limits)
+	endpoint, err := s.traceEndpoint()
+	if err != nil {
+		return err
+	}
+	if endpoint != "" {
+		s.tracing, err = schema.StartTracing(ctx, schema.TracingOptions{Endpoint: endpoint, ServiceVersion: version()})
+		if err != nil {
+			return err
+		}
+	}
+	api, err := schema.New(db, s.log, s.limits, schema.WithTracing(s.tracing))
 	if err != nil {
 		return err
 	}
@@ -162,6 +199,11 @@ func (s *Serve) Open(ctx context.Context) error {
 		return listenError(s.Addr, err)
 	}
 	s.ln = ln
+	if s.PprofAddr != "" {
+		if err := s.servePprof(); err != nil {
+			return err
+		}
+	}
 	if err := db.Announce("chancery serve", s.URL()); err != nil {
 		s.log.Warn("could not describe this server in the lock file", "err", err)
 	}
@@ -174,7 +216,14 @@ func (s *Serve) Open(ctx context.Context) error {
 				_, err := db.Version(r.Context())
 				return err
 			},
-			Tokens: tokens,
+			Ready: func(*http.Request) error {
+				if s.draining.Load() {
+					return errors.New("the server is shutting down")
+				}
+				return nil
+			},
+			StoreSize: db.Size,
+			Tokens:    tokens,
 			Backup: func(ctx context.Context, w io.Writer) error {
 				_, err := db.Backup(ctx, w)
 				return err
@@ -195,11 +244,77 @@ func (s *Serve) Open(ctx context.Context) error {
 		dir = s.DataDir
 	}
 	entities, relations := s.counts(ctx)
-	s.log.Info("chancery serving",
-		"url", s.URL(), "graphql", s.URL()+"graphql",
+	attrs := []any{"url", s.URL(), "graphql", s.URL() + "graphql", "metrics", s.URL() + "metrics",
 		"data", dir, "fresh", seeded, "seeds", label, "writes", len(tokens) > 0,
-		"entities", entities, "relations", relations)
+		"entities", entities, "relations", relations}
+	if s.pprofLn != nil {
+		attrs = append(attrs, "pprof", s.PprofURL())
+	}
+	if endpoint != "" {
+		attrs = append(attrs, "traces", endpoint)
+	}
+	s.log.Info("chancery serving", attrs...)
 	return nil
+}
+
+// traceEndpoint is the URL to send traces to, from the standard
+// OpenTelemetry variables, or "" when tracing is not configured (or
+// OTEL_SDK_DISABLED is true).
+func (s *Serve) traceEndpoint() (string, error) {
+	if strings.EqualFold(s.getenv("OTEL_SDK_DISABLED"), "true") {
+		return "", nil
+	}
+	endpoint := strings.TrimSpace(s.getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+	if endpoint == "" {
+		if base := strings.TrimSpace(s.getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); base != "" {
+			// The general endpoint is a base URL; traces go to its
+			// /v1/traces, as the OpenTelemetry specification says.
+			endpoint = strings.TrimRight(base, "/") + "/v1/traces"
+		}
+	}
+	if endpoint == "" {
+		return "", nil
+	}
+	for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"} {
+		if p := s.getenv(name); p != "" {
+			if p != "http/protobuf" {
+				return "", fmt.Errorf("%s is %q, but chancery sends traces only as http/protobuf; unset it, or set it to http/protobuf and point the endpoint at the collector's OTLP/HTTP port (usually 4318)", name, p)
+			}
+			break // the traces' own setting wins over the general one
+		}
+	}
+	return endpoint, nil
+}
+
+// servePprof serves the Go profiler on its own listener, apart from the
+// API, so that it is never public by accident.
+func (s *Serve) servePprof() error {
+	ln, err := net.Listen("tcp", s.PprofAddr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s for --pprof: %v; choose another host:port, such as localhost:6060", s.PprofAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	s.pprofLn = ln
+	// No write timeout: a CPU profile or trace takes as long as asked.
+	s.pprofSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := s.pprofSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("the pprof server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// PprofURL is where the profiler listens, once Open has succeeded with
+// --pprof.
+func (s *Serve) PprofURL() string {
+	return "http://" + s.pprofLn.Addr().String() + "/debug/pprof/"
 }
 
 // Run serves until ctx ends (SIGINT or SIGTERM) or the server fails.
@@ -226,10 +341,16 @@ func (s *Serve) URL() string {
 	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port)) + "/"
 }
 
-// Close lets requests in flight finish, then closes the store cleanly.
+// Close says it is not ready (for --drain-delay), lets requests in flight
+// finish, sends the last traces, then closes the store cleanly.
 func (s *Serve) Close() error {
 	var errs []error
+	s.draining.Store(true)
 	if s.srv != nil {
+		if s.DrainDelay > 0 {
+			s.log.Info("draining: /readyz answers 503", "for", s.DrainDelay)
+			time.Sleep(s.DrainDelay)
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		if err := s.srv.Shutdown(ctx); err != nil {
@@ -237,6 +358,18 @@ func (s *Serve) Close() error {
 		}
 	} else if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.pprofSrv != nil {
+		s.pprofSrv.Close() // a profile in progress is cut short
+	} else if s.pprofLn != nil {
+		s.pprofLn.Close()
+	}
+	if s.tracing != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.tracing.Shutdown(ctx); err != nil {
+			s.log.Warn("could not send the last traces", "err", err)
+		}
 	}
 	if s.db != nil {
 		if err := s.db.Close(); err != nil {

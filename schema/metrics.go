@@ -1,0 +1,163 @@
+package schema
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Reasons a request is refused, the values of the reason label of
+// chancery_requests_rejected_total. The first five are the limits of
+// Limits (QUERY_TOO_COMPLEX); the rest are the other ways a query fails
+// before, or instead of, giving an answer.
+const (
+	reasonLength       = "length"
+	reasonDepth        = "depth"
+	reasonAliases      = "aliases"
+	reasonRootFields   = "root_fields"
+	reasonCost         = "cost"
+	reasonParse        = "parse"
+	reasonValidation   = "validation"
+	reasonUnauthorized = "unauthorized"
+	reasonTimeout      = "timeout"
+)
+
+var reasons = []string{reasonLength, reasonDepth, reasonAliases, reasonRootFields, reasonCost,
+	reasonParse, reasonValidation, reasonUnauthorized, reasonTimeout}
+
+// readMethod names a method of graph.Reader, the values of the method
+// label of chancery_store_reads_total.
+type readMethod int
+
+const (
+	readEntity readMethod = iota
+	readEntitiesByID
+	readRelation
+	readRelations
+	readAdjacent
+	readEntities
+	readLookupName
+	readSearch
+	readCount
+	numReadMethods
+)
+
+var readMethodNames = [numReadMethods]string{"Entity", "EntitiesByID", "Relation", "Relations",
+	"Adjacent", "Entities", "LookupName", "Search", "Count"}
+
+// maxOperationLabels bounds the distinct operation names the metrics keep
+// apart. Clients choose operation names, so past this many every new one
+// is counted as "other" rather than growing the metrics without end.
+const maxOperationLabels = 200
+
+// metrics are the Prometheus collectors of one Handler. They live in a
+// registry of their own, not the process-wide default, so that several
+// handlers in one process (tests build many) never collide.
+type metrics struct {
+	reg *prometheus.Registry
+
+	requests *prometheus.CounterVec   // route, operation, status
+	duration *prometheus.HistogramVec // route, operation
+	inFlight prometheus.Gauge
+	rejected *prometheus.CounterVec // reason
+	cost     prometheus.Histogram
+	reads    [numReadMethods]prometheus.Counter
+
+	mu         sync.Mutex
+	operations map[string]bool // operation names given a label of their own
+}
+
+// newMetrics registers the collectors, the Go runtime's and the process's
+// among them. storeSize, if not nil, is read at every scrape.
+func newMetrics(storeSize func() (lsm, vlog int64)) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chancery_http_requests_total",
+			Help: "HTTP requests answered, by route, GraphQL operation name (anonymous if it has none or the request never reached GraphQL; empty off /graphql) and status.",
+		}, []string{"route", "operation", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "chancery_http_request_duration_seconds",
+			Help:    "Time from a request's arrival to the end of its answer, by route and GraphQL operation name.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route", "operation"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "chancery_http_requests_in_flight",
+			Help: "Requests being served now.",
+		}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chancery_requests_rejected_total",
+			Help: "Requests refused, by reason: a limit (length, depth, aliases, root_fields, cost), a query that does not parse or validate, missing or wrong credentials, or a timeout.",
+		}, []string{"reason"}),
+		cost: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "chancery_graphql_estimated_cost",
+			Help:    "The estimated cost of each query that could be estimated, refused or not; compare with --max-cost.",
+			Buckets: prometheus.ExponentialBuckets(10, 4, 10),
+		}),
+		operations: map[string]bool{},
+	}
+	reads := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "chancery_store_reads_total",
+		Help: "Calls the GraphQL resolvers made to the store, by method of graph.Reader.",
+	}, []string{"method"})
+	for i, name := range readMethodNames {
+		m.reads[i] = reads.WithLabelValues(name)
+	}
+	for _, r := range reasons {
+		m.rejected.WithLabelValues(r) // present at zero from the start
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.inFlight, m.rejected, m.cost, reads,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if storeSize != nil {
+		m.reg.MustRegister(storeSizeCollector(storeSize))
+	}
+	return m
+}
+
+// handler serves the metrics in Prometheus's text format (or OpenMetrics,
+// if the scraper asks for it).
+func (m *metrics) handler(log *slog.Logger) http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelError),
+		Registry:          m.reg,
+		EnableOpenMetrics: true,
+	})
+}
+
+// operationLabel is the operation label for a request: its operation's
+// name, "anonymous", or "other" once maxOperationLabels names are known.
+func (m *metrics) operationLabel(name string) string {
+	if name == "" {
+		return "anonymous"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.operations[name] {
+		return name
+	}
+	if len(m.operations) >= maxOperationLabels {
+		return "other"
+	}
+	m.operations[name] = true
+	return name
+}
+
+// storeSizeCollector reports the store's size on disk when scraped.
+type storeSizeCollector func() (lsm, vlog int64)
+
+var storeSizeDesc = prometheus.NewDesc("chancery_store_size_bytes",
+	"Bytes the store takes on disk, by part: lsm (keys and small values) and vlog (the value log). Badger measures them once a minute.",
+	[]string{"part"}, nil)
+
+func (c storeSizeCollector) Describe(ch chan<- *prometheus.Desc) { ch <- storeSizeDesc }
+
+func (c storeSizeCollector) Collect(ch chan<- prometheus.Metric) {
+	lsm, vlog := c()
+	ch <- prometheus.MustNewConstMetric(storeSizeDesc, prometheus.GaugeValue, float64(lsm), "lsm")
+	ch <- prometheus.MustNewConstMetric(storeSizeDesc, prometheus.GaugeValue, float64(vlog), "vlog")
+}

@@ -1,0 +1,82 @@
+package schema
+
+import (
+	"context"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// reader returns r counting every call into the request's observation and
+// chancery_store_reads_total. A store that can be written stays one, so
+// mutations work through it.
+func (o *observation) reader(r graph.Reader) graph.Reader {
+	if o == nil {
+		return r
+	}
+	c := countedReader{r: r, o: o}
+	if w, ok := r.(Writer); ok {
+		return countedReadWriter{countedReader: c, Writer: w}
+	}
+	return c
+}
+
+// countedReader passes every call to r and counts it.
+type countedReader struct {
+	r graph.Reader
+	o *observation
+}
+
+type countedReadWriter struct {
+	countedReader
+	Writer
+}
+
+var (
+	_ graph.Reader = countedReader{}
+	_ Writer       = countedReadWriter{}
+)
+
+func (c countedReader) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {
+	c.o.read(readEntity)
+	return c.r.Entity(ctx, id)
+}
+
+func (c countedReader) EntitiesByID(ctx context.Context, ids []graph.ID) (map[graph.ID]*graph.Entity, error) {
+	c.o.read(readEntitiesByID)
+	return c.r.EntitiesByID(ctx, ids)
+}
+
+func (c countedReader) Relation(ctx context.Context, id string) (*graph.Relation, error) {
+	c.o.read(readRelation)
+	return c.r.Relation(ctx, id)
+}
+
+func (c countedReader) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
+	c.o.read(readRelations)
+	return c.r.Relations(ctx, q)
+}
+
+func (c countedReader) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.ID]*graph.Adjacency, error) {
+	c.o.read(readAdjacent)
+	return c.r.Adjacent(ctx, q)
+}
+
+func (c countedReader) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityPage, error) {
+	c.o.read(readEntities)
+	return c.r.Entities(ctx, q)
+}
+
+func (c countedReader) LookupName(ctx context.Context, name string) ([]graph.ID, error) {
+	c.o.read(readLookupName)
+	return c.r.LookupName(ctx, name)
+}
+
+func (c countedReader) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
+	c.o.read(readSearch)
+	return c.r.Search(ctx, q)
+}
+
+func (c countedReader) Count(ctx context.Context, q graph.CountQuery) ([]graph.Bucket, error) {
+	c.o.read(readCount)
+	return c.r.Count(ctx, q)
+}
