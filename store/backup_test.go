@@ -78,18 +78,7 @@ func sameGraph(t *testing.T, a, b *store.DB) {
 	}
 }
 
-func totals(t *testing.T, db *store.DB) (entities, relations int) {
-	t.Helper()
-	e, err := db.Entities(ctx, graph.EntityQuery{CountTotal: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := db.Relations(ctx, graph.RelationQuery{CountTotal: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.Total, r.Total
-}
+func totals(t *testing.T, db *store.DB) (int, int) { return storetest.Totals(t, db) }
 
 func version(t *testing.T, db *store.DB) uint64 {
 	t.Helper()

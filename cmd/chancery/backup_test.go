@@ -15,6 +15,7 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // runCommand runs a command as Run does, and returns its output and error.
@@ -61,19 +62,7 @@ func seededDir(t *testing.T) (string, int, int) {
 	return dir, e, r
 }
 
-func storeTotals(t *testing.T, db *store.DB) (int, int) {
-	t.Helper()
-	ctx := context.Background()
-	e, err := db.Entities(ctx, graph.EntityQuery{CountTotal: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := db.Relations(ctx, graph.RelationQuery{CountTotal: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.Total, r.Total
-}
+func storeTotals(t *testing.T, db *store.DB) (int, int) { return storetest.Totals(t, db) }
 
 // checkRestored fails unless dir holds the seeds: as many entities and
 // relations, an entity, and a search that finds it.

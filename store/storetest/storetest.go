@@ -84,3 +84,18 @@ func OpenSeeded(tb testing.TB, dir string) *store.DB {
 	}
 	return db
 }
+
+// Totals counts every entity and every relation in db.
+func Totals(tb testing.TB, db *store.DB) (entities, relations int) {
+	tb.Helper()
+	ctx := context.Background()
+	e, err := db.Entities(ctx, graph.EntityQuery{CountTotal: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := db.Relations(ctx, graph.RelationQuery{CountTotal: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e.Total, r.Total
+}
