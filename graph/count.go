@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 )
 
 // Limits on the buckets one count returns.
@@ -150,9 +149,6 @@ func DecadeKey(year int) string { return fmt.Sprintf("%04ds", year/10*10) }
 // count them, and 0 for day 0 (no date). Stores that keep day numbers in
 // their keys use it to group by year without decoding records.
 func YearOfDay(day uint32) int {
-	if day == 0 {
-		return 0
-	}
-	// The first year whose 1 January comes after day, less one.
-	return sort.Search(9999, func(y int) bool { return dayNumber(y+1, 1, 1) > day })
+	y, _, _ := CivilOfDay(day)
+	return y
 }

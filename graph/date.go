@@ -145,6 +145,33 @@ func dayNumber(y, m, d int) uint32 {
 	return uint32(era*146097 + doe - 305) // 0001-01-01 is day 306 of era 0
 }
 
+// CivilOfDay returns the year, month and day of a day number as
+// Date.First and Date.Last count them: the inverse of their numbering, for
+// stores that keep day numbers and must find the calendar again. Day 0 (no
+// date) has no civil date and gives 0, 0, 0.
+func CivilOfDay(day uint32) (year, month, dayOfMonth int) {
+	if day == 0 {
+		return 0, 0, 0
+	}
+	// Howard Hinnant's civil_from_days, from the same origin as dayNumber.
+	z := int(day) + 305
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	dayOfMonth = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if mp >= 10 {
+		month = mp - 9
+	}
+	year = yoe + era*400
+	if month <= 2 {
+		year++
+	}
+	return year, month, dayOfMonth
+}
+
 // First returns the day number of the first day d covers (1 for 0001-01-01),
 // or 0 for the zero Date. Day numbers increase with time, so they sort.
 func (d Date) First() uint32 {

@@ -135,3 +135,24 @@ func TestPeriodValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestCivilOfDayInvertsDayNumber(t *testing.T) {
+	if y, m, d := CivilOfDay(0); y != 0 || m != 0 || d != 0 {
+		t.Fatalf("CivilOfDay(0) = %d-%d-%d, want 0-0-0", y, m, d)
+	}
+	prev := uint32(0)
+	for y := 1; y <= 10000; y++ {
+		for m := 1; m <= 12; m++ {
+			for d := 1; d <= daysIn(y, m); d++ {
+				n := dayNumber(y, m, d)
+				if n != prev+1 {
+					t.Fatalf("dayNumber(%d-%02d-%02d) = %d, want %d: day numbers must run on without gaps", y, m, d, n, prev+1)
+				}
+				prev = n
+				if gy, gm, gd := CivilOfDay(n); gy != y || gm != m || gd != d {
+					t.Fatalf("CivilOfDay(%d) = %d-%02d-%02d, want %d-%02d-%02d", n, gy, gm, gd, y, m, d)
+				}
+			}
+		}
+	}
+}

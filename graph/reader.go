@@ -25,8 +25,9 @@ type RelationQuery struct {
 	AsOf      Date           // zero: all of history
 	First     int
 	After     string // a cursor from an earlier page; "" starts at the beginning
-	// CountTotal asks for RelationPage.Total, which costs a scan of every
-	// match; leave it false when the total is not shown.
+	// CountTotal asks for RelationPage.Total. A store may answer it from
+	// counts it keeps, but in general it costs a read of every match;
+	// leave it false when the total is not shown.
 	CountTotal bool
 }
 

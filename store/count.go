@@ -1,9 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,16 +14,13 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// Count answers a dashboard count in one read transaction, from the
-// indexes. Entities by kind and relations by type, year or decade are
-// counted from keys alone (the kind is in the id, the validFrom day in the
-// type index key); records are read only where the answer is not in a key:
-// a period to test against asOf, a mission's type, the far end of a
-// mission's relation. The names of the buckets that make the cut are read
-// in the same transaction.
+// Count answers a dashboard count from the counts index, which writes keep
+// up to date: a few keys per bucket whatever the size of the store (see
+// tally.go). The names of the buckets that make the cut are read in the
+// same transaction.
 //
 // Answers are kept until the data changes, so the dashboards that poll the
-// same counts cost one scan per write, not one per request.
+// same counts read the index once per write, not once per request.
 func (db *DB) Count(ctx context.Context, q graph.CountQuery) ([]graph.Bucket, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -39,21 +36,7 @@ func (db *DB) Count(ctx context.Context, q graph.CountQuery) ([]graph.Bucket, er
 			buckets = b
 			return nil
 		}
-		counts := map[string]int{}
-		switch g := q.GroupBy; {
-		case g == graph.ByKind:
-			err = scanEntities(ctx, txn, q.Kind, q.AsOf, false, func(id graph.ID, _ *entityFacts) {
-				counts[string(id.Kind())]++
-			})
-		case g == graph.ByMissionType:
-			err = scanEntities(ctx, txn, graph.Mission, q.AsOf, true, func(_ graph.ID, f *entityFacts) {
-				counts[string(f.MissionType)]++
-			})
-		case g.CountsRelations():
-			err = countRelations(ctx, txn, q, counts)
-		default:
-			err = countFarEnds(ctx, txn, q, counts)
-		}
+		counts, err := indexedCount(ctx, txn, q)
 		if err != nil {
 			return err
 		}
@@ -70,6 +53,129 @@ func (db *DB) Count(ctx context.Context, q graph.CountQuery) ([]graph.Bucket, er
 		return nil, db.translate(err)
 	}
 	return buckets, nil
+}
+
+// indexedCount reads the counts q asks for from the counts index, by the
+// keys of q's grouping.
+func indexedCount(ctx context.Context, txn *badger.Txn, q graph.CountQuery) (map[string]int, error) {
+	g, bucketKey := countGrouping(q)
+	raw, err := readCounts(ctx, txn, g, q.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for bucket, n := range raw {
+		if n < 0 {
+			return nil, fmt.Errorf("the counts index holds %d for bucket %q of grouping %c; the store's counts are damaged: restore a backup", n, bucket, g)
+		}
+		if k, ok := bucketKey([]byte(bucket)); ok {
+			counts[k] += int(n)
+		}
+	}
+	return counts, nil
+}
+
+// countGrouping returns the grouping of the counts index that answers q,
+// and how a bucket of it becomes a key of q's answer (false: not wanted).
+func countGrouping(q graph.CountQuery) (byte, func([]byte) (string, bool)) {
+	wantType := func(b byte) bool {
+		if len(q.Types) == 0 {
+			return int(b) < len(graph.RelationTypes)
+		}
+		return slices.ContainsFunc(q.Types, func(t graph.RelationType) bool { return t.Index() == int(b) })
+	}
+	switch q.GroupBy {
+	case graph.ByKind:
+		return countKind, func(b []byte) (string, bool) { return string(b), q.Kind == "" || string(b) == string(q.Kind) }
+	case graph.ByMissionType:
+		return countMissionType, func(b []byte) (string, bool) { return string(b), true }
+	case graph.BySender:
+		return countSender, func(b []byte) (string, bool) { return string(b), true }
+	case graph.ByHost:
+		return countHost, func(b []byte) (string, bool) { return string(b), true }
+	case graph.ByCity:
+		return countCity, func(b []byte) (string, bool) { return string(b), true }
+	case graph.ByRelationType:
+		return countType, func(b []byte) (string, bool) {
+			if len(b) != 1 || !wantType(b[0]) {
+				return "", false
+			}
+			return string(graph.RelationTypes[b[0]]), true
+		}
+	}
+	decade := q.GroupBy == graph.ByDecade
+	return countStart, func(b []byte) (string, bool) {
+		if len(b) != 3 || !wantType(b[0]) {
+			return "", false
+		}
+		year := int(binary.BigEndian.Uint16(b[1:]))
+		if decade {
+			return graph.DecadeKey(year), true
+		}
+		return graph.YearKey(year), true
+	}
+}
+
+// readCounts returns the count of each bucket of grouping g: over all of
+// history without asOf, else of the items holding on asOf's first day,
+// which is the sum of the changes on or before it (see tally.go).
+func readCounts(ctx context.Context, txn *badger.Txn, g byte, asOf graph.Date) (map[string]int64, error) {
+	counts := map[string]int64{}
+	if asOf.IsZero() {
+		return counts, sumCounts(ctx, txn, countLevelPrefix(g, levelTotal), nil, nil, counts)
+	}
+	y, m, d := graph.CivilOfDay(asOf.First())
+	yb := binary.BigEndian.AppendUint16(nil, uint16(y))
+	ranges := []struct {
+		level  byte
+		lo, hi []byte // the <when> of the first key summed, and of the first not
+	}{
+		{levelDecade, []byte{0, 0}, binary.BigEndian.AppendUint16(nil, decadeCode(y))},
+		{levelYear, binary.BigEndian.AppendUint16(nil, uint16(y/10*10)), yb},
+		{levelMonth, append(slices.Clip(yb), 1), append(slices.Clip(yb), byte(m))},
+		{levelDay, append(slices.Clip(yb), byte(m), 1), append(slices.Clip(yb), byte(m), byte(d+1))},
+	}
+	for _, r := range ranges {
+		if err := sumCounts(ctx, txn, countLevelPrefix(g, r.level), r.lo, r.hi, counts); err != nil {
+			return nil, err
+		}
+	}
+	return counts, nil
+}
+
+// sumCounts adds to counts, by bucket, the counts keys under prefix whose
+// <when> lies in [lo, hi); nil bounds mean no <when>.
+func sumCounts(ctx context.Context, txn *badger.Txn, prefix, lo, hi []byte, counts map[string]int64) error {
+	width := len(lo)
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchSize: 256})
+	defer it.Close()
+	n := 0
+	for it.Seek(append(slices.Clip(prefix), lo...)); it.Valid(); it.Next() {
+		if n++; n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		k := it.Item().Key()
+		if len(k) < len(prefix)+width {
+			return fmt.Errorf("counts key %q is too short", k)
+		}
+		if hi != nil && bytes.Compare(k[len(prefix):len(prefix)+width], hi) >= 0 {
+			break
+		}
+		var c int64
+		if err := it.Item().Value(func(v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("counts key %q holds %d bytes, not 8", k, len(v))
+			}
+			c = int64(binary.BigEndian.Uint64(v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		counts[string(k[len(prefix)+width:])] += c
+	}
+	return nil
 }
 
 // countCache keeps count answers for one version of the data.
@@ -111,198 +217,8 @@ func countKey(q graph.CountQuery) string {
 	return fmt.Sprintf("%s|%s|%s|%s|%d", q.GroupBy, q.Kind, strings.Join(types, ","), q.AsOf, q.Limit)
 }
 
-// checkEvery is how many keys a count reads between looks at ctx.
+// checkEvery is how many keys a long read reads between looks at ctx.
 const checkEvery = 256
-
-// entityFacts is the part of an entity record a count looks at.
-type entityFacts struct {
-	graph.Period
-	MissionType graph.MissionType `json:"missionType"`
-}
-
-// relationFacts is the part of a relation record a count looks at.
-type relationFacts struct {
-	graph.Period
-	To graph.ID `json:"to"`
-}
-
-// decodeFacts decodes the fields of a record that v names, ignoring the
-// rest.
-func decodeFacts(b []byte, v any) error {
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("decode record for a count: %w", err)
-	}
-	return nil
-}
-
-// scanEntities visits the entities of kind k ("" for every kind) that hold
-// as of asOf. It reads keys alone unless asOf is set or facts are wanted;
-// otherwise it passes nil facts.
-func scanEntities(ctx context.Context, txn *badger.Txn, k graph.Kind, asOf graph.Date, facts bool,
-	visit func(graph.ID, *entityFacts)) error {
-	values := facts || !asOf.IsZero()
-	prefix := entityKindPrefix(k)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: values, PrefetchSize: 64})
-	defer it.Close()
-	n := 0
-	for it.Rewind(); it.Valid(); it.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		item := it.Item()
-		id := entityKeyID(item.Key())
-		if !values {
-			visit(id, nil)
-			continue
-		}
-		var f entityFacts
-		if err := item.Value(func(v []byte) error { return decodeFacts(v, &f) }); err != nil {
-			return fmt.Errorf("entity %s: %w", id, err)
-		}
-		if f.Period.Holds(asOf) {
-			visit(id, &f)
-		}
-	}
-	return nil
-}
-
-// countRelations counts relations by type, or by the year or decade of
-// their validFrom, from the type index. Its keys carry the validFrom day, so
-// without asOf no record is read; with asOf a relation that starts after
-// asOf is dropped on its key, and only the others are read for validTo.
-func countRelations(ctx context.Context, txn *badger.Txn, q graph.CountQuery, counts map[string]int) error {
-	types := q.Types
-	if len(types) == 0 {
-		types = graph.RelationTypes
-	}
-	types = slices.Clone(types)
-	slices.Sort(types)
-	types = slices.Compact(types)
-	asOfDay := q.AsOf.First()
-	n := 0
-	for _, t := range types {
-		prefix := typePrefix(t)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		for it.Rewind(); it.Valid(); it.Next() {
-			if n++; n%checkEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					it.Close()
-					return err
-				}
-			}
-			item := it.Item()
-			k := item.Key()
-			if len(k) < len(prefix)+4 {
-				it.Close()
-				return fmt.Errorf("type index key %q is too short", k)
-			}
-			from := ^binary.BigEndian.Uint32(k[len(prefix):])
-			var bucket string
-			switch q.GroupBy {
-			case graph.ByYear:
-				if from != 0 {
-					bucket = graph.YearKey(graph.YearOfDay(from))
-				}
-			case graph.ByDecade:
-				if from != 0 {
-					bucket = graph.DecadeKey(graph.YearOfDay(from))
-				}
-			default:
-				bucket = string(t)
-			}
-			if bucket == "" || from != 0 && asOfDay != 0 && asOfDay < from {
-				continue // undated for a time series, or not yet begun as of asOf
-			}
-			if asOfDay != 0 {
-				holds, err := relationHolds(txn, item, q.AsOf)
-				if err != nil {
-					it.Close()
-					return err
-				}
-				if !holds {
-					continue
-				}
-			}
-			counts[bucket]++
-		}
-		it.Close()
-	}
-	return nil
-}
-
-// relationHolds reads the relation a type index item points at and reports
-// whether it holds as of asOf.
-func relationHolds(txn *badger.Txn, item *badger.Item, asOf graph.Date) (bool, error) {
-	var id string
-	if err := item.Value(func(v []byte) error { id = string(v); return nil }); err != nil {
-		return false, err
-	}
-	rec, err := txn.Get(relationKey(id))
-	if err != nil {
-		return false, fmt.Errorf("relation %s in the type index: %w", id, err)
-	}
-	var f relationFacts
-	if err := rec.Value(func(v []byte) error { return decodeFacts(v, &f) }); err != nil {
-		return false, fmt.Errorf("relation %s: %w", id, err)
-	}
-	return f.Period.Holds(asOf), nil
-}
-
-// countFarEnds counts missions by the far end of their SENT_BY,
-// ACCREDITS_TO or LOCATED_IN relations. It scans the adjacency of missions
-// once, in key order, which lists each mission's relations together; only
-// the records of relations of the wanted type leading out are read. A
-// mission counts once for each distinct far end. With asOf, the missions
-// that hold are found first, from their records.
-func countFarEnds(ctx context.Context, txn *badger.Txn, q graph.CountQuery, counts map[string]int) error {
-	t, _ := q.GroupBy.FarEnd()
-	var holding map[graph.ID]bool
-	if !q.AsOf.IsZero() {
-		holding = map[graph.ID]bool{}
-		if err := scanEntities(ctx, txn, graph.Mission, q.AsOf, false, func(id graph.ID, _ *entityFacts) {
-			holding[id] = true
-		}); err != nil {
-			return err
-		}
-	}
-	prefix := adjacencyKindPrefix(graph.Mission)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	var mission graph.ID
-	seen := map[graph.ID]bool{} // far ends already counted for mission
-	n := 0
-	for it.Rewind(); it.Valid(); it.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		item := it.Item()
-		id, typ, dir, ok := parseAdjacencyKey(item.Key())
-		if !ok {
-			return fmt.Errorf("adjacency key %q is malformed", item.Key())
-		}
-		if typ != byte(t.Index()) || dir != dirOut || holding != nil && !holding[graph.ID(id)] {
-			continue
-		}
-		if string(id) != string(mission) {
-			mission = graph.ID(id)
-			clear(seen)
-		}
-		var f relationFacts
-		if err := item.Value(func(v []byte) error { return decodeFacts(v, &f) }); err != nil {
-			return fmt.Errorf("relation of %s: %w", mission, err)
-		}
-		if !f.Period.Holds(q.AsOf) || t == graph.LocatedIn && f.To.Kind() != graph.City || seen[f.To] {
-			continue
-		}
-		seen[f.To] = true
-		counts[string(f.To)]++
-	}
-	return nil
-}
 
 // labelBuckets names the entity each bucket's key is the id of. A bucket
 // whose entity has gone keeps an empty label.

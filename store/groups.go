@@ -38,7 +38,7 @@ func (db *DB) ApplyGroups(ctx context.Context, groups []*graph.Batch, progress f
 			items += batchItems(groups[end])
 			end++
 		}
-		failed, err := db.applyGroups(groups[done:end])
+		failed, err := db.applyGroups(ctx, groups[done:end])
 		if errors.Is(err, badger.ErrTxnTooBig) && end-done > 1 {
 			limit = max(1, items/2)
 			continue
@@ -58,20 +58,22 @@ func (db *DB) ApplyGroups(ctx context.Context, groups []*graph.Batch, progress f
 	return nil
 }
 
-// applyGroups applies the groups in one transaction, retrying when a
-// concurrent write conflicts, and reports which group failed.
-func (db *DB) applyGroups(groups []*graph.Batch) (int, error) {
+// applyGroups applies the groups in one transaction, taking its turn
+// among writes as update does, and reports which group failed.
+func (db *DB) applyGroups(ctx context.Context, groups []*graph.Batch) (int, error) {
+	db.writeMu.Lock()
+	defer db.writeMu.Unlock()
 	for attempt := 0; ; attempt++ {
 		failed := 0
-		err := db.bdb.Update(func(txn *badger.Txn) error {
+		err := db.updateCounted(ctx, func(txn *badger.Txn, t *tally) error {
 			for i, g := range groups {
-				if err := applyBatch(txn, g); err != nil {
+				if err := applyBatch(txn, g, t); err != nil {
 					failed = i
 					return err
 				}
 			}
 			failed = len(groups) - 1
-			return bumpVersion(txn)
+			return nil
 		})
 		if errors.Is(err, badger.ErrConflict) && attempt < 10 {
 			continue

@@ -169,15 +169,16 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	defer snap.Discard()
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
+	t := newTally()
 	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
 		if e != nil {
-			if err := writeEntity(wb, snap, e); err != nil {
+			if err := writeEntity(wb, snap, t, e); err != nil {
 				return db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
 			}
 			return nil
 		}
 		rel.Normalize()
-		if err := putRelation(wb, rel); err != nil {
+		if err := writeRelation(wb, snap, t, rel); err != nil {
 			return db.translate(fmt.Errorf("write relation %s: %w", rel.ID, err))
 		}
 		return nil
@@ -191,7 +192,16 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	if err := wb.Flush(); err != nil {
 		return s, db.translate(fmt.Errorf("write the import: %w", err))
 	}
-	if err := db.update(ctx, func(*badger.Txn) error { return nil }); err != nil { // bumps the data version
+	after := db.bdb.NewTransaction(false)
+	err = t.settle(ctx, snap, after)
+	after.Discard()
+	if err != nil {
+		return s, fmt.Errorf("count the import: %w", err)
+	}
+	if err := db.writeTally(t); err != nil {
+		return s, err
+	}
+	if err := db.update(ctx, func(*badger.Txn, *tally) error { return nil }); err != nil { // bumps the data version
 		return s, err
 	}
 	return s, nil

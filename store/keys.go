@@ -14,6 +14,7 @@ package store
 //	n 0 <folded name> 0 <entity id>                    name and alias index: empty
 //	w 0 <folded word> 0 <entity id>                    words of names and aliases: empty
 //	g 0 <trigram> 0 <entity id>                        trigrams of names and aliases: empty
+//	c 0 <grouping> <level> <when> <bucket>             counts: a signed count
 //	m 0 <name>                                         store metadata
 //
 // <type> is the relation type's index in graph.RelationTypes, one byte.
@@ -21,6 +22,12 @@ package store
 // leading in; symmetric relations are written both ways at both ends.
 // <newest> is the bitwise complement of the validFrom day number, four bytes,
 // so that an ascending scan lists the newest first and undated ones last.
+//
+// The counts index keeps the answers of count: for each grouping and
+// bucket, how many items it has had over all history (level 'T', no
+// <when>), and how many items start (+) and stop (-) holding on each day,
+// summed at four levels of time so that the items holding on any day are a
+// sum of a few hundred keys per bucket at most; see counts.go.
 //
 // Every listing of relations orders by the same sort key, <type> <newest>
 // <rel id>, and a page cursor is that sort key, so cursors stay valid
@@ -46,6 +53,7 @@ const (
 	prefixWord      = 'w'
 	prefixGram      = 'g'
 	prefixMeta      = 'm'
+	prefixCount     = 'c'
 )
 
 const (

@@ -201,28 +201,18 @@ func (db *DB) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityP
 	return page, err
 }
 
+// countEntities counts the entities of q's kind holding as of q.AsOf from
+// the counts index, without reading them.
 func (db *DB) countEntities(ctx context.Context, q graph.EntityQuery) (int, error) {
 	n := 0
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		prefix := entityKindPrefix(q.Kind)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: !q.AsOf.IsZero()})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if q.AsOf.IsZero() {
-				n++
-				continue
-			}
-			if err := it.Item().Value(func(v []byte) error {
-				e, err := decodeEntity(v)
-				if err == nil && e.Period.Holds(q.AsOf) {
-					n++
-				}
-				return err
-			}); err != nil {
-				return err
+		counts, err := readCounts(ctx, txn, countKind, q.AsOf)
+		for kind, c := range counts {
+			if q.Kind == "" || kind == string(q.Kind) {
+				n += int(c)
 			}
 		}
-		return nil
+		return err
 	})
 	return n, db.translate(err)
 }
@@ -262,6 +252,14 @@ func (db *DB) Relations(ctx context.Context, q graph.RelationQuery) (*graph.Rela
 		return page, db.translate(err)
 	}
 	err = db.view(ctx, func(txn *badger.Txn) error {
+		if q.Of == "" && q.From == "" && q.To == "" && q.Context == "" {
+			// Relations by type alone: the counts index has the total.
+			counts, err := readCounts(ctx, txn, countType, q.AsOf)
+			for _, t := range plan.types {
+				page.Total += int(counts[string([]byte{byte(t.Index())})])
+			}
+			return err
+		}
 		return plan.scan(ctx, txn, nil, plan.filtered(), func(r *graph.Relation, _ []byte) bool {
 			if r == nil || plan.matches(r) {
 				page.Total++

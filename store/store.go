@@ -90,7 +90,7 @@ func Open(opts Options) (*DB, error) {
 
 // indexVersion names the set of indexes this code writes. A store written
 // with an older set is reindexed when it is opened.
-const indexVersion = "2" // 1: names; 2: names, words and trigrams
+const indexVersion = "3" // 1: names; 2: and words and trigrams; 3: and counts
 
 // upgradeIndexes reindexes a store whose indexes are older than this code's.
 func (db *DB) upgradeIndexes(ctx context.Context) error {
@@ -109,8 +109,15 @@ func (db *DB) upgradeIndexes(ctx context.Context) error {
 	if err != nil || have == indexVersion {
 		return err
 	}
-	if err := db.reindex(ctx); err != nil {
-		return err
+	if have < "2" {
+		if err := db.reindex(ctx); err != nil {
+			return err
+		}
+	}
+	if have < "3" {
+		if err := db.recount(ctx); err != nil {
+			return err
+		}
 	}
 	// Indexes are not data: writing them leaves the data version alone.
 	return db.bdb.Update(func(txn *badger.Txn) error {

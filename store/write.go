@@ -24,7 +24,7 @@ const (
 // entity with the same id; relations replace a stored relation that states
 // the same fact (same id), so re-applying a batch changes nothing.
 func (db *DB) Apply(ctx context.Context, b *graph.Batch) error {
-	return db.update(ctx, func(txn *badger.Txn) error { return applyBatch(txn, b) })
+	return db.update(ctx, func(txn *badger.Txn, t *tally) error { return applyBatch(txn, b, t) })
 }
 
 // Seed applies the batch only if the store has never been seeded, and marks
@@ -33,14 +33,14 @@ func (db *DB) Apply(ctx context.Context, b *graph.Batch) error {
 // wrote anything.
 func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, error) {
 	seeded := false
-	err := db.update(ctx, func(txn *badger.Txn) error {
+	err := db.update(ctx, func(txn *badger.Txn, t *tally) error {
 		switch _, err := txn.Get(metaKey(metaSeeded)); {
 		case err == nil:
 			return errNoChange
 		case !errors.Is(err, badger.ErrKeyNotFound):
 			return err
 		}
-		if err := applyBatch(txn, b); err != nil {
+		if err := applyBatch(txn, b, t); err != nil {
 			return err
 		}
 		seeded = true
@@ -71,8 +71,9 @@ func (db *DB) SeededWith(ctx context.Context) (string, error) {
 var errNoChange = errors.New("no change")
 
 // update runs fn in a read-write transaction and commits it with the data
-// version moved on, retrying when a concurrent transaction conflicted.
-func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
+// version moved on and the counts brought up to date with what fn tallied,
+// retrying when a concurrent transaction conflicted.
+func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn, t *tally) error) error {
 	// Every write moves the one version key, so concurrent writes would
 	// always conflict; they take turns instead.
 	db.writeMu.Lock()
@@ -81,12 +82,7 @@ func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn) error) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := db.bdb.Update(func(txn *badger.Txn) error {
-			if err := fn(txn); err != nil {
-				return err
-			}
-			return bumpVersion(txn)
-		})
+		err := db.updateCounted(ctx, fn)
 		if errors.Is(err, badger.ErrConflict) && attempt < 10 {
 			continue
 		}
@@ -112,6 +108,28 @@ func (db *DB) translate(err error) error {
 	return err
 }
 
+// updateCounted runs fn in one read-write transaction, then settles and
+// writes its tally and moves the data version on in the same transaction.
+// The view of the store before the write, which settling needs, is taken
+// first; writes take turns, so nothing comes between the two.
+func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tally) error) error {
+	before := db.bdb.NewTransaction(false)
+	defer before.Discard()
+	return db.bdb.Update(func(txn *badger.Txn) error {
+		t := newTally()
+		if err := fn(txn, t); err != nil {
+			return err
+		}
+		if err := t.settleIn(before, txn); err != nil {
+			return fmt.Errorf("count the write: %w", err)
+		}
+		if err := t.write(txn); err != nil {
+			return err
+		}
+		return bumpVersion(txn)
+	})
+}
+
 func bumpVersion(txn *badger.Txn) error {
 	v, err := readVersion(txn)
 	if err != nil {
@@ -120,8 +138,10 @@ func bumpVersion(txn *badger.Txn) error {
 	return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, v+1))
 }
 
-func applyBatch(txn *badger.Txn, b *graph.Batch) error {
-	deleted, err := applyDeletes(txn, b)
+// applyBatch validates a batch and writes it in txn, tallying what it
+// changes in t.
+func applyBatch(txn *badger.Txn, b *graph.Batch, t *tally) error {
+	deleted, err := applyDeletes(txn, b, t)
 	if err != nil {
 		return err
 	}
@@ -160,12 +180,12 @@ func applyBatch(txn *badger.Txn, b *graph.Batch) error {
 		return err
 	}
 	for _, e := range b.Entities {
-		if err := putEntity(txn, e); err != nil {
+		if err := writeEntity(txn, txn, t, e); err != nil {
 			return fmt.Errorf("write entity %s: %w", e.ID, err)
 		}
 	}
 	for _, r := range b.Relations {
-		if err := putRelation(txn, r); err != nil {
+		if err := writeRelation(txn, txn, t, r); err != nil {
 			return fmt.Errorf("write relation %s: %w", r.ID, err)
 		}
 	}
@@ -279,7 +299,7 @@ func checkRenameLoop(txn *badger.Txn, r *graph.Relation) error {
 
 // applyDeletes removes the relations and entities b deletes, and returns
 // the entities it removed.
-func applyDeletes(txn *badger.Txn, b *graph.Batch) (map[graph.ID]bool, error) {
+func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally) (map[graph.ID]bool, error) {
 	gone := map[string]bool{}
 	for _, id := range b.DeleteRelations {
 		if gone[id] {
@@ -289,7 +309,7 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch) (map[graph.ID]bool, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := deleteRelation(txn, r); err != nil {
+		if err := deleteRelation(txn, t, r); err != nil {
 			return nil, fmt.Errorf("delete relation %s: %w", id, err)
 		}
 		gone[id] = true
@@ -313,7 +333,7 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch) (map[graph.ID]bool, error) {
 				id, len(rels), rels[0].Describe())
 		}
 		for _, r := range rels {
-			if err := deleteRelation(txn, r); err != nil {
+			if err := deleteRelation(txn, t, r); err != nil {
 				return nil, fmt.Errorf("delete relation %s: %w", r.ID, err)
 			}
 			gone[r.ID] = true
@@ -323,6 +343,7 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch) (map[graph.ID]bool, error) {
 				return nil, fmt.Errorf("delete entity %s: %w", id, err)
 			}
 		}
+		t.entity(e, -1)
 		deleted[id] = true
 	}
 	return deleted, nil
@@ -352,7 +373,7 @@ func relationsOf(txn *badger.Txn, id graph.ID) ([]*graph.Relation, error) {
 }
 
 // deleteRelation removes every key a relation is stored under.
-func deleteRelation(txn *badger.Txn, r *graph.Relation) error {
+func deleteRelation(txn *badger.Txn, t *tally, r *graph.Relation) error {
 	kvs, err := relationKeys(r)
 	if err != nil {
 		return err
@@ -362,6 +383,7 @@ func deleteRelation(txn *badger.Txn, r *graph.Relation) error {
 			return err
 		}
 	}
+	t.relation(r, -1)
 	return nil
 }
 
@@ -372,11 +394,10 @@ type keyWriter interface {
 	Delete(k []byte) error
 }
 
-func putEntity(txn *badger.Txn, e *graph.Entity) error { return writeEntity(txn, txn, e) }
-
 // writeEntity writes an entity and its index keys to w, removing the index
-// keys of the entity it replaces, as read reads it.
-func writeEntity(w keyWriter, read *badger.Txn, e *graph.Entity) error {
+// keys of the entity it replaces, as read reads it, and tallies the change
+// in t.
+func writeEntity(w keyWriter, read *badger.Txn, t *tally, e *graph.Entity) error {
 	old, err := getEntity(read, e.ID)
 	switch {
 	case err == nil:
@@ -385,9 +406,11 @@ func writeEntity(w keyWriter, read *badger.Txn, e *graph.Entity) error {
 				return err
 			}
 		}
+		t.entity(old, -1)
 	case !graph.IsNotFound(err):
 		return err
 	}
+	t.entity(e, +1)
 	v, err := encodeEntity(e)
 	if err != nil {
 		return err
@@ -424,8 +447,16 @@ func foldedNames(e *graph.Entity) []string {
 	return out
 }
 
-// putRelation writes a relation's record and index keys to w.
-func putRelation(w keyWriter, r *graph.Relation) error {
+// writeRelation writes a relation's record and index keys to w and, if
+// read does not hold it yet, tallies it in t. A relation's id comes from
+// what it states, so one already held counts as it did.
+func writeRelation(w keyWriter, read *badger.Txn, t *tally, r *graph.Relation) error {
+	switch _, err := read.Get(relationKey(r.ID)); {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		t.relation(r, +1)
+	case err != nil:
+		return err
+	}
 	kvs, err := relationKeys(r)
 	if err != nil {
 		return err

@@ -1,0 +1,309 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/graph/jsonl"
+	"github.com/chancery/chancery/graph/synth"
+)
+
+// TestCountIndexAgreesWithAScan holds the counts index that writes keep
+// to what a scan of every record counts, for every grouping and many dates
+// (including the first and last days of periods and the day after), after
+// an import, deletions with and without cascade, re-additions, changes of
+// type and dates, and a rebuild from the records.
+func TestCountIndexAgreesWithAScan(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { db.Close() }()
+
+	var world graph.Batch
+	err = synth.Generate(ctx, synth.Options{Relations: 1200, Seed: 7}, func(it synth.Item) error {
+		if it.Entity != nil {
+			world.Entities = append(world.Entities, it.Entity)
+		} else {
+			world.Relations = append(world.Relations, it.Relation)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Half the world by import, the rest by transactions. The import
+	// settles its missions in one pass, as a large one would.
+	defer func(n int) { missionThreshold = n }(missionThreshold)
+	missionThreshold = 10
+	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
+	if _, err := db.Import(ctx, func() (ItemReader, error) {
+		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, half)), "world.jsonl"), nil
+	}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	assertCountsAgree(t, db, "after the import", world.Relations)
+	missionThreshold = 2000
+	if err := db.Apply(ctx, &graph.Batch{Relations: world.Relations[len(world.Relations)/2:]}); err != nil {
+		t.Fatal(err)
+	}
+	assertCountsAgree(t, db, "after the rest was applied", world.Relations)
+
+	rng := rand.New(rand.NewPCG(1, 2))
+	byID := map[graph.ID]*graph.Entity{}
+	for _, e := range world.Entities {
+		byID[e.ID] = e
+	}
+
+	// Delete relations, then entities with cascade, then put it all back.
+	var gone []string
+	for _, i := range rng.Perm(len(world.Relations))[:60] {
+		gone = append(gone, world.Relations[i].ID)
+	}
+	if err := db.Apply(ctx, &graph.Batch{DeleteRelations: gone}); err != nil {
+		t.Fatal(err)
+	}
+	assertCountsAgree(t, db, "after deleting 60 relations", world.Relations)
+
+	var doomed []graph.ID
+	for _, k := range []graph.Kind{graph.Mission, graph.City, graph.Country} {
+		var ids []graph.ID
+		for _, e := range world.Entities {
+			if e.ID.Kind() == k {
+				ids = append(ids, e.ID)
+			}
+		}
+		for _, i := range rng.Perm(len(ids))[:min(len(ids), 8)] {
+			doomed = append(doomed, ids[i])
+		}
+	}
+	if err := db.Apply(ctx, &graph.Batch{DeleteEntities: doomed, Cascade: true}); err != nil {
+		t.Fatal(err)
+	}
+	assertCountsAgree(t, db, "after deleting missions, cities and countries with cascade", world.Relations)
+
+	if err := db.ApplyGroups(ctx, []*graph.Batch{{Entities: world.Entities}, {Relations: world.Relations}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	assertCountsAgree(t, db, "after putting everything back", world.Relations)
+
+	// Change missions' types and widen their lives.
+	var changed []*graph.Entity
+	for _, e := range world.Entities {
+		if e.ID.Kind() != graph.Mission || rng.IntN(5) != 0 {
+			continue
+		}
+		c := *e
+		c.MissionType = graph.Consulate
+		if !c.Period.From.IsZero() {
+			c.Period.From = graph.MustDate(fmt.Sprint(c.Period.From.Year() - 1))
+		}
+		c.Period.To = graph.Date{}
+		changed = append(changed, &c)
+	}
+	if err := db.Apply(ctx, &graph.Batch{Entities: changed}); err != nil {
+		t.Fatal(err)
+	}
+	assertCountsAgree(t, db, fmt.Sprintf("after changing %d missions", len(changed)), world.Relations)
+
+	// A store whose index version predates the counts rebuilds them when
+	// it is opened.
+	want := countAnswers(t, db, world.Relations)
+	if err := db.bdb.Update(func(txn *badger.Txn) error {
+		if err := txn.Set(metaKey(metaIndex), []byte("2")); err != nil {
+			return err
+		}
+		// Damage the counts, as a store written before them would lack them.
+		return txn.Set(countLevelPrefix(countKind, levelTotal), []byte("garbage"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = Open(Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if got := countAnswers(t, db, world.Relations); !maps.Equal(got, want) {
+		t.Errorf("after a rebuild the counts differ from before it")
+	}
+	assertCountsAgree(t, db, "after a rebuild", world.Relations)
+}
+
+func jsonlBytes(t *testing.T, b *graph.Batch) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := jsonl.NewWriter(&buf)
+	for _, e := range b.Entities {
+		if err := w.Entity(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range b.Relations {
+		if err := w.Relation(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// countQueries lists the count queries the test asks: every grouping, with
+// and without the filters each takes.
+func countQueries() []graph.CountQuery {
+	var qs []graph.CountQuery
+	for _, g := range graph.GroupBys {
+		qs = append(qs, graph.CountQuery{GroupBy: g, Limit: graph.MaxCountBuckets})
+	}
+	qs = append(qs,
+		graph.CountQuery{GroupBy: graph.ByKind, Kind: graph.Mission, Limit: graph.MaxCountBuckets},
+		graph.CountQuery{GroupBy: graph.ByRelationType, Types: []graph.RelationType{graph.SentBy, graph.RenamedFrom}, Limit: graph.MaxCountBuckets},
+		graph.CountQuery{GroupBy: graph.ByYear, Types: []graph.RelationType{graph.AccreditsTo}, Limit: graph.MaxCountBuckets},
+		graph.CountQuery{GroupBy: graph.ByDecade, Types: []graph.RelationType{graph.HeadedBy, graph.SentBy}, Limit: graph.MaxCountBuckets},
+	)
+	return qs
+}
+
+// countDates returns the dates the test counts as of: none, round years,
+// and the first day, last day and day after of some relations' periods.
+func countDates(rels []*graph.Relation) []graph.Date {
+	dates := []graph.Date{{}}
+	for y := 1800; y <= 2030; y += 46 {
+		dates = append(dates, graph.MustDate(fmt.Sprint(y)))
+	}
+	day := func(n uint32) graph.Date {
+		y, m, d := graph.CivilOfDay(n)
+		return graph.MustDate(fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+	}
+	for i := 0; i < len(rels); i += len(rels)/5 + 1 {
+		p := rels[i].Period
+		if !p.From.IsZero() {
+			dates = append(dates, day(p.From.First()), day(p.From.First()-1))
+		}
+		if !p.To.IsZero() {
+			dates = append(dates, day(p.To.Last()), day(p.To.Last()+1))
+		}
+	}
+	return dates
+}
+
+// countAnswers returns what the counts index answers to every query of
+// the test, keyed by the query and date.
+func countAnswers(t *testing.T, db *DB, rels []*graph.Relation) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		for _, q := range countQueries() {
+			for _, d := range countDates(rels) {
+				q.AsOf = d
+				got, err := indexedCount(context.Background(), txn, q)
+				if err != nil {
+					return err
+				}
+				for k, n := range got {
+					out[countKey(q)+"|"+k] = n
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func assertCountsAgree(t *testing.T, db *DB, when string, rels []*graph.Relation) {
+	t.Helper()
+	start := time.Now()
+	defer func() { t.Logf("%s: %v", when, time.Since(start)) }()
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		for _, q := range countQueries() {
+			for _, d := range countDates(rels) {
+				q.AsOf = d
+				got, err := indexedCount(context.Background(), txn, q)
+				if err != nil {
+					return fmt.Errorf("%s as of %q: %w", q.GroupBy, d, err)
+				}
+				want, err := scanCount(context.Background(), txn, q)
+				if err != nil {
+					return err
+				}
+				maps.DeleteFunc(got, func(_ string, n int) bool { return n == 0 })
+				maps.DeleteFunc(want, func(_ string, n int) bool { return n == 0 })
+				if !maps.Equal(got, want) {
+					keys := slices.Sorted(maps.Keys(want))
+					for _, k := range slices.Sorted(maps.Keys(got)) {
+						if got[k] != want[k] {
+							t.Errorf("%s: count %s (kind %q types %v) as of %q, bucket %q: index says %d, a scan %d",
+								when, q.GroupBy, q.Kind, q.Types, d, k, got[k], want[k])
+							return nil
+						}
+					}
+					for _, k := range keys {
+						if got[k] != want[k] {
+							t.Errorf("%s: count %s (kind %q types %v) as of %q, bucket %q: index says %d, a scan %d",
+								when, q.GroupBy, q.Kind, q.Types, d, k, got[k], want[k])
+							return nil
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The totals of entity and relation listings come from the same index.
+	ctx := context.Background()
+	for _, d := range countDates(rels)[:8] {
+		for _, k := range []graph.Kind{"", graph.Mission, graph.City} {
+			page, err := db.Entities(ctx, graph.EntityQuery{Kind: k, AsOf: d, First: 1, CountTotal: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if err := db.bdb.View(func(txn *badger.Txn) error {
+				return scanEntities(ctx, txn, k, d, false, func(graph.ID, *entityFacts) { want++ })
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != want {
+				t.Errorf("%s: entities of kind %q as of %q: totalCount %d, a scan finds %d", when, k, d, page.Total, want)
+			}
+		}
+		for _, types := range [][]graph.RelationType{nil, {graph.SentBy, graph.HeadedBy}} {
+			page, err := db.Relations(ctx, graph.RelationQuery{Types: types, AsOf: d, First: 1, CountTotal: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts := map[string]int{}
+			if err := db.bdb.View(func(txn *badger.Txn) error {
+				return countRelations(ctx, txn, graph.CountQuery{GroupBy: graph.ByRelationType, Types: types, AsOf: d}, counts)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for _, n := range counts {
+				want += n
+			}
+			if page.Total != want {
+				t.Errorf("%s: relations of types %v as of %q: totalCount %d, a scan finds %d", when, types, d, page.Total, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,564 @@
+package store
+
+// Counts are kept up to date as the data changes, so that count reads a
+// few keys per bucket instead of scanning what it counts.
+//
+// Each grouping has buckets (a kind, a sender's id, a relation type...),
+// and each item of a bucket (an entity, a relation, a mission's tie to a
+// far end) holds over spans of days. A bucket keeps:
+//
+//   - its total over all history, the answer without asOf (level 'T');
+//   - for each day an item starts or stops holding, +1 or -1, written four
+//     times: under the day's decade ('D'), year ('Y'), month ('M') and day
+//     ('d').
+//
+// The items holding on day D are then the sum of the changes on or before
+// D: those of the decades before D's, the years of D's decade before D's,
+// the months of D's year before D's and the days of D's month up to D. That
+// is at most the number of decades with changes plus 10 + 12 + 31 keys per
+// bucket, however many items the bucket holds.
+//
+// A write does not recount: it tallies what it changes (-1 for what an
+// item counted for before, +1 for what it counts for after) and adds the
+// tally to the keys in the same transaction.
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/chancery/chancery/graph"
+)
+
+// The groupings the counts index keeps, one byte each.
+const (
+	countKind        = 'K' // entities by kind; bucket: the kind
+	countMissionType = 'P' // missions by missionType; bucket: the type
+	countSender      = 'S' // missions by the far end of SENT_BY; bucket: its id
+	countHost        = 'H' // missions by the far end of ACCREDITS_TO
+	countCity        = 'C' // missions by the city they are LOCATED_IN
+	countType        = 'R' // relations by type; bucket: the type's index
+	countStart       = 'y' // relations by type and the year they start; bucket: type index, year
+)
+
+// The levels of the counts index: the total, and changes by decade, year,
+// month and day.
+const (
+	levelTotal  = 'T'
+	levelDecade = 'D'
+	levelYear   = 'Y'
+	levelMonth  = 'M'
+	levelDay    = 'd'
+)
+
+// farEndGroupings maps the relation types that tie a mission to a far end
+// to the grouping that counts them.
+var farEndGroupings = []struct {
+	t graph.RelationType
+	g byte
+}{{graph.SentBy, countSender}, {graph.AccreditsTo, countHost}, {graph.LocatedIn, countCity}}
+
+// countLevelPrefix is where a grouping's keys of one level start.
+func countLevelPrefix(g, level byte) []byte { return key(prefixCount, []byte{g, level}) }
+
+// decadeCode numbers decades so that 0 is free for "before any date".
+func decadeCode(year int) uint16 { return uint16(year/10 + 1) }
+
+// countChangeKeys returns the four keys a change on day holds under, or
+// the one decade key of "before any date" for day 0 (an undated start).
+func countChangeKeys(g byte, bucket []byte, day uint32) [][]byte {
+	if day == 0 {
+		return [][]byte{key(prefixCount, []byte{g, levelDecade, 0, 0}, bucket)}
+	}
+	y, m, d := graph.CivilOfDay(day)
+	yb := binary.BigEndian.AppendUint16(nil, uint16(y))
+	return [][]byte{
+		key(prefixCount, []byte{g, levelDecade}, binary.BigEndian.AppendUint16(nil, decadeCode(y)), bucket),
+		key(prefixCount, []byte{g, levelYear}, yb, bucket),
+		key(prefixCount, []byte{g, levelMonth}, yb, []byte{byte(m)}, bucket),
+		key(prefixCount, []byte{g, levelDay}, yb, []byte{byte(m), byte(d)}, bucket),
+	}
+}
+
+// whenWidth is the width of <when> in the keys of each level.
+func whenWidth(level byte) int {
+	switch level {
+	case levelDecade, levelYear:
+		return 2
+	case levelMonth:
+		return 3
+	case levelDay:
+		return 4
+	}
+	return 0
+}
+
+// span is a run of days an item holds, both ends included. from 0 means
+// since before any date; to spanOpen means still holding.
+type span struct{ from, to uint32 }
+
+const spanOpen = math.MaxUint32
+
+func periodSpan(p graph.Period) span {
+	s := span{from: p.From.First(), to: spanOpen}
+	if !p.To.IsZero() {
+		s.to = p.To.Last()
+	}
+	return s
+}
+
+// intersect returns the days both spans hold, and false if none.
+func (s span) intersect(o span) (span, bool) {
+	r := span{from: max(s.from, o.from), to: min(s.to, o.to)}
+	return r, r.from <= r.to
+}
+
+// mergeSpans sorts spans and joins those that overlap or touch.
+func mergeSpans(spans []span) []span {
+	slices.SortFunc(spans, func(a, b span) int {
+		if a.from != b.from {
+			return cmpUint32(a.from, b.from)
+		}
+		return cmpUint32(a.to, b.to)
+	})
+	out := spans[:0]
+	for _, s := range spans {
+		if n := len(out); n > 0 && (out[n-1].to == spanOpen || s.from <= out[n-1].to+1) {
+			out[n-1].to = max(out[n-1].to, s.to)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func cmpUint32(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// tally collects the changes a write makes to the counts index, to be
+// added to it when the write is done.
+type tally struct {
+	deltas map[string]int64
+	// missions whose ties to far ends the write may have changed: their
+	// part of the counts is taken away as it was before the write and
+	// added as it is after it. nil when every mission is counted anyway.
+	missions map[graph.ID]struct{}
+	// ties are the relations of touched missions to far ends that the
+	// write added (net > 0) or removed (net < 0), by id, for settling
+	// inside the write's own transaction.
+	ties map[string]*tieChange
+}
+
+// tieChange is a relation of a mission to a far end that a write added
+// or removed, or both (net 0).
+type tieChange struct {
+	r   *graph.Relation
+	net int
+}
+
+func newTally() *tally {
+	return &tally{deltas: map[string]int64{}, missions: map[graph.ID]struct{}{}, ties: map[string]*tieChange{}}
+}
+
+// item counts an item of a bucket, holding over spans, sign times (+1
+// when it is written, -1 when it goes).
+func (t *tally) item(g byte, bucket []byte, spans []span, sign int64) {
+	t.deltas[string(key(prefixCount, []byte{g, levelTotal}, bucket))] += sign
+	for _, s := range spans {
+		for _, k := range countChangeKeys(g, bucket, s.from) {
+			t.deltas[string(k)] += sign
+		}
+		if s.to != spanOpen {
+			for _, k := range countChangeKeys(g, bucket, s.to+1) {
+				t.deltas[string(k)] -= sign
+			}
+		}
+	}
+}
+
+// entity counts an entity written (sign +1) or removed (-1).
+func (t *tally) entity(e *graph.Entity, sign int64) {
+	s := []span{periodSpan(e.Period)}
+	t.item(countKind, []byte(e.ID.Kind()), s, sign)
+	if e.ID.Kind() == graph.Mission {
+		t.item(countMissionType, []byte(e.MissionType), s, sign)
+		t.touch(e.ID)
+	}
+}
+
+// relation counts a relation written (sign +1) or removed (-1). A
+// relation rewritten with the same id states the same type and period, so
+// it is counted only when it is new.
+func (t *tally) relation(r *graph.Relation, sign int64) {
+	s := []span{periodSpan(r.Period)}
+	typ := byte(r.Type.Index())
+	t.item(countType, []byte{typ}, s, sign)
+	if !r.Period.From.IsZero() {
+		t.item(countStart, binary.BigEndian.AppendUint16([]byte{typ}, uint16(r.Period.From.Year())), s, sign)
+	}
+	if r.From.Kind() == graph.Mission {
+		for _, f := range farEndGroupings {
+			if r.Type == f.t && t.missions != nil {
+				t.touch(r.From)
+				c := t.ties[r.ID]
+				if c == nil {
+					c = &tieChange{r: r}
+					t.ties[r.ID] = c
+				}
+				c.net += int(sign)
+			}
+		}
+	}
+}
+
+// touch notes a mission whose ties settle must count again.
+func (t *tally) touch(m graph.ID) {
+	if t.missions != nil {
+		t.missions[m] = struct{}{}
+	}
+}
+
+// missionThreshold is how many missions settle looks up one by one; past
+// it, it reads every mission's ties in one pass instead. A variable so
+// that tests can take both ways.
+var missionThreshold = 2000
+
+// settle tallies the ties of the missions the write touched to their
+// senders, hosts and cities: minus what they were as before reads them,
+// plus what they are as after reads them. before and after must be
+// read-only views of the store from before the write and after all of it.
+func (t *tally) settle(ctx context.Context, before, after *badger.Txn) error {
+	if len(t.missions) == 0 {
+		return nil
+	}
+	for _, side := range []struct {
+		txn  *badger.Txn
+		sign int64
+	}{{before, -1}, {after, +1}} {
+		visit := func(m *graph.Entity, rels []*graph.Relation) {
+			t.farEnds(m, rels, side.sign)
+		}
+		var err error
+		if len(t.missions) <= missionThreshold {
+			err = eachMissionTies(side.txn, t.missions, visit)
+		} else {
+			err = allMissionTies(ctx, side.txn, t.missions, visit)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
+	return nil
+}
+
+// settleIn does what settle does for a write still in its transaction
+// txn, without iterating over txn: Badger sorts a transaction's pending
+// writes for every iterator it opens, which a large write cannot afford
+// once per mission. The ties after the write are those before it, less
+// the ones it removed, plus the ones it added.
+func (t *tally) settleIn(before, txn *badger.Txn) error {
+	if len(t.missions) == 0 {
+		return nil
+	}
+	changed := map[graph.ID][]*tieChange{}
+	for _, c := range t.ties {
+		if c.net != 0 {
+			changed[c.r.From] = append(changed[c.r.From], c)
+		}
+	}
+	for id := range t.missions {
+		old, rels, err := missionTies(before, id)
+		if err != nil {
+			return err
+		}
+		if old != nil {
+			t.farEnds(old, rels, -1)
+		}
+		m, err := getEntity(txn, id)
+		if graph.IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		for _, c := range changed[id] {
+			if c.net < 0 {
+				rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return r.ID == c.r.ID })
+			} else {
+				rels = append(rels, c.r)
+			}
+		}
+		t.farEnds(m, rels, +1)
+	}
+	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
+	return nil
+}
+
+// farEnds counts a mission once for each distinct far end of its ties of
+// each far-end type (a city only for LOCATED_IN), holding on the days both
+// the mission and one of its ties to that end hold.
+func (t *tally) farEnds(m *graph.Entity, rels []*graph.Relation, sign int64) {
+	life := periodSpan(m.Period)
+	for _, f := range farEndGroupings {
+		ends := map[graph.ID][]span{}
+		var order []graph.ID
+		for _, r := range rels {
+			if r.Type != f.t || r.From != m.ID || f.t == graph.LocatedIn && r.To.Kind() != graph.City {
+				continue
+			}
+			if _, ok := ends[r.To]; !ok {
+				order = append(order, r.To)
+				ends[r.To] = nil
+			}
+			if s, ok := periodSpan(r.Period).intersect(life); ok {
+				ends[r.To] = append(ends[r.To], s)
+			}
+		}
+		for _, end := range order {
+			t.item(f.g, []byte(end), mergeSpans(ends[end]), sign)
+		}
+	}
+}
+
+// missionTies reads what counting a mission needs from txn: its record and
+// its relations of the far-end types leading out. It returns a nil entity
+// for a mission not stored.
+func missionTies(txn *badger.Txn, id graph.ID) (*graph.Entity, []*graph.Relation, error) {
+	m, err := getEntity(txn, id)
+	if graph.IsNotFound(err) {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	var rels []*graph.Relation
+	for _, f := range farEndGroupings {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: adjacencyTypePrefix(id, f.t, dirOut), PrefetchValues: true})
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := it.Item().Value(func(v []byte) error {
+				r, err := decodeRelation(v)
+				rels = append(rels, r)
+				return err
+			}); err != nil {
+				it.Close()
+				return nil, nil, fmt.Errorf("relation of %s: %w", id, err)
+			}
+		}
+		it.Close()
+	}
+	return m, rels, nil
+}
+
+// eachMissionTies hands visit each of the missions stored in txn, with
+// its ties, looking each up on its own.
+func eachMissionTies(txn *badger.Txn, missions map[graph.ID]struct{}, visit func(*graph.Entity, []*graph.Relation)) error {
+	for id := range missions {
+		m, rels, err := missionTies(txn, id)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			visit(m, rels)
+		}
+	}
+	return nil
+}
+
+// allMissionTies does what eachMissionTies does in one pass over the
+// adjacency of every mission, which lists each mission's relations
+// together, for when a write touched too many missions to look up one by
+// one. A nil set means every mission.
+func allMissionTies(ctx context.Context, txn *badger.Txn, missions map[graph.ID]struct{}, visit func(*graph.Entity, []*graph.Relation)) error {
+	wanted := func(id graph.ID) bool {
+		if missions == nil {
+			return true
+		}
+		_, ok := missions[id]
+		return ok
+	}
+	isTie := map[byte]bool{}
+	for _, f := range farEndGroupings {
+		isTie[byte(f.t.Index())] = true
+	}
+	// Missions are visited in id order from their records; their ties are
+	// read by an adjacency iterator that moves along in step.
+	ents := txn.NewIterator(badger.IteratorOptions{Prefix: entityKindPrefix(graph.Mission), PrefetchValues: true})
+	defer ents.Close()
+	adj := txn.NewIterator(badger.IteratorOptions{Prefix: adjacencyKindPrefix(graph.Mission)})
+	defer adj.Close()
+	adj.Rewind()
+	n := 0
+	for ents.Rewind(); ents.Valid(); ents.Next() {
+		if n++; n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		id := entityKeyID(ents.Item().Key())
+		if !wanted(id) {
+			continue
+		}
+		var m *graph.Entity
+		if err := ents.Item().Value(func(v []byte) (err error) {
+			m, err = decodeEntity(v)
+			return err
+		}); err != nil {
+			return fmt.Errorf("entity %s: %w", id, err)
+		}
+		start := key(prefixAdjacency, []byte(id), []byte{sep})
+		var rels []*graph.Relation
+		for adj.Seek(start); adj.Valid() && bytes.HasPrefix(adj.Item().Key(), start); adj.Next() {
+			_, typ, dir, ok := parseAdjacencyKey(adj.Item().Key())
+			if !ok {
+				return fmt.Errorf("adjacency key %q is malformed", adj.Item().Key())
+			}
+			if dir != dirOut || !isTie[typ] {
+				continue
+			}
+			if err := adj.Item().Value(func(v []byte) error {
+				r, err := decodeRelation(v)
+				rels = append(rels, r)
+				return err
+			}); err != nil {
+				return fmt.Errorf("relation of %s: %w", id, err)
+			}
+		}
+		visit(m, rels)
+	}
+	return nil
+}
+
+// keys returns the keys the tally changes, in order.
+func (t *tally) keys() []string {
+	keys := make([]string, 0, len(t.deltas))
+	for k, d := range t.deltas {
+		if d != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// write adds the tally to the counts in txn. The tally must be settled.
+func (t *tally) write(txn *badger.Txn) error {
+	return t.writeTo(txn, txn)
+}
+
+// writeTo adds the tally to the counts as read reads them, writing to w. A
+// count that comes to zero is deleted.
+func (t *tally) writeTo(w keyWriter, read *badger.Txn) error {
+	for _, k := range t.keys() {
+		n, err := readCount(read, []byte(k))
+		if err != nil {
+			return err
+		}
+		n += t.deltas[k]
+		if n == 0 {
+			err = w.Delete([]byte(k))
+		} else {
+			err = w.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n)))
+		}
+		if err != nil {
+			return fmt.Errorf("write count %q: %w", k, err)
+		}
+	}
+	t.deltas = map[string]int64{}
+	return nil
+}
+
+// readCount returns the count a counts key holds, 0 if none.
+func readCount(txn *badger.Txn, k []byte) (int64, error) {
+	item, err := txn.Get(k)
+	if err == badger.ErrKeyNotFound {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("count %q has %d bytes, not 8", k, len(v))
+		}
+		n = int64(binary.BigEndian.Uint64(v))
+		return nil
+	})
+	return n, err
+}
+
+// recount rebuilds the counts index from the records: for a store written
+// before the index existed, or restored from such a store's backup.
+func (db *DB) recount(ctx context.Context) error {
+	if err := db.bdb.DropPrefix(key(prefixCount)); err != nil {
+		return fmt.Errorf("drop the old counts: %w", err)
+	}
+	t := newTally()
+	t.missions = nil // every mission is counted below
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		for _, p := range []byte{prefixEntity, prefixRelation} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p), PrefetchValues: true})
+			n := 0
+			for it.Rewind(); it.Valid(); it.Next() {
+				if n++; n%checkEvery == 0 {
+					if err := ctx.Err(); err != nil {
+						it.Close()
+						return err
+					}
+				}
+				err := it.Item().Value(func(v []byte) error {
+					if p == prefixEntity {
+						e, err := decodeEntity(v)
+						if err == nil {
+							t.entity(e, 1)
+						}
+						return err
+					}
+					r, err := decodeRelation(v)
+					if err == nil {
+						t.relation(r, 1)
+					}
+					return err
+				})
+				if err != nil {
+					it.Close()
+					return fmt.Errorf("record %q: %w", it.Item().Key(), err)
+				}
+			}
+			it.Close()
+		}
+		return allMissionTies(ctx, txn, nil, func(m *graph.Entity, rels []*graph.Relation) {
+			t.farEnds(m, rels, 1)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return db.writeTally(t)
+}
+
+// writeTally adds a settled tally to the store with the batch writer, for
+// tallies too large for one transaction. No other write may run meanwhile.
+func (db *DB) writeTally(t *tally) error {
+	read := db.bdb.NewTransaction(false)
+	defer read.Discard()
+	wb := db.bdb.NewWriteBatch()
+	defer wb.Cancel()
+	if err := t.writeTo(wb, read); err != nil {
+		return err
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("write the counts: %w", err)
+	}
+	return nil
+}
