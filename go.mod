@@ -2,6 +2,10 @@ module github.com/chancery/chancery
 
 go 1.26.8
 
+// npm's packages hold Go code of their own (flatted's, say), which is no
+// part of this module: ./... must not build, vet or test it.
+ignore ./web/node_modules
+
 require (
 	github.com/dgraph-io/badger/v4 v4.9.6
 	github.com/graph-gophers/graphql-go v1.11.0

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,9 +16,6 @@ import (
 // MaxBodyBytes bounds a request body; a GraphQL query is text, and a
 // megabyte is far more than any real one.
 const MaxBodyBytes = 1 << 20
-
-//go:embed playground.html
-var playgroundHTML []byte
 
 // HandlerOptions configure Handler.
 type HandlerOptions struct {
@@ -44,16 +40,26 @@ type HandlerOptions struct {
 	// StoreSize, if set, reports the store's size on disk, its LSM tree
 	// and its value log in bytes, for /metrics.
 	StoreSize func() (lsm, vlog int64)
+	// Metrics, if set, is where the Handler counts its requests, and it
+	// does not serve /metrics: the caller serves Metrics.Handler on a
+	// listener of its own, out of the public's reach (chancery serve
+	// --metrics-addr). StoreSize is then NewMetrics's to report. Nil: the
+	// Handler keeps metrics of its own and serves them at /metrics.
+	Metrics *Metrics
+	// UI, if set, serves the pages: the playground at /, /explore,
+	// /dashboard and their files under /assets/ (web.Handler). Without
+	// it those paths are 404 and only the API is served.
+	UI http.Handler
 }
 
 // Handler serves the API:
 //
 //	POST /graphql   a JSON body {"query", "operationName", "variables", "extensions"}
 //	GET  /graphql   the same as query parameters (variables as JSON); queries only
-//	GET  /          the GraphiQL playground
+//	GET  /          the GraphiQL playground, with UI (and /explore, /dashboard, /assets/)
 //	GET  /healthz   200 "ok" when the service can answer
 //	GET  /readyz    200 "ready" when it should be sent requests, else 503 and why
-//	GET  /metrics   Prometheus metrics
+//	GET  /metrics   Prometheus metrics, unless HandlerOptions.Metrics
 //	GET  /admin/backup  a backup of the store, for a bearer token
 //
 // /graphql follows GraphQL over HTTP; every route is wrapped in CORS
@@ -64,14 +70,17 @@ func Handler(s *Schema, opts HandlerOptions) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	log = logWithRequestID(log)
 	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup, persisted: newPersistedQueries()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", h.graphql)
 	mux.HandleFunc("GET /healthz", h.healthz)
 	obs := newObserver(s, mux, opts, log)
 	mux.HandleFunc("GET /readyz", obs.readyz)
-	mux.Handle("GET /metrics", obs.m.handler(log))
-	mux.HandleFunc("GET /{$}", h.playground)
+	if opts.Metrics == nil {
+		mux.Handle("GET /metrics", obs.m.Handler(log))
+	}
+	mountUI(mux, opts.UI)
 	if opts.Backup != nil {
 		mux.HandleFunc("GET /admin/backup", h.adminBackup)
 	}
@@ -79,7 +88,8 @@ func Handler(s *Schema, opts HandlerOptions) http.Handler {
 }
 
 // newCORS allows simple and preflighted GraphQL requests from the given
-// origins, without credentials.
+// origins, without credentials. Pages may read X-Request-Id, to quote it
+// in a bug report, and ETag, to send it back in If-None-Match.
 func newCORS(origins []string) *cors.Cors {
 	if len(origins) == 0 {
 		origins = []string{"*"}
@@ -87,7 +97,8 @@ func newCORS(origins []string) *cors.Cors {
 	return cors.New(cors.Options{
 		AllowedOrigins:   origins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization"},
+		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-Id"},
+		ExposedHeaders:   []string{"X-Request-Id", "ETag"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	})
@@ -135,7 +146,10 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, media, rerr)
 		return
 	}
+	obs := observationFrom(r.Context())
+	obs.received(&req)
 	if resp := h.persisted.resolve(&req); resp != nil {
+		obs.answered(resp)
 		writeResponse(w, media, resp)
 		return
 	}
@@ -235,9 +249,4 @@ func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, "ok\n")
-}
-
-func (h *handler) playground(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(playgroundHTML)
 }

@@ -1,12 +1,15 @@
 package schema
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"time"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // Limits bound what one request may ask of the server. All but Timeout are
@@ -74,7 +77,7 @@ func newCostModel() (*costModel, error) {
 
 // checked is what check learned of a query, for metrics and logs.
 type checked struct {
-	operation string  // the operation's name; "" if anonymous or not parsed
+	operation string  // the operation's name, opAnonymous, or "" if the query does not say
 	cost      float64 // the estimated cost, if estimated
 	estimated bool
 	limit     string // the limit a refused query broke: reasonLength, reasonDepth...
@@ -88,20 +91,52 @@ func (m *costModel) check(req Request, l Limits) (c checked, _ *apiError) {
 		c.limit = reasonLength
 		return c, tooComplex("the query is %d bytes long; the limit is %d", n, l.MaxQueryBytes)
 	}
-	doc, errs := gqlparser.LoadQuery(m.schema, req.Query)
-	if errs != nil || doc == nil {
+	// Parsed and validated as gqlparser.LoadQuery does, in two steps so
+	// that a query that does not validate is still named in the metrics.
+	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
+	if err != nil {
 		return c, nil
 	}
 	op := doc.Operations.ForName(req.OperationName)
 	if op == nil {
 		return c, nil
 	}
-	c.operation = op.Name
+	c.operation = cmp.Or(op.Name, opAnonymous)
+	// Validation compares fields pairwise, so hundreds of aliases cost it
+	// dearly: what the operation's own text shows is counted first. It is
+	// no more than the query has with its fragments spread.
+	if roots, aliases := ownFields(op.SelectionSet, true); roots > l.MaxRootFields {
+		c.limit = reasonRootFields
+		return c, tooManyRoots(roots, l.MaxRootFields)
+	} else if aliases > l.MaxAliases {
+		c.limit = reasonAliases
+		return c, tooManyAliases(aliases, l.MaxAliases)
+	}
+	if errs := validator.Validate(m.schema, doc); len(errs) > 0 {
+		// graphql-go refuses what does not validate as it runs the query,
+		// save one thing gqlparser alone checks: introspection that nests
+		// the schema's lists within each other, whose answer grows
+		// manifold a level. It is refused here, as graphql-js refuses it.
+		for _, e := range errs {
+			if e.Rule == "MaxIntrospectionDepth" {
+				c.limit = reasonDepth
+				return c, tooComplex("the query nests the schema's lists (fields, inputFields, interfaces, possibleTypes) within each other more than 3 deep; the introspection query GraphiQL and other tools send does not")
+			}
+		}
+		return c, nil
+	}
 	e := &estimate{vars: req.Variables}
-	roots := e.countRoots(op.SelectionSet)
+	roots := e.countRoots(op.SelectionSet, l.MaxRootFields)
 	if roots > l.MaxRootFields {
 		c.limit = reasonRootFields
-		return c, tooComplex("the query asks for %d fields at its top; the limit is %d: split it into several requests", roots, l.MaxRootFields)
+		return c, tooManyRoots(roots, l.MaxRootFields)
+	}
+	// Every field costs at least one, so a query that expands to more
+	// fields than the budget is over it; counted first, in time linear in
+	// its length, because the walk below takes time in the expanded size.
+	if n := expandedFields(op.SelectionSet, map[*ast.FragmentDefinition]float64{}); n > float64(l.MaxCost) {
+		c.limit, c.cost, c.estimated = reasonCost, n, true
+		return c, tooComplex("the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost)
 	}
 	cost := e.selections(op.SelectionSet, nil, 1)
 	c.cost, c.estimated = cost, true
@@ -111,12 +146,69 @@ func (m *costModel) check(req Request, l Limits) (c checked, _ *apiError) {
 		return c, tooComplex("the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
 	case e.aliases > l.MaxAliases:
 		c.limit = reasonAliases
-		return c, tooComplex("the query has %d aliased fields; the limit is %d: split it into several requests", e.aliases, l.MaxAliases)
+		return c, tooManyAliases(e.aliases, l.MaxAliases)
 	case cost > float64(l.MaxCost):
 		c.limit = reasonCost
 		return c, tooComplex("the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
 	}
 	return c, nil
+}
+
+// operationOf names the operation a request asks for from its text alone,
+// parsed but not validated nor run, for the metrics and log line of a
+// request answered without running it (304 Not Modified, a mutation by
+// GET): the operationName it gives, else the name of its one operation or
+// opAnonymous, else "" when the request does not say (its query is longer
+// than maxBytes or does not parse, or it has several operations and no
+// operationName).
+func operationOf(req Request, maxBytes int) string {
+	if req.OperationName != "" {
+		if isName(req.OperationName) {
+			return req.OperationName
+		}
+		return ""
+	}
+	if req.Query == "" || len(req.Query) > maxBytes {
+		return ""
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
+	if err != nil {
+		return ""
+	}
+	if op := doc.Operations.ForName(""); op != nil {
+		return cmp.Or(op.Name, opAnonymous)
+	}
+	return ""
+}
+
+// ownFields counts the fields at the top of set, if top, and the aliased
+// fields anywhere in it, without following fragment spreads.
+func ownFields(set ast.SelectionSet, top bool) (roots, aliases int) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if top {
+				roots++
+			}
+			if s.Alias != "" && s.Alias != s.Name {
+				aliases++
+			}
+			_, a := ownFields(s.SelectionSet, false)
+			aliases += a
+		case *ast.InlineFragment:
+			r, a := ownFields(s.SelectionSet, top)
+			roots, aliases = roots+r, aliases+a
+		}
+	}
+	return roots, aliases
+}
+
+func tooManyRoots(n, limit int) *apiError {
+	return tooComplex("the query asks for %d fields at its top; the limit is %d: split it into several requests", n, limit)
+}
+
+func tooManyAliases(n, limit int) *apiError {
+	return tooComplex("the query has %d aliased fields; the limit is %d: split it into several requests", n, limit)
 }
 
 func tooComplex(format string, args ...any) *apiError {
@@ -128,25 +220,62 @@ type estimate struct {
 	vars    map[string]any
 	depth   int
 	aliases int
+	// introspecting counts the introspection fields (__schema, __type)
+	// the walk is inside, whose nesting is not held to MaxDepth: the
+	// standard introspection query that GraphiQL and other tools send
+	// nests its type references deeper than any data query needs to. The
+	// schema answers it from memory, and its cost is still counted.
+	introspecting int
 }
 
 // countRoots counts the fields at the top of a selection, through
-// fragments.
-func (e *estimate) countRoots(set ast.SelectionSet) int {
+// fragments, until it has counted more than limit: fragments spread
+// within fragments can multiply a short query's fields without end.
+func (e *estimate) countRoots(set ast.SelectionSet, limit int) int {
 	n := 0
 	for _, sel := range set {
+		if n > limit {
+			break
+		}
 		switch s := sel.(type) {
 		case *ast.Field:
 			n++
 		case *ast.FragmentSpread:
 			if s.Definition != nil {
-				n += e.countRoots(s.Definition.SelectionSet)
+				n += e.countRoots(s.Definition.SelectionSet, limit-n)
 			}
 		case *ast.InlineFragment:
-			n += e.countRoots(s.SelectionSet)
+			n += e.countRoots(s.SelectionSet, limit-n)
 		}
 	}
 	return n
+}
+
+// expandedFields counts the fields of set with every spread of a fragment
+// expanded, as selections walks them, but counts each fragment once
+// (validation has ruled out cycles), so that a short query whose
+// fragments spread each other twice, forty deep, is counted at once. The
+// count saturates instead of overflowing.
+func expandedFields(set ast.SelectionSet, fragments map[*ast.FragmentDefinition]float64) float64 {
+	n := 0.0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			n += 1 + expandedFields(s.SelectionSet, fragments)
+		case *ast.FragmentSpread:
+			if d := s.Definition; d != nil {
+				c, ok := fragments[d]
+				if !ok {
+					c = expandedFields(d.SelectionSet, fragments)
+					fragments[d] = c
+				}
+				n += c
+			}
+		case *ast.InlineFragment:
+			n += expandedFields(s.SelectionSet, fragments)
+		}
+	}
+	return math.Min(n, math.MaxFloat64/1e6)
 }
 
 // selections is the cost of a selection set at the given depth, whose
@@ -155,7 +284,9 @@ func (e *estimate) countRoots(set ast.SelectionSet) int {
 // traversals add the work they do. The cost is a float so that hostile
 // nesting saturates instead of overflowing.
 func (e *estimate) selections(set ast.SelectionSet, parent map[string]any, depth int) float64 {
-	e.depth = max(e.depth, depth)
+	if e.introspecting == 0 {
+		e.depth = max(e.depth, depth)
+	}
 	cost := 0.0
 	for _, sel := range set {
 		switch s := sel.(type) {
@@ -167,7 +298,14 @@ func (e *estimate) selections(set ast.SelectionSet, parent map[string]any, depth
 				continue
 			}
 			args := s.ArgumentMap(e.vars)
+			introspection := s.Name == "__schema" || s.Name == "__type"
+			if introspection {
+				e.introspecting++
+			}
 			sub := e.selections(s.SelectionSet, args, depth+1)
+			if introspection {
+				e.introspecting--
+			}
 			if s.ObjectDefinition != nil && s.ObjectDefinition.Name == "Query" {
 				cost += work(s.Name, args)
 			}
@@ -196,27 +334,36 @@ func items(f *ast.Field, args, parent map[string]any) float64 {
 	if f.Definition.Type.Elem == nil {
 		return 1
 	}
-	for _, a := range []map[string]any{args, parent} {
+	size := func(a map[string]any) (float64, bool) {
 		for _, name := range []string{"first", "limit"} {
 			if n, ok := number(a[name]); ok {
-				return max(n, 1)
+				return max(n, 1), true
 			}
 		}
+		return 0, false
 	}
+	if n, ok := size(args); ok {
+		return n
+	}
+	// A path's nodes and relations: its first says how many paths.
 	if n, ok := number(parent["maxLength"]); ok {
-		return n + 1
+		return max(n+1, 1)
+	}
+	if n, ok := size(parent); ok {
+		return n
 	}
 	return defaultItems
 }
 
 // work is what a field of Query costs beyond its items: the traversals
-// read far more than they return.
+// read far more than they return. It is never negative: a negative limit,
+// refused when the field runs, must not pay for the rest of the query.
 func work(name string, args map[string]any) float64 {
 	switch name {
 	case "neighbourhood":
 		limit, _ := number(args["limit"])
 		depth, _ := number(args["depth"])
-		return limit * max(depth, 1)
+		return max(limit, 0) * max(depth, 1)
 	case "paths":
 		first, _ := number(args["first"])
 		return 1000 * max(first, 1)

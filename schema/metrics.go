@@ -24,10 +24,13 @@ const (
 	reasonValidation   = "validation"
 	reasonUnauthorized = "unauthorized"
 	reasonTimeout      = "timeout"
+	// reasonPersistedNotFound is a persisted query's hash the server does
+	// not know: the client is expected to send the query once with it.
+	reasonPersistedNotFound = "persisted_query_not_found"
 )
 
 var reasons = []string{reasonLength, reasonDepth, reasonAliases, reasonRootFields, reasonCost,
-	reasonParse, reasonValidation, reasonUnauthorized, reasonTimeout}
+	reasonParse, reasonValidation, reasonUnauthorized, reasonTimeout, reasonPersistedNotFound}
 
 // readMethod names a method of graph.Reader, the values of the method
 // label of chancery_store_reads_total.
@@ -54,10 +57,22 @@ var readMethodNames = [numReadMethods]string{"Entity", "EntitiesByID", "Relation
 // is counted as "other" rather than growing the metrics without end.
 const maxOperationLabels = 200
 
-// metrics are the Prometheus collectors of one Handler. They live in a
-// registry of their own, not the process-wide default, so that several
-// handlers in one process (tests build many) never collide.
-type metrics struct {
+// Operation labels that are not an operation's name: an operation without
+// one, a request whose operation cannot be told (its body is not JSON, its
+// query does not parse, its persisted query is unknown), and any name past
+// maxOperationLabels.
+const (
+	opAnonymous = "anonymous"
+	opUnknown   = "unknown"
+	opOther     = "other"
+)
+
+// Metrics are the Prometheus collectors of the Handlers that count into
+// them. They live in a registry of their own, not the process-wide
+// default, so that several handlers in one process (tests build many)
+// never collide. A Handler makes its own and serves them at /metrics
+// unless HandlerOptions.Metrics gives it these, to be served elsewhere.
+type Metrics struct {
 	reg *prometheus.Registry
 
 	requests *prometheus.CounterVec   // route, operation, status
@@ -71,14 +86,15 @@ type metrics struct {
 	operations map[string]bool // operation names given a label of their own
 }
 
-// newMetrics registers the collectors, the Go runtime's and the process's
-// among them. storeSize, if not nil, is read at every scrape.
-func newMetrics(storeSize func() (lsm, vlog int64)) *metrics {
-	m := &metrics{
+// NewMetrics returns the collectors, the Go runtime's and the process's
+// among them, for HandlerOptions.Metrics. storeSize, if not nil, reports
+// the store's size on disk and is read at every scrape.
+func NewMetrics(storeSize func() (lsm, vlog int64)) *Metrics {
+	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "chancery_http_requests_total",
-			Help: "HTTP requests answered, by route, GraphQL operation name (anonymous if it has none or the request never reached GraphQL; empty off /graphql) and status.",
+			Help: "HTTP requests answered, by route, GraphQL operation name (anonymous if it has none, unknown if the request does not say, other past 200 names; empty off /graphql) and status.",
 		}, []string{"route", "operation", "status"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "chancery_http_request_duration_seconds",
@@ -91,7 +107,7 @@ func newMetrics(storeSize func() (lsm, vlog int64)) *metrics {
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "chancery_requests_rejected_total",
-			Help: "Requests refused, by reason: a limit (length, depth, aliases, root_fields, cost), a query that does not parse or validate, missing or wrong credentials, or a timeout.",
+			Help: "Requests refused, by reason: a limit (length, depth, aliases, root_fields, cost), a query that does not parse or validate, missing or wrong credentials, a timeout, or a persisted query's hash the server does not know.",
 		}, []string{"reason"}),
 		cost: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "chancery_graphql_estimated_cost",
@@ -119,9 +135,13 @@ func newMetrics(storeSize func() (lsm, vlog int64)) *metrics {
 	return m
 }
 
-// handler serves the metrics in Prometheus's text format (or OpenMetrics,
-// if the scraper asks for it).
-func (m *metrics) handler(log *slog.Logger) http.Handler {
+// Handler serves the metrics in Prometheus's text format (or OpenMetrics,
+// if the scraper asks for it); what cannot be gathered is logged to log
+// (nil: slog.Default()).
+func (m *Metrics) Handler(log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelError),
 		Registry:          m.reg,
@@ -130,10 +150,14 @@ func (m *metrics) handler(log *slog.Logger) http.Handler {
 }
 
 // operationLabel is the operation label for a request: its operation's
-// name, "anonymous", or "other" once maxOperationLabels names are known.
-func (m *metrics) operationLabel(name string) string {
-	if name == "" {
-		return "anonymous"
+// name, "anonymous", "unknown" for "", or "other" once maxOperationLabels
+// names are known.
+func (m *Metrics) operationLabel(name string) string {
+	switch name {
+	case "":
+		return opUnknown
+	case opAnonymous, opUnknown, opOther:
+		return name
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -141,7 +165,7 @@ func (m *metrics) operationLabel(name string) string {
 		return name
 	}
 	if len(m.operations) >= maxOperationLabels {
-		return "other"
+		return opOther
 	}
 	m.operations[name] = true
 	return name

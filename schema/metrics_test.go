@@ -1,9 +1,14 @@
 package schema_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,7 +130,7 @@ func TestMetrics(t *testing.T) {
 			{"/graphql", "Cuba", "200", 2},
 			{"/graphql", "anonymous", "200", 1},
 			{"/graphql", "Havana", "200", 1},
-			{"/graphql", "anonymous", "400", 1},
+			{"/graphql", "unknown", "400", 1}, // the body is not JSON
 			{"/healthz", "", "200", 1},
 		} {
 			labels := map[string]string{"route": tt.route, "operation": tt.operation, "status": tt.status}
@@ -138,7 +143,8 @@ func TestMetrics(t *testing.T) {
 			want             float64
 		}{
 			{"/graphql", "Cuba", 2},
-			{"/graphql", "anonymous", 2},
+			{"/graphql", "anonymous", 1},
+			{"/graphql", "unknown", 1},
 			{"/healthz", "", 1},
 		} {
 			labels := map[string]string{"route": tt.route, "operation": tt.operation}
@@ -212,7 +218,7 @@ func TestMetrics(t *testing.T) {
 		if !ops["other"] {
 			t.Errorf("past 200 operation names, no operation=\"other\"")
 		}
-		if len(ops) > 200+3 { // the names, other, anonymous and ""
+		if len(ops) > 200+4 { // the names, other, anonymous, unknown and ""
 			t.Errorf("%d operation labels; clients must not grow the metrics without end", len(ops))
 		}
 	})
@@ -278,4 +284,123 @@ func TestRejectedByReason(t *testing.T) {
 			t.Errorf("chancery_requests_rejected_total{reason=\"timeout\"} = %v, want 1", got)
 		}
 	})
+}
+
+// TestOperationOfRequestsThatDoNotRun checks that a request answered
+// without running its query is counted and logged under its operation:
+// the name in its text or the one it gives, and "unknown" only when the
+// request does not say.
+func TestOperationOfRequestsThatDoNotRun(t *testing.T) {
+	s, logs := newLoggedServer(t, schema.HandlerOptions{})
+	requests := func(m metricFamilies, operation, status string) float64 {
+		return m.value("chancery_http_requests_total", map[string]string{"route": "/graphql", "operation": operation, "status": status})
+	}
+	logged := func(t *testing.T, resp *http.Response) map[string]any {
+		id := resp.Header.Get("X-Request-Id")
+		return logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
+	}
+
+	t.Run("NotModified", func(t *testing.T) {
+		// The name is in the query's text only, not in operationName.
+		q := url.Values{"query": {`query Census { count(groupBy: KIND) { key count } }`}}
+		_, first := s.get(t, q, nil)
+		_, again := s.get(t, q, map[string]string{"If-None-Match": first.Header.Get("ETag")})
+		if again.StatusCode != http.StatusNotModified {
+			t.Fatalf("status %d, want 304", again.StatusCode)
+		}
+		m := scrape(t, s.URL)
+		if got := requests(m, "Census", "304"); got != 1 {
+			t.Errorf("chancery_http_requests_total{operation=\"Census\",status=\"304\"} = %v, want 1", got)
+		}
+		if line := logged(t, again); line["operation"] != "Census" || line["status"] != float64(304) {
+			t.Errorf("a 304 is logged %v", line)
+		}
+	})
+
+	t.Run("PersistedQueryNotFound", func(t *testing.T) {
+		ext := json.RawMessage(`{"persistedQuery": {"version": 1, "sha256Hash": "` + strings.Repeat("0f", 32) + `"}}`)
+		for _, tt := range []struct {
+			body      map[string]any
+			operation string
+		}{
+			{map[string]any{"extensions": ext, "operationName": "Dashboard"}, "Dashboard"},
+			{map[string]any{"extensions": ext}, "unknown"},
+		} {
+			before := scrape(t, s.URL)
+			body, _ := json.Marshal(tt.body)
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, status := decode(t, resp)
+			if len(r.Errors) != 1 || r.code(0) != schema.CodePersistedQueryNotFound {
+				t.Fatalf("%v: %+v", tt.body, r.Errors)
+			}
+			after := scrape(t, s.URL)
+			st := strconv.Itoa(status)
+			if got := requests(after, tt.operation, st) - max(requests(before, tt.operation, st), 0); got != 1 {
+				t.Errorf("%s: chancery_http_requests_total{operation=%q,status=%q} grew by %v, want 1", body, tt.operation, st, got)
+			}
+			reason := map[string]string{"reason": "persisted_query_not_found"}
+			if got := after.value("chancery_requests_rejected_total", reason) - before.value("chancery_requests_rejected_total", reason); got != 1 {
+				t.Errorf("%s: chancery_requests_rejected_total%v grew by %v, want 1", body, reason, got)
+			}
+			if line := logged(t, resp); line["operation"] != tt.operation || line["rejected"] != "persisted_query_not_found" {
+				t.Errorf("%s is logged %v", body, line)
+			}
+		}
+	})
+
+	t.Run("MutationByGET", func(t *testing.T) {
+		_, resp := s.get(t, url.Values{"query": {`mutation Wipe { deleteRelation(id: "rel:0000000000000000") }`}}, nil)
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Fatalf("status %d, want 405", resp.StatusCode)
+		}
+		if got := requests(scrape(t, s.URL), "Wipe", "405"); got != 1 {
+			t.Errorf("chancery_http_requests_total{operation=\"Wipe\",status=\"405\"} = %v, want 1", got)
+		}
+	})
+
+	t.Run("DoesNotValidate", func(t *testing.T) {
+		if r, _ := s.post(t, `query Colours { entity(id: "country:cuba") { colour } }`, nil); len(r.Errors) == 0 {
+			t.Fatal("the query ran")
+		}
+		if got := requests(scrape(t, s.URL), "Colours", "400"); got != 1 {
+			t.Errorf("chancery_http_requests_total{operation=\"Colours\",status=\"400\"} = %v, want 1", got)
+		}
+	})
+}
+
+// TestMetricsElsewhere checks that a Handler given Metrics counts into
+// them and does not serve /metrics itself, so that they can be served on
+// a private listener.
+func TestMetricsElsewhere(t *testing.T) {
+	m := schema.NewMetrics(func() (int64, int64) { return 1, 2 })
+	s := newServer(t, schema.HandlerOptions{Metrics: m})
+	private := httptest.NewServer(m.Handler(nil))
+	defer private.Close()
+
+	s.mustData(t, `query Cuba { entity(id: "country:cuba") { name } }`, nil)
+	resp, err := http.Get(s.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "chancery_") {
+		t.Errorf("the public /metrics answered %d %.100q; want 404", resp.StatusCode, body)
+	}
+	got := scrape(t, private.URL)
+	if v := got.value("chancery_http_requests_total", map[string]string{"route": "/graphql", "operation": "Cuba", "status": "200"}); v != 1 {
+		t.Errorf("the private /metrics counts the public request %v times, want 1", v)
+	}
+	if v := got.value("chancery_store_size_bytes", map[string]string{"part": "vlog"}); v != 2 {
+		t.Errorf("chancery_store_size_bytes{part=\"vlog\"} = %v, want 2", v)
+	}
+	// The public 404 is counted as such, under a route no one can invent.
+	if v := got.value("chancery_http_requests_total", map[string]string{"route": "unmatched", "operation": "", "status": "404"}); v != 1 {
+		t.Errorf("the public /metrics is counted %v times as unmatched 404, want 1", v)
+	}
 }

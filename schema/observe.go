@@ -1,11 +1,13 @@
 package schema
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -21,28 +23,37 @@ import (
 // request id, counts and times it for /metrics, logs one line about it,
 // and, when tracing is on, opens its server span.
 type observer struct {
-	m      *metrics
+	m      *Metrics
 	log    *slog.Logger
 	mux    *http.ServeMux // to name a request's route
 	health func(*http.Request) error
 	ready  func(*http.Request) error
 	trace  *Tracing
+	// maxQueryBytes bounds the queries parsed only to name their
+	// operation, as the limits bound those that run.
+	maxQueryBytes int
 }
 
 func newObserver(s *Schema, mux *http.ServeMux, opts HandlerOptions, log *slog.Logger) *observer {
-	return &observer{m: newMetrics(opts.StoreSize), log: log, mux: mux,
-		health: opts.Health, ready: opts.Ready, trace: s.tracing}
+	m := opts.Metrics
+	if m == nil {
+		m = NewMetrics(opts.StoreSize)
+	}
+	return &observer{m: m, log: log, mux: mux,
+		health: opts.Health, ready: opts.Ready, trace: s.tracing, maxQueryBytes: s.limits.MaxQueryBytes}
 }
 
 // observation is what one request's work tells the observer: Exec fills
 // it in (through the context) and the observer reads it when the answer
 // is sent.
 type observation struct {
-	m *metrics
+	m  *Metrics
+	id string // the request's X-Request-Id, which every line logged about it carries
 
-	executed  bool    // Exec ran
-	operation string  // the operation's name, "" if anonymous
-	cost      float64 // the estimated cost, if estimated
+	req       *Request // the request as the handler read it; nil if it could not
+	executed  bool     // Exec ran
+	operation string   // the operation's name, opAnonymous, or "" while unknown
+	cost      float64  // the estimated cost, if estimated
 	estimated bool
 	rejected  string // a reasons value, "" if not refused
 	reads     atomic.Int64
@@ -70,8 +81,8 @@ func (o *observation) checked(req Request, c checked) {
 	o.executed = true
 	o.operation = c.operation
 	if o.operation == "" && isName(req.OperationName) {
-		// The query did not parse; the name the client gave is the
-		// best there is.
+		// The query did not parse, or names no operation; the name the
+		// client gave is the best there is.
 		o.operation = req.OperationName
 	}
 	o.cost, o.estimated = c.cost, c.estimated
@@ -81,7 +92,19 @@ func (o *observation) checked(req Request, c checked) {
 	}
 }
 
-// answered records why a request that ran was refused, if it was.
+// received notes the request as the handler read it, before anything
+// runs, so that one answered without running (304 Not Modified, a mutation
+// by GET, a persisted query the server does not know) is still labelled
+// with its operation. The handler may go on to fill in req.Query from a
+// persisted query; the observation sees it.
+func (o *observation) received(req *Request) {
+	if o != nil {
+		o.req = req
+	}
+}
+
+// answered records why a request was refused, if it was: one that ran, or
+// one the handler answered itself with a GraphQL error.
 func (o *observation) answered(resp *Response) {
 	if o == nil || o.rejected != "" {
 		return
@@ -96,6 +119,8 @@ func (o *observation) answered(resp *Response) {
 			o.rejected = reasonTimeout
 		case CodeUnauthorized:
 			o.rejected = reasonUnauthorized
+		case CodePersistedQueryNotFound:
+			o.rejected = reasonPersistedNotFound
 		default:
 			continue
 		}
@@ -120,7 +145,7 @@ func (ob *observer) wrap(next http.Handler) http.Handler {
 		id := requestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
 		route := ob.route(r)
-		obs := &observation{m: ob.m}
+		obs := &observation{m: ob.m, id: id}
 		ctx := withObservation(r.Context(), obs)
 		var span oteltrace.Span
 		if ob.trace != nil {
@@ -145,9 +170,14 @@ func (ob *observer) wrap(next http.Handler) http.Handler {
 					status = http.StatusInternalServerError
 				}
 			}
+			if p != nil && p != http.ErrAbortHandler {
+				// Logged here, with the request's id, rather than by
+				// net/http, which does not know it.
+				ob.log.ErrorContext(ctx, "handler panic", "panic", p, "stack", string(debug.Stack()))
+			}
 			ob.finish(ctx, r, id, route, status, time.Since(start), rec.bytes, obs, span)
 			if p != nil {
-				panic(p) // net/http logs it, or quietly drops an aborted answer
+				panic(http.ErrAbortHandler) // net/http drops the connection, quietly
 			}
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
@@ -164,9 +194,14 @@ func (ob *observer) finish(ctx context.Context, r *http.Request, id, route strin
 	operation := ""
 	if route == "/graphql" {
 		operation = obs.operation
-		if !obs.executed && r.Method == http.MethodGet {
-			// Refused before it ran (or answered 304): the URL still
-			// says which operation it was.
+		if operation == "" && !obs.executed && obs.req != nil {
+			// Answered without running (304 Not Modified, a mutation by
+			// GET, an unknown persisted query): its text, or the name
+			// the client gave, still says which operation it was.
+			operation = operationOf(*obs.req, ob.maxQueryBytes)
+		}
+		if operation == "" && obs.req == nil && r.Method == http.MethodGet {
+			// The URL did not make a request, but may name one.
 			if name := r.URL.Query().Get("operationName"); isName(name) {
 				operation = name
 			}
@@ -192,10 +227,7 @@ func (ob *observer) finish(ctx context.Context, r *http.Request, id, route strin
 		slog.String("route", route),
 		slog.String("path", r.URL.Path))
 	if route == "/graphql" {
-		if operation == "" {
-			operation = "anonymous"
-		}
-		attrs = append(attrs, slog.String("operation", operation))
+		attrs = append(attrs, slog.String("operation", cmp.Or(operation, opUnknown)))
 	}
 	attrs = append(attrs,
 		slog.Int("status", status),
@@ -213,7 +245,7 @@ func (ob *observer) finish(ctx context.Context, r *http.Request, id, route strin
 	if span != nil {
 		attrs = append(attrs, slog.String("trace_id", span.SpanContext().TraceID().String()))
 		span.SetAttributes(otelattr.Int("http.response.status_code", status))
-		if operation != "" {
+		if operation != "" && operation != opAnonymous {
 			span.SetAttributes(otelattr.String("graphql.operation.name", operation))
 		}
 		if status >= 500 {
@@ -344,4 +376,57 @@ func (ob *observer) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, "ready\n")
+}
+
+// logWithRequestID returns log writing the id of the request being served
+// into every line logged with that request's context; see
+// requestLogHandler.
+func logWithRequestID(log *slog.Logger) *slog.Logger {
+	if _, ok := log.Handler().(requestLogHandler); ok {
+		return log
+	}
+	return slog.New(requestLogHandler{log.Handler()})
+}
+
+// requestLogHandler adds request_id, and trace_id when the request is
+// traced, to every record logged with the context of a request a Handler
+// serves: a resolver's panic or failure, a failed health check or backup,
+// not just the request's own line, so that searching the logs for the id
+// in an answer's X-Request-Id finds everything about it. A record that
+// already has a request_id is left as it is.
+type requestLogHandler struct{ slog.Handler }
+
+func (h requestLogHandler) Handle(ctx context.Context, r slog.Record) error {
+	o := observationFrom(ctx)
+	if o == nil || o.id == "" {
+		return h.Handler.Handle(ctx, r)
+	}
+	labelled := false
+	r.Attrs(func(a slog.Attr) bool {
+		labelled = a.Key == "request_id"
+		return !labelled
+	})
+	if labelled {
+		return h.Handler.Handle(ctx, r)
+	}
+	// A new record, so that the ids come first and the caller's record
+	// is not changed under it.
+	out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	out.AddAttrs(slog.String("request_id", o.id))
+	if sc := oteltrace.SpanContextFromContext(ctx); sc.IsValid() {
+		out.AddAttrs(slog.String("trace_id", sc.TraceID().String()))
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(a)
+		return true
+	})
+	return h.Handler.Handle(ctx, out)
+}
+
+func (h requestLogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestLogHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestLogHandler) WithGroup(name string) slog.Handler {
+	return requestLogHandler{h.Handler.WithGroup(name)}
 }

@@ -7,11 +7,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	stdlog "log"
 	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,7 +28,9 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/store"
 )
 
 // logBuffer collects JSON log lines written from the server's goroutines.
@@ -282,4 +288,195 @@ func TestTracing(t *testing.T) {
 			t.Errorf("the server span is of kind %v", s.Kind)
 		}
 	}
+}
+
+// faultyReader is the seeded store with two faults injected: counting
+// panics, as a bug in a resolver's path would, and searching fails with
+// an error the client must not see.
+type faultyReader struct{ *store.DB }
+
+func (faultyReader) Count(context.Context, graph.CountQuery) ([]graph.Bucket, error) {
+	panic("the count index is corrupt")
+}
+
+func (faultyReader) Search(context.Context, graph.SearchQuery) ([]graph.SearchHit, error) {
+	return nil, errors.New("read block 42: input/output error")
+}
+
+// TestRequestIDInEveryLogLine checks that what is logged while a request
+// is served, not only its own line, carries the id its answer gives in
+// X-Request-Id, so that one search of the logs finds all of it.
+func TestRequestIDInEveryLogLine(t *testing.T) {
+	logs := &logBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	api, err := schema.New(faultyReader{MustOpenSeeded(t)}, log, schema.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var healthPanics atomic.Bool
+	ts := httptest.NewServer(schema.Handler(api, schema.HandlerOptions{
+		Logger: log,
+		Health: func(*http.Request) error {
+			if healthPanics.Load() {
+				panic("health check bug")
+			}
+			return errors.New("disk on fire")
+		},
+	}))
+	defer ts.Close()
+	s := &server{Server: ts}
+	withID := func(id string) func(map[string]any) bool {
+		return func(l map[string]any) bool { return l["request_id"] == id && l["msg"] != "request" }
+	}
+
+	t.Run("ResolverPanic", func(t *testing.T) {
+		// Nothing about the panic may go to the standard logger, which
+		// knows no request id (graphql-go's default).
+		var std bytes.Buffer
+		stdlog.SetOutput(&std)
+		defer stdlog.SetOutput(os.Stderr)
+		body, _ := json.Marshal(map[string]any{"query": `query Census { count(groupBy: KIND) { key count } }`})
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, status := decode(t, resp)
+		if status != http.StatusOK || len(r.Errors) != 1 || r.code(0) != schema.CodeInternal || strings.Contains(r.Errors[0].Message, "corrupt") {
+			t.Fatalf("a resolver panic answered %d %+v; want one INTERNAL error that hides the panic", status, r.Errors)
+		}
+		id := resp.Header.Get("X-Request-Id")
+		if id == "" {
+			t.Fatal("no X-Request-Id")
+		}
+		line := logs.find(t, withID(id))
+		if line["msg"] != "resolver panic" || line["level"] != "ERROR" || line["panic"] != "the count index is corrupt" ||
+			!strings.Contains(fmt.Sprint(line["stack"]), "faultyReader.Count") {
+			t.Errorf("the panic's line: %v", line)
+		}
+		reqLine := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
+		if reqLine["operation"] != "Census" {
+			t.Errorf("the request's line: %v", reqLine)
+		}
+		if std.Len() > 0 {
+			t.Errorf("the panic was also logged without its request id:\n%.300s", std.String())
+		}
+	})
+
+	t.Run("StoreFailure", func(t *testing.T) {
+		r, _ := s.post(t, `{ search(text: "Cuba") { entity { id } } }`, nil)
+		if len(r.Errors) == 0 || r.code(0) != schema.CodeInternal || strings.Contains(r.Errors[0].Message, "block 42") {
+			t.Fatalf("a store failure: %+v; want INTERNAL, without the store's error", r.Errors)
+		}
+		line := logs.find(t, func(l map[string]any) bool { return l["msg"] == "query failed" })
+		id, _ := line["request_id"].(string)
+		if !strings.Contains(fmt.Sprint(line["err"]), "block 42") || id == "" {
+			t.Fatalf("the failure's line: %v", line)
+		}
+		logs.find(t, func(l map[string]any) bool {
+			return l["request_id"] == id && l["msg"] == "request" && l["route"] == "/graphql"
+		})
+	})
+
+	t.Run("HealthCheckFailure", func(t *testing.T) {
+		resp, err := http.Get(ts.URL + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		id := resp.Header.Get("X-Request-Id")
+		if line := logs.find(t, withID(id)); line["msg"] != "health check failed" {
+			t.Errorf("the failure's line: %v", line)
+		}
+	})
+
+	t.Run("HandlerPanic", func(t *testing.T) {
+		healthPanics.Store(true)
+		defer healthPanics.Store(false)
+		const id = "probe-7"
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/healthz", nil)
+		req.Header.Set("X-Request-Id", id)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			t.Errorf("a handler panic answered %d; want the connection dropped", resp.StatusCode)
+		}
+		line := logs.find(t, withID(id))
+		if line["msg"] != "handler panic" || line["panic"] != "health check bug" || !strings.Contains(fmt.Sprint(line["stack"]), "TestRequestIDInEveryLogLine") {
+			t.Errorf("the panic's line: %v", line)
+		}
+		if line := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" }); line["status"] != float64(500) {
+			t.Errorf("the request's line: %v", line)
+		}
+	})
+
+	t.Run("OutsideARequest", func(t *testing.T) {
+		// A line not about a request has no request_id.
+		log.Info("between requests")
+		if line := logs.find(t, func(l map[string]any) bool { return l["msg"] == "between requests" }); line["request_id"] != nil {
+			t.Errorf("%v", line)
+		}
+	})
+}
+
+// TestCORSExposesHeaders checks that a page on another origin can read
+// the headers it needs: the request id to quote, and the ETag to send
+// back.
+func TestCORSExposesHeaders(t *testing.T) {
+	s := newServer(t, schema.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
+	exposed := func(resp *http.Response) map[string]bool {
+		out := map[string]bool{}
+		for _, v := range resp.Header.Values("Access-Control-Expose-Headers") {
+			for h := range strings.SplitSeq(v, ",") {
+				out[http.CanonicalHeaderKey(strings.TrimSpace(h))] = true
+			}
+		}
+		return out
+	}
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			var req *http.Request
+			if method == http.MethodGet {
+				req, _ = http.NewRequest(method, s.URL+"/graphql?query="+url.QueryEscape(`{ entity(id: "country:cuba") { name } }`), nil)
+			} else {
+				req, _ = http.NewRequest(method, s.URL+"/graphql", strings.NewReader(`{"query": "{ entity(id: \"country:cuba\") { name } }"}`))
+				req.Header.Set("Content-Type", "application/json")
+			}
+			req.Header.Set("Origin", "https://dashboard.example")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "https://dashboard.example" {
+				t.Fatalf("Access-Control-Allow-Origin %q", got)
+			}
+			got := exposed(resp)
+			want := []string{"X-Request-Id"}
+			if method == http.MethodGet {
+				want = append(want, "Etag")
+			}
+			for _, h := range want {
+				if !got[h] || resp.Header.Get(h) == "" {
+					t.Errorf("%s is sent (%q) but not in Access-Control-Expose-Headers %q", h, resp.Header.Get(h), resp.Header.Values("Access-Control-Expose-Headers"))
+				}
+			}
+		})
+	}
+
+	t.Run("PreflightAllowsARequestID", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodOptions, s.URL+"/graphql", nil)
+		req.Header.Set("Origin", "https://dashboard.example")
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type,x-request-id")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if allowed := strings.ToLower(strings.Join(resp.Header.Values("Access-Control-Allow-Headers"), ",")); !strings.Contains(allowed, "x-request-id") {
+			t.Errorf("a preflight asking to send X-Request-Id: Access-Control-Allow-Headers %q", allowed)
+		}
+	})
 }

@@ -67,11 +67,13 @@ func New(r graph.Reader, log *slog.Logger, limits Limits, opts ...Option) (*Sche
 	if log == nil {
 		log = slog.Default()
 	}
+	log = logWithRequestID(log) // a line about a request says which
 	limits = limits.withDefaults()
 	s := &Schema{r: r, log: log, limits: limits}
 	gqlOpts := []graphql.SchemaOpt{
 		graphql.UseStringDescriptions(),
 		graphql.PanicHandler(panicHandler{log}),
+		graphql.Logger(panicHandler{log}),
 		// The cost model checks depth and length first, with clearer
 		// messages; these hold should it not understand a query.
 		graphql.MaxDepth(limits.MaxDepth),
@@ -155,12 +157,16 @@ func classify(e *gqlerrors.QueryError) {
 	e.Extensions["code"] = code
 }
 
-// panicHandler logs a resolver panic with its stack for operators and
-// gives the client a plain internal error.
+// panicHandler logs a resolver panic with its stack for operators, in
+// place of graphql-go's own line on the standard logger, and gives the
+// client a plain internal error.
 type panicHandler struct{ log *slog.Logger }
 
-func (h panicHandler) MakePanicError(ctx context.Context, value any) *gqlerrors.QueryError {
+func (h panicHandler) LogPanic(ctx context.Context, value any) {
 	h.log.ErrorContext(ctx, "resolver panic", "panic", value, "stack", string(debug.Stack()))
+}
+
+func (h panicHandler) MakePanicError(ctx context.Context, value any) *gqlerrors.QueryError {
 	return &gqlerrors.QueryError{
 		Message:    "internal error; the server log has the details",
 		Extensions: map[string]any{"code": CodeInternal},

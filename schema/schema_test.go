@@ -467,20 +467,17 @@ func TestHTTP(t *testing.T) {
 		}
 	})
 
-	t.Run("Playground", func(t *testing.T) {
-		resp, err := http.Get(s.URL + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "GraphiQL") {
-			t.Errorf("status %d, body %.200s", resp.StatusCode, body)
-		}
-		resp, _ = http.Get(s.URL + "/nothing-here")
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusNotFound {
-			t.Errorf("unknown path: status %d", resp.StatusCode)
+	t.Run("NoPagesWithoutUI", func(t *testing.T) {
+		// The pages are served only with HandlerOptions.UI (http_ui_test.go).
+		for _, path := range []string{"/", "/explore", "/assets/x.js", "/nothing-here"} {
+			resp, err := http.Get(s.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: status %d, want 404", path, resp.StatusCode)
+			}
 		}
 	})
 

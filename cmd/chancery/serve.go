@@ -22,6 +22,7 @@ import (
 	"github.com/chancery/chancery/schema"
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/web"
 )
 
 // Defaults of chancery serve.
@@ -45,6 +46,9 @@ type Serve struct {
 	// PprofAddr, if set, is where net/http/pprof is served, on a listener
 	// of its own and never on Addr.
 	PprofAddr string
+	// MetricsAddr, if set, is where /metrics is served, on a listener of
+	// its own, instead of on Addr.
+	MetricsAddr string
 	// DrainDelay is how long /readyz answers 503 on shutdown before the
 	// server stops taking connections, so that a load balancer polling it
 	// stops sending requests first.
@@ -62,10 +66,12 @@ type Serve struct {
 	srv    *http.Server
 	served chan error
 
-	draining atomic.Bool     // set when shutdown begins; /readyz then answers 503
-	pprofLn  net.Listener    // nil unless --pprof
-	pprofSrv *http.Server    // nil unless --pprof
-	tracing  *schema.Tracing // nil unless an OTLP endpoint is configured
+	draining   atomic.Bool     // set when shutdown begins; /readyz then answers 503
+	pprofLn    net.Listener    // nil unless --pprof
+	pprofSrv   *http.Server    // nil unless --pprof
+	metricsLn  net.Listener    // nil unless --metrics-addr
+	metricsSrv *http.Server    // nil unless --metrics-addr
+	tracing    *schema.Tracing // nil unless an OTLP endpoint is configured
 }
 
 // NewServe returns the serve command writing to the given streams and
@@ -117,6 +123,8 @@ func (s *Serve) ParseFlags(args []string) error {
 		"how long one request may work before it is cancelled, such as `10s` (env CHANCERY_REQUEST_TIMEOUT)")
 	fs.StringVar(&s.PprofAddr, "pprof", env("CHANCERY_PPROF", ""),
 		"serve net/http/pprof at `host:port`, a listener of its own apart from --addr; keep it private, such as localhost:6060 (env CHANCERY_PPROF; default off)")
+	fs.StringVar(&s.MetricsAddr, "metrics-addr", env("CHANCERY_METRICS_ADDR", ""),
+		"serve /metrics at `host:port`, a listener of its own, instead of on --addr, for Prometheus to scrape from inside the network (env CHANCERY_METRICS_ADDR; default on --addr)")
 	drain := time.Duration(0)
 	if d, err := time.ParseDuration(s.getenv("CHANCERY_DRAIN_DELAY")); err == nil {
 		drain = d
@@ -128,9 +136,10 @@ func (s *Serve) ParseFlags(args []string) error {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: chancery serve [flags]
 
-Serves the GraphQL API at /graphql, a GraphiQL playground at /, health
-checks at /healthz (alive) and /readyz (ready for requests) and Prometheus
-metrics at /metrics. On first start the data directory is created and filled
+Serves the GraphQL API at /graphql, the GraphiQL playground at /, the
+graph explorer at /explore, the dashboard at /dashboard, health checks at
+/healthz (alive) and /readyz (ready for requests) and Prometheus metrics at
+/metrics. On first start the data directory is created and filled
 from the built-in seeds; later starts reuse what is there.
 
 Traces of requests and resolvers go to an OpenTelemetry collector over
@@ -194,6 +203,11 @@ func (s *Serve) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pages := web.App()
+	ui, err := web.Handler(pages)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return listenError(s.Addr, err)
@@ -201,6 +215,13 @@ func (s *Serve) Open(ctx context.Context) error {
 	s.ln = ln
 	if s.PprofAddr != "" {
 		if err := s.servePprof(); err != nil {
+			return err
+		}
+	}
+	var metrics *schema.Metrics // nil: the API serves them on Addr
+	if s.MetricsAddr != "" {
+		metrics = schema.NewMetrics(db.Size)
+		if err := s.serveMetrics(metrics); err != nil {
 			return err
 		}
 	}
@@ -223,7 +244,9 @@ func (s *Serve) Open(ctx context.Context) error {
 				return nil
 			},
 			StoreSize: db.Size,
+			Metrics:   metrics,
 			Tokens:    tokens,
+			UI:        ui,
 			Backup: func(ctx context.Context, w io.Writer) error {
 				_, err := db.Backup(ctx, w)
 				return err
@@ -231,9 +254,10 @@ func (s *Serve) Open(ctx context.Context) error {
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		// Longer than a request may work, so that its answer is sent.
+		WriteTimeout: max(60*time.Second, s.limits.Timeout+30*time.Second),
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.srv.Serve(ln) }()
@@ -244,7 +268,11 @@ func (s *Serve) Open(ctx context.Context) error {
 		dir = s.DataDir
 	}
 	entities, relations := s.counts(ctx)
-	attrs := []any{"url", s.URL(), "graphql", s.URL() + "graphql", "metrics", s.URL() + "metrics",
+	metricsURL := s.URL() + "metrics"
+	if s.metricsLn != nil {
+		metricsURL = "http://" + s.metricsLn.Addr().String() + "/metrics"
+	}
+	attrs := []any{"url", s.URL(), "graphql", s.URL() + "graphql", "metrics", metricsURL,
 		"data", dir, "fresh", seeded, "seeds", label, "writes", len(tokens) > 0,
 		"entities", entities, "relations", relations}
 	if s.pprofLn != nil {
@@ -253,7 +281,12 @@ func (s *Serve) Open(ctx context.Context) error {
 	if endpoint != "" {
 		attrs = append(attrs, "traces", endpoint)
 	}
+	attrs = append(attrs, "pages", web.Built(pages))
 	s.log.Info("chancery serving", attrs...)
+	if !web.Built(pages) {
+		s.log.Warn("this binary was built without its pages: / only says how to build them; the API works",
+			"build", web.BuildCommand+" && go build ./cmd/chancery")
+	}
 	return nil
 }
 
@@ -311,6 +344,27 @@ func (s *Serve) servePprof() error {
 	return nil
 }
 
+// serveMetrics serves m at /metrics on a listener of its own, so that
+// Prometheus scrapes a port the public cannot reach and the API's port
+// shows nothing of the server's insides.
+func (s *Serve) serveMetrics(m *schema.Metrics) error {
+	ln, err := net.Listen("tcp", s.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s for --metrics-addr: %v; choose another host:port, such as localhost:9090", s.MetricsAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler(s.log))
+	s.metricsLn = ln
+	s.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := s.metricsSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("the metrics server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
 // PprofURL is where the profiler listens, once Open has succeeded with
 // --pprof.
 func (s *Serve) PprofURL() string {
@@ -363,6 +417,11 @@ func (s *Serve) Close() error {
 		s.pprofSrv.Close() // a profile in progress is cut short
 	} else if s.pprofLn != nil {
 		s.pprofLn.Close()
+	}
+	if s.metricsSrv != nil {
+		s.metricsSrv.Close()
+	} else if s.metricsLn != nil {
+		s.metricsLn.Close()
 	}
 	if s.tracing != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

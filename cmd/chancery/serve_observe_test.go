@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -178,5 +179,137 @@ func TestServeTracing(t *testing.T) {
 		}
 	default:
 		t.Error("the collector got no traces")
+	}
+}
+
+// TestServeMetricsAddr checks that --metrics-addr moves /metrics to a
+// listener of its own: Prometheus scrapes it there, and the public port
+// no longer shows it.
+func TestServeMetricsAddr(t *testing.T) {
+	p := startServe(t, nil, "--data", filepath.Join(t.TempDir(), "data"), "--metrics-addr", "127.0.0.1:0")
+	metricsURL, _ := p.start["metrics"].(string)
+	if !strings.HasSuffix(metricsURL, "/metrics") || strings.HasPrefix(metricsURL, p.url) {
+		t.Fatalf("startup line names metrics at %q; want a listener apart from %s", metricsURL, p.url)
+	}
+	body := `{"query": "query Havana { entity(id: \"city:havana\") { name } }"}`
+	req, _ := http.NewRequest(http.MethodPost, p.url+"graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if r, _ := do(t, req); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	status, text := get(t, metricsURL)
+	for _, want := range []string{
+		`chancery_http_requests_total{operation="Havana",route="/graphql",status="200"} 1`,
+		`chancery_store_size_bytes{part="lsm"}`,
+		`process_start_time_seconds`,
+	} {
+		if status != http.StatusOK || !strings.Contains(text, want) {
+			t.Errorf("%s (status %d) has no %s", metricsURL, status, want)
+		}
+	}
+	if status, text := get(t, p.url+"metrics"); status != http.StatusNotFound || strings.Contains(text, "chancery_") {
+		t.Errorf("the public port's /metrics: %d %.100q; want 404", status, text)
+	}
+}
+
+// TestServeDrainsInFlight checks that on SIGINT or SIGTERM a request
+// already being served is answered, though the server has stopped
+// taking connections.
+func TestServeDrainsInFlight(t *testing.T) {
+	p := startServe(t, nil, "--data", filepath.Join(t.TempDir(), "data"))
+
+	// A request whose body is still arriving when shutdown begins.
+	body := `{"query": "query Late { entity(id: \"city:havana\") { name } }"}`
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest(http.MethodPost, p.url+"graphql", pr)
+	req.Header.Set("Content-Type", "application/json")
+	type answer struct {
+		status int
+		body   string
+		err    error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- answer{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		answered <- answer{resp.StatusCode, string(b), err}
+	}()
+	if _, err := io.WriteString(pw, body[:20]); err != nil {
+		t.Fatal(err)
+	}
+	// The scrape counts itself: 2 means the request is being served.
+	waitUntil(t, "the request is in flight", func() bool {
+		_, metrics := get(t, p.url+"metrics")
+		return strings.Contains(metrics, "\nchancery_http_requests_in_flight 2\n")
+	})
+
+	p.cancel() // as SIGTERM does
+	host := strings.TrimSuffix(strings.TrimPrefix(p.url, "http://"), "/")
+	waitUntil(t, "the server stops taking connections", func() bool {
+		c, err := net.Dial("tcp", host)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	select {
+	case a := <-answered:
+		t.Fatalf("the request in flight ended before its body did: %+v", a)
+	default:
+	}
+	if _, err := io.WriteString(pw, body[20:]); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	a := <-answered
+	if a.err != nil || a.status != http.StatusOK || !strings.Contains(a.body, `"name":"Havana"`) {
+		t.Errorf("the request in flight at shutdown: %d %q %v; want it answered", a.status, a.body, a.err)
+	}
+	if code := p.stop(t); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+// waitUntil polls cond until it holds, failing after 10 seconds: long
+// enough for a loaded machine, and only reached when something is wrong.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10s for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestServeTimeouts checks that the server bounds how long a client may
+// take to send a request and to read an answer, and how long an idle
+// connection is kept, and that the write timeout leaves a request all
+// of --request-timeout to work and still send its answer.
+func TestServeTimeouts(t *testing.T) {
+	for _, requestTimeout := range []string{"10s", "2m"} {
+		t.Run(requestTimeout, func(t *testing.T) {
+			s := NewServe(io.Discard, io.Discard, func(string) string { return "" })
+			if err := s.ParseFlags([]string{"--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"), "--request-timeout", requestTimeout}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Open(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			work, _ := time.ParseDuration(requestTimeout)
+			if s.srv.ReadHeaderTimeout <= 0 || s.srv.ReadTimeout <= 0 || s.srv.IdleTimeout <= 0 {
+				t.Errorf("read header %s, read %s, idle %s; want each set", s.srv.ReadHeaderTimeout, s.srv.ReadTimeout, s.srv.IdleTimeout)
+			}
+			if s.srv.WriteTimeout <= work {
+				t.Errorf("write timeout %s with --request-timeout %s: an answer that takes its full time is cut off", s.srv.WriteTimeout, work)
+			}
+		})
 	}
 }
