@@ -1,0 +1,320 @@
+// @ts-check
+/* global window, document, DOMParser -- in the functions page.evaluate runs in the page */
+// The graph explorer at /explore, in Chromium against the real server on
+// the default data, with the network beyond the server blocked: search and
+// draw an entity, expand a node by clicking it, move the date so that a
+// relation that ended disappears, find paths, export PNG and GraphML, and
+// show the API's own message for an error. What the page draws is checked
+// against what the API answers for the same question.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setup } from "./harness.mjs";
+
+const env = setup();
+
+/**
+ * @typedef {{ id: string }} Ref
+ * @typedef {{ id: string, type: string, from: Ref, to: Ref }} Rel
+ * @typedef {{ nodes: Ref[], relations: Rel[] }} Sub
+ */
+
+/**
+ * api runs a query against the test's server, as the page does, and
+ * returns its data; an answer with errors fails the test.
+ * @template T
+ * @param {string} query
+ * @param {Record<string, unknown>} [variables]
+ * @returns {Promise<T>}
+ */
+async function api(query, variables = {}) {
+  const res = await fetch(new URL("/graphql", env.server().url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  /** @type {unknown} */
+  const raw = await res.json();
+  const body = /** @type {{ data?: T, errors?: { message: string }[] }} */ (raw);
+  assert.equal(body.errors, undefined, `the API answered errors: ${JSON.stringify(body.errors)}`);
+  assert.ok(body.data, "the API answered no data");
+  return body.data;
+}
+
+/**
+ * neighbourhood is what the API says lies one hop from id.
+ * @param {string} id
+ * @param {string | null} [asOf]
+ * @returns {Promise<Sub>}
+ */
+async function neighbourhood(id, asOf = null) {
+  /** @type {{ neighbourhood: Sub }} */
+  const data = await api(
+    `query($id: ID!, $asOf: Date) { neighbourhood(id: $id, asOf: $asOf, limit: 300) { nodes { id } relations { id type from { id } to { id } } } }`,
+    { id, asOf },
+  );
+  return data.neighbourhood;
+}
+
+/**
+ * @typedef {{ nodes: string[], edges: { id: string, type: string, source: string, target: string }[], expanded: string[], onPath: string[] }} Drawn
+ */
+
+/**
+ * drawn reads what Cytoscape holds: the nodes and edges drawn, which nodes
+ * are marked expanded and which elements are highlighted as on a path.
+ * @param {import("playwright-core").Page} page
+ * @returns {Promise<Drawn>}
+ */
+async function drawn(page) {
+  return page.evaluate(() => {
+    const explorer = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (
+      /** @type {unknown} */ (window)
+    ).chanceryExplorer;
+    const cy = explorer.cy;
+    return {
+      nodes: cy
+        .nodes()
+        .map((n) => n.id())
+        .sort(),
+      edges: cy.edges().map((e) => ({
+        id: e.id(),
+        type: String(e.data("type")),
+        source: e.source().id(),
+        target: e.target().id(),
+      })),
+      expanded: cy
+        .nodes(".expanded")
+        .map((n) => n.id())
+        .sort(),
+      onPath: cy
+        .elements(".on-path")
+        .map((e) => e.id())
+        .sort(),
+    };
+  });
+}
+
+/**
+ * idsOf lists the distinct ids of the nodes and relations of subgraphs.
+ * @param {Sub[]} subs
+ */
+function idsOf(...subs) {
+  const nodes = [...new Set(subs.flatMap((s) => s.nodes.map((n) => n.id)))].sort();
+  const relations = [...new Set(subs.flatMap((s) => s.relations.map((r) => r.id)))].sort();
+  return { nodes, relations };
+}
+
+/**
+ * waitDrawn waits until the drawing holds exactly these node ids.
+ * @param {import("playwright-core").Page} page
+ * @param {string[]} nodes
+ */
+async function waitDrawn(page, nodes) {
+  await page.waitForFunction(
+    (want) => {
+      const explorer = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (
+        /** @type {unknown} */ (window)
+      ).chanceryExplorer;
+      const have = explorer.cy
+        .nodes()
+        .map((n) => n.id())
+        .sort();
+      return document.getElementById("graph")?.getAttribute("aria-busy") !== "true" && JSON.stringify(have) === JSON.stringify(want);
+    },
+    nodes,
+    { timeout: 15_000 },
+  );
+}
+
+/**
+ * pick types text into a search box and chooses the match with this id,
+ * with the keyboard.
+ * @param {import("playwright-core").Page} page
+ * @param {string} input  the input's selector
+ * @param {string} text
+ * @param {string} id
+ */
+async function pick(page, input, text, id) {
+  await page.locator(input).fill("");
+  await page.locator(input).pressSequentially(text, { delay: 20 });
+  await page.locator(`${input}[data-shown="${text}"]`).waitFor();
+  const listbox = page.locator(`#${await page.locator(input).getAttribute("aria-controls")}`);
+  const option = listbox.locator(`li[role="option"][data-id="${id}"]`);
+  await option.waitFor({ state: "visible" });
+  const options = await listbox.locator("li[data-id]").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")));
+  const steps = options.indexOf(id) + 1;
+  assert.ok(steps > 0, `${id} is not among the matches for ${text}: ${options.join(", ")}`);
+  for (let i = 0; i < steps; i++) await page.locator(input).press("ArrowDown");
+  assert.equal(await option.getAttribute("aria-selected"), "true");
+  await page.locator(input).press("Enter");
+}
+
+void test("explore: search, draw, expand by clicking, and the date slider hides what had ended", async () => {
+  const visit = await env.visit("/explore");
+  const { page } = visit;
+  await page.locator('#graph[data-ready="true"]').waitFor({ state: "attached" });
+
+  // Search as you type: "cub" already offers Cuba.
+  await page.locator("#search").pressSequentially("cub", { delay: 30 });
+  await page.locator('#search + [role="listbox"] li[data-id="country:cuba"]').waitFor();
+  assert.equal(await page.locator("#search").getAttribute("aria-expanded"), "true");
+  await page.locator("#search").pressSequentially("a", { delay: 30 });
+  await pick(page, "#search", "Cuba", "country:cuba");
+
+  // Cuba and everything one hop from it, exactly as the API gives it.
+  const cuba = await neighbourhood("country:cuba");
+  const want = idsOf(cuba);
+  await waitDrawn(page, want.nodes);
+  let d = await drawn(page);
+  assert.deepEqual(d.edges.map((e) => e.id).sort(), want.relations);
+  assert.deepEqual(d.expanded, ["country:cuba"]);
+  for (const id of ["country:cuba", "city:havana", "mission:us-interests-section-havana", "country:switzerland"]) {
+    assert.ok(d.nodes.includes(id), `${id} is not drawn`);
+  }
+  // Every edge is labelled by its type, and the list beside the drawing holds the same entities.
+  for (const e of d.edges) {
+    const r = cuba.relations.find((x) => x.id === e.id);
+    assert.ok(r);
+    assert.equal(e.type, r.type);
+    assert.equal(e.source, r.from.id);
+    assert.equal(e.target, r.to.id);
+  }
+  const listed = await page.locator("#entity-list button[data-id]").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")));
+  assert.deepEqual([...listed].sort(), want.nodes);
+  assert.match((await page.locator("#status").textContent()) ?? "", new RegExp(`^${want.nodes.length} entities, ${want.relations.length} relations over all of history`));
+
+  // Click the United States Interests Section in Havana where it is drawn: it expands.
+  const section = "mission:us-interests-section-havana";
+  const at = await page.evaluate((id) => {
+    const explorer = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (
+      /** @type {unknown} */ (window)
+    ).chanceryExplorer;
+    const p = explorer.cy.getElementById(id).renderedPosition();
+    const box = document.getElementById("graph")?.getBoundingClientRect();
+    return { x: p.x + (box?.left ?? 0), y: p.y + (box?.top ?? 0) };
+  }, section);
+  await page.mouse.click(at.x, at.y);
+  const expanded = idsOf(cuba, await neighbourhood(section));
+  await waitDrawn(page, expanded.nodes);
+  d = await drawn(page);
+  assert.deepEqual(d.edges.map((e) => e.id).sort(), expanded.relations);
+  assert.deepEqual(d.expanded, ["country:cuba", section]);
+  assert.ok(d.nodes.includes("country:united-states"), "the section's sender is drawn once it is expanded");
+  assert.ok(d.nodes.includes("mission:embassy-of-switzerland-in-cuba"));
+  await page.locator("#details h3", { hasText: "United States Interests Section in Havana" }).waitFor();
+
+  // The section was accredited to Cuba from 1977 to 2015: on 1 January 1990 the relation is drawn ...
+  const accredits = d.edges.find((e) => e.type === "ACCREDITS_TO" && e.source === section && e.target === "country:cuba");
+  assert.ok(accredits, "the ACCREDITS_TO relation of the section to Cuba is drawn");
+  await page.locator("#asof-on").check();
+  await page.locator("#asof").fill("1990");
+  const in1990 = idsOf(await neighbourhood("country:cuba", "1990"), await neighbourhood(section, "1990"));
+  await waitDrawn(page, in1990.nodes);
+  d = await drawn(page);
+  assert.deepEqual(d.edges.map((e) => e.id).sort(), in1990.relations);
+  assert.ok(d.edges.some((e) => e.id === accredits.id));
+  assert.equal(await page.locator("#asof-text").textContent(), "1 January 1990");
+
+  // ... and on 1 January 2020 it, and the section, are gone, while Cuba's embassy in the US stays.
+  await page.locator("#asof").fill("2020");
+  const in2020 = idsOf(await neighbourhood("country:cuba", "2020"));
+  await waitDrawn(page, in2020.nodes);
+  d = await drawn(page);
+  assert.ok(!d.edges.some((e) => e.id === accredits.id), "the relation that ended in 2015 is still drawn in 2020");
+  assert.ok(!d.nodes.includes(section));
+  assert.deepEqual(d.edges.map((e) => e.id).sort(), in2020.relations);
+  assert.ok(d.nodes.includes("mission:embassy-of-cuba-in-the-united-states"));
+  assert.match((await page.locator("#status").textContent()) ?? "", /not there on that date: United States Interests Section in Havana/);
+  assert.match(page.url(), /asOf=2020/);
+
+  // Turning the date off brings it all back, where it was.
+  await page.locator("#asof-on").uncheck();
+  await waitDrawn(page, expanded.nodes);
+
+  await visit.close();
+});
+
+void test("explore: export the drawing as GraphML and PNG", async () => {
+  const visit = await env.visit("/explore?id=country:cuba");
+  const { page } = visit;
+  const cuba = idsOf(await neighbourhood("country:cuba"));
+  await waitDrawn(page, cuba.nodes);
+
+  const [graphml] = await Promise.all([page.waitForEvent("download"), page.locator("#export-graphml").click()]);
+  assert.match(graphml.suggestedFilename(), /^chancery-country-cuba\.graphml$/);
+  const path = await graphml.path();
+  const { readFile } = await import("node:fs/promises");
+  const xml = await readFile(path, "utf8");
+  // Well-formed, as the browser's own XML parser reads it, with the keys and every element drawn.
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, "application/xml");
+    const ns = "http://graphml.graphdrawing.org/xmlns";
+    return {
+      error: doc.getElementsByTagName("parsererror").length > 0,
+      root: doc.documentElement.localName,
+      keys: [...doc.getElementsByTagNameNS(ns, "key")].map((k) => `${k.getAttribute("for")}:${k.getAttribute("attr.name")}`),
+      nodes: [...doc.getElementsByTagNameNS(ns, "node")].map((n) => n.getAttribute("id") ?? "").sort(),
+      edges: [...doc.getElementsByTagNameNS(ns, "edge")].map((n) => n.getAttribute("id") ?? "").sort(),
+      cubaKind: [...doc.getElementsByTagNameNS(ns, "node")]
+        .find((n) => n.getAttribute("id") === "country:cuba")
+        ?.querySelector('data[key="n_kind"]')?.textContent,
+    };
+  }, xml);
+  assert.equal(parsed.error, false, "the GraphML is not well-formed XML");
+  assert.equal(parsed.root, "graphml");
+  for (const key of ["node:name", "node:kind", "node:validFrom", "node:validTo", "edge:type", "edge:validFrom", "edge:validTo"]) {
+    assert.ok(parsed.keys.includes(key), `no GraphML key ${key}`);
+  }
+  assert.deepEqual(parsed.nodes, cuba.nodes);
+  assert.deepEqual(parsed.edges, cuba.relations);
+  assert.equal(parsed.cubaKind, "COUNTRY");
+  assert.match(xml, /<data key="edgelabel">PROTECTS<\/data>/);
+
+  const [png] = await Promise.all([page.waitForEvent("download"), page.locator("#export-png").click()]);
+  assert.match(png.suggestedFilename(), /\.png$/);
+  const bytes = await readFile(await png.path());
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "not a PNG");
+  assert.ok(bytes.length > 2000, `the PNG is only ${bytes.length} bytes`);
+
+  await visit.close();
+});
+
+void test("explore: find the paths between two entities and highlight them", async () => {
+  const visit = await env.visit("/explore");
+  const { page } = visit;
+  await page.locator('#graph[data-ready="true"]').waitFor({ state: "attached" });
+  await pick(page, "#path-from", "Poland", "country:poland");
+  await pick(page, "#path-to", "Iraq", "country:iraq");
+  await page.locator("#path-find").click();
+
+  /** @type {{ paths: Sub[] }} */
+  const want = await api(
+    `{ paths(from: "country:poland", to: "country:iraq", maxLength: 4, first: 5) { nodes { id } relations { id type from { id } to { id } } } }`,
+  );
+  assert.ok(want.paths.length > 0, "the API finds no path from Poland to Iraq");
+  const all = idsOf(...want.paths);
+  await waitDrawn(page, all.nodes);
+  const choices = page.locator('#path-results input[type="radio"]');
+  assert.equal(await choices.count(), want.paths.length + 1);
+  let d = await drawn(page);
+  assert.deepEqual(d.onPath, [...all.nodes, ...all.relations].sort());
+
+  // Choosing the first path highlights it alone.
+  await choices.nth(1).check();
+  const first = idsOf(/** @type {Sub} */ (want.paths[0]));
+  d = await drawn(page);
+  assert.deepEqual(d.onPath, [...first.nodes, ...first.relations].sort());
+  assert.match((await page.locator("#path-results").textContent()) ?? "", /Poland .* Iraq/);
+
+  await visit.close();
+});
+
+void test("explore: an error shows the API's own message", async () => {
+  const visit = await env.visit("/explore?id=country:atlantis");
+  const { page } = visit;
+  const error = page.locator('#error[role="alert"]');
+  await error.waitFor({ state: "visible" });
+  assert.match((await error.textContent()) ?? "", /no entity with id country:atlantis \(NOT_FOUND\)/);
+  await visit.close();
+});
