@@ -39,8 +39,8 @@ type Options struct {
 	Bulk bool
 }
 
-// servingMemory is about what Badger may hold in memory when serving:
-// memtables, the block cache and the cache of table indexes and filters.
+// servingMemory is about what Badger may hold in its caches when serving:
+// the block cache and the cache of table indexes and filters.
 const servingMemory = 128 << 20
 
 // badgerOptions turns opts into Badger's options.
@@ -52,12 +52,12 @@ func badgerOptions(opts Options) badger.Options {
 			WithNumLevelZeroTablesStall(24).
 			WithBlockCacheSize(64 << 20)
 	}
-	// Writes while serving are small: two memtables of 16 MiB are plenty.
+	// Writes while serving are small, so two memtables are plenty; they
+	// keep Badger's default size, which bounds the largest transaction.
 	// Table indexes and bloom filters go through a cache of their own
 	// rather than all staying in memory, which at ten million relations
 	// would be hundreds of megabytes.
-	return b.WithMemTableSize(servingMemory / 8).
-		WithNumMemtables(2).
+	return b.WithNumMemtables(2).
 		WithBlockCacheSize(servingMemory / 2).
 		WithIndexCacheSize(servingMemory / 4)
 }
