@@ -15,7 +15,7 @@ const (
 // GroupBy says what a count groups by, spelled as in the GraphQL enum.
 type GroupBy string
 
-// The groupings of a count. The first five count entities, the last three
+// The groupings of a count. The first five count entities, the last five
 // relations.
 const (
 	ByKind         GroupBy = "KIND"          // entities by kind
@@ -26,10 +26,12 @@ const (
 	ByRelationType GroupBy = "RELATION_TYPE" // relations by type
 	ByYear         GroupBy = "YEAR"          // relations by the year of validFrom
 	ByDecade       GroupBy = "DECADE"        // relations by the decade of validFrom
+	ByYearEnded    GroupBy = "YEAR_ENDED"    // relations by the year of validTo
+	ByDecadeEnded  GroupBy = "DECADE_ENDED"  // relations by the decade of validTo
 )
 
 // GroupBys lists every grouping in the order of the GraphQL enum.
-var GroupBys = []GroupBy{ByKind, ByMissionType, BySender, ByHost, ByCity, ByRelationType, ByYear, ByDecade}
+var GroupBys = []GroupBy{ByKind, ByMissionType, BySender, ByHost, ByCity, ByRelationType, ByYear, ByDecade, ByYearEnded, ByDecadeEnded}
 
 // FarEnd returns the relation type whose far end groups missions under g
 // (SENT_BY for SENDER, ACCREDITS_TO for HOST, LOCATED_IN for CITY), and
@@ -48,12 +50,21 @@ func (g GroupBy) FarEnd() (RelationType, bool) {
 
 // CountsRelations reports whether g counts relations rather than entities.
 func (g GroupBy) CountsRelations() bool {
-	return g == ByRelationType || g == ByYear || g == ByDecade
+	return g == ByRelationType || g.TimeSeries()
 }
 
 // TimeSeries reports whether g's buckets are periods of time, which are
 // ordered by key (oldest first) rather than by count.
-func (g GroupBy) TimeSeries() bool { return g == ByYear || g == ByDecade }
+func (g GroupBy) TimeSeries() bool {
+	return g == ByYear || g == ByDecade || g == ByYearEnded || g == ByDecadeEnded
+}
+
+// Ended reports whether g groups relations by when they end (validTo)
+// rather than by when they start.
+func (g GroupBy) Ended() bool { return g == ByYearEnded || g == ByDecadeEnded }
+
+// Decades reports whether g's buckets are decades rather than years.
+func (g GroupBy) Decades() bool { return g == ByDecade || g == ByDecadeEnded }
 
 // CountQuery asks how many entities or relations fall in each bucket of a
 // grouping; see GroupBy.
@@ -62,7 +73,7 @@ type CountQuery struct {
 	// missions only, so there it may be MISSION or empty; the relation
 	// groupings take no kind.
 	Kind Kind
-	// Types narrows RELATION_TYPE, YEAR and DECADE to these relation types;
+	// Types narrows the relation groupings to these relation types;
 	// empty means every type. The entity groupings take no types.
 	Types   []RelationType
 	GroupBy GroupBy
@@ -94,7 +105,7 @@ func (q CountQuery) Validate() error {
 		}
 	}
 	if len(q.Types) > 0 && !q.GroupBy.CountsRelations() {
-		return Errorf(EINVALID, "types does not apply to groupBy %s, which counts entities; leave types out, or group by RELATION_TYPE, YEAR or DECADE", q.GroupBy)
+		return Errorf(EINVALID, "types does not apply to groupBy %s, which counts entities; leave types out, or group by RELATION_TYPE or a time series such as DECADE", q.GroupBy)
 	}
 	for _, t := range q.Types {
 		if t.Index() < 0 {
@@ -115,7 +126,7 @@ type Bucket struct {
 }
 
 // RankBuckets turns counts by key into the buckets a count answers with:
-// most first, ties by key, or for the time series of YEAR and DECADE oldest
+// most first, ties by key, or for the time series (YEAR, DECADE...) oldest
 // first; at most limit of them. Keys with a zero count are left out.
 func RankBuckets(counts map[string]int, g GroupBy, limit int) []Bucket {
 	out := make([]Bucket, 0, len(counts))

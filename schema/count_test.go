@@ -219,6 +219,35 @@ func TestCount(t *testing.T) {
 		}
 	})
 
+	t.Run("EndedSeries", func(t *testing.T) {
+		types := []string{"PROTECTS", "SECTION_OF", "RENAMED_FROM", "REPRESENTED_BY"}
+		d := s.mustData(t, `query($types: [RelationType!]) { relations(types: $types, first: 500) {
+		  edges { node { validTo } } pageInfo { hasNextPage } } }`, map[string]any{"types": types})
+		if at(d, "relations", "pageInfo", "hasNextPage") != false {
+			t.Fatalf("more than 500 relations of %v; pick rarer types for this test", types)
+		}
+		years, decades := map[string]int{}, map[string]int{}
+		for _, e := range at(d, "relations", "edges").([]any) {
+			if v, ok := at(e, "node", "validTo").(string); ok {
+				years[v[:4]]++
+				decades[v[:3]+"0s"]++
+			}
+		}
+		for g, want := range map[string]map[string]int{"YEAR_ENDED": years, "DECADE_ENDED": decades} {
+			bs := count(t, map[string]any{"groupBy": g, "types": types, "limit": 500})
+			got := map[string]int{}
+			for _, b := range bs {
+				got[b.key] = b.count
+			}
+			if !maps.Equal(got, want) || len(want) < 2 {
+				t.Errorf("%s of %v = %v, want %v (and two or more buckets)", g, types, bs, want)
+			}
+			if !slices.IsSortedFunc(bs, func(a, b bucket) int { return strings.Compare(a.key, b.key) }) {
+				t.Errorf("%s is not oldest first: %v", g, bs)
+			}
+		}
+	})
+
 	t.Run("Invalid", func(t *testing.T) {
 		for _, tc := range []struct {
 			vars map[string]any

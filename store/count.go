@@ -103,8 +103,12 @@ func countGrouping(q graph.CountQuery) (byte, func([]byte) (string, bool)) {
 			return string(graph.RelationTypes[b[0]]), true
 		}
 	}
-	decade := q.GroupBy == graph.ByDecade
-	return countStart, func(b []byte) (string, bool) {
+	decade := q.GroupBy.Decades()
+	g := byte(countStart)
+	if q.GroupBy.Ended() {
+		g = countEnd
+	}
+	return g, func(b []byte) (string, bool) {
 		if len(b) != 3 || !wantType(b[0]) {
 			return "", false
 		}

@@ -93,7 +93,14 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 	}
 	assertCountsAgree(t, db, "after deleting missions, cities and countries with cascade", world.Relations)
 
-	if err := db.ApplyGroups(ctx, []*graph.Batch{{Entities: world.Entities}, {Relations: world.Relations}}, nil); err != nil {
+	var groups []*graph.Batch
+	for _, e := range world.Entities {
+		groups = append(groups, &graph.Batch{Entities: []*graph.Entity{e}})
+	}
+	for _, r := range world.Relations {
+		groups = append(groups, &graph.Batch{Relations: []*graph.Relation{r}})
+	}
+	if err := db.ApplyGroups(ctx, groups, nil); err != nil {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after putting everything back", world.Relations)
@@ -173,6 +180,8 @@ func countQueries() []graph.CountQuery {
 		graph.CountQuery{GroupBy: graph.ByRelationType, Types: []graph.RelationType{graph.SentBy, graph.RenamedFrom}, Limit: graph.MaxCountBuckets},
 		graph.CountQuery{GroupBy: graph.ByYear, Types: []graph.RelationType{graph.AccreditsTo}, Limit: graph.MaxCountBuckets},
 		graph.CountQuery{GroupBy: graph.ByDecade, Types: []graph.RelationType{graph.HeadedBy, graph.SentBy}, Limit: graph.MaxCountBuckets},
+		graph.CountQuery{GroupBy: graph.ByDecadeEnded, Types: []graph.RelationType{graph.SentBy}, Limit: graph.MaxCountBuckets},
+		graph.CountQuery{GroupBy: graph.ByYearEnded, Types: []graph.RelationType{graph.AccreditsTo, graph.RenamedFrom}, Limit: graph.MaxCountBuckets},
 	)
 	return qs
 }

@@ -131,6 +131,17 @@ func countRelations(ctx context.Context, txn *badger.Txn, q graph.CountQuery, co
 				if from != 0 {
 					bucket = graph.DecadeKey(graph.YearOfDay(from))
 				}
+			case graph.ByYearEnded, graph.ByDecadeEnded:
+				to, err := relationEnd(txn, item)
+				if err != nil {
+					it.Close()
+					return err
+				}
+				if !to.IsZero() && q.GroupBy == graph.ByYearEnded {
+					bucket = graph.YearKey(to.Year())
+				} else if !to.IsZero() {
+					bucket = graph.DecadeKey(to.Year())
+				}
 			default:
 				bucket = string(t)
 			}
@@ -152,6 +163,22 @@ func countRelations(ctx context.Context, txn *badger.Txn, q graph.CountQuery, co
 		it.Close()
 	}
 	return nil
+}
+
+// relationEnd reads the relation a type index item points at and returns
+// its validTo.
+func relationEnd(txn *badger.Txn, item *badger.Item) (graph.Date, error) {
+	var id string
+	if err := item.Value(func(v []byte) error { id = string(v); return nil }); err != nil {
+		return graph.Date{}, err
+	}
+	rec, err := txn.Get(relationKey(id))
+	if err != nil {
+		return graph.Date{}, err
+	}
+	var f relationFacts
+	err = rec.Value(func(v []byte) error { return decodeFacts(v, &f) })
+	return f.Period.To, err
 }
 
 // relationHolds reads the relation a type index item points at and reports

@@ -173,6 +173,10 @@ func TestDB_Count(t *testing.T) {
 			buckets("1900s=1", "1940s=2", "1970s=8", "1990s=1", "2010s=4")},
 		{"DecadeTypes", graph.CountQuery{GroupBy: graph.ByDecade, Types: []graph.RelationType{graph.SentBy}},
 			buckets("1970s=3", "2010s=1")},
+		{"DecadeEndedTypes", graph.CountQuery{GroupBy: graph.ByDecadeEnded, Types: []graph.RelationType{graph.SentBy}},
+			buckets("1990s=1", "2010s=2")},
+		{"YearEndedAsOf", graph.CountQuery{GroupBy: graph.ByYearEnded, AsOf: date("2000")},
+			buckets("2015=5")},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.q.Limit == 0 {

@@ -31,6 +31,35 @@ type Options struct {
 	// an acknowledged write survives a crash of the machine, not only of
 	// the process. A server sets it; a bulk import need not.
 	SyncWrites bool
+	// Bulk opens the store for a large import: larger memtables and more
+	// room at the top of the tree before writes stall, at the cost of
+	// memory. Without it the store is opened to serve, with its caches
+	// and memtables bounded so that resident memory stays near
+	// servingMemory whatever the size of the data.
+	Bulk bool
+}
+
+// servingMemory is about what Badger may hold in its caches when serving:
+// the block cache and the cache of table indexes and filters.
+const servingMemory = 128 << 20
+
+// badgerOptions turns opts into Badger's options.
+func badgerOptions(opts Options) badger.Options {
+	b := badger.DefaultOptions(opts.Dir).WithLogger(badgerLogger{opts.Logger}).WithSyncWrites(opts.SyncWrites)
+	if opts.Bulk {
+		return b.WithMemTableSize(256 << 20).
+			WithNumLevelZeroTables(8).
+			WithNumLevelZeroTablesStall(24).
+			WithBlockCacheSize(64 << 20)
+	}
+	// Writes while serving are small, so two memtables are plenty; they
+	// keep Badger's default size, which bounds the largest transaction.
+	// Table indexes and bloom filters go through a cache of their own
+	// rather than all staying in memory, which at ten million relations
+	// would be hundreds of megabytes.
+	return b.WithNumMemtables(2).
+		WithBlockCacheSize(servingMemory / 2).
+		WithIndexCacheSize(servingMemory / 4)
 }
 
 // DB is a graph stored in Badger.
@@ -60,7 +89,7 @@ type Holder struct {
 // in-memory store when opts.Dir is empty. If another process holds the
 // directory, the error names it and says what to do.
 func Open(opts Options) (*DB, error) {
-	bopts := badger.DefaultOptions(opts.Dir).WithLogger(badgerLogger{opts.Logger}).WithSyncWrites(opts.SyncWrites)
+	bopts := badgerOptions(opts)
 	if opts.Dir == "" {
 		db, err := badger.Open(bopts.WithInMemory(true))
 		if err != nil {

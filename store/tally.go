@@ -44,6 +44,7 @@ const (
 	countCity        = 'C' // missions by the city they are LOCATED_IN
 	countType        = 'R' // relations by type; bucket: the type's index
 	countStart       = 'y' // relations by type and the year they start; bucket: type index, year
+	countEnd         = 'z' // relations by type and the year they end; bucket: type index, year
 )
 
 // The levels of the counts index: the total, and changes by decade, year,
@@ -207,6 +208,9 @@ func (t *tally) relation(r *graph.Relation, sign int64) {
 	t.item(countType, []byte{typ}, s, sign)
 	if !r.Period.From.IsZero() {
 		t.item(countStart, binary.BigEndian.AppendUint16([]byte{typ}, uint16(r.Period.From.Year())), s, sign)
+	}
+	if !r.Period.To.IsZero() {
+		t.item(countEnd, binary.BigEndian.AppendUint16([]byte{typ}, uint16(r.Period.To.Year())), s, sign)
 	}
 	if r.From.Kind() == graph.Mission {
 		for _, f := range farEndGroupings {

@@ -130,7 +130,7 @@ Flags:
 
 // Run imports the files in order.
 func (c *Import) Run(ctx context.Context) error {
-	db, _, err := openData(ctx, store.Options{Dir: c.DataDir})
+	db, _, err := openData(ctx, store.Options{Dir: c.DataDir, Bulk: true})
 	if err != nil {
 		return err
 	}

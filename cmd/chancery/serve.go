@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -53,6 +54,9 @@ type Serve struct {
 	// server stops taking connections, so that a load balancer polling it
 	// stops sending requests first.
 	DrainDelay time.Duration
+	// MemoryLimit is the Go runtime's soft memory limit, such as "384MiB";
+	// "off" leaves the runtime's own (GOMEMLIMIT, else none).
+	MemoryLimit string
 
 	limits schema.Limits
 
@@ -131,6 +135,8 @@ func (s *Serve) ParseFlags(args []string) error {
 	}
 	fs.DurationVar(&s.DrainDelay, "drain-delay", drain,
 		"on SIGINT or SIGTERM, answer /readyz with 503 for this `long`, such as 5s, before no longer taking connections (env CHANCERY_DRAIN_DELAY)")
+	fs.StringVar(&s.MemoryLimit, "memory-limit", env("CHANCERY_MEMORY_LIMIT", defaultMemoryLimit),
+		"the Go runtime's soft memory `limit`, such as 256MiB or 1GiB, past which it collects garbage harder; off for none (env CHANCERY_MEMORY_LIMIT; GOMEMLIMIT, if set, is the default)")
 	fs.StringVar(&s.TokenFile, "token-file", env("CHANCERY_TOKEN_FILE", ""),
 		"`file` of bearer tokens that may write, one a line (# comments); with CHANCERY_TOKEN, a token given in the environment (env CHANCERY_TOKEN_FILE)")
 	fs.Usage = func() {
@@ -159,6 +165,10 @@ Flags:
 		fs.Usage()
 		return errors.New("unexpected arguments")
 	}
+	if _, err := parseBytes(s.MemoryLimit); err != nil {
+		fmt.Fprintf(s.stderr, "invalid value %q for -memory-limit: %v\n", s.MemoryLimit, err)
+		return errors.New("bad memory limit")
+	}
 	switch s.LogFormat {
 	case "text", "json":
 	default:
@@ -182,6 +192,9 @@ func (s *Serve) Open(ctx context.Context) error {
 	tokens, err := readTokens(s.getenv("CHANCERY_TOKEN"), s.TokenFile)
 	if err != nil {
 		return err
+	}
+	if limit, _ := parseBytes(s.MemoryLimit); limit > 0 {
+		debug.SetMemoryLimit(limit)
 	}
 	db, seeded, err := openData(ctx, store.Options{Dir: s.DataDir, Logger: s.log, SyncWrites: true})
 	if err != nil {
@@ -534,4 +547,38 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// defaultMemoryLimit keeps a server's heap near what its caches need plus
+// room for a few heavy queries, instead of letting it grow to twice its
+// live size between collections. GOMEMLIMIT, if set, takes its place.
+var defaultMemoryLimit = func() string {
+	if v := os.Getenv("GOMEMLIMIT"); v != "" {
+		return "off" // the runtime has applied it already
+	}
+	return "256MiB"
+}()
+
+// parseBytes reads a size such as 384MiB, 1GiB, 512KiB or 1000000 (bytes);
+// "off" and "0" are 0.
+func parseBytes(s string) (int64, error) {
+	if s == "off" || s == "0" {
+		return 0, nil
+	}
+	units := []struct {
+		suffix string
+		n      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}, {"", 1}}
+	for _, u := range units {
+		num, ok := strings.CutSuffix(s, u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(num, 10, 64)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("give a whole number of bytes with KiB, MiB or GiB, such as 384MiB, or off")
+		}
+		return n * u.n, nil
+	}
+	return 0, fmt.Errorf("give a whole number of bytes with KiB, MiB or GiB, such as 384MiB, or off")
 }
