@@ -13,11 +13,9 @@ import { coordinates, type Point, worldMap } from "./map";
 import { Panel } from "./panel";
 import {
   type Bucket,
-  closingsQuery,
   coordinatesQuery,
   count,
   countQuery,
-  maxPages,
   type MissionAttributes,
   pages,
   places,
@@ -135,45 +133,17 @@ async function loadTop(panel: Panel, name: string, groupBy: "SENDER" | "HOST", a
   });
 }
 
-function decadeOf(date: string | null): string | null {
-  const year = date ? Number.parseInt(date.slice(0, date.startsWith("-") ? 5 : 4), 10) : NaN;
-  return Number.isFinite(year) ? `${Math.floor(year / 10) * 10}s` : null;
-}
-
 async function loadTimeline(): Promise<void> {
-  panels.timeline.showQueries([
-    { title: "Openings and renamings", text: timelineQuery },
-    {
-      title: "Closings",
-      text: closingsQuery,
-      note: "Run with after: null, then with each page's pageInfo.endCursor while hasNextPage is true; the page counts the relations whose validTo falls in each decade. count groups only by when a relation starts, so closings are counted here.",
-    },
-  ]);
-  await panels.timeline.load(async (signal, progress) => {
+  panels.timeline.showQueries([{ title: "Openings, renamings and closings", text: timelineQuery }]);
+  await panels.timeline.load(async (signal) => {
     const counts = await timelineCounts(signal);
-    const closings = new Map<string, number>();
-    let read = 0;
-    const whole = await pages<{ validTo: string | null }>(closingsQuery, "relations", {}, signal, (nodes) => {
-      read += nodes.length;
-      progress(`Reading when missions closed: ${read.toLocaleString("en")} relations read…`);
-      for (const n of nodes) {
-        const decade = decadeOf(n.validTo);
-        if (decade) closings.set(decade, (closings.get(decade) ?? 0) + 1);
-      }
-    });
     const toMap = (bs: Bucket[]) => new Map(bs.filter((b) => Number.isFinite(decadeStart(b.key))).map((b) => [b.key, b.count]));
     const series = [
       { name: "openings", colour: "#009E73", counts: toMap(counts.openings) },
       { name: "renamings", colour: "#0072B2", counts: toMap(counts.renamings) },
-      { name: "closings", colour: "#D55E00", counts: closings },
+      { name: "closings", colour: "#D55E00", counts: toMap(counts.closings) },
     ];
     panels.timeline.body.replaceChildren(timeline(series, "Openings, renamings and closings of missions by decade"));
-    if (!whole) {
-      const p = document.createElement("p");
-      p.className = "hint";
-      p.textContent = `Closings are counted from the first ${(maxPages * 500).toLocaleString("en")} SENT_BY relations only.`;
-      panels.timeline.body.append(p);
-    }
     return series.some((s) => s.counts.size > 0);
   });
 }

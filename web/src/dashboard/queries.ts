@@ -31,18 +31,18 @@ export async function count(query: string, signal: AbortSignal): Promise<Bucket[
 export const timelineQuery = `query Timeline {
   openings: count(groupBy: DECADE, types: [SENT_BY], limit: 100) { key count }
   renamings: count(groupBy: DECADE, types: [RENAMED_FROM], limit: 100) { key count }
+  closings: count(groupBy: DECADE_ENDED, types: [SENT_BY], limit: 100) { key count }
 }`;
 
-export async function timelineCounts(signal: AbortSignal): Promise<{ openings: Bucket[]; renamings: Bucket[] }> {
-  return gql<{ openings: Bucket[]; renamings: Bucket[] }>(timelineQuery, {}, { signal });
+export interface TimelineCounts {
+  openings: Bucket[];
+  renamings: Bucket[];
+  closings: Bucket[];
 }
 
-export const closingsQuery = `query MissionEnds($after: String) {
-  relations(types: [SENT_BY], first: 500, after: $after) {
-    edges { node { validTo } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+export async function timelineCounts(signal: AbortSignal): Promise<TimelineCounts> {
+  return gql<TimelineCounts>(timelineQuery, {}, { signal });
+}
 
 interface Connection<T> {
   edges: { node: T }[];
