@@ -28,7 +28,9 @@ const shots = {
       await page.waitForFunction(() => document.querySelector(".result-window .view-lines")?.textContent?.includes("Switzerland"));
     },
   },
-  explore: { path: "/explore", prepare: settle },
+  // Cuba and the US Interests Section in Havana as of 1990, when the
+  // section worked under the Swiss embassy.
+  explore: { path: "/explore?id=country:cuba&id=mission:us-interests-section-havana&asOf=1990", prepare: settle },
   dashboard: { path: "/dashboard", prepare: settle },
 };
 
