@@ -8,6 +8,7 @@
 //	chancery backup   write a backup of a data directory
 //	chancery restore  load a backup into a data directory
 //	chancery gen      write a synthetic world for benchmarks
+//	chancery bench    measure a server with a fixed query mix
 //	chancery version  print the version
 //
 // Run "chancery help" or "chancery <command> -h" for the flags.
@@ -64,6 +65,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewImport(stdout, stderr, getenv)
 	case "gen":
 		cmd = NewGen(stdout, stderr)
+	case "bench":
+		cmd = NewBench(stdout, stderr)
 	case "export":
 		cmd = NewExport(stdout, stderr, getenv)
 	case "backup":
@@ -127,6 +130,8 @@ Usage:
                               replace the data directory's contents with a backup
   chancery gen [--relations N] [--seed S] [--out FILE.jsonl]
                               write a synthetic world for benchmarks
+  chancery bench [--url URL | --data DIR] [--json FILE]
+                              measure a server with a fixed query mix
   chancery version            print the version
   chancery help               print this help
 

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package main
+
+import "os"
+
+// peakRSS is unknown here.
+func peakRSS(*os.ProcessState) int64 { return 0 }
