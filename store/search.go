@@ -100,19 +100,29 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 			}
 		}
 		// Names that start with the text, the exact ones among them.
-		scanIDs(txn, nameStartPrefix(f), searchScanLimit, func(id graph.ID) { add(id, matchName(f)) })
+		err := scanIDs(ctx, txn, nameStartPrefix(f), searchScanLimit, func(id graph.ID) { add(id, matchName(f)) })
+		if err != nil {
+			return err
+		}
 		// Names whose words start with the text's words.
 		words := strings.Fields(f)
 		longest := slices.MaxFunc(words, func(a, b string) int { return cmp.Compare(len(a), len(b)) })
-		scanIDs(txn, wordStartPrefix(longest), searchScanLimit, func(id graph.ID) { add(id, matchWords(words)) })
+		err = scanIDs(ctx, txn, wordStartPrefix(longest), searchScanLimit, func(id graph.ID) { add(id, matchWords(words)) })
+		if err != nil {
+			return err
+		}
 		// Names a typo or two away, when the text is long enough to judge.
 		if len([]rune(f)) >= 4 {
-			for _, id := range gramCandidates(txn, f) {
+			ids, err := gramCandidates(ctx, txn, f)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
 				add(id, matchTypo(f))
 			}
 		}
 
-		found, err := loadEntities(txn, cands)
+		found, err := loadEntities(ctx, txn, cands)
 		if err != nil {
 			return err
 		}
@@ -168,24 +178,33 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 }
 
 // scanIDs calls fn with the entity id of each key under prefix, at most
-// limit of them.
-func scanIDs(txn *badger.Txn, prefix []byte, limit int, fn func(graph.ID)) {
+// limit of them, and stops early with ctx's error once ctx is done (it
+// looks every checkEvery keys, so that a request's timeout stops it).
+func scanIDs(ctx context.Context, txn *badger.Txn, prefix []byte, limit int, fn func(graph.ID)) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	n := 0
 	for it.Rewind(); it.Valid() && n < limit; it.Next() {
+		if n%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		fn(nameKeyID(it.Item().Key()))
 		n++
 	}
+	return nil
 }
 
 // gramCandidates returns the entities that share the most trigrams with
 // the folded text, most first.
-func gramCandidates(txn *badger.Txn, f string) []graph.ID {
+func gramCandidates(ctx context.Context, txn *badger.Txn, f string) ([]graph.ID, error) {
 	shared := map[graph.ID]int{}
 	grams := trigrams(f)
 	for _, g := range grams {
-		scanIDs(txn, gramPrefix(g), gramPostingLimit, func(id graph.ID) { shared[id]++ })
+		if err := scanIDs(ctx, txn, gramPrefix(g), gramPostingLimit, func(id graph.ID) { shared[id]++ }); err != nil {
+			return nil, err
+		}
 	}
 	// A name within two edits of the text keeps at least all but six of
 	// its trigrams (each edit touches three); ask for a third of them.
@@ -205,12 +224,19 @@ func gramCandidates(txn *badger.Txn, f string) []graph.ID {
 	if len(ids) > searchCandidates/2 {
 		ids = ids[:searchCandidates/2]
 	}
-	return ids
+	return ids, nil
 }
 
-func loadEntities(txn *badger.Txn, cands map[graph.ID]*candidate) (map[graph.ID]*graph.Entity, error) {
+// loadEntities reads the candidates' records, leaving out any that have
+// gone, until ctx is done.
+func loadEntities(ctx context.Context, txn *badger.Txn, cands map[graph.ID]*candidate) (map[graph.ID]*graph.Entity, error) {
 	out := make(map[graph.ID]*graph.Entity, len(cands))
 	for id := range cands {
+		if len(out)%(checkEvery/8) == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		e, err := getEntity(txn, id)
 		if graph.IsNotFound(err) {
 			continue

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -72,5 +74,53 @@ func TestOpenReindexesOldStores(t *testing.T) {
 	hits, err := db.Search(ctx, graph.SearchQuery{Text: "switzerlnd", First: 5})
 	if err != nil || len(hits) != 1 {
 		t.Errorf("after reopening: %v %v; want the index rebuilt", hits, err)
+	}
+}
+
+// doneAfter is a context that turns cancelled after its Err has been asked
+// a given number of times: a request whose timeout strikes mid-search.
+type doneAfter struct {
+	context.Context
+	calls, after int
+}
+
+func (c *doneAfter) Err() error {
+	c.calls++
+	if c.calls > c.after {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestSearchStopsWhenCancelled checks that a search reading many index
+// keys looks at its context as it goes, so a request's timeout stops it
+// rather than letting it run on after the client has been answered.
+func TestSearchStopsWhenCancelled(t *testing.T) {
+	db, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b := &graph.Batch{}
+	for i := range 3 * checkEvery {
+		b.Entities = append(b.Entities, &graph.Entity{
+			ID: graph.ID(fmt.Sprintf("mission:embassy-%d", i)), Kind: graph.Mission, Name: fmt.Sprintf("Embassy number %d", i),
+			MissionType: graph.Embassy,
+			Sources:     []graph.Source{{Document: "Test fixture"}}})
+	}
+	if err := db.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	q := graph.SearchQuery{Text: "embassy number", First: 10}
+	if hits, err := db.Search(context.Background(), q); err != nil || len(hits) == 0 {
+		t.Fatalf("Search(%q) = %d hits, %v; want hits", q.Text, len(hits), err)
+	}
+	ctx := &doneAfter{Context: context.Background(), after: 1} // the first look is before any read
+	hits, err := db.Search(ctx, q)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Search with a context cancelled after it started = %d hits, %v; want context.Canceled", len(hits), err)
+	}
+	if ctx.calls < 2 {
+		t.Errorf("Search looked at its context %d times; want it to look while reading", ctx.calls)
 	}
 }
