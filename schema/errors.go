@@ -48,12 +48,12 @@ func invalid(format string, args ...any) error {
 	return &apiError{code: CodeInvalid, message: fmt.Sprintf(format, args...)}
 }
 
-// toAPI turns any error into one a client may see. Domain errors keep their
-// message; anything else is logged and replaced by a generic message, so
-// internals never reach the client.
 // errTimeout is the error of a request that ran out of time.
 var errTimeout = &apiError{code: CodeTimeout, message: "the request took longer than this server allows (chancery serve --request-timeout); ask for less: fewer items, less depth, or a narrower asOf or types"}
 
+// toAPI turns any error into one a client may see. Domain errors keep their
+// message; anything else is logged and replaced by a generic message, so
+// internals never reach the client.
 func toAPI(ctx context.Context, log *slog.Logger, err error) error {
 	if err == nil {
 		return nil
