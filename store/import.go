@@ -169,10 +169,10 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	defer snap.Discard()
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
-	t := newTally()
+	t, v := newTally(), vocabulary{}
 	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
 		if e != nil {
-			if err := writeEntity(wb, snap, t, e); err != nil {
+			if err := writeEntity(wb, snap, t, v, e); err != nil {
 				return db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
 			}
 			return nil

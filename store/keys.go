@@ -13,7 +13,8 @@ package store
 //	t 0 <type> <newest> <rel id>                       relations by type: relation id
 //	n 0 <folded name> 0 <entity id>                    name and alias index: empty
 //	w 0 <folded word> 0 <entity id>                    words of names and aliases: empty
-//	g 0 <trigram> 0 <entity id>                        trigrams of names and aliases: empty
+//	v 0 <folded word>                                  vocabulary: every word of a name: empty
+//	q 0 <trigram> 0 <folded word>                      trigrams of the vocabulary's words: empty
 //	c 0 <grouping> <level> <when> <bucket>             counts: a signed count
 //	m 0 <name>                                         store metadata
 //
@@ -51,9 +52,15 @@ const (
 	prefixType      = 't'
 	prefixName      = 'n'
 	prefixWord      = 'w'
-	prefixGram      = 'g'
+	prefixVocab     = 'v'
+	prefixVocabGram = 'q'
 	prefixMeta      = 'm'
 	prefixCount     = 'c'
+
+	// prefixGramV3 held the trigrams of every entity's names,
+	// g 0 <trigram> 0 <entity id>, up to index version 3; opening such a
+	// store drops them.
+	prefixGramV3 = 'g'
 )
 
 const (
@@ -125,18 +132,21 @@ func nameKey(folded string, id graph.ID) []byte {
 // folded: the search for names while they are typed.
 func nameStartPrefix(folded string) []byte { return key(prefixName, []byte(folded)) }
 
-func wordKey(word string, id graph.ID) []byte {
-	return append(key(prefixWord, []byte(word), []byte{sep}), id...)
-}
+func wordKey(word string, id graph.ID) []byte { return append(wordPrefix(word), id...) }
 
 // wordStartPrefix matches every word key whose word starts with w.
 func wordStartPrefix(w string) []byte { return key(prefixWord, []byte(w)) }
 
-func gramPrefix(gram string) []byte { return key(prefixGram, []byte(gram), []byte{sep}) }
+// wordPrefix matches the word keys of exactly one word.
+func wordPrefix(w string) []byte { return key(prefixWord, []byte(w), []byte{sep}) }
 
-func gramKey(gram string, id graph.ID) []byte { return append(gramPrefix(gram), id...) }
+func vocabKey(word string) []byte { return key(prefixVocab, []byte(word)) }
 
-// nameKeyID returns the entity id at the end of a name, word or trigram key.
+func vocabGramPrefix(gram string) []byte { return key(prefixVocabGram, []byte(gram), []byte{sep}) }
+
+func vocabGramKey(gram, word string) []byte { return append(vocabGramPrefix(gram), word...) }
+
+// nameKeyID returns the entity id at the end of a name or word key.
 func nameKeyID(k []byte) graph.ID {
 	i := bytes.LastIndexByte(k, sep)
 	return graph.ID(k[i+1:])

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -17,34 +19,49 @@ import (
 const (
 	searchScanLimit  = 2000
 	searchCandidates = 300
-	gramPostingLimit = 5000
+	// vocabPostingLimit bounds the keys read for each trigram of a word
+	// being corrected; the vocabulary holds words, not entities, so even
+	// a common trigram has a short list.
+	vocabPostingLimit = 5000
+	// typoCandidateLimit bounds the entities a typo search loads to
+	// rank: each costs a read and a decoding.
+	typoCandidateLimit = 64
+	// maxVariants bounds the corrections kept for one word of the text,
+	// and maxCursors the word lists one typo search walks at once.
+	maxVariants = 8
+	maxCursors  = 24
+	// minVocabWord is the length below which a word is not in the
+	// vocabulary and is taken as typed: "of", "in" and "to" are one edit
+	// away from too many words to try them all.
+	minVocabWord = 3
+	// minTypoText is the length below which a text is not looked up as a
+	// typo: too many names are a letter away from three letters.
+	minTypoText = 4
 )
 
 // indexKeys returns every index key that points at e by name: the folded
-// name, aliases and ISO codes; the words of the names and aliases; and
-// their trigrams.
+// name, aliases and ISO codes, and the words of the names and aliases.
 func indexKeys(e *graph.Entity) [][]byte {
 	var keys [][]byte
 	for _, n := range foldedNames(e) {
 		keys = append(keys, nameKey(n, e.ID))
 	}
-	words, grams := map[string]bool{}, map[string]bool{}
-	for _, name := range e.Names() {
-		f := Fold(name)
-		for _, w := range strings.Fields(f) {
-			words[w] = true
-		}
-		for _, g := range trigrams(f) {
-			grams[g] = true
-		}
-	}
-	for _, w := range sortedKeys(words) {
+	for _, w := range nameWords(e) {
 		keys = append(keys, wordKey(w, e.ID))
 	}
-	for _, g := range sortedKeys(grams) {
-		keys = append(keys, gramKey(g, e.ID))
-	}
 	return keys
+}
+
+// nameWords returns the distinct folded words of e's names and aliases,
+// sorted.
+func nameWords(e *graph.Entity) []string {
+	words := map[string]bool{}
+	for _, name := range e.Names() {
+		for _, w := range strings.Fields(Fold(name)) {
+			words[w] = true
+		}
+	}
+	return sortedKeys(words)
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -66,6 +83,51 @@ func trigrams(folded string) []string {
 	out := make([]string, 0, len(r)-2)
 	for i := 0; i+3 <= len(r); i++ {
 		out = append(out, string(r[i:i+3]))
+	}
+	return out
+}
+
+// A vocabulary is the set of words one write has found in, or added to,
+// the store's vocabulary index: the distinct words of all names, each
+// with its trigrams, where a typo search looks for the words a misspelt
+// one may stand for. Many entities share a word ("Embassy", a country's
+// name), so a write looks each word up once, not once per entity.
+type vocabulary map[string]bool
+
+// add writes to w the vocabulary keys of the words of e that the store,
+// as read reads it, does not have yet. Vocabulary keys are never deleted:
+// a word that no name uses any more costs a few keys and finds nothing.
+func (v vocabulary) add(w keyWriter, read *badger.Txn, e *graph.Entity) error {
+	for _, word := range nameWords(e) {
+		if v[word] || utf8.RuneCountInString(word) < minVocabWord {
+			continue
+		}
+		v[word] = true
+		_, err := read.Get(vocabKey(word))
+		if err == nil {
+			continue
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		if err := w.Set(vocabKey(word), nil); err != nil {
+			return err
+		}
+		for _, g := range distinct(trigrams(word)) {
+			if err := w.Set(vocabGramKey(g, word), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// distinct returns the strings of s without repeats, in their first order.
+func distinct(s []string) []string {
+	out := s[:0:0]
+	for _, x := range s {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
 	}
 	return out
 }
@@ -106,14 +168,16 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 		}
 		// Names whose words start with the text's words.
 		words := strings.Fields(f)
-		longest := slices.MaxFunc(words, func(a, b string) int { return cmp.Compare(len(a), len(b)) })
-		err = scanIDs(ctx, txn, wordStartPrefix(longest), searchScanLimit, func(id graph.ID) { add(id, matchWords(words)) })
+		ids, err := wordCandidates(ctx, txn, words)
 		if err != nil {
 			return err
 		}
+		for _, id := range ids {
+			add(id, matchWords(words))
+		}
 		// Names a typo or two away, when the text is long enough to judge.
-		if len([]rune(f)) >= 4 {
-			ids, err := gramCandidates(ctx, txn, f)
+		if utf8.RuneCountInString(f) >= minTypoText {
+			ids, err := typoCandidates(ctx, txn, words, typoAllowance(f))
 			if err != nil {
 				return err
 			}
@@ -126,6 +190,19 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 		if err != nil {
 			return err
 		}
+		var direct []graph.SearchHit
+		for id, c := range cands {
+			if e := found[id]; e != nil {
+				if matched, score := c.how(e); score > 0 {
+					direct = append(direct, graph.SearchHit{Entity: e, Matched: matched, Score: score})
+				}
+			}
+		}
+		sortHits(direct)
+		// Add the later names of the bodies found, best first. A later
+		// name ranks below the hit it comes from, so once q.First hits
+		// rank at or above the current one, no later name can make the
+		// cut, and the rest need not be read.
 		best := map[graph.ID]graph.SearchHit{}
 		keep := func(h graph.SearchHit) {
 			if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, h.Entity.Kind) {
@@ -135,23 +212,18 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 				best[h.Entity.ID] = h
 			}
 		}
-		for id, c := range cands {
-			e := found[id]
-			if e == nil {
-				continue
-			}
-			matched, score := c.how(e)
-			if score == 0 {
-				continue
-			}
-			h := graph.SearchHit{Entity: e, Matched: matched, Score: score}
+		enough := false
+		for _, h := range direct {
 			keep(h)
-			later, err := laterNames(txn, e, 0)
+			if enough = enough || atOrAbove(best, h.Score) >= q.First; enough {
+				continue
+			}
+			later, err := laterNames(txn, h.Entity, 0)
 			if err != nil {
 				return err
 			}
 			for _, l := range later {
-				keep(graph.SearchHit{Entity: l, Matched: matched, Score: score * graph.FormerNameFactor})
+				keep(graph.SearchHit{Entity: l, Matched: h.Matched, Score: h.Score * graph.FormerNameFactor})
 			}
 		}
 		for _, h := range best {
@@ -162,6 +234,15 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 	if err != nil {
 		return nil, db.translate(err)
 	}
+	sortHits(hits)
+	if len(hits) > q.First {
+		hits = hits[:q.First]
+	}
+	return hits, nil
+}
+
+// sortHits ranks hits: best score first, then the shorter name, then id.
+func sortHits(hits []graph.SearchHit) {
 	slices.SortFunc(hits, func(a, b graph.SearchHit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
@@ -171,16 +252,30 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 		}
 		return cmp.Compare(a.Entity.ID, b.Entity.ID)
 	})
-	if len(hits) > q.First {
-		hits = hits[:q.First]
+}
+
+// atOrAbove counts the hits scored at least score.
+func atOrAbove(hits map[graph.ID]graph.SearchHit, score float64) int {
+	n := 0
+	for _, h := range hits {
+		if h.Score >= score {
+			n++
+		}
 	}
-	return hits, nil
+	return n
 }
 
 // scanIDs calls fn with the entity id of each key under prefix, at most
 // limit of them, and stops early with ctx's error once ctx is done (it
 // looks every checkEvery keys, so that a request's timeout stops it).
 func scanIDs(ctx context.Context, txn *badger.Txn, prefix []byte, limit int, fn func(graph.ID)) error {
+	return scanKeys(ctx, txn, prefix, limit, func(k []byte) { fn(nameKeyID(k)) })
+}
+
+// scanKeys calls fn with each key under prefix, at most limit of them,
+// and stops early with ctx's error once ctx is done. The key is valid
+// only during the call.
+func scanKeys(ctx context.Context, txn *badger.Txn, prefix []byte, limit int, fn func([]byte)) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	n := 0
@@ -190,41 +285,256 @@ func scanIDs(ctx context.Context, txn *badger.Txn, prefix []byte, limit int, fn 
 				return err
 			}
 		}
-		fn(nameKeyID(it.Item().Key()))
+		fn(it.Item().Key())
 		n++
 	}
 	return nil
 }
 
-// gramCandidates returns the entities that share the most trigrams with
-// the folded text, most first.
-func gramCandidates(ctx context.Context, txn *badger.Txn, f string) ([]graph.ID, error) {
-	shared := map[graph.ID]int{}
-	grams := trigrams(f)
+// wordCandidates returns entities that may have, for each word of the
+// text, a word of a name that starts with it. Each word of minVocabWord
+// letters or more stands for the words of the vocabulary it starts (the
+// word itself, or those that complete it while it is typed); when that
+// is a few words, the entities are the intersection of their lists. A
+// word that starts no word in the vocabulary means that no name matches.
+// When every word is short or starts many words, it falls back on the
+// first searchScanLimit entities with a word that starts as the longest
+// word does. matchWords checks each candidate.
+func wordCandidates(ctx context.Context, txn *badger.Txn, words []string) ([]graph.ID, error) {
+	var lists [][]string
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < minVocabWord {
+			continue
+		}
+		var starts []string
+		prefix := vocabKey(w)
+		err := scanKeys(ctx, txn, prefix, maxVariants+1, func(k []byte) { starts = append(starts, string(k[2:])) })
+		switch {
+		case err != nil:
+			return nil, err
+		case len(starts) == 0:
+			return nil, nil
+		case len(starts) <= maxVariants:
+			lists = append(lists, starts)
+		}
+	}
+	if len(lists) > 0 {
+		return intersectWords(ctx, txn, lists, searchScanLimit)
+	}
+	longest := slices.MaxFunc(words, func(a, b string) int { return cmp.Compare(len(a), len(b)) })
+	var ids []graph.ID
+	err := scanIDs(ctx, txn, wordStartPrefix(longest), searchScanLimit, func(id graph.ID) { ids = append(ids, id) })
+	return ids, err
+}
+
+// typoCandidates returns entities whose names have, for every word of the
+// text, that word or one a typo or two from it (within allowed edits over
+// the whole text, and one in a word shorter than eight letters), as long
+// as some word of the text is not in the vocabulary as typed: otherwise
+// the name and word indexes have found the matches already. Words shorter
+// than minVocabWord are taken as typed.
+//
+// Corrections come from the vocabulary's trigram index: a word within k
+// edits of w keeps all but at most 4k of w's distinct trigrams (an edit
+// touches three windows, a swap four), so only words with that many in
+// common are compared. The entities are the intersection of the words'
+// lists, walked by seeking in each list to the largest id any other list
+// is at, so the work follows the shortest list rather than the longest.
+func typoCandidates(ctx context.Context, txn *badger.Txn, words []string, allowed int) ([]graph.ID, error) {
+	lists := make([][]string, len(words))
+	corrected := false
+	for i, w := range words {
+		switch {
+		case hasPrefix(txn, wordPrefix(w)):
+			lists[i] = []string{w}
+		case utf8.RuneCountInString(w) < minVocabWord:
+			return nil, nil
+		default:
+			k := allowed
+			if utf8.RuneCountInString(w) < 8 {
+				k = min(k, 1)
+			}
+			vs, err := corrections(ctx, txn, w, k)
+			if err != nil || len(vs) == 0 {
+				return nil, err
+			}
+			lists[i], corrected = vs, true
+		}
+	}
+	if !corrected {
+		return nil, nil
+	}
+	// The names that are the text with the nearest correction of each
+	// word come first, so that a whole name is not crowded out by the
+	// many longer names that hold it.
+	nearest := make([]string, len(lists))
+	for i, l := range lists {
+		nearest[i] = l[0]
+	}
+	var ids []graph.ID
+	err := scanIDs(ctx, txn, namePrefix(strings.Join(nearest, " ")), typoCandidateLimit, func(id graph.ID) { ids = append(ids, id) })
+	if err != nil {
+		return nil, err
+	}
+	more, err := intersectWords(ctx, txn, lists, typoCandidateLimit)
+	return append(ids, more...), err
+}
+
+// typoAllowance is how many edits a typo search forgives in folded text:
+// one, or two once the text has eight letters.
+func typoAllowance(f string) int {
+	if utf8.RuneCountInString(f) >= 8 {
+		return 2
+	}
+	return 1
+}
+
+// hasPrefix reports whether any key starts with prefix.
+func hasPrefix(txn *badger.Txn, prefix []byte) bool {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	it.Rewind()
+	return it.Valid()
+}
+
+// corrections returns the words of the vocabulary within k edits of w,
+// nearest first, at most maxVariants of them.
+func corrections(ctx context.Context, txn *badger.Txn, w string, k int) ([]string, error) {
+	grams := distinct(trigrams(w))
+	shared := map[string]int{}
 	for _, g := range grams {
-		if err := scanIDs(ctx, txn, gramPrefix(g), gramPostingLimit, func(id graph.ID) { shared[id]++ }); err != nil {
+		prefix := vocabGramPrefix(g)
+		err := scanKeys(ctx, txn, prefix, vocabPostingLimit, func(k []byte) { shared[string(k[len(prefix):])]++ })
+		if err != nil {
 			return nil, err
 		}
 	}
-	// A name within two edits of the text keeps at least all but six of
-	// its trigrams (each edit touches three); ask for a third of them.
-	need := max(1, len(grams)/3)
-	var ids []graph.ID
-	for id, n := range shared {
-		if n >= need {
-			ids = append(ids, id)
+	need := max(1, len(grams)-4*k)
+	type near struct {
+		word string
+		d    int
+	}
+	var out []near
+	for word, n := range shared {
+		if n < need {
+			continue
+		}
+		if d := editDistance(w, word, k); d <= k {
+			out = append(out, near{word, d})
 		}
 	}
-	slices.SortFunc(ids, func(a, b graph.ID) int {
-		if c := cmp.Compare(shared[b], shared[a]); c != 0 {
+	slices.SortFunc(out, func(a, b near) int {
+		if c := cmp.Compare(a.d, b.d); c != 0 {
 			return c
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(a.word, b.word)
 	})
-	if len(ids) > searchCandidates/2 {
-		ids = ids[:searchCandidates/2]
+	words := make([]string, 0, min(len(out), maxVariants))
+	for _, n := range out[:min(len(out), maxVariants)] {
+		words = append(words, n.word)
 	}
-	return ids, nil
+	return words, nil
+}
+
+// intersectWords returns up to limit ids, in order, of the entities that
+// have, for each list, one of its words.
+func intersectWords(ctx context.Context, txn *badger.Txn, lists [][]string, limit int) ([]graph.ID, error) {
+	// Keep the nearest corrections of each word while there are too many
+	// lists to walk at once; a list of one is a word as typed.
+	for total(lists) > maxCursors {
+		i := 0
+		for j := range lists {
+			if len(lists[j]) > len(lists[i]) {
+				i = j
+			}
+		}
+		if len(lists[i]) == 1 {
+			break
+		}
+		lists[i] = lists[i][:len(lists[i])-1]
+	}
+	cursors := make([]*wordCursor, len(lists))
+	for i, l := range lists {
+		cursors[i] = newWordCursor(txn, l)
+		defer cursors[i].close()
+	}
+	var out []graph.ID
+	target := []byte{}
+	for round := 0; len(out) < limit; round++ {
+		if round%checkEvery == checkEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		agreed := true
+		for _, c := range cursors {
+			id := c.seek(target)
+			if id == nil {
+				return out, nil
+			}
+			if !bytes.Equal(id, target) {
+				target, agreed = id, false
+				break
+			}
+		}
+		if agreed {
+			out = append(out, graph.ID(target))
+			// The next id after target: ids never hold the separator.
+			target = append(bytes.Clone(target), sep)
+		}
+	}
+	return out, nil
+}
+
+func total(lists [][]string) int {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	return n
+}
+
+// A wordCursor walks, in id order, the entities whose names have any of
+// a few words: the union of the words' lists in the word index.
+type wordCursor struct {
+	its      []*badger.Iterator
+	prefixes [][]byte
+}
+
+func newWordCursor(txn *badger.Txn, words []string) *wordCursor {
+	c := &wordCursor{}
+	for _, w := range words {
+		p := wordPrefix(w)
+		c.prefixes = append(c.prefixes, p)
+		c.its = append(c.its, txn.NewIterator(badger.IteratorOptions{Prefix: p}))
+	}
+	return c
+}
+
+// seek returns the smallest id at or after target in any of the lists, or
+// nil once they are all past their end. An iterator already at or after
+// target stays where it is.
+func (c *wordCursor) seek(target []byte) []byte {
+	var least []byte
+	for i, it := range c.its {
+		p := c.prefixes[i]
+		if !it.Valid() || bytes.Compare(it.Item().Key()[len(p):], target) < 0 {
+			it.Seek(append(p[:len(p):len(p)], target...))
+		}
+		if !it.Valid() {
+			continue
+		}
+		if id := it.Item().Key()[len(p):]; least == nil || bytes.Compare(id, least) < 0 {
+			least = id
+		}
+	}
+	return bytes.Clone(least)
+}
+
+func (c *wordCursor) close() {
+	for _, it := range c.its {
+		it.Close()
+	}
 }
 
 // loadEntities reads the candidates' records, leaving out any that have
@@ -346,10 +656,7 @@ func allStartWords(words, have []string) bool {
 // matchTypo scores an entity whose name, alias, or a run of words in one,
 // is within one edit of the text (two for texts of eight letters or more).
 func matchTypo(f string) func(e *graph.Entity) (string, float64) {
-	allowed := 1
-	if len([]rune(f)) >= 8 {
-		allowed = 2
-	}
+	allowed := typoAllowance(f)
 	n := len(strings.Fields(f))
 	return func(e *graph.Entity) (string, float64) {
 		best, dist := "", allowed+1
@@ -405,11 +712,16 @@ func editDistance(a, b string, limit int) int {
 	return min(prev[len(rb)], limit+1)
 }
 
-// reindex rebuilds the name, word and trigram indexes of every entity. It
-// runs when a store written by an older version is opened, in batches so
-// that no transaction grows too large.
+// reindex rebuilds the name and word indexes of every entity and the
+// vocabulary of their words, after dropping the entity trigrams of older
+// versions. It runs when a store written by an older version is opened,
+// in batches so that no transaction grows too large.
 func (db *DB) reindex(ctx context.Context) error {
+	if err := db.bdb.DropPrefix([]byte{prefixGramV3, sep}); err != nil {
+		return err
+	}
 	var after []byte
+	v := vocabulary{}
 	for {
 		var batch []*graph.Entity
 		err := db.view(ctx, func(txn *badger.Txn) error {
@@ -444,6 +756,9 @@ func (db *DB) reindex(ctx context.Context) error {
 					if err := txn.Set(k, nil); err != nil {
 						return err
 					}
+				}
+				if err := v.add(txn, txn, e); err != nil {
+					return err
 				}
 			}
 			return nil

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -32,9 +35,10 @@ func TestEditDistance(t *testing.T) {
 	}
 }
 
-// TestOpenReindexesOldStores opens a directory whose store has only the
-// name index of the first version, as older binaries wrote it, and checks
-// that opening it builds the word and trigram indexes.
+// TestOpenReindexesOldStores opens a directory whose store has the indexes
+// of version 3, as older binaries wrote them: trigrams of every entity and
+// no vocabulary. Opening it must drop the old trigrams and build the
+// vocabulary, so that the typo search works again.
 func TestOpenReindexesOldStores(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -47,22 +51,23 @@ func TestOpenReindexesOldStores(t *testing.T) {
 	if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{e}}); err != nil {
 		t.Fatal(err)
 	}
-	// Make it look old: drop the newer indexes and the index version.
+	oldGram := append([]byte{prefixGramV3, sep}, " sw\x00country:switzerland"...)
 	err = db.bdb.Update(func(txn *badger.Txn) error {
-		for _, k := range indexKeys(e) {
-			if k[0] != prefixName {
-				if err := txn.Delete(k); err != nil {
-					return err
-				}
+		for _, p := range []byte{prefixVocab, prefixVocabGram} {
+			if err := deleteUnder(txn, []byte{p, sep}); err != nil {
+				return err
 			}
 		}
-		return txn.Delete(metaKey(metaIndex))
+		if err := txn.Set(oldGram, nil); err != nil {
+			return err
+		}
+		return txn.Set(metaKey(metaIndex), []byte("3"))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if hits, _ := db.Search(ctx, graph.SearchQuery{Text: "switzerlnd", First: 5}); len(hits) != 0 {
-		t.Fatalf("the typo search works without the trigram index: %v", hits)
+		t.Fatalf("the typo search works without the vocabulary: %v", hits)
 	}
 	db.Close()
 
@@ -73,8 +78,33 @@ func TestOpenReindexesOldStores(t *testing.T) {
 	defer db.Close()
 	hits, err := db.Search(ctx, graph.SearchQuery{Text: "switzerlnd", First: 5})
 	if err != nil || len(hits) != 1 {
-		t.Errorf("after reopening: %v %v; want the index rebuilt", hits, err)
+		t.Errorf("after reopening: %v %v; want the vocabulary built", hits, err)
 	}
+	err = db.bdb.View(func(txn *badger.Txn) error {
+		if _, err := txn.Get(oldGram); !errors.Is(err, badger.ErrKeyNotFound) {
+			t.Errorf("the trigram key of version 3 is still there after reopening (%v)", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deleteUnder deletes every key under prefix.
+func deleteUnder(txn *badger.Txn, prefix []byte) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	var keys [][]byte
+	for it.Rewind(); it.Valid(); it.Next() {
+		keys = append(keys, it.Item().KeyCopy(nil))
+	}
+	it.Close()
+	for _, k := range keys {
+		if err := txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // doneAfter is a context that turns cancelled after its Err has been asked
@@ -122,5 +152,67 @@ func TestSearchStopsWhenCancelled(t *testing.T) {
 	}
 	if ctx.calls < 2 {
 		t.Errorf("Search looked at its context %d times; want it to look while reading", ctx.calls)
+	}
+}
+
+// TestIntersectWords checks the walk over word lists against a plain
+// filter of every entity, on names drawn from a few words so that lists
+// overlap in every way: each answer must be exactly the entities, in id
+// order, whose names hold one word of each list.
+func TestIntersectWords(t *testing.T) {
+	db, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	vocab := []string{"embassy", "consulate", "kekrara", "driveldesh", "of", "in", "ulmor", "trade", "office"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	names := map[graph.ID][]string{}
+	b := &graph.Batch{}
+	for range 600 {
+		var words []string
+		for range 2 + rng.IntN(4) {
+			words = append(words, vocab[rng.IntN(len(vocab))])
+		}
+		id := graph.ID(fmt.Sprintf("mission:m%04d", rng.IntN(100000)))
+		if names[id] != nil {
+			continue
+		}
+		names[id] = words
+		b.Entities = append(b.Entities, &graph.Entity{ID: id, Kind: graph.Mission, MissionType: graph.Embassy,
+			Name: strings.Join(words, " "), Sources: []graph.Source{{Document: "Test fixture"}}})
+	}
+	if err := db.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	for trial := range 200 {
+		lists := make([][]string, 1+rng.IntN(3))
+		for i := range lists {
+			for range 1 + rng.IntN(3) {
+				lists[i] = append(lists[i], vocab[rng.IntN(len(vocab))])
+			}
+		}
+		var want []graph.ID
+		for id, words := range names {
+			ok := true
+			for _, l := range lists {
+				ok = ok && slices.ContainsFunc(l, func(w string) bool { return slices.Contains(words, w) })
+			}
+			if ok {
+				want = append(want, id)
+			}
+		}
+		slices.Sort(want)
+		var got []graph.ID
+		err := db.bdb.View(func(txn *badger.Txn) error {
+			got, err = intersectWords(context.Background(), txn, slices.Clone(lists), len(names))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: intersectWords(%q) = %d ids, want %d\ngot  %v\nwant %v", trial, lists, len(got), len(want), got, want)
+		}
 	}
 }

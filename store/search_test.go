@@ -14,7 +14,8 @@ func searchFixture() *graph.Batch {
 	ccnaa := entity("mission:ccnaa", "Coordination Council for North American Affairs", "CCNAA")
 	tecro := entity("mission:tecro", "Taipei Economic and Cultural Representative Office", "TECRO")
 	return &graph.Batch{
-		Entities: []*graph.Entity{ch, swe, mission, ccnaa, tecro, entity("city:havana", "Havana", "La Habana")},
+		Entities: []*graph.Entity{ch, swe, mission, ccnaa, tecro, entity("city:havana", "Havana", "La Habana"),
+			entity("mission:poland-in-iraq", "Embassy of Poland in Iraq")},
 		Relations: []*graph.Relation{
 			rel(graph.RenamedFrom, "mission:tecro", "mission:ccnaa", "1994-09"),
 		},
@@ -40,6 +41,11 @@ func TestDB_Search(t *testing.T) {
 		{name: "PrefixWhileTyping", text: "Swit", first: "country:switzerland"},
 		{name: "OneTypo", text: "Switzerlnd", first: "country:switzerland", matched: "Switzerland"},
 		{name: "TwoTypos", text: "Swtizerlnad", first: "country:switzerland"},
+		{name: "TypoAmongWords", text: "Permanent Representaton of the Federal", first: "mission:standige-vertretung",
+			matched: "Permanent Representation of the Federal Republic of Germany"},
+		{name: "TyposInTwoWords", text: "taipei economc and cultral", first: "mission:tecro"},
+		{name: "TypoInAShortWord", text: "Embassy of Poland in Irq", first: "mission:poland-in-iraq"},
+		{name: "TypoWithAWordMissing", text: "taipei economc cultural", none: true},
 		{name: "AccentsAndCase", text: "STANDIGE VERTRETUNG", first: "mission:standige-vertretung"},
 		{name: "WordsAnywhere", text: "vertretung bundesrep", first: "mission:standige-vertretung"},
 		{name: "Umlaut", text: "Ständige", first: "mission:standige-vertretung"},

@@ -119,7 +119,10 @@ func Open(opts Options) (*DB, error) {
 
 // indexVersion names the set of indexes this code writes. A store written
 // with an older set is reindexed when it is opened.
-const indexVersion = "3" // 1: names; 2: and words and trigrams; 3: and counts
+//
+//	1: names; 2: and words and entity trigrams; 3: and counts;
+//	4: the trigrams of the vocabulary in place of the entities'.
+const indexVersion = "4"
 
 // upgradeIndexes reindexes a store whose indexes are older than this code's.
 func (db *DB) upgradeIndexes(ctx context.Context) error {
@@ -138,7 +141,7 @@ func (db *DB) upgradeIndexes(ctx context.Context) error {
 	if err != nil || have == indexVersion {
 		return err
 	}
-	if have < "2" {
+	if have < "4" {
 		if err := db.reindex(ctx); err != nil {
 			return err
 		}

@@ -179,8 +179,9 @@ func applyBatch(txn *badger.Txn, b *graph.Batch, t *tally) error {
 	if err := checkLives(txn, b, deleted); err != nil {
 		return err
 	}
+	v := vocabulary{}
 	for _, e := range b.Entities {
-		if err := writeEntity(txn, txn, t, e); err != nil {
+		if err := writeEntity(txn, txn, t, v, e); err != nil {
 			return fmt.Errorf("write entity %s: %w", e.ID, err)
 		}
 	}
@@ -395,9 +396,9 @@ type keyWriter interface {
 }
 
 // writeEntity writes an entity and its index keys to w, removing the index
-// keys of the entity it replaces, as read reads it, and tallies the change
-// in t.
-func writeEntity(w keyWriter, read *badger.Txn, t *tally, e *graph.Entity) error {
+// keys of the entity it replaces, as read reads it; adds the words of its
+// names to the vocabulary; and tallies the change in t.
+func writeEntity(w keyWriter, read *badger.Txn, t *tally, vocab vocabulary, e *graph.Entity) error {
 	old, err := getEntity(read, e.ID)
 	switch {
 	case err == nil:
@@ -423,7 +424,7 @@ func writeEntity(w keyWriter, read *badger.Txn, t *tally, e *graph.Entity) error
 			return err
 		}
 	}
-	return nil
+	return vocab.add(w, read, e)
 }
 
 // foldedNames returns the distinct folded forms of an entity's names and
