@@ -154,7 +154,7 @@ func (db *DB) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityP
 	page := &graph.EntityPage{}
 	err := db.view(ctx, func(txn *badger.Txn) error {
 		prefix := entityKindPrefix(q.Kind)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: !q.AsOf.IsZero()})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
 		// A cursor of another kind sorts outside the prefix: before it, so
 		// the page starts at the prefix, or after it, so it is empty.
@@ -325,6 +325,9 @@ type relationPlan struct {
 	// their values are relation ids rather than relation records.
 	prefixes func(t graph.RelationType) [][]byte
 	byID     bool
+	// common is what every prefix of every type starts with: the key up
+	// to the type byte, which follows it.
+	common []byte
 }
 
 func planRelations(q graph.RelationQuery) *relationPlan {
@@ -347,6 +350,7 @@ func planRelations(q graph.RelationQuery) *relationPlan {
 	}
 	switch {
 	case q.Of != "":
+		p.common = key(prefixAdjacency, []byte(q.Of), []byte{sep})
 		switch q.Direction {
 		case graph.Out:
 			p.prefixes = adjacency(q.Of, dirOut)
@@ -356,14 +360,18 @@ func planRelations(q graph.RelationQuery) *relationPlan {
 			p.prefixes = adjacency(q.Of, dirOut, dirIn)
 		}
 	case q.From != "":
+		p.common = key(prefixAdjacency, []byte(q.From), []byte{sep})
 		p.prefixes = adjacency(q.From, dirOut)
 	case q.To != "":
+		p.common = key(prefixAdjacency, []byte(q.To), []byte{sep})
 		p.prefixes = adjacency(q.To, dirIn)
 	case q.Context != "":
 		p.byID = true
+		p.common = key(prefixContext, []byte(q.Context), []byte{sep})
 		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{contextTypePrefix(q.Context, t)} }
 	default:
 		p.byID = true
+		p.common = key(prefixType)
 		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{typePrefix(t)} }
 	}
 	return p
@@ -399,37 +407,62 @@ func (p *relationPlan) matches(r *graph.Relation) bool {
 // type's prefixes and visiting a relation found under two of them once. With
 // values false it visits nil relations, reading keys alone. visit returns
 // false to stop.
+//
+// It opens one iterator for each prefix it merges, not one for each type
+// and prefix, and seeks it from type to type; where the iterators stand
+// after a type tells the next type that has keys at all, so the types an
+// entity has no relations of cost nothing.
 func (p *relationPlan) scan(ctx context.Context, txn *badger.Txn, after []byte, values bool,
 	visit func(r *graph.Relation, sortKey []byte) bool) error {
+	if len(p.types) == 0 {
+		return nil
+	}
+	// Values are read in place rather than prefetched: they are held in
+	// the tree beside their keys, and prefetching would copy each one in
+	// a goroutine of its own.
+	iters := make([]*badger.Iterator, len(p.prefixes(p.types[0])))
+	for i := range iters {
+		iters[i] = txn.NewIterator(badger.IteratorOptions{Prefix: p.common})
+		defer iters[i].Close()
+	}
+	next := byte(0) // the lowest type index that may still have keys
 	for _, t := range p.types {
 		ti := byte(t.Index())
-		if after != nil && after[0] > ti {
+		if ti < next || after != nil && after[0] > ti {
 			continue
 		}
 		var rest []byte // the sort key without its type byte, to start after
 		if after != nil && after[0] == ti {
 			rest = after[1:]
 		}
-		more, err := p.scanType(ctx, txn, t, rest, values, visit)
+		more, err := p.scanType(ctx, txn, iters, t, rest, values, visit)
 		if err != nil || !more {
 			return err
+		}
+		// Each iterator stands at the first key past its prefix of type t.
+		// The last prefix of a type ends its keys, so the furthest
+		// iterator stands on the next type that has any; an iterator at
+		// the end means there is none.
+		next = ti + 1
+		for _, it := range iters {
+			if !it.Valid() {
+				return nil
+			}
+			next = max(next, it.Item().Key()[len(p.common)])
 		}
 	}
 	return nil
 }
 
-func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, t graph.RelationType, rest []byte, values bool,
+func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, iters []*badger.Iterator, t graph.RelationType, rest []byte, values bool,
 	visit func(*graph.Relation, []byte) bool) (bool, error) {
 	prefixes := p.prefixes(t)
-	iters := make([]*badger.Iterator, len(prefixes))
 	for i, prefix := range prefixes {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: values && !p.byID, PrefetchSize: 64})
-		defer it.Close()
+		it := iters[i]
 		it.Seek(append(slices.Clip(prefix), rest...))
-		if rest != nil && it.Valid() && bytes.Equal(it.Item().Key()[len(prefix):], rest) {
+		if rest != nil && it.ValidForPrefix(prefix) && bytes.Equal(it.Item().Key()[len(prefix):], rest) {
 			it.Next()
 		}
-		iters[i] = it
 	}
 	for n := 0; ; n++ {
 		if n%256 == 255 {
@@ -441,7 +474,7 @@ func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, t graph.Re
 		var best []byte
 		var bestIt *badger.Iterator
 		for i, it := range iters {
-			if !it.Valid() {
+			if !it.ValidForPrefix(prefixes[i]) {
 				continue
 			}
 			suffix := it.Item().Key()[len(prefixes[i]):]
@@ -461,7 +494,7 @@ func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, t graph.Re
 			}
 		}
 		for i, it := range iters {
-			if it.Valid() && bytes.Equal(it.Item().Key()[len(prefixes[i]):], best) && it != bestIt {
+			if it != bestIt && it.ValidForPrefix(prefixes[i]) && bytes.Equal(it.Item().Key()[len(prefixes[i]):], best) {
 				it.Next()
 			}
 		}

@@ -348,7 +348,7 @@ func missionTies(txn *badger.Txn, id graph.ID) (*graph.Entity, []*graph.Relation
 	}
 	var rels []*graph.Relation
 	for _, f := range farEndGroupings {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: adjacencyTypePrefix(id, f.t, dirOut), PrefetchValues: true})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: adjacencyTypePrefix(id, f.t, dirOut)})
 		for it.Rewind(); it.Valid(); it.Next() {
 			if err := it.Item().Value(func(v []byte) error {
 				r, err := decodeRelation(v)
@@ -397,7 +397,7 @@ func allMissionTies(ctx context.Context, txn *badger.Txn, missions map[graph.ID]
 	}
 	// Missions are visited in id order from their records; their ties are
 	// read by an adjacency iterator that moves along in step.
-	ents := txn.NewIterator(badger.IteratorOptions{Prefix: entityKindPrefix(graph.Mission), PrefetchValues: true})
+	ents := txn.NewIterator(badger.IteratorOptions{Prefix: entityKindPrefix(graph.Mission)})
 	defer ents.Close()
 	adj := txn.NewIterator(badger.IteratorOptions{Prefix: adjacencyKindPrefix(graph.Mission)})
 	defer adj.Close()
@@ -511,7 +511,7 @@ func (db *DB) recount(ctx context.Context) error {
 	t.missions = nil // every mission is counted below
 	err := db.view(ctx, func(txn *badger.Txn) error {
 		for _, p := range []byte{prefixEntity, prefixRelation} {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p), PrefetchValues: true})
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
 			n := 0
 			for it.Rewind(); it.Valid(); it.Next() {
 				if n++; n%checkEvery == 0 {

@@ -267,7 +267,7 @@ func checkRenameLoop(txn *badger.Txn, r *graph.Relation) error {
 		cur := queue[0]
 		queue = queue[1:]
 		prefix := adjacencyTypePrefix(cur, graph.RenamedFrom, dirOut)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		for it.Rewind(); it.Valid(); it.Next() {
 			var older graph.ID
 			if err := it.Item().Value(func(v []byte) error {
@@ -353,7 +353,7 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally) (map[graph.ID]bool,
 // relationsOf returns every relation that touches id, either way.
 func relationsOf(txn *badger.Txn, id graph.ID) ([]*graph.Relation, error) {
 	prefix := key(prefixAdjacency, []byte(id), []byte{sep})
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	seen := map[string]bool{}
 	var out []*graph.Relation
