@@ -58,6 +58,20 @@ func (l *loader) wantLocked(ids ...graph.ID) {
 	}
 }
 
+// prime adds entities a traversal has already read to the cache, so that
+// resolving them again, as the ends of the relations it returns, reads
+// nothing.
+func (l *loader) prime(es ...*graph.Entity) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range es {
+		if e != nil {
+			l.cache[e.ID] = e
+			delete(l.pending, e.ID)
+		}
+	}
+}
+
 // wantRelations notes the ends and contexts of rels.
 func (l *loader) wantRelations(rels []*graph.Relation) {
 	ids := make([]graph.ID, 0, 3*len(rels))

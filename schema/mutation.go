@@ -191,8 +191,11 @@ func (query) AddRelation(ctx context.Context, args struct{ Input relationInput }
 	if err := w.Apply(ctx, &graph.Batch{Relations: []*graph.Relation{r}}); err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
-	ld.wantRelations([]*graph.Relation{r})
-	return newRelations(ld, []*graph.Relation{r})[0], nil
+	rels, err := newRelations(ctx, ld, []*graph.Relation{r})
+	if err != nil {
+		return nil, err
+	}
+	return rels[0], nil
 }
 
 // DeleteRelation resolves Mutation.deleteRelation.

@@ -26,8 +26,11 @@ func (query) Node(ctx context.Context, args idArgs) (*nodeResolver, error) {
 		if err != nil {
 			return nil, toAPI(ctx, ld.log, err)
 		}
-		ld.wantRelations([]*graph.Relation{rel})
-		return &nodeResolver{rel: newRelations(ld, []*graph.Relation{rel})[0]}, nil
+		rels, err := newRelations(ctx, ld, []*graph.Relation{rel})
+		if err != nil {
+			return nil, err
+		}
+		return &nodeResolver{rel: rels[0]}, nil
 	}
 	e, err := entityArg(ctx, ld, "id", args.ID)
 	if e == nil || err != nil {

@@ -9,31 +9,60 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// relationResolver resolves Relation. Its ends come from the request's
-// loader, which the connection that produced it has primed.
+// relationResolver resolves Relation. Its ends are read when the list it
+// belongs to is made, all of the list's at once, so that from, to and
+// context resolve without a store read of their own: graphql-go runs a
+// field that needs a context or may fail in a goroutine of its own, and a
+// list of 500 relations would start a thousand of them.
 type relationResolver struct {
-	rel  *graph.Relation
-	ld   *loader
-	ends *relationEnds
+	rel               *graph.Relation
+	from, to, context *entityResolver // context is nil when there is none
 }
 
-// relationEnds groups the ends of one list of relations: the from entities
-// of every relation are siblings, and so are the to and the context ones.
-type relationEnds struct{ from, to, context *siblings }
-
-// newRelations resolves the relations of one list.
-func newRelations(ld *loader, rels []*graph.Relation) []*relationResolver {
-	ends := &relationEnds{newSiblings(), newSiblings(), newSiblings()}
+// newRelations resolves the relations of one list, reading the entities at
+// their ends that the request's loader does not hold yet in one batch. The
+// from ends of the list are siblings, and so are the to and the context
+// ones.
+func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation) ([]*relationResolver, error) {
+	ld.wantRelations(rels)
+	ids := make([]graph.ID, 0, 3*len(rels))
+	for _, rel := range rels {
+		ids = append(ids, rel.From, rel.To)
+		if rel.Context != "" {
+			ids = append(ids, rel.Context)
+		}
+	}
+	found, err := ld.entities(ctx, ids)
+	if err != nil {
+		return nil, toAPI(ctx, ld.log, err)
+	}
+	from, to, context := newSiblings(), newSiblings(), newSiblings()
+	end := func(rel *graph.Relation, which string, id graph.ID, sib *siblings) (*entityResolver, error) {
+		e := found[id]
+		if e == nil {
+			// The store refuses relations to missing entities, so this is damage.
+			return nil, toAPI(ctx, ld.log, fmt.Errorf("relation %s: %s entity %s is missing", rel.ID, which, id))
+		}
+		sib.ids = append(sib.ids, id)
+		return &entityResolver{e: e, ld: ld, sib: sib}, nil
+	}
 	out := make([]*relationResolver, len(rels))
 	for i, rel := range rels {
-		ends.from.ids = append(ends.from.ids, rel.From)
-		ends.to.ids = append(ends.to.ids, rel.To)
-		if rel.Context != "" {
-			ends.context.ids = append(ends.context.ids, rel.Context)
+		r := &relationResolver{rel: rel}
+		if r.from, err = end(rel, "from", rel.From, from); err != nil {
+			return nil, err
 		}
-		out[i] = &relationResolver{rel: rel, ld: ld, ends: ends}
+		if r.to, err = end(rel, "to", rel.To, to); err != nil {
+			return nil, err
+		}
+		if rel.Context != "" {
+			if r.context, err = end(rel, "context", rel.Context, context); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = r
 	}
-	return out
+	return out, nil
 }
 
 // ID resolves Relation.id.
@@ -43,34 +72,13 @@ func (r *relationResolver) ID() graphql.ID { return graphql.ID(r.rel.ID) }
 func (r *relationResolver) Type() string { return string(r.rel.Type) }
 
 // From resolves Relation.from.
-func (r *relationResolver) From(ctx context.Context) (*entityResolver, error) {
-	return r.end(ctx, "from", r.rel.From, r.ends.from)
-}
+func (r *relationResolver) From() *entityResolver { return r.from }
 
 // To resolves Relation.to.
-func (r *relationResolver) To(ctx context.Context) (*entityResolver, error) {
-	return r.end(ctx, "to", r.rel.To, r.ends.to)
-}
+func (r *relationResolver) To() *entityResolver { return r.to }
 
 // Context resolves Relation.context.
-func (r *relationResolver) Context(ctx context.Context) (*entityResolver, error) {
-	if r.rel.Context == "" {
-		return nil, nil
-	}
-	return r.end(ctx, "context", r.rel.Context, r.ends.context)
-}
-
-func (r *relationResolver) end(ctx context.Context, which string, id graph.ID, sib *siblings) (*entityResolver, error) {
-	e, err := r.ld.entity(ctx, id)
-	if err != nil {
-		return nil, toAPI(ctx, r.ld.log, err)
-	}
-	if e == nil {
-		// The store refuses relations to missing entities, so this is damage.
-		return nil, toAPI(ctx, r.ld.log, fmt.Errorf("relation %s: %s entity %s is missing", r.rel.ID, which, id))
-	}
-	return &entityResolver{e: e, ld: r.ld, sib: sib}, nil
-}
+func (r *relationResolver) Context() *entityResolver { return r.context }
 
 // ValidFrom resolves Relation.validFrom.
 func (r *relationResolver) ValidFrom() *Date { return dateOrNil(r.rel.Period.From) }
@@ -107,12 +115,16 @@ func relations(ctx context.Context, ld *loader, q graph.RelationQuery) (*relatio
 }
 
 // Edges resolves RelationConnection.edges.
-func (c *relationConnection) Edges() []relationEdge {
-	out := make([]relationEdge, len(c.page.Relations))
-	for i, rel := range newRelations(c.ld, c.page.Relations) {
+func (c *relationConnection) Edges(ctx context.Context) ([]relationEdge, error) {
+	rels, err := newRelations(ctx, c.ld, c.page.Relations)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]relationEdge, len(rels))
+	for i, rel := range rels {
 		out[i] = relationEdge{cursor: c.page.Cursors[i], node: rel}
 	}
-	return out
+	return out, nil
 }
 
 // PageInfo resolves RelationConnection.pageInfo.

@@ -68,8 +68,8 @@ func (r *pathResolver) Nodes(ctx context.Context) ([]*entityResolver, error) {
 }
 
 // Relations resolves Path.relations.
-func (r *pathResolver) Relations() []*relationResolver {
-	return newRelations(r.ld, r.p.Relations)
+func (r *pathResolver) Relations(ctx context.Context) ([]*relationResolver, error) {
+	return newRelations(ctx, r.ld, r.p.Relations)
 }
 
 // Lineage resolves Query.lineage.
@@ -91,8 +91,10 @@ func (query) Lineage(ctx context.Context, args idArgs) ([]*lineageEntry, error) 
 			rels = append(rels, s.Relation)
 		}
 	}
-	ld.wantRelations(rels)
-	relResolvers := newRelations(ld, rels)
+	relResolvers, err := newRelations(ctx, ld, rels)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*lineageEntry, len(steps))
 	for i, e := range newEntities(ld, es) {
 		out[i] = &lineageEntry{s: steps[i], entity: e}
@@ -147,6 +149,7 @@ func (query) Neighbourhood(ctx context.Context, args neighbourhoodArgs) (*subgra
 	if err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
+	ld.prime(sub.Nodes...)
 	return &subgraphResolver{sub: sub, ld: ld}, nil
 }
 
@@ -161,11 +164,10 @@ func (r *subgraphResolver) Nodes() []*entityResolver {
 	return newEntities(r.ld, r.sub.Nodes)
 }
 
-// Relations resolves Subgraph.relations. Their ends are the nodes, so the
-// loader is primed with them.
-func (r *subgraphResolver) Relations() []*relationResolver {
-	r.ld.wantRelations(r.sub.Relations)
-	return newRelations(r.ld, r.sub.Relations)
+// Relations resolves Subgraph.relations. Their ends are the nodes, which
+// the loader holds already; their contexts may not be.
+func (r *subgraphResolver) Relations(ctx context.Context) ([]*relationResolver, error) {
+	return newRelations(ctx, r.ld, r.sub.Relations)
 }
 
 // Truncated resolves Subgraph.truncated.
@@ -195,8 +197,9 @@ func (query) Representation(ctx context.Context, args representationArgs) ([]*re
 	missions := make([]*graph.Entity, len(reps))
 	vias := make([]*graph.Entity, len(reps))
 	for i, rep := range reps {
-		ld.wantRelations(rep.Relations)
 		missions[i], vias[i] = rep.Mission, rep.Via
+		ld.prime(rep.Mission, rep.Via)
+		ld.wantRelations(rep.Relations)
 	}
 	missionResolvers, viaResolvers := newEntities(ld, missions), newEntities(ld, vias)
 	out := make([]*representationResolver, len(reps))
@@ -223,6 +226,6 @@ func (r *representationResolver) Mission() *entityResolver { return r.mission }
 func (r *representationResolver) Via() *entityResolver { return r.via }
 
 // Relations resolves Representation.relations.
-func (r *representationResolver) Relations() []*relationResolver {
-	return newRelations(r.ld, r.rep.Relations)
+func (r *representationResolver) Relations(ctx context.Context) ([]*relationResolver, error) {
+	return newRelations(ctx, r.ld, r.rep.Relations)
 }
