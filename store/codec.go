@@ -1,14 +1,18 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/chancery/chancery/graph"
 )
 
 // Records are stored as JSON: readable with badger's own tools, and tolerant
-// of fields added later.
+// of fields added later. They are read and written with goccy/go-json, a
+// drop-in for encoding/json that decodes them two to three times as fast
+// without reflection on every field; traversals decode a record for every
+// relation and entity they visit, and that was most of their time.
 
 func encodeEntity(e *graph.Entity) ([]byte, error) { return json.Marshal(e) }
 
