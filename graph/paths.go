@@ -60,7 +60,30 @@ func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 		return []Path{{Nodes: []ID{q.From}}}, nil
 	}
 	s := &pathSearch{r: r, types: q.Types, asOf: q.AsOf, adj: map[ID][]link{}}
-	return s.yen(ctx, q)
+	paths, err := s.yen(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return paths, s.complete(ctx, paths)
+}
+
+// complete replaces the slim relations the search followed with the whole
+// relations, for the few on the paths it returns.
+func (s *pathSearch) complete(ctx context.Context, paths []Path) error {
+	whole := map[string]*Relation{}
+	for _, p := range paths {
+		for i, rel := range p.Relations {
+			if whole[rel.ID] == nil {
+				full, err := s.r.Relation(ctx, rel.ID)
+				if err != nil {
+					return err
+				}
+				whole[rel.ID] = full
+			}
+			p.Relations[i] = whole[rel.ID]
+		}
+	}
+	return nil
 }
 
 // link is one relation seen from one of its ends.
@@ -115,7 +138,7 @@ func (s *pathSearch) load(ctx context.Context, ids []ID) error {
 var errTooManyReads = Errorf(EINVALID, "the search would read more than %d relations; narrow it with types, asOf or a smaller maxLength", maxPathReads)
 
 func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
-	adj, err := adjacency(ctx, s.r, ids, s.types, Both, s.asOf)
+	adj, err := slimAdjacency(ctx, s.r, ids, s.types, Both, s.asOf)
 	if err != nil {
 		return err
 	}

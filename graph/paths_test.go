@@ -174,6 +174,9 @@ func checkPaths(t *testing.T, name string, q graph.PathQuery, paths []graph.Path
 			if !r.Period.Holds(q.AsOf) {
 				t.Errorf("%s: path %d uses %s, which does not hold as of %s", name, i, r.Describe(), q.AsOf)
 			}
+			if len(r.Sources) == 0 {
+				t.Errorf("%s: path %d step %d: %s comes without its sources; a path returns whole relations", name, i, j, r.Describe())
+			}
 		}
 		if seen[key] {
 			t.Errorf("%s: path %d is returned twice", name, i)

@@ -50,6 +50,11 @@ type AdjacencyQuery struct {
 	// Limit caps the relations returned for each entity: 1..MaxAdjacency,
 	// and 0 means MaxAdjacency.
 	Limit int
+	// Slim asks only for what a traversal follows: each relation's ID,
+	// Type, From, To, Context, Period and Role. Sources and Note are left
+	// empty, which makes reading a hub's thousands of relations cheaper; a
+	// traversal reads the few relations it returns again in full.
+	Slim bool
 }
 
 // MaxAdjacency is the most relations of one entity that one AdjacencyQuery

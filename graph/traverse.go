@@ -33,10 +33,21 @@ func adjacent(ctx context.Context, r Reader, id ID, types []RelationType, dir Di
 // adjacency returns the relations of every entity in ids, as adjacent does
 // for one, in a single read of the store. Every id has an entry.
 func adjacency(ctx context.Context, r Reader, ids []ID, types []RelationType, dir Direction, asOf Date) (map[ID]*Adjacency, error) {
+	return readAdjacency(ctx, r, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: asOf})
+}
+
+// slimAdjacency is adjacency with relations that hold only what a
+// traversal follows (AdjacencyQuery.Slim).
+func slimAdjacency(ctx context.Context, r Reader, ids []ID, types []RelationType, dir Direction, asOf Date) (map[ID]*Adjacency, error) {
+	return readAdjacency(ctx, r, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: asOf, Slim: true})
+}
+
+func readAdjacency(ctx context.Context, r Reader, q AdjacencyQuery) (map[ID]*Adjacency, error) {
+	ids := q.IDs
 	out := make(map[ID]*Adjacency, len(ids))
 	if len(ids) > 0 {
 		var err error
-		out, err = r.Adjacent(ctx, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: asOf})
+		out, err = r.Adjacent(ctx, q)
 		if err != nil {
 			return nil, err
 		}

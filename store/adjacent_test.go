@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -60,6 +61,40 @@ func TestDB_Adjacent(t *testing.T) {
 	for _, limit := range []int{-1, graph.MaxAdjacency + 1} {
 		if _, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: ids, Limit: limit}); graph.ErrorCode(err) != graph.EINVALID {
 			t.Errorf("limit %d: %v, want an invalid-argument error", limit, err)
+		}
+	}
+}
+
+// TestDB_AdjacentSlim checks that a slim read gives the same relations as
+// a whole one with what a traversal follows, and without the sources.
+func TestDB_AdjacentSlim(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	ids := []graph.ID{"country:united-states", "country:cuba", "mission:us-interests-section-havana"}
+	whole, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slim, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: ids, Slim: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		w, s := whole[id].Relations, slim[id].Relations
+		if len(w) == 0 || len(w) != len(s) {
+			t.Fatalf("%s: %d relations whole, %d slim", id, len(w), len(s))
+		}
+		for i := range w {
+			want := *w[i]
+			want.Sources, want.Note = nil, ""
+			if got := *s[i]; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: slim relation %d = %+v, want %+v", id, i, got, want)
+			}
+			if len(w[i].Sources) == 0 {
+				t.Errorf("%s: whole relation %s has no sources", id, w[i].ID)
+			}
 		}
 	}
 }

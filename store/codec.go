@@ -33,3 +33,24 @@ func decodeRelation(b []byte) (*graph.Relation, error) {
 	}
 	return &r, nil
 }
+
+// relationEdge is the part of a relation record that a traversal follows;
+// decoding into it skips the sources and note, most of a record's bytes.
+type relationEdge struct {
+	ID      string             `json:"id"`
+	Type    graph.RelationType `json:"type"`
+	From    graph.ID           `json:"from"`
+	To      graph.ID           `json:"to"`
+	Context graph.ID           `json:"context"`
+	graph.Period
+	Role string `json:"role"`
+}
+
+// decodeRelationSlim decodes what AdjacencyQuery.Slim asks for.
+func decodeRelationSlim(b []byte) (*graph.Relation, error) {
+	var e relationEdge
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, fmt.Errorf("decode relation record: %w", err)
+	}
+	return &graph.Relation{ID: e.ID, Type: e.Type, From: e.From, To: e.To, Context: e.Context, Period: e.Period, Role: e.Role}, nil
+}

@@ -293,6 +293,7 @@ func (db *DB) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.I
 			adj := &graph.Adjacency{}
 			out[id] = adj
 			plan := planRelations(graph.RelationQuery{Of: id, Direction: dir, Types: q.Types, AsOf: q.AsOf})
+			plan.slim = q.Slim
 			err := plan.scan(ctx, txn, nil, true, func(r *graph.Relation, sk []byte) bool {
 				if !plan.matches(r) {
 					return true
@@ -325,6 +326,8 @@ type relationPlan struct {
 	// their values are relation ids rather than relation records.
 	prefixes func(t graph.RelationType) [][]byte
 	byID     bool
+	// slim reads only what AdjacencyQuery.Slim asks for.
+	slim bool
 	// common is what every prefix of every type starts with: the key up
 	// to the type byte, which follows it.
 	common []byte
@@ -507,9 +510,13 @@ func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, iters []*b
 
 func (p *relationPlan) load(txn *badger.Txn, item *badger.Item) (*graph.Relation, error) {
 	if !p.byID {
+		decode := decodeRelation
+		if p.slim {
+			decode = decodeRelationSlim
+		}
 		var r *graph.Relation
 		err := item.Value(func(v []byte) (err error) {
-			r, err = decodeRelation(v)
+			r, err = decode(v)
 			return err
 		})
 		return r, err
