@@ -192,7 +192,7 @@ func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
 // readRest reads the relations of id after those adj holds, page by page,
 // until there are no more or the search's budget is spent.
 func (s *pathSearch) readRest(ctx context.Context, id ID, adj *Adjacency) error {
-	q := RelationQuery{Of: id, Direction: Both, Types: s.types, AsOf: s.asOf, First: MaxPageSize, After: adj.Cursors[len(adj.Cursors)-1]}
+	q := RelationQuery{Of: id, Direction: Both, Types: s.types, AsOf: s.asOf, First: MaxPageSize, After: adj.Cursors[len(adj.Cursors)-1], Slim: true}
 	for {
 		if s.read+len(adj.Relations) > maxPathReads {
 			return errTooManyReads

@@ -29,6 +29,9 @@ type RelationQuery struct {
 	// counts it keeps, but in general it costs a read of every match;
 	// leave it false when the total is not shown.
 	CountTotal bool
+	// Slim asks for relations that hold only what a traversal follows, as
+	// AdjacencyQuery.Slim does.
+	Slim bool
 }
 
 // RelationPage is one page of relations with the cursor of each.

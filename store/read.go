@@ -292,8 +292,7 @@ func (db *DB) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.I
 			}
 			adj := &graph.Adjacency{}
 			out[id] = adj
-			plan := planRelations(graph.RelationQuery{Of: id, Direction: dir, Types: q.Types, AsOf: q.AsOf})
-			plan.slim = q.Slim
+			plan := planRelations(graph.RelationQuery{Of: id, Direction: dir, Types: q.Types, AsOf: q.AsOf, Slim: q.Slim})
 			err := plan.scan(ctx, txn, nil, true, func(r *graph.Relation, sk []byte) bool {
 				if !plan.matches(r) {
 					return true
@@ -326,7 +325,7 @@ type relationPlan struct {
 	// their values are relation ids rather than relation records.
 	prefixes func(t graph.RelationType) [][]byte
 	byID     bool
-	// slim reads only what AdjacencyQuery.Slim asks for.
+	// slim reads only what a traversal follows (graph.RelationQuery.Slim).
 	slim bool
 	// common is what every prefix of every type starts with: the key up
 	// to the type byte, which follows it.
@@ -334,7 +333,7 @@ type relationPlan struct {
 }
 
 func planRelations(q graph.RelationQuery) *relationPlan {
-	p := &relationPlan{q: q, types: q.Types}
+	p := &relationPlan{q: q, types: q.Types, slim: q.Slim}
 	if len(p.types) == 0 {
 		p.types = graph.RelationTypes
 	}
