@@ -64,26 +64,13 @@ func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 	if err != nil {
 		return nil, err
 	}
-	return paths, s.complete(ctx, paths)
-}
-
-// complete replaces the slim relations the search followed with the whole
-// relations, for the few on the paths it returns.
-func (s *pathSearch) complete(ctx context.Context, paths []Path) error {
-	whole := map[string]*Relation{}
-	for _, p := range paths {
-		for i, rel := range p.Relations {
-			if whole[rel.ID] == nil {
-				full, err := s.r.Relation(ctx, rel.ID)
-				if err != nil {
-					return err
-				}
-				whole[rel.ID] = full
-			}
-			p.Relations[i] = whole[rel.ID]
-		}
+	// The search followed slim relations; those on the paths it returns
+	// are read in full.
+	rels := make([][]*Relation, len(paths))
+	for i, p := range paths {
+		rels[i] = p.Relations
 	}
-	return nil
+	return paths, completeRelations(ctx, r, rels...)
 }
 
 // link is one relation seen from one of its ends.

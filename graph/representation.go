@@ -64,7 +64,13 @@ func Represent(ctx context.Context, r Reader, of, in ID, asOf Date) ([]Represent
 	if err := rp.missions(ctx); err != nil {
 		return nil, err
 	}
-	return rp.out, nil
+	// The missions were looked through with slim relations; the few that
+	// justify an answer are read in full.
+	var rels [][]*Relation
+	for _, rep := range rp.out {
+		rels = append(rels, rep.Relations)
+	}
+	return rp.out, completeRelations(ctx, r, rels...)
 }
 
 type representer struct {
@@ -100,7 +106,7 @@ func (rp *representer) from(ctx context.Context, id ID, t RelationType) ([]*Rela
 // fromAll returns, for each of ids, the relations of type t that start at
 // it and hold, in one read.
 func (rp *representer) fromAll(ctx context.Context, ids []ID, t RelationType) (map[ID]*Adjacency, error) {
-	return adjacency(ctx, rp.r, ids, []RelationType{t}, Out, rp.asOf)
+	return slimAdjacency(ctx, rp.r, ids, []RelationType{t}, Out, rp.asOf)
 }
 
 // loadSent finds the missions of `of` accredited to `in`: those both
@@ -179,7 +185,7 @@ func degree(ctx context.Context, r Reader, id ID, t RelationType) (int, error) {
 // allTowards returns every relation of type t that ends at id and holds as
 // of asOf, page by page, up to MaxRepresentationMissions of them.
 func allTowards(ctx context.Context, r Reader, id ID, t RelationType, asOf Date) ([]*Relation, error) {
-	q := RelationQuery{Of: id, Direction: In, Types: []RelationType{t}, AsOf: asOf, First: MaxPageSize}
+	q := RelationQuery{Of: id, Direction: In, Types: []RelationType{t}, AsOf: asOf, First: MaxPageSize, Slim: true}
 	var out []*Relation
 	for {
 		page, err := r.Relations(ctx, q)

@@ -106,6 +106,11 @@ func TestRepresent(t *testing.T) {
 			if len(r.Relations) == 0 {
 				t.Errorf("as of %q: %v has no relations to justify it", tc.asOf, a)
 			}
+			for _, rel := range r.Relations {
+				if len(rel.Sources) == 0 {
+					t.Errorf("as of %q: %v: %s comes without its sources; an answer gives whole relations", tc.asOf, a, rel.Describe())
+				}
+			}
 		}
 		if len(got) != len(tc.want) {
 			t.Errorf("as of %q: %v, want %v", tc.asOf, got, tc.want)

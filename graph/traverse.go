@@ -60,6 +60,26 @@ func readAdjacency(ctx context.Context, r Reader, q AdjacencyQuery) (map[ID]*Adj
 	return out, nil
 }
 
+// completeRelations replaces, in place, each relation in lists with the
+// whole relation as the store holds it, reading each once: a traversal
+// that followed slim relations (AdjacencyQuery.Slim) returns whole ones.
+func completeRelations(ctx context.Context, r Reader, lists ...[]*Relation) error {
+	whole := map[string]*Relation{}
+	for _, list := range lists {
+		for i, rel := range list {
+			if whole[rel.ID] == nil {
+				full, err := r.Relation(ctx, rel.ID)
+				if err != nil {
+					return err
+				}
+				whole[rel.ID] = full
+			}
+			list[i] = whole[rel.ID]
+		}
+	}
+	return nil
+}
+
 // living loads the entities with the given ids and keeps those that exist
 // as of asOf, so that a traversal never passes through an entity outside
 // its period.
