@@ -142,9 +142,10 @@ type candidate struct {
 
 // Search finds entities by name, alias, ISO code and former name. It reads
 // the name index for exact and prefix matches, the word index for names
-// whose words start with the words of the text, and the trigram index for
-// names one or two typos away; then it adds the later names of every body
-// it found (through RENAMED_FROM), ranks, and cuts to q.First.
+// whose words start with the words of the text, and the vocabulary for
+// the words a misspelt one may stand for, so as to find names one or two
+// typos away; then it adds the later names of the bodies it found (through
+// RENAMED_FROM), ranks, and cuts to q.First.
 func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err

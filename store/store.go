@@ -47,10 +47,14 @@ const servingMemory = 128 << 20
 func badgerOptions(opts Options) badger.Options {
 	b := badger.DefaultOptions(opts.Dir).WithLogger(badgerLogger{opts.Logger}).WithSyncWrites(opts.SyncWrites)
 	if opts.Bulk {
+		// Closing compacts level 0 into the levels below it, so that the
+		// server that opens the store next starts on a settled tree rather
+		// than compacting the whole import while it answers.
 		return b.WithMemTableSize(256 << 20).
 			WithNumLevelZeroTables(8).
 			WithNumLevelZeroTablesStall(24).
-			WithBlockCacheSize(64 << 20)
+			WithBlockCacheSize(64 << 20).
+			WithCompactL0OnClose(true)
 	}
 	// Writes while serving are small, so two memtables are plenty; they
 	// keep Badger's default size, which bounds the largest transaction.
