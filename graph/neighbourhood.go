@@ -83,15 +83,16 @@ type neighbourhood struct {
 
 // expand adds the relations of the entities in ids, in order, up to the
 // limit, and returns the entities they reach for the first time. It reads
-// each entity's relations in one batch, at most as many of them as could
-// still enter the answer past the ones already found (which recur, as the
-// relation back to the parent does), so that a hub of millions of
-// relations costs what the limit allows and no more.
+// the entities' relations in one batch, at most as many of them in all as
+// could still enter the answer past the ones already found (which recur,
+// as the relation back to the parent does), so that hubs of millions of
+// relations cost what the limit allows and no more.
 func (n *neighbourhood) expand(ctx context.Context, ids []ID) ([]ID, error) {
 	q := n.q
+	room := min(MaxAdjacency, q.Limit-len(n.sub.Relations)+len(n.haveRel)+1)
 	adj, err := n.r.Adjacent(ctx, AdjacencyQuery{
 		IDs: ids, Direction: q.Direction, Types: q.Types, AsOf: q.AsOf,
-		Limit: min(MaxAdjacency, q.Limit-len(n.sub.Relations)+len(n.haveRel)+1),
+		Limit: room, Total: room,
 	})
 	if err != nil {
 		return nil, err
@@ -101,6 +102,9 @@ func (n *neighbourhood) expand(ctx context.Context, ids []ID) ([]ID, error) {
 	for _, id := range ids {
 		a := adj[id]
 		if a == nil {
+			// Not read: the batch filled up before it, so what it has
+			// already fills the answer.
+			n.sub.Truncated = true
 			continue
 		}
 		n.sub.Truncated = n.sub.Truncated || a.More

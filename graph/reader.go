@@ -53,6 +53,11 @@ type AdjacencyQuery struct {
 	// Limit caps the relations returned for each entity: 1..MaxAdjacency,
 	// and 0 means MaxAdjacency.
 	Limit int
+	// Total, when positive, caps the relations returned for all the
+	// entities together, read in the order of IDs: the entity being read
+	// when it is reached is cut there (More is set), and the ids after it
+	// have no entry.
+	Total int
 	// Slim asks only for what a traversal follows: each relation's ID,
 	// Type, From, To, Context, Period and Role. Sources and Note are left
 	// empty, which makes reading a hub's thousands of relations cheaper; a

@@ -98,3 +98,47 @@ func TestDB_AdjacentSlim(t *testing.T) {
 		}
 	}
 }
+
+// TestDB_AdjacentTotal checks the cap on all the entities together: the
+// relations come in the order of the ids, as without the cap, and stop at
+// it, with More on the entity cut and no entry for those after it.
+func TestDB_AdjacentTotal(t *testing.T) {
+	db := MustOpenDB(t)
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	ids := []graph.ID{"country:united-states", "country:cuba", "mission:us-interests-section-havana", "city:havana"}
+	all, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string // every relation id, in the order of ids
+	for _, id := range ids {
+		want = append(want, relationIDs(all[id].Relations)...)
+	}
+	for total := 1; total <= len(want)+1; total++ {
+		got, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: ids, Total: total})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flat []string
+		cut := false
+		for _, id := range ids {
+			a := got[id]
+			if a == nil {
+				cut = true
+				continue
+			}
+			if cut {
+				t.Errorf("total %d: %s has an entry after an entity that was not read", total, id)
+			}
+			flat = append(flat, relationIDs(a.Relations)...)
+			if a.More != (len(a.Relations) < len(all[id].Relations)) {
+				t.Errorf("total %d: %s has %d of %d relations, more=%v", total, id, len(a.Relations), len(all[id].Relations), a.More)
+			}
+		}
+		if n := min(total, len(want)); !slices.Equal(flat, want[:n]) {
+			t.Errorf("total %d: got %v, want the first %d of %v", total, flat, n, want)
+		}
+	}
+}

@@ -285,10 +285,14 @@ func (db *DB) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.I
 		dir = graph.Both
 	}
 	out := make(map[graph.ID]*graph.Adjacency, len(q.IDs))
+	total := 0
 	err := db.view(ctx, func(txn *badger.Txn) error {
 		for _, id := range q.IDs {
 			if _, done := out[id]; done {
 				continue
+			}
+			if q.Total > 0 && total >= q.Total {
+				return nil
 			}
 			adj := &graph.Adjacency{}
 			out[id] = adj
@@ -297,12 +301,13 @@ func (db *DB) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.I
 				if !plan.matches(r) {
 					return true
 				}
-				if len(adj.Relations) == limit {
+				if len(adj.Relations) == limit || q.Total > 0 && total == q.Total {
 					adj.More = true
 					return false
 				}
 				adj.Relations = append(adj.Relations, r)
 				adj.Cursors = append(adj.Cursors, encodeCursor(sk))
+				total++
 				return true
 			})
 			if err != nil {
