@@ -170,6 +170,7 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
 	t, v := newTally(), vocabulary{}
+	t.ties = nil // settled against the store after the import, not kept
 	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
 		if e != nil {
 			if err := writeEntity(wb, snap, t, v, e); err != nil {

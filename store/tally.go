@@ -158,7 +158,9 @@ type tally struct {
 	missions map[graph.ID]struct{}
 	// ties are the relations of touched missions to far ends that the
 	// write added (net > 0) or removed (net < 0), by id, for settling
-	// inside the write's own transaction.
+	// inside the write's own transaction (settleIn). nil for a write that
+	// settles against a view of the store after it (settle), which need
+	// not keep them: an import would keep every mission's ties.
 	ties map[string]*tieChange
 }
 
@@ -216,6 +218,9 @@ func (t *tally) relation(r *graph.Relation, sign int64) {
 		for _, f := range farEndGroupings {
 			if r.Type == f.t && t.missions != nil {
 				t.touch(r.From)
+				if t.ties == nil {
+					continue
+				}
 				c := t.ties[r.ID]
 				if c == nil {
 					c = &tieChange{r: r}
