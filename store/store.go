@@ -47,12 +47,14 @@ const servingMemory = 128 << 20
 func badgerOptions(opts Options) badger.Options {
 	b := badger.DefaultOptions(opts.Dir).WithLogger(badgerLogger{opts.Logger}).WithSyncWrites(opts.SyncWrites)
 	if opts.Bulk {
-		// Closing compacts level 0 into the levels below it, so that the
-		// server that opens the store next starts on a settled tree rather
-		// than compacting the whole import while it answers.
-		return b.WithMemTableSize(256 << 20).
-			WithNumLevelZeroTables(8).
-			WithNumLevelZeroTablesStall(24).
+		// Larger memtables than a server's, but Badger's own level-0
+		// limits: with more level-0 tables allowed before writes stall,
+		// compaction fell behind an import of 10^7 relations and its
+		// buffers grew past 13 GB. Closing compacts level 0 into the
+		// levels below it, so that the server that opens the store next
+		// starts on a settled tree rather than compacting the whole import
+		// while it answers.
+		return b.WithMemTableSize(128 << 20).
 			WithBlockCacheSize(64 << 20).
 			WithCompactL0OnClose(true)
 	}
