@@ -13,8 +13,8 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
-	"github.com/chancery/chancery/graph/synth"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // The traversal benchmarks query a synthetic world (graph/synth). By
@@ -142,25 +142,11 @@ func TestMain(m *testing.M) {
 
 // writeWorld writes a synthetic world of n relations as JSON Lines.
 func writeWorld(ctx context.Context, file string, n int) error {
-	f, err := os.Create(file)
+	data, err := storetest.WorldJSONL(ctx, n)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	jw := jsonl.NewWriter(f)
-	err = synth.Generate(ctx, synth.Options{Relations: n, Seed: 1}, func(it synth.Item) error {
-		if it.Entity != nil {
-			return jw.Entity(it.Entity)
-		}
-		return jw.Relation(it.Relation)
-	})
-	if err != nil {
-		return err
-	}
-	if err := jw.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+	return os.WriteFile(file, data, 0o644)
 }
 
 // typo swaps two letters in the middle of s.

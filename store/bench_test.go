@@ -18,6 +18,7 @@ import (
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/synth"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // The store benchmarks time the store's hot paths on a synthetic world
@@ -131,7 +132,7 @@ func openStoreWorld(ctx context.Context) (_ *storeWorld, err error) {
 // importWorld imports a synthetic world of n relations into a new data
 // directory, as chancery import does.
 func importWorld(ctx context.Context, dir string, n int) error {
-	data, err := worldJSONL(ctx, n)
+	data, err := storetest.WorldJSONL(ctx, n)
 	if err != nil {
 		return err
 	}
@@ -141,25 +142,6 @@ func importWorld(ctx context.Context, dir string, n int) error {
 	}
 	_, err = db.Import(ctx, jsonlOpener(data), store.ImportOptions{})
 	return errors.Join(err, db.Close())
-}
-
-// worldJSONL generates a synthetic world of n relations as JSON Lines.
-func worldJSONL(ctx context.Context, n int) ([]byte, error) {
-	var buf bytes.Buffer
-	jw := jsonl.NewWriter(&buf)
-	err := synth.Generate(ctx, synth.Options{Relations: n, Seed: 1}, func(it synth.Item) error {
-		if it.Entity != nil {
-			return jw.Entity(it.Entity)
-		}
-		return jw.Relation(it.Relation)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := jw.Flush(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // jsonlOpener is an Import's open for JSON Lines held in memory: each pass
@@ -442,7 +424,7 @@ func BenchmarkCount(b *testing.B) {
 // one batch, into an in-memory store seeded with a small world.
 func BenchmarkApply(b *testing.B) {
 	ctx := context.Background()
-	data, err := worldJSONL(ctx, benchWriteWorld)
+	data, err := storetest.WorldJSONL(ctx, benchWriteWorld)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -493,7 +475,7 @@ func BenchmarkApply(b *testing.B) {
 // opening and closing the store are not timed.
 func BenchmarkImport(b *testing.B) {
 	ctx := context.Background()
-	data, err := worldJSONL(ctx, benchWriteWorld)
+	data, err := storetest.WorldJSONL(ctx, benchWriteWorld)
 	if err != nil {
 		b.Fatal(err)
 	}
