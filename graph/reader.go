@@ -105,6 +105,9 @@ type Reader interface {
 	EntitiesByID(ctx context.Context, ids []ID) (map[ID]*Entity, error)
 	// Relation returns the relation with the given id, or an ENOTFOUND error.
 	Relation(ctx context.Context, id string) (*Relation, error)
+	// RelationsByID loads many relations at once; ids not found are
+	// absent from the map.
+	RelationsByID(ctx context.Context, ids []string) (map[string]*Relation, error)
 	// Relations returns a page of relations.
 	Relations(ctx context.Context, q RelationQuery) (*RelationPage, error)
 	// Adjacent returns the relations of many entities at once, in one read

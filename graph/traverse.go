@@ -61,18 +61,26 @@ func readAdjacency(ctx context.Context, r Reader, q AdjacencyQuery) (map[ID]*Adj
 }
 
 // completeRelations replaces, in place, each relation in lists with the
-// whole relation as the store holds it, reading each once: a traversal
+// whole relation as the store holds it, all read at once: a traversal
 // that followed slim relations (AdjacencyQuery.Slim) returns whole ones.
 func completeRelations(ctx context.Context, r Reader, lists ...[]*Relation) error {
-	whole := map[string]*Relation{}
+	var ids []string
+	for _, list := range lists {
+		for _, rel := range list {
+			ids = append(ids, rel.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	whole, err := r.RelationsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
 	for _, list := range lists {
 		for i, rel := range list {
 			if whole[rel.ID] == nil {
-				full, err := r.Relation(ctx, rel.ID)
-				if err != nil {
-					return err
-				}
-				whole[rel.ID] = full
+				return Errorf(ENOTFOUND, "no relation with id %s", rel.ID)
 			}
 			list[i] = whole[rel.ID]
 		}

@@ -41,6 +41,7 @@ const (
 	readEntitiesByID
 	readRelation
 	readRelations
+	readRelationsByID
 	readAdjacent
 	readEntities
 	readLookupName
@@ -49,7 +50,7 @@ const (
 	numReadMethods
 )
 
-var readMethodNames = [numReadMethods]string{"Entity", "EntitiesByID", "Relation", "Relations",
+var readMethodNames = [numReadMethods]string{"Entity", "EntitiesByID", "Relation", "Relations", "RelationsByID",
 	"Adjacent", "Entities", "LookupName", "Search", "Count"}
 
 // maxOperationLabels bounds the distinct operation names the metrics keep

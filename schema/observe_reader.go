@@ -51,6 +51,11 @@ func (c countedReader) Relation(ctx context.Context, id string) (*graph.Relation
 	return c.r.Relation(ctx, id)
 }
 
+func (c countedReader) RelationsByID(ctx context.Context, ids []string) (map[string]*graph.Relation, error) {
+	c.o.read(readRelationsByID)
+	return c.r.RelationsByID(ctx, ids)
+}
+
 func (c countedReader) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
 	c.o.read(readRelations)
 	return c.r.Relations(ctx, q)

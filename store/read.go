@@ -68,6 +68,28 @@ func (db *DB) Relation(ctx context.Context, id string) (*graph.Relation, error) 
 	return r, db.translate(err)
 }
 
+// RelationsByID loads many relations in one read of the store; ids not
+// found are absent from the map.
+func (db *DB) RelationsByID(ctx context.Context, ids []string) (map[string]*graph.Relation, error) {
+	out := make(map[string]*graph.Relation, len(ids))
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		for _, id := range ids {
+			if _, done := out[id]; done {
+				continue
+			}
+			r, err := getRelation(txn, id)
+			switch {
+			case err == nil:
+				out[id] = r
+			case !graph.IsNotFound(err):
+				return err
+			}
+		}
+		return nil
+	})
+	return out, db.translate(err)
+}
+
 func getRelation(txn *badger.Txn, id string) (*graph.Relation, error) {
 	item, err := txn.Get(relationKey(id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
