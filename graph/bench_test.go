@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/store/storetest"
 )
@@ -73,29 +72,7 @@ func openWorld() (*world, error) {
 			}
 		}()
 		dir = filepath.Join(tmp, "data")
-		file := filepath.Join(tmp, "world.jsonl")
-		if err := writeWorld(ctx, file, *worldSize); err != nil {
-			return nil, err
-		}
-		db, err := store.Open(store.Options{Dir: dir})
-		if err != nil {
-			return nil, err
-		}
-		var f *os.File
-		_, err = db.Import(ctx, func() (store.ItemReader, error) {
-			if f != nil {
-				f.Close()
-			}
-			if f, err = os.Open(file); err != nil {
-				return nil, err
-			}
-			return jsonl.NewReader(f, file), nil
-		}, store.ImportOptions{})
-		f.Close()
-		if cerr := db.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := storetest.ImportWorld(ctx, dir, *worldSize); err != nil {
 			return nil, err
 		}
 	}
@@ -138,15 +115,6 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// writeWorld writes a synthetic world of n relations as JSON Lines.
-func writeWorld(ctx context.Context, file string, n int) error {
-	data, err := storetest.WorldJSONL(ctx, n)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(file, data, 0o644)
 }
 
 // typo swaps two letters in the middle of s.

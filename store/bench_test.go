@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -15,7 +14,6 @@ import (
 	"unicode"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/synth"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/store/storetest"
@@ -111,7 +109,7 @@ func openStoreWorld(ctx context.Context) (_ *storeWorld, err error) {
 			return nil, err
 		}
 		dir = filepath.Join(w.tmp, "data")
-		if err := importWorld(ctx, dir, *storeWorldSize); err != nil {
+		if err := storetest.ImportWorld(ctx, dir, *storeWorldSize); err != nil {
 			return nil, err
 		}
 	} else if _, err := os.Stat(dir); err != nil {
@@ -127,29 +125,6 @@ func openStoreWorld(ctx context.Context) (_ *storeWorld, err error) {
 		return nil, fmt.Errorf("pick the benchmarks' arguments from the world in %s: %w", dir, err)
 	}
 	return w, nil
-}
-
-// importWorld imports a synthetic world of n relations into a new data
-// directory, as chancery import does.
-func importWorld(ctx context.Context, dir string, n int) error {
-	data, err := storetest.WorldJSONL(ctx, n)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(store.Options{Dir: dir, Bulk: true})
-	if err != nil {
-		return err
-	}
-	_, err = db.Import(ctx, jsonlOpener(data), store.ImportOptions{})
-	return errors.Join(err, db.Close())
-}
-
-// jsonlOpener is an Import's open for JSON Lines held in memory: each pass
-// reads them from the start.
-func jsonlOpener(data []byte) func() (store.ItemReader, error) {
-	return func() (store.ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(data), "world.jsonl"), nil
-	}
 }
 
 // pick finds the arguments of the benchmarks in the world.
@@ -433,7 +408,7 @@ func BenchmarkApply(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Import(ctx, jsonlOpener(data), store.ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, storetest.JSONLOpener(data), store.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	senders, err := db.Count(ctx, graph.CountQuery{GroupBy: graph.BySender, Limit: 1})
@@ -479,7 +454,7 @@ func BenchmarkImport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	open := jsonlOpener(data)
+	open := storetest.JSONLOpener(data)
 
 	b.ReportAllocs()
 	relations := 0
