@@ -24,16 +24,22 @@ func (db *DB) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {
 
 // EntitiesByID loads many entities in one transaction.
 func (db *DB) EntitiesByID(ctx context.Context, ids []graph.ID) (map[graph.ID]*graph.Entity, error) {
-	out := make(map[graph.ID]*graph.Entity, len(ids))
+	return readByID(ctx, db, ids, getEntity)
+}
+
+// readByID reads the record of each of ids with get in one transaction,
+// leaving out those not found.
+func readByID[K comparable, V any](ctx context.Context, db *DB, ids []K, get func(*badger.Txn, K) (V, error)) (map[K]V, error) {
+	out := make(map[K]V, len(ids))
 	err := db.view(ctx, func(txn *badger.Txn) error {
 		for _, id := range ids {
 			if _, done := out[id]; done {
 				continue
 			}
-			e, err := getEntity(txn, id)
+			v, err := get(txn, id)
 			switch {
 			case err == nil:
-				out[id] = e
+				out[id] = v
 			case !graph.IsNotFound(err):
 				return err
 			}
@@ -71,23 +77,7 @@ func (db *DB) Relation(ctx context.Context, id string) (*graph.Relation, error) 
 // RelationsByID loads many relations in one read of the store; ids not
 // found are absent from the map.
 func (db *DB) RelationsByID(ctx context.Context, ids []string) (map[string]*graph.Relation, error) {
-	out := make(map[string]*graph.Relation, len(ids))
-	err := db.view(ctx, func(txn *badger.Txn) error {
-		for _, id := range ids {
-			if _, done := out[id]; done {
-				continue
-			}
-			r, err := getRelation(txn, id)
-			switch {
-			case err == nil:
-				out[id] = r
-			case !graph.IsNotFound(err):
-				return err
-			}
-		}
-		return nil
-	})
-	return out, db.translate(err)
+	return readByID(ctx, db, ids, getRelation)
 }
 
 func getRelation(txn *badger.Txn, id string) (*graph.Relation, error) {
