@@ -269,7 +269,8 @@ func (t *tally) settle(ctx context.Context, before, after *badger.Txn) error {
 			return err
 		}
 	}
-	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
+	clear(t.missions)
+	clear(t.ties) // nil for an import, which keeps none
 	return nil
 }
 
