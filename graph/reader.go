@@ -115,6 +115,11 @@ type Reader interface {
 	Adjacent(ctx context.Context, q AdjacencyQuery) (map[ID]*Adjacency, error)
 	// Entities returns a page of entities.
 	Entities(ctx context.Context, q EntityQuery) (*EntityPage, error)
+	// MissionsOf returns the missions that have at any time been both
+	// SENT_BY sender and ACCREDITS_TO host, in id order, whether or not
+	// those relations hold today: the candidates of representation, at a
+	// cost of their number alone.
+	MissionsOf(ctx context.Context, sender, host ID) ([]ID, error)
 	// LookupName returns the ids of entities whose name or an alias matches
 	// name after case, accent and punctuation folding.
 	LookupName(ctx context.Context, name string) ([]ID, error)

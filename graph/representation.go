@@ -39,8 +39,8 @@ type Representation struct {
 // (PROTECTING_POWER), and de facto offices and the bodies that run them
 // (DE_FACTO). Interests sections and missions without official status are
 // counted under PROTECTING_POWER and DE_FACTO, not as direct missions. The
-// work is proportional to the number of missions sent by of and accredited
-// to in.
+// work is proportional to the number of missions ever sent by of and
+// accredited to in, not to the number either has.
 func Represent(ctx context.Context, r Reader, of, in ID, asOf Date) ([]Representation, error) {
 	ends, err := r.EntitiesByID(ctx, []ID{of, in})
 	if err != nil {
@@ -110,51 +110,33 @@ func (rp *representer) fromAll(ctx context.Context, ids []ID, t RelationType) (m
 }
 
 // loadSent finds the missions of `of` accredited to `in`: those both
-// SENT_BY of and ACCREDITS_TO in, that exist as of the date. It lists the
-// missions on the side with fewer of them, in full, and reads the other
-// relation of each of those, so that a country of forty thousand missions
-// costs what its missions in one host cost, and none is left out.
+// SENT_BY of and ACCREDITS_TO in, that exist as of the date, with the two
+// relations holding then. The candidates come from the store's index of
+// missions by sender and host, so that two countries of forty thousand
+// missions each cost what their missions in each other cost.
 func (rp *representer) loadSent(ctx context.Context) error {
-	nSent, err := degree(ctx, rp.r, rp.of, SentBy)
+	candidates, err := rp.r.MissionsOf(ctx, rp.of, rp.in)
 	if err != nil {
 		return err
 	}
-	nAccredited, err := degree(ctx, rp.r, rp.in, AccreditsTo)
-	if err != nil {
-		return err
-	}
-	side, sideType, otherType, other := rp.of, SentBy, AccreditsTo, rp.in
-	if nAccredited < nSent {
-		side, sideType, otherType, other = rp.in, AccreditsTo, SentBy, rp.of
-	}
-	if n := min(nSent, nAccredited); n > MaxRepresentationMissions && rp.asOf.IsZero() {
-		// Counted from index keys alone: refuse before reading any.
-		return Errorf(EINVALID, "%s has %d %s relations to look through, more than %d; narrow the question with asOf", side, n, sideType, MaxRepresentationMissions)
-	}
-	near, err := allTowards(ctx, rp.r, side, sideType, rp.asOf)
-	if err != nil {
-		return err
-	}
-	ids := make([]ID, len(near))
-	for i, rel := range near {
-		ids[i] = rel.From
-	}
-	far, err := rp.fromAll(ctx, ids, otherType)
+	// Read in full: every mission found here is in the answer.
+	ties, err := adjacency(ctx, rp.r, candidates, []RelationType{SentBy, AccreditsTo}, Out, rp.asOf)
 	if err != nil {
 		return err
 	}
 	rp.sent = map[ID]sentMission{}
-	for _, n := range near {
-		for _, f := range far[n.From].Relations {
-			if f.To != other {
-				continue
+	for _, id := range candidates {
+		var m sentMission
+		for _, rel := range ties[id].Relations {
+			switch {
+			case rel.Type == SentBy && rel.To == rp.of && m.sentBy == nil:
+				m.sentBy = rel
+			case rel.Type == AccreditsTo && rel.To == rp.in && m.accreditsTo == nil:
+				m.accreditsTo = rel
 			}
-			m := sentMission{sentBy: n, accreditsTo: f}
-			if sideType == AccreditsTo {
-				m.sentBy, m.accreditsTo = f, n
-			}
-			rp.sent[n.From] = m
-			break
+		}
+		if m.sentBy != nil && m.accreditsTo != nil {
+			rp.sent[id] = m
 		}
 	}
 	alive, err := living(ctx, rp.r, sortedIDs(rp.sent), rp.asOf)
@@ -170,37 +152,6 @@ func (rp *representer) loadSent(ctx context.Context) error {
 	}
 	rp.ids = sortedIDs(rp.sent)
 	return nil
-}
-
-// degree counts the relations of type t that end at id, in all of history:
-// a count of index keys, not a read of records.
-func degree(ctx context.Context, r Reader, id ID, t RelationType) (int, error) {
-	page, err := r.Relations(ctx, RelationQuery{Of: id, Direction: In, Types: []RelationType{t}, CountTotal: true})
-	if err != nil {
-		return 0, err
-	}
-	return page.Total, nil
-}
-
-// allTowards returns every relation of type t that ends at id and holds as
-// of asOf, page by page, up to MaxRepresentationMissions of them.
-func allTowards(ctx context.Context, r Reader, id ID, t RelationType, asOf Date) ([]*Relation, error) {
-	q := RelationQuery{Of: id, Direction: In, Types: []RelationType{t}, AsOf: asOf, First: MaxPageSize, Slim: true}
-	var out []*Relation
-	for {
-		page, err := r.Relations(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Relations...)
-		if !page.HasNext {
-			return out, nil
-		}
-		if len(out) >= MaxRepresentationMissions {
-			return nil, Errorf(EINVALID, "%s has more than %d %s relations to look through; narrow the question with asOf", id, MaxRepresentationMissions, t)
-		}
-		q.After = page.Cursors[len(page.Cursors)-1]
-	}
 }
 
 func (rp *representer) protectingPowers(ctx context.Context) error {

@@ -7,16 +7,13 @@ import (
 // Limits on traversals, so that every query does bounded work. Transport
 // layers report requests beyond them as invalid.
 const (
-	MaxDepth      = 4    // neighbourhood depth
-	MaxPathLength = 6    // relations in one path
-	MaxPaths      = 20   // paths in one answer
-	MaxSubgraph   = 2000 // entities plus relations in one neighbourhood
-	MaxLineage    = 200  // members of one lineage
-	// MaxRepresentationMissions bounds the missions one representation
-	// query looks through, on the smaller of its two sides.
-	MaxRepresentationMissions = 200000
-	maxPathVisits             = 20000  // entities whose relations one paths query reads
-	maxPathReads              = 500000 // relations one paths query reads
+	MaxDepth      = 4      // neighbourhood depth
+	MaxPathLength = 6      // relations in one path
+	MaxPaths      = 20     // paths in one answer
+	MaxSubgraph   = 2000   // entities plus relations in one neighbourhood
+	MaxLineage    = 200    // members of one lineage
+	maxPathVisits = 20000  // entities whose relations one paths query reads
+	maxPathReads  = 500000 // relations one paths query reads
 )
 
 // adjacent returns every relation touching id in dir, of the given types,
@@ -60,14 +57,18 @@ func readAdjacency(ctx context.Context, r Reader, q AdjacencyQuery) (map[ID]*Adj
 	return out, nil
 }
 
-// completeRelations replaces, in place, each relation in lists with the
-// whole relation as the store holds it, all read at once: a traversal
+// completeRelations replaces, in place, each slim relation in lists with
+// the whole relation as the store holds it, all read at once: a traversal
 // that followed slim relations (AdjacencyQuery.Slim) returns whole ones.
+// A relation with sources is whole already, since every stored relation
+// cites at least one.
 func completeRelations(ctx context.Context, r Reader, lists ...[]*Relation) error {
 	var ids []string
 	for _, list := range lists {
 		for _, rel := range list {
-			ids = append(ids, rel.ID)
+			if len(rel.Sources) == 0 {
+				ids = append(ids, rel.ID)
+			}
 		}
 	}
 	if len(ids) == 0 {
@@ -79,6 +80,9 @@ func completeRelations(ctx context.Context, r Reader, lists ...[]*Relation) erro
 	}
 	for _, list := range lists {
 		for i, rel := range list {
+			if len(rel.Sources) > 0 {
+				continue
+			}
 			if whole[rel.ID] == nil {
 				return Errorf(ENOTFOUND, "no relation with id %s", rel.ID)
 			}

@@ -71,6 +71,11 @@ func (c countedReader) Entities(ctx context.Context, q graph.EntityQuery) (*grap
 	return c.r.Entities(ctx, q)
 }
 
+func (c countedReader) MissionsOf(ctx context.Context, sender, host graph.ID) ([]graph.ID, error) {
+	c.o.read(readMissionsOf)
+	return c.r.MissionsOf(ctx, sender, host)
+}
+
 func (c countedReader) LookupName(ctx context.Context, name string) ([]graph.ID, error) {
 	c.o.read(readLookupName)
 	return c.r.LookupName(ctx, name)

@@ -54,11 +54,13 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after the import", world.Relations)
+	assertPairsAgree(t, db, "after the import")
 	missionThreshold = 2000
 	if err := db.Apply(ctx, &graph.Batch{Relations: world.Relations[len(world.Relations)/2:]}); err != nil {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after the rest was applied", world.Relations)
+	assertPairsAgree(t, db, "after the rest was applied")
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	byID := map[graph.ID]*graph.Entity{}
@@ -75,6 +77,7 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after deleting 60 relations", world.Relations)
+	assertPairsAgree(t, db, "after deleting 60 relations")
 
 	var doomed []graph.ID
 	for _, k := range []graph.Kind{graph.Mission, graph.City, graph.Country} {
@@ -92,6 +95,7 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after deleting missions, cities and countries with cascade", world.Relations)
+	assertPairsAgree(t, db, "after deleting missions, cities and countries with cascade")
 
 	var groups []*graph.Batch
 	for _, e := range world.Entities {
@@ -104,6 +108,7 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after putting everything back", world.Relations)
+	assertPairsAgree(t, db, "after putting everything back")
 
 	// Change missions' types and widen their lives.
 	var changed []*graph.Entity
@@ -123,6 +128,7 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, fmt.Sprintf("after changing %d missions", len(changed)), world.Relations)
+	assertPairsAgree(t, db, "after changing missions")
 
 	// A store whose index version predates the counts rebuilds them when
 	// it is opened.
@@ -146,6 +152,23 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 		t.Errorf("after a rebuild the counts differ from before it")
 	}
 	assertCountsAgree(t, db, "after a rebuild", world.Relations)
+	assertPairsAgree(t, db, "after a rebuild")
+
+	// A store of index version 4 had counts but no pair index; opening it
+	// builds the index.
+	if err := db.bdb.DropPrefix(key(prefixCount, []byte{countPair})); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(metaIndex), []byte("4")) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = Open(Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	assertPairsAgree(t, db, "after opening a store of index version 4")
 }
 
 func jsonlBytes(t *testing.T, b *graph.Batch) []byte {
@@ -313,6 +336,96 @@ func assertCountsAgree(t *testing.T, db *DB, when string, rels []*graph.Relation
 			if page.Total != want {
 				t.Errorf("%s: relations of types %v as of %q: totalCount %d, a scan finds %d", when, types, d, page.Total, want)
 			}
+		}
+	}
+}
+
+// assertPairsAgree holds the pair index to the missions' SENT_BY and
+// ACCREDITS_TO relations as their records say, and checks that MissionsOf
+// reads it.
+func assertPairsAgree(t *testing.T, db *DB, when string) {
+	t.Helper()
+	ctx := context.Background()
+	senders, hosts := map[graph.ID][]graph.ID{}, map[graph.ID][]graph.ID{}
+	want, got := map[string]bool{}, map[string]bool{}
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixRelation)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := it.Item().Value(func(v []byte) error {
+				r, err := decodeRelation(v)
+				if err != nil || r.From.Kind() != graph.Mission {
+					return err
+				}
+				switch r.Type {
+				case graph.SentBy:
+					senders[r.From] = append(senders[r.From], r.To)
+				case graph.AccreditsTo:
+					hosts[r.From] = append(hosts[r.From], r.To)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		pairs := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixCount, []byte{countPair})})
+		defer pairs.Close()
+		for pairs.Rewind(); pairs.Valid(); pairs.Next() {
+			k := string(pairs.Item().KeyCopy(nil))
+			n, err := readCount(txn, []byte(k))
+			if err != nil {
+				return err
+			}
+			if n != 1 {
+				t.Errorf("%s: pair key %q holds %d, not 1", when, k, n)
+			}
+			got[k] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, ss := range senders {
+		for _, s := range ss {
+			for _, h := range hosts[m] {
+				want[string(pairKey(s, h, m))] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		t.Fatalf("%s: the world has no mission both sent and accredited; the check checks nothing", when)
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("%s: the pair index lacks %q", when, k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("%s: the pair index holds %q, which no relations state", when, k)
+		}
+	}
+	// MissionsOf lists, for a few pairs, the missions the records name.
+	checked := 0
+	for m, ss := range senders {
+		if checked == 20 {
+			break
+		}
+		for _, h := range hosts[m] {
+			ids, err := db.MissionsOf(ctx, ss[0], h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Contains(ids, m) || !slices.IsSorted(ids) {
+				t.Errorf("%s: MissionsOf(%s, %s) = %v, which should hold %s, in order", when, ss[0], h, ids, m)
+			}
+			for _, id := range ids {
+				if !want[string(pairKey(ss[0], h, id))] {
+					t.Errorf("%s: MissionsOf(%s, %s) lists %s, which is not sent by the one and accredited to the other", when, ss[0], h, id)
+				}
+			}
+			checked++
 		}
 	}
 }

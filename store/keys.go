@@ -16,6 +16,7 @@ package store
 //	v 0 <folded word>                                  vocabulary: every word of a name: empty
 //	q 0 <trigram> 0 <folded word>                      trigrams of the vocabulary's words: empty
 //	c 0 <grouping> <level> <when> <bucket>             counts: a signed count
+//	c 0 m <sender> 0 <host> 0 <mission id>             missions by sender and host: 1
 //	m 0 <name>                                         store metadata
 //
 // <type> is the relation type's index in graph.RelationTypes, one byte.
@@ -28,7 +29,9 @@ package store
 // bucket, how many items it has had over all history (level 'T', no
 // <when>), and how many items start (+) and stop (-) holding on each day,
 // summed at four levels of time so that the items holding on any day are a
-// sum of a few hundred keys per bucket at most; see counts.go.
+// sum of a few hundred keys per bucket at most; see counts.go. Beside them,
+// and changed with them, the pair index lists for each sender and host the
+// missions ever both sent by the one and accredited to the other.
 //
 // Every listing of relations orders by the same sort key, <type> <newest>
 // <rel id>, and a page cursor is that sort key, so cursors stay valid
@@ -145,6 +148,16 @@ func vocabKey(word string) []byte { return key(prefixVocab, []byte(word)) }
 func vocabGramPrefix(gram string) []byte { return key(prefixVocabGram, []byte(gram), []byte{sep}) }
 
 func vocabGramKey(gram, word string) []byte { return append(vocabGramPrefix(gram), word...) }
+
+// pairPrefix matches the pair index keys of the missions of sender in
+// host (countPair).
+func pairPrefix(sender, host graph.ID) []byte {
+	return key(prefixCount, []byte{countPair}, []byte(sender), []byte{sep}, []byte(host), []byte{sep})
+}
+
+func pairKey(sender, host, mission graph.ID) []byte {
+	return append(pairPrefix(sender, host), mission...)
+}
 
 // nameKeyID returns the entity id at the end of a name or word key.
 func nameKeyID(k []byte) graph.ID {

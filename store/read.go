@@ -122,6 +122,31 @@ func readVersion(txn *badger.Txn) (uint64, error) {
 	return v, err
 }
 
+// MissionsOf returns the missions that have at any time been both SENT_BY
+// sender and ACCREDITS_TO host, in id order, from the pair index: the
+// cost is the number of such missions, not the number either side has.
+func (db *DB) MissionsOf(ctx context.Context, sender, host graph.ID) ([]graph.ID, error) {
+	var ids []graph.ID
+	prefix := pairPrefix(sender, host)
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if len(ids)%checkEvery == checkEvery-1 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			ids = append(ids, graph.ID(it.Item().Key()[len(prefix):]))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, db.translate(err)
+	}
+	return ids, nil
+}
+
 // LookupName returns the ids of entities whose name, alias or ISO code folds
 // to the same form as name.
 func (db *DB) LookupName(ctx context.Context, name string) ([]graph.ID, error) {

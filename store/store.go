@@ -127,8 +127,9 @@ func Open(opts Options) (*DB, error) {
 // with an older set is reindexed when it is opened.
 //
 //	1: names; 2: and words and entity trigrams; 3: and counts;
-//	4: the trigrams of the vocabulary in place of the entities'.
-const indexVersion = "4"
+//	4: the trigrams of the vocabulary in place of the entities';
+//	5: and the pair index of missions by sender and host, in the counts.
+const indexVersion = "5"
 
 // upgradeIndexes reindexes a store whose indexes are older than this code's.
 func (db *DB) upgradeIndexes(ctx context.Context) error {
@@ -152,7 +153,7 @@ func (db *DB) upgradeIndexes(ctx context.Context) error {
 			return err
 		}
 	}
-	if have < "3" {
+	if have < "5" {
 		if err := db.recount(ctx); err != nil {
 			return err
 		}

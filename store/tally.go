@@ -45,6 +45,15 @@ const (
 	countType        = 'R' // relations by type; bucket: the type's index
 	countStart       = 'y' // relations by type and the year they start; bucket: type index, year
 	countEnd         = 'z' // relations by type and the year they end; bucket: type index, year
+
+	// countPair is not a count of a bucket but an index: one key for each
+	// mission and each pair of a far end of its SENT_BY and a far end of
+	// its ACCREDITS_TO, over all history,
+	// c 0 'm' <sender> 0 <host> 0 <mission>, holding 1. It is kept with
+	// the counts because it changes exactly when they do (settle), and it
+	// lets representation find the missions of one sender in one host
+	// without reading either side's missions.
+	countPair = 'm'
 )
 
 // The levels of the counts index: the total, and changes by decade, year,
@@ -338,6 +347,33 @@ func (t *tally) farEnds(m *graph.Entity, rels []*graph.Relation, sign int64) {
 		}
 		for _, end := range order {
 			t.item(f.g, []byte(end), mergeSpans(ends[end]), sign)
+		}
+	}
+	t.pairs(m.ID, rels, sign)
+}
+
+// pairs adds (sign +1) or takes away (-1) the pair index keys of mission
+// m, from its relations: one for each distinct sender and host.
+func (t *tally) pairs(m graph.ID, rels []*graph.Relation, sign int64) {
+	var senders, hosts []graph.ID
+	for _, r := range rels {
+		if r.From != m {
+			continue
+		}
+		switch r.Type {
+		case graph.SentBy:
+			if !slices.Contains(senders, r.To) {
+				senders = append(senders, r.To)
+			}
+		case graph.AccreditsTo:
+			if !slices.Contains(hosts, r.To) {
+				hosts = append(hosts, r.To)
+			}
+		}
+	}
+	for _, s := range senders {
+		for _, h := range hosts {
+			t.deltas[string(pairKey(s, h, m))] += sign
 		}
 	}
 }
