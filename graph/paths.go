@@ -3,6 +3,7 @@ package graph
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"strings"
 )
@@ -59,7 +60,7 @@ func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 	if q.From == q.To {
 		return []Path{{Nodes: []ID{q.From}}}, nil
 	}
-	s := &pathSearch{r: r, types: q.Types, asOf: q.AsOf, adj: map[ID][]link{}}
+	s := &pathSearch{r: r, types: q.Types, asOf: q.AsOf, adj: map[ID][]link{}, deg: map[ID]int{}}
 	paths, err := s.yen(ctx, q)
 	if err != nil {
 		return nil, err
@@ -86,7 +87,8 @@ type pathSearch struct {
 	types []RelationType
 	asOf  Date
 	adj   map[ID][]link
-	read  int // relations read, against maxPathReads
+	deg   map[ID]int // degrees read so far, to weigh frontiers
+	read  int        // relations read, against maxPathReads
 }
 
 // links returns the relations of id that a path may follow, sorted so that
@@ -219,7 +221,10 @@ func (s *pathSearch) shortest(ctx context.Context, src, dst ID, maxLen int, bann
 		if err := ctx.Err(); err != nil {
 			return Path{}, false, err
 		}
-		forward := len(frontF) <= len(frontB)
+		forward, err := s.cheaperForward(ctx, frontF, frontB)
+		if err != nil {
+			return Path{}, false, err
+		}
 		front, seen, other, depth := frontF, fwd, bwd, depthF+1
 		if !forward {
 			front, seen, other, depth = frontB, bwd, fwd, depthB+1
@@ -266,6 +271,66 @@ func (s *pathSearch) shortest(ctx context.Context, src, dst ID, maxLen int, bann
 		}
 	}
 	return Path{}, false, nil
+}
+
+// cheaperForward reports whether growing the forward frontier reads no
+// more relations than growing the backward one, by the entities' degrees
+// (those already read cost nothing). A hub of a million relations is one
+// entity but the dearest of frontiers. Degrees are read only as far as the
+// choice needs: a frontier costs at least one relation per entity, so the
+// larger one's degrees are read only while they may still come to less.
+func (s *pathSearch) cheaperForward(ctx context.Context, frontF, frontB []ID) (bool, error) {
+	small, large := frontF, frontB
+	if len(frontB) < len(frontF) {
+		small, large = frontB, frontF
+	}
+	smallCost, err := s.cost(ctx, small, math.MaxInt)
+	if err != nil {
+		return false, err
+	}
+	cheaper := true // whether small is the cheaper
+	if smallCost > len(large) {
+		largeCost, err := s.cost(ctx, large, smallCost)
+		if err != nil {
+			return false, err
+		}
+		cheaper = largeCost >= smallCost
+	}
+	// small is frontF unless frontB is strictly smaller.
+	return cheaper == (len(frontF) <= len(frontB)), nil
+}
+
+// cost sums the degrees of the entities in front whose relations are not
+// read yet, stopping once the sum passes limit.
+func (s *pathSearch) cost(ctx context.Context, front []ID, limit int) (int, error) {
+	sum := 0
+	for chunk := range slices.Chunk(front, frontierChunk) {
+		var missing []ID
+		for _, id := range chunk {
+			if _, read := s.adj[id]; read {
+				continue
+			}
+			if d, ok := s.deg[id]; ok {
+				sum += d
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) > 0 {
+			deg, err := s.r.Degrees(ctx, missing)
+			if err != nil {
+				return 0, err
+			}
+			for _, id := range missing {
+				s.deg[id] = deg[id]
+				sum += deg[id]
+			}
+		}
+		if sum > limit {
+			break
+		}
+	}
+	return sum, nil
 }
 
 // join builds the path src..meet..dst from the two search trees.

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -231,5 +232,72 @@ func TestPathsThroughAHub(t *testing.T) {
 	}
 	if len(paths) != 1 || !slices.Equal(paths[0].Nodes, []graph.ID{"country:a", "country:hub", "country:b"}) {
 		t.Errorf("paths %v; want a -> hub -> b", paths)
+	}
+}
+
+// relationsRead counts the relations a traversal reads through Adjacent
+// and Relations.
+type relationsRead struct {
+	graph.Reader
+	n int
+}
+
+func (c *relationsRead) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.ID]*graph.Adjacency, error) {
+	m, err := c.Reader.Adjacent(ctx, q)
+	for _, a := range m {
+		c.n += len(a.Relations)
+	}
+	return m, err
+}
+
+func (c *relationsRead) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
+	p, err := c.Reader.Relations(ctx, q)
+	if p != nil {
+		c.n += len(p.Relations)
+	}
+	return p, err
+}
+
+// TestPathsGrowTheCheaperFrontier holds the search to weighing frontiers
+// by their entities' degrees: from a hub of thousands of relations to a
+// country with one, it reads from the small end and never reads the hub.
+func TestPathsGrowTheCheaperFrontier(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenMemory(t)
+	country := func(id string) *graph.Entity {
+		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
+	}
+	if err := db.Apply(ctx, &graph.Batch{
+		Entities: []*graph.Entity{country("country:hub"), country("country:b"), country("country:c"), country("country:host")},
+		Relations: []*graph.Relation{
+			{Type: graph.DiplomaticRelations, From: "country:b", To: "country:c", Sources: src},
+			{Type: graph.DiplomaticRelations, From: "country:c", To: "country:hub", Sources: src},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	addMissions(t, db, "hub", "country:hub", "country:host", 3000)
+	deg, err := db.Degrees(ctx, []graph.ID{"country:hub", "country:b", "country:c", "country:none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[graph.ID]int{"country:hub": 3001, "country:b": 1, "country:c": 2, "country:none": 0}; !maps.Equal(deg, want) {
+		t.Fatalf("degrees %v; want %v", deg, want)
+	}
+	for _, q := range []graph.PathQuery{
+		{From: "country:hub", To: "country:b", MaxLength: 3, First: 1},
+		{From: "country:b", To: "country:hub", MaxLength: 3, First: 1},
+	} {
+		r := &relationsRead{Reader: db}
+		paths, err := graph.Paths(ctx, r, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(paths) != 1 || paths[0].Len() != 2 {
+			t.Fatalf("%s to %s: paths %v; want the one through country:c", q.From, q.To, paths)
+		}
+		if r.n > 10 {
+			t.Errorf("%s to %s read %d relations; the hub's 3,001 should not be read", q.From, q.To, r.n)
+		}
 	}
 }

@@ -115,6 +115,10 @@ type Reader interface {
 	Adjacent(ctx context.Context, q AdjacencyQuery) (map[ID]*Adjacency, error)
 	// Entities returns a page of entities.
 	Entities(ctx context.Context, q EntityQuery) (*EntityPage, error)
+	// Degrees returns how many relations each of ids has, of every type
+	// and over all history, without reading them: what loading each
+	// one's adjacency would cost. Every id has an entry, 0 if not stored.
+	Degrees(ctx context.Context, ids []ID) (map[ID]int, error)
 	// MissionsOf returns the missions that have at any time been both
 	// SENT_BY sender and ACCREDITS_TO host, in id order, whether or not
 	// those relations hold today: the candidates of representation, at a

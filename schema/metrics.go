@@ -44,6 +44,7 @@ const (
 	readRelationsByID
 	readAdjacent
 	readEntities
+	readDegrees
 	readMissionsOf
 	readLookupName
 	readSearch
@@ -52,7 +53,7 @@ const (
 )
 
 var readMethodNames = [numReadMethods]string{"Entity", "EntitiesByID", "Relation", "Relations", "RelationsByID",
-	"Adjacent", "Entities", "MissionsOf", "LookupName", "Search", "Count"}
+	"Adjacent", "Entities", "Degrees", "MissionsOf", "LookupName", "Search", "Count"}
 
 // maxOperationLabels bounds the distinct operation names the metrics keep
 // apart. Clients choose operation names, so past this many every new one

@@ -71,6 +71,11 @@ func (c countedReader) Entities(ctx context.Context, q graph.EntityQuery) (*grap
 	return c.r.Entities(ctx, q)
 }
 
+func (c countedReader) Degrees(ctx context.Context, ids []graph.ID) (map[graph.ID]int, error) {
+	c.o.read(readDegrees)
+	return c.r.Degrees(ctx, ids)
+}
+
 func (c countedReader) MissionsOf(ctx context.Context, sender, host graph.ID) ([]graph.ID, error) {
 	c.o.read(readMissionsOf)
 	return c.r.MissionsOf(ctx, sender, host)

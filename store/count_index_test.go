@@ -154,10 +154,12 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 	assertCountsAgree(t, db, "after a rebuild", world.Relations)
 	assertPairsAgree(t, db, "after a rebuild")
 
-	// A store of index version 4 had counts but no pair index; opening it
-	// builds the index.
-	if err := db.bdb.DropPrefix(key(prefixCount, []byte{countPair})); err != nil {
-		t.Fatal(err)
+	// A store of index version 4 had counts but no pair index or
+	// degrees; opening it builds them.
+	for _, g := range []byte{countPair, countDegree} {
+		if err := db.bdb.DropPrefix(key(prefixCount, []byte{g})); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(metaIndex), []byte("4")) }); err != nil {
 		t.Fatal(err)
@@ -341,21 +343,28 @@ func assertCountsAgree(t *testing.T, db *DB, when string, rels []*graph.Relation
 }
 
 // assertPairsAgree holds the pair index to the missions' SENT_BY and
-// ACCREDITS_TO relations as their records say, and checks that MissionsOf
-// reads it.
+// ACCREDITS_TO relations as their records say, and the degrees to the
+// relations naming each entity, and checks that MissionsOf and Degrees
+// read them.
 func assertPairsAgree(t *testing.T, db *DB, when string) {
 	t.Helper()
 	ctx := context.Background()
 	senders, hosts := map[graph.ID][]graph.ID{}, map[graph.ID][]graph.ID{}
 	want, got := map[string]bool{}, map[string]bool{}
+	degrees := map[graph.ID]int{}
 	err := db.bdb.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixRelation)})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			if err := it.Item().Value(func(v []byte) error {
 				r, err := decodeRelation(v)
-				if err != nil || r.From.Kind() != graph.Mission {
+				if err != nil {
 					return err
+				}
+				degrees[r.From]++
+				degrees[r.To]++
+				if r.From.Kind() != graph.Mission {
+					return nil
 				}
 				switch r.Type {
 				case graph.SentBy:
@@ -404,6 +413,27 @@ func assertPairsAgree(t *testing.T, db *DB, when string) {
 	for k := range got {
 		if !want[k] {
 			t.Errorf("%s: the pair index holds %q, which no relations state", when, k)
+		}
+	}
+	// Every entity's degree is the number of relation records naming it.
+	var ids []graph.ID
+	if err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixEntity), PrefetchValues: false})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			ids = append(ids, entityKeyID(it.Item().KeyCopy(nil)))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	deg, err := db.Degrees(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if deg[id] != degrees[id] {
+			t.Errorf("%s: the degree of %s is %d in the counts, %d by the records", when, id, deg[id], degrees[id])
 		}
 	}
 	// MissionsOf lists, for a few pairs, the missions the records name.

@@ -17,6 +17,7 @@ package store
 //	q 0 <trigram> 0 <folded word>                      trigrams of the vocabulary's words: empty
 //	c 0 <grouping> <level> <when> <bucket>             counts: a signed count
 //	c 0 m <sender> 0 <host> 0 <mission id>             missions by sender and host: 1
+//	c 0 g T <entity id>                                relations of an entity: a count
 //	m 0 <name>                                         store metadata
 //
 // <type> is the relation type's index in graph.RelationTypes, one byte.
@@ -31,7 +32,8 @@ package store
 // summed at four levels of time so that the items holding on any day are a
 // sum of a few hundred keys per bucket at most; see counts.go. Beside them,
 // and changed with them, the pair index lists for each sender and host the
-// missions ever both sent by the one and accredited to the other.
+// missions ever both sent by the one and accredited to the other, and each
+// entity's degree is counted.
 //
 // Every listing of relations orders by the same sort key, <type> <newest>
 // <rel id>, and a page cursor is that sort key, so cursors stay valid
@@ -157,6 +159,12 @@ func pairPrefix(sender, host graph.ID) []byte {
 
 func pairKey(sender, host, mission graph.ID) []byte {
 	return append(pairPrefix(sender, host), mission...)
+}
+
+// degreeKey is where the number of relations of id is counted
+// (countDegree).
+func degreeKey(id graph.ID) []byte {
+	return key(prefixCount, []byte{countDegree, levelTotal}, []byte(id))
 }
 
 // nameKeyID returns the entity id at the end of a name or word key.

@@ -122,6 +122,16 @@ func readVersion(txn *badger.Txn) (uint64, error) {
 	return v, err
 }
 
+// Degrees returns how many relations each of ids has, of every type and
+// over all history, from the counts index: what reading its adjacency
+// would cost, without reading it. An entity not stored has 0.
+func (db *DB) Degrees(ctx context.Context, ids []graph.ID) (map[graph.ID]int, error) {
+	return readByID(ctx, db, ids, func(txn *badger.Txn, id graph.ID) (int, error) {
+		n, err := readCount(txn, degreeKey(id))
+		return int(n), err
+	})
+}
+
 // MissionsOf returns the missions that have at any time been both SENT_BY
 // sender and ACCREDITS_TO host, in id order, from the pair index: the
 // cost is the number of such missions, not the number either side has.

@@ -128,8 +128,9 @@ func Open(opts Options) (*DB, error) {
 //
 //	1: names; 2: and words and entity trigrams; 3: and counts;
 //	4: the trigrams of the vocabulary in place of the entities';
-//	5: and the pair index of missions by sender and host, in the counts.
-const indexVersion = "5"
+//	5: and the pair index of missions by sender and host, in the counts;
+//	6: and the degree of every entity, in the counts.
+const indexVersion = "6"
 
 // upgradeIndexes reindexes a store whose indexes are older than this code's.
 func (db *DB) upgradeIndexes(ctx context.Context) error {
@@ -153,7 +154,7 @@ func (db *DB) upgradeIndexes(ctx context.Context) error {
 			return err
 		}
 	}
-	if have < "5" {
+	if have < "6" {
 		if err := db.recount(ctx); err != nil {
 			return err
 		}

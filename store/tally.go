@@ -54,6 +54,10 @@ const (
 	// lets representation find the missions of one sender in one host
 	// without reading either side's missions.
 	countPair = 'm'
+	// countDegree counts each entity's relations over all history, of
+	// every type, at the total level only: c 0 'g' 'T' <entity id>. It lets
+	// a traversal weigh a frontier before reading it.
+	countDegree = 'g'
 )
 
 // The levels of the counts index: the total, and changes by decade, year,
@@ -217,6 +221,8 @@ func (t *tally) relation(r *graph.Relation, sign int64) {
 	s := []span{periodSpan(r.Period)}
 	typ := byte(r.Type.Index())
 	t.item(countType, []byte{typ}, s, sign)
+	t.deltas[string(degreeKey(r.From))] += sign
+	t.deltas[string(degreeKey(r.To))] += sign
 	if !r.Period.From.IsZero() {
 		t.item(countStart, binary.BigEndian.AppendUint16([]byte{typ}, uint16(r.Period.From.Year())), s, sign)
 	}
