@@ -211,7 +211,50 @@ func writeResponse(w http.ResponseWriter, media string, resp *Response) {
 			}
 		}
 	}
-	writeMedia(w, media, status, resp)
+	b, err := encodeResponse(resp)
+	if err != nil {
+		http.Error(w, "internal error: the response could not be encoded", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// encodeResponse writes resp as json.Marshal would, but copies its data
+// as graphql-go wrote it rather than having encoding/json check and
+// compact it again: for an answer of a hundred kilobytes that was a tenth
+// of the time a neighbourhood query took.
+func encodeResponse(resp *Response) ([]byte, error) {
+	b := make([]byte, 0, len(resp.Data)+64)
+	b = append(b, '{')
+	field := func(name string, v []byte) {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, `":`...)
+		b = append(b, v...)
+	}
+	if len(resp.Errors) > 0 {
+		e, err := json.Marshal(resp.Errors)
+		if err != nil {
+			return nil, err
+		}
+		field("errors", e)
+	}
+	if len(resp.Data) > 0 {
+		field("data", resp.Data)
+	}
+	if len(resp.Extensions) > 0 {
+		e, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		field("extensions", e)
+	}
+	return append(b, '}'), nil
 }
 
 // writeRequestError answers a request that never reached GraphQL with a
