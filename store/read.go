@@ -12,19 +12,51 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// Entity returns the entity with the given id.
+// Entity returns the entity with the given id. Callers share it with
+// others (see entityCache) and must not change it.
 func (db *DB) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {
 	var e *graph.Entity
 	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		e, err = getEntity(txn, id)
+		e, err = (&entityReader{db: db}).get(txn, id)
 		return err
 	})
 	return e, db.translate(err)
 }
 
-// EntitiesByID loads many entities in one transaction.
+// EntitiesByID loads many entities in one transaction. Callers share them
+// with others (see entityCache) and must not change them.
 func (db *DB) EntitiesByID(ctx context.Context, ids []graph.ID) (map[graph.ID]*graph.Entity, error) {
-	return readByID(ctx, db, ids, getEntity)
+	return readByID(ctx, db, ids, (&entityReader{db: db}).get)
+}
+
+// entityReader is getEntity through the entity cache, at the data
+// version its transaction reads, read once: one reader for one transaction.
+type entityReader struct {
+	db      *DB
+	version uint64
+	known   bool // version has been read
+}
+
+func (r *entityReader) get(txn *badger.Txn, id graph.ID) (*graph.Entity, error) {
+	c := r.db.entities
+	if c == nil {
+		return getEntity(txn, id)
+	}
+	if !r.known {
+		v, err := readVersion(txn)
+		if err != nil {
+			return nil, err
+		}
+		r.version, r.known = v, true
+	}
+	if e, ok := c.get(r.version, id); ok {
+		return e, nil
+	}
+	e, err := getEntity(txn, id)
+	if err == nil {
+		c.put(r.version, e)
+	}
+	return e, err
 }
 
 // readByID reads the record of each of ids with get in one transaction,

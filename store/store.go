@@ -70,11 +70,14 @@ func badgerOptions(opts Options) badger.Options {
 
 // DB is a graph stored in Badger.
 type DB struct {
-	bdb     *badger.DB
-	dir     string
-	lock    *os.File
-	counts  countCache
-	writeMu sync.Mutex // see update
+	bdb    *badger.DB
+	dir    string
+	lock   *os.File
+	counts countCache
+	// entities caches decoded entities for Entity and EntitiesByID; nil
+	// for a store opened for a bulk import.
+	entities *entityCache
+	writeMu  sync.Mutex // see update
 }
 
 var _ graph.Reader = (*DB)(nil)
@@ -101,7 +104,7 @@ func Open(opts Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open in-memory store: %w", err)
 		}
-		return &DB{bdb: db}, nil
+		return &DB{bdb: db, entities: newEntityCacheFor(opts)}, nil
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, graph.Errorf(graph.EINVALID, "cannot create data directory %s: %v", opts.Dir, err)
@@ -115,7 +118,7 @@ func Open(opts Options) (*DB, error) {
 		lock.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
 	}
-	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock}
+	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts)}
 	if err := db.upgradeIndexes(context.Background()); err != nil {
 		db.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot bring the indexes of %s up to date: %v", opts.Dir, err)
@@ -225,6 +228,7 @@ func (db *DB) Dir() string { return db.dir }
 // Close flushes and closes the store and releases the directory.
 func (db *DB) Close() error {
 	err := db.bdb.Close()
+	db.entities.close()
 	if db.lock != nil {
 		db.lock.Truncate(0)
 		db.lock.Close() // closing releases the flock
