@@ -28,7 +28,8 @@ type ImportStats struct {
 // ImportOptions configure Import.
 type ImportOptions struct {
 	// Progress, if set, is called now and then during each pass ("check",
-	// then "write") and once at the end of each.
+	// then "write") and once at the end of each; a sorted load reports a
+	// pass "sort" once, when it starts loading the sorted keys.
 	Progress func(pass string, s ImportStats)
 }
 
@@ -44,8 +45,13 @@ const progressEvery = 50000
 // the first problem, naming its place: a malformed input writes nothing.
 // The second pass writes with Badger's batch writer, many items to a
 // transaction committed in the background, rather than one transaction per
-// item. open is called once for each pass and must give the same items
-// both times.
+// item; or, into a store on disk opened with Options.Bulk that holds
+// little next to what the import brings (the seeds, say), it sorts what
+// the store holds and every key the import writes in runs on disk and
+// streams them into the store in order, which is faster and takes the same
+// memory at any size (sortload.go), reporting a third pass, "sort", when
+// it starts. open is
+// called once for each pass and must give the same items both times.
 //
 // An entity already stored is replaced; a relation already stored is
 // written again unchanged (its id comes from what it states). Import is
@@ -161,25 +167,57 @@ func eachItem(ctx context.Context, open func() (ItemReader, error), pass string,
 	}
 }
 
-// writeImport is the second pass of Import.
+// writeImport is the second pass of Import. Into a store on disk opened
+// for a bulk import that holds little data next to what the import brings
+// (such as the seeds alone) it makes a sorted load (sortload.go);
+// otherwise it writes with Badger's batch writer.
 func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), want ImportStats, progress func(string, ImportStats)) (ImportStats, error) {
+	var held []keyValue // the store's keys, for a sorted load to carry
+	sorted := false
+	if db.bulk && db.dir != "" {
+		var err error
+		limit := min(maxCarriedKeys, 10*(want.Entities+want.Relations))
+		if held, sorted, err = db.keysUpTo(limit); err != nil {
+			return ImportStats{}, err
+		}
+	}
 	// Entities being replaced need their old index keys removed, read from
 	// a snapshot taken before the first write.
 	snap := db.bdb.NewTransaction(false)
 	defer snap.Discard()
-	wb := db.bdb.NewWriteBatch()
-	defer wb.Cancel()
+	var w keyWriter
+	var sl *sortedLoad
+	if sorted {
+		var err error
+		if sl, err = newSortedLoad(db.dir); err != nil {
+			return ImportStats{}, err
+		}
+		defer sl.close()
+		for _, kv := range held {
+			if err := sl.Set(kv.k, kv.v); err != nil {
+				return ImportStats{}, err
+			}
+		}
+		w = sl
+	} else {
+		// Only here: every transaction must be done before a sorted load
+		// streams, which replaces the store's timestamps, and the batch
+		// writer holds one.
+		wb := db.bdb.NewWriteBatch()
+		defer wb.Cancel()
+		w = wb
+	}
 	t, v := newTally(), vocabulary{}
 	t.ties = nil // settled against the store after the import, not kept
 	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
 		if e != nil {
-			if err := writeEntity(wb, snap, t, v, e); err != nil {
+			if err := writeEntity(w, snap, t, v, e); err != nil {
 				return db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
 			}
 			return nil
 		}
 		rel.Normalize()
-		if err := writeRelation(wb, snap, t, rel); err != nil {
+		if err := writeRelation(w, snap, t, rel); err != nil {
 			return db.translate(fmt.Errorf("write relation %s: %w", rel.ID, err))
 		}
 		return nil
@@ -190,20 +228,85 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	if s != want {
 		return s, fmt.Errorf("the input changed between the two passes: %d entities and %d relations were checked, %d and %d read to write", want.Entities, want.Relations, s.Entities, s.Relations)
 	}
-	if err := wb.Flush(); err != nil {
+	// The touched missions as they were, counted off before the store
+	// changes.
+	if err := t.settleSide(ctx, snap, -1); err != nil {
+		return s, fmt.Errorf("count the import: %w", err)
+	}
+	snap.Discard()
+	if sl != nil {
+		progress("sort", s)
+		if err := sl.streamTo(db.bdb); err != nil {
+			if rerr := db.putBack(held); rerr != nil {
+				return s, fmt.Errorf("write the import: %w; putting back what the store held failed too (%v): restore %s from a backup, or delete it and import again", err, rerr, db.dir)
+			}
+			return s, fmt.Errorf("write the import: %w; the store holds what it held before", err)
+		}
+	} else if err := w.(*badger.WriteBatch).Flush(); err != nil {
 		return s, db.translate(fmt.Errorf("write the import: %w", err))
 	}
 	after := db.bdb.NewTransaction(false)
-	err = t.settle(ctx, snap, after)
+	err = t.settleSide(ctx, after, +1)
 	after.Discard()
 	if err != nil {
 		return s, fmt.Errorf("count the import: %w", err)
 	}
-	if err := db.writeTally(t); err != nil {
+	t.settled()
+	if err := db.writeTally(t, false); err != nil {
 		return s, err
 	}
 	if err := db.update(ctx, func(*badger.Txn, *tally) error { return nil }); err != nil { // bumps the data version
 		return s, err
 	}
 	return s, nil
+}
+
+// maxCarriedKeys bounds the keys of a store a sorted load rewrites: the
+// seeds hold a few tens of thousands.
+const maxCarriedKeys = 200000
+
+// keysUpTo returns every key of the store with its value, if it holds at
+// most limit keys; otherwise false.
+func (db *DB) keysUpTo(limit int) ([]keyValue, bool, error) {
+	var held []keyValue
+	small := true
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if len(held) == limit {
+				small = false
+				return nil
+			}
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			held = append(held, keyValue{it.Item().KeyCopy(nil), v})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("read what the store holds: %w", err)
+	}
+	if !small {
+		held = nil
+	}
+	return held, small, nil
+}
+
+// putBack empties the store and writes back what it held before a sorted
+// load that failed.
+func (db *DB) putBack(held []keyValue) error {
+	if err := db.bdb.DropAll(); err != nil {
+		return err
+	}
+	wb := db.bdb.NewWriteBatch()
+	defer wb.Cancel()
+	for _, kv := range held {
+		if err := wb.Set(kv.k, kv.v); err != nil {
+			return err
+		}
+	}
+	return wb.Flush()
 }

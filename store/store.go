@@ -31,10 +31,11 @@ type Options struct {
 	// an acknowledged write survives a crash of the machine, not only of
 	// the process. A server sets it; a bulk import need not.
 	SyncWrites bool
-	// Bulk opens the store for a large import: larger memtables and more
-	// room at the top of the tree before writes stall, at the cost of
-	// memory. Without it the store is opened to serve, with its caches
-	// and memtables bounded so that resident memory stays near
+	// Bulk opens the store for a large import: larger memtables, at the
+	// cost of memory, and an import into a store that holds no data yet
+	// is a sorted load (see Import), during which nothing else may read
+	// or write the store. Without it the store is opened to serve, with
+	// its caches and memtables bounded so that resident memory stays near
 	// servingMemory whatever the size of the data.
 	Bulk bool
 }
@@ -77,7 +78,10 @@ type DB struct {
 	// entities caches decoded entities for Entity and EntitiesByID; nil
 	// for a store opened for a bulk import.
 	entities *entityCache
-	writeMu  sync.Mutex // see update
+	// bulk is Options.Bulk: an import into the empty store may be a
+	// sorted load, which no reader may overlap.
+	bulk    bool
+	writeMu sync.Mutex // see update
 }
 
 var _ graph.Reader = (*DB)(nil)
@@ -118,7 +122,7 @@ func Open(opts Options) (*DB, error) {
 		lock.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
 	}
-	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts)}
+	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts), bulk: opts.Bulk}
 	if err := db.upgradeIndexes(context.Background()); err != nil {
 		db.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot bring the indexes of %s up to date: %v", opts.Dir, err)

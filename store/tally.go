@@ -264,29 +264,37 @@ var missionThreshold = 2000
 // plus what they are as after reads them. before and after must be
 // read-only views of the store from before the write and after all of it.
 func (t *tally) settle(ctx context.Context, before, after *badger.Txn) error {
+	if err := t.settleSide(ctx, before, -1); err != nil {
+		return err
+	}
+	if err := t.settleSide(ctx, after, +1); err != nil {
+		return err
+	}
+	t.settled()
+	return nil
+}
+
+// settleSide is one side of settle: the touched missions' ties as txn
+// reads them, counted sign times. A write that cannot keep a view of the
+// store from before it open until it is done (a sorted load) takes the
+// side before it first, then the side after, then calls settled.
+func (t *tally) settleSide(ctx context.Context, txn *badger.Txn, sign int64) error {
 	if len(t.missions) == 0 {
 		return nil
 	}
-	for _, side := range []struct {
-		txn  *badger.Txn
-		sign int64
-	}{{before, -1}, {after, +1}} {
-		visit := func(m *graph.Entity, rels []*graph.Relation) {
-			t.farEnds(m, rels, side.sign)
-		}
-		var err error
-		if len(t.missions) <= missionThreshold {
-			err = eachMissionTies(side.txn, t.missions, visit)
-		} else {
-			err = allMissionTies(ctx, side.txn, t.missions, visit)
-		}
-		if err != nil {
-			return err
-		}
+	visit := func(m *graph.Entity, rels []*graph.Relation) {
+		t.farEnds(m, rels, sign)
 	}
+	if len(t.missions) <= missionThreshold {
+		return eachMissionTies(txn, t.missions, visit)
+	}
+	return allMissionTies(ctx, txn, t.missions, visit)
+}
+
+// settled forgets the touched missions once both sides are counted.
+func (t *tally) settled() {
 	clear(t.missions)
 	clear(t.ties) // nil for an import, which keeps none
-	return nil
 }
 
 // settleIn does what settle does for a write still in its transaction
@@ -509,17 +517,24 @@ func (t *tally) write(txn *badger.Txn) error {
 }
 
 // writeTo adds the tally to the counts as read reads them, writing to w. A
-// count that comes to zero is deleted.
+// count that comes to zero is deleted. A nil read stands for a store with
+// no counts.
 func (t *tally) writeTo(w keyWriter, read *badger.Txn) error {
 	for _, k := range t.keys() {
-		n, err := readCount(read, []byte(k))
-		if err != nil {
-			return err
+		var n int64
+		var err error
+		if read != nil {
+			if n, err = readCount(read, []byte(k)); err != nil {
+				return err
+			}
 		}
 		n += t.deltas[k]
-		if n == 0 {
+		switch {
+		case n == 0 && read == nil:
+			continue // nothing to delete
+		case n == 0:
 			err = w.Delete([]byte(k))
-		} else {
+		default:
 			err = w.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n)))
 		}
 		if err != nil {
@@ -596,14 +611,18 @@ func (db *DB) recount(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return db.writeTally(t)
+	return db.writeTally(t, true) // the counts were dropped above
 }
 
 // writeTally adds a settled tally to the store with the batch writer, for
 // tallies too large for one transaction. No other write may run meanwhile.
-func (db *DB) writeTally(t *tally) error {
-	read := db.bdb.NewTransaction(false)
-	defer read.Discard()
+// With fresh set, the store has no counts yet, and none are read.
+func (db *DB) writeTally(t *tally, fresh bool) error {
+	var read *badger.Txn
+	if !fresh {
+		read = db.bdb.NewTransaction(false)
+		defer read.Discard()
+	}
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
 	if err := t.writeTo(wb, read); err != nil {

@@ -48,8 +48,11 @@ func (p *importProgress) update(pass string, s store.ImportStats) {
 		p.pass = pass
 		max := int64(-1) // the check pass does not know how much is coming
 		desc := p.name + ": checking"
-		if pass == "write" {
+		switch pass {
+		case "write":
 			max, desc = int64(p.total), p.name+": writing"
+		case "sort":
+			desc = p.name + ": loading the sorted keys into the store"
 		}
 		p.bar = progressbar.NewOptions64(max,
 			progressbar.OptionSetWriter(p.w),

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/graph/jsonl"
+	"github.com/chancery/chancery/graph/synth"
+)
+
+// TestSortedLoadWritesWhatTheBatchWriterWrites imports one world into a
+// store in memory, which takes the batch writer, and into a store on disk
+// holding a little data, which takes the sorted load with runs small
+// enough that there are dozens of them, and holds every key and value of
+// the two to be the same, metadata aside. The little data includes
+// entities the import replaces, whose old index keys must go. Then it
+// imports more into the loaded store, which now holds more than the import
+// brings and takes the batch writer, and reads it back.
+func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
+	ctx := context.Background()
+	var world graph.Batch
+	if err := synth.Generate(ctx, synth.Options{Relations: 3000, Seed: 3}, func(it synth.Item) error {
+		if it.Entity != nil {
+			world.Entities = append(world.Entities, it.Entity)
+		} else {
+			world.Relations = append(world.Relations, it.Relation)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
+	// What the stores hold before: entities the import will replace, under
+	// other names.
+	var pre graph.Batch
+	for _, e := range world.Entities {
+		if e.ID.Kind() == graph.Country && len(pre.Entities) < 5 {
+			c := *e
+			c.Name, c.Aliases = "Old "+e.Name, []string{"Formerly " + e.Name}
+			pre.Entities = append(pre.Entities, &c)
+		}
+	}
+	rest := &graph.Batch{Relations: world.Relations[len(world.Relations)/2:]}
+	importBatch := func(db *DB, b *graph.Batch) []string {
+		t.Helper()
+		var passes []string
+		_, err := db.Import(ctx, func() (ItemReader, error) {
+			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, b)), "world.jsonl"), nil
+		}, ImportOptions{Progress: func(pass string, _ ImportStats) {
+			if len(passes) == 0 || passes[len(passes)-1] != pass {
+				passes = append(passes, pass)
+			}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return passes
+	}
+
+	defer func(n int) { sortRunBytes = n }(sortRunBytes)
+	sortRunBytes = 64 << 10
+
+	mem, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if err := mem.Apply(ctx, &pre); err != nil {
+		t.Fatal(err)
+	}
+	if passes := importBatch(mem, half); fmt.Sprint(passes) != "[check write]" {
+		t.Errorf("an import into memory went through %v", passes)
+	}
+	dir := t.TempDir()
+	disk, err := Open(Options{Dir: dir, Bulk: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { disk.Close() }()
+	if err := disk.Apply(ctx, &pre); err != nil {
+		t.Fatal(err)
+	}
+	if passes := importBatch(disk, half); fmt.Sprint(passes) != "[check write sort]" {
+		t.Errorf("an import into a store on disk with little data went through %v; want a sorted load", passes)
+	}
+	sameKeys(t, "after the first import", mem, disk)
+	if ids, err := disk.LookupName(ctx, "Old "+pre.Entities[0].Name); err != nil || len(ids) != 0 {
+		t.Errorf("the name an imported entity replaced still finds %v (%v)", ids, err)
+	}
+	if ids, err := disk.LookupName(ctx, pre.Entities[0].Name[4:]); err != nil || len(ids) != 1 {
+		t.Errorf("the name an imported entity has finds %v (%v)", ids, err)
+	}
+
+	if passes := importBatch(mem, rest); fmt.Sprint(passes) != "[check write]" {
+		t.Errorf("a second import went through %v", passes)
+	}
+	if passes := importBatch(disk, rest); fmt.Sprint(passes) != "[check write]" {
+		t.Errorf("an import into a store with data went through %v; want the batch writer", passes)
+	}
+	sameKeys(t, "after the second import", mem, disk)
+
+	// The loaded store reopens and serves.
+	if err := disk.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if disk, err = Open(Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	sameKeys(t, "after reopening", mem, disk)
+	assertCountsAgree(t, disk, "after reopening", world.Relations)
+	assertPairsAgree(t, disk, "after reopening")
+}
+
+// sameKeys holds two stores to the same keys and values, but for metadata.
+func sameKeys(t *testing.T, when string, a, b *DB) {
+	t.Helper()
+	read := func(db *DB) map[string]string {
+		out := map[string]string{}
+		if err := db.bdb.View(func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{})
+			defer it.Close()
+			for it.Rewind(); it.Valid(); it.Next() {
+				k := it.Item().KeyCopy(nil)
+				if bytes.HasPrefix(k, key(prefixMeta)) {
+					continue
+				}
+				v, err := it.Item().ValueCopy(nil)
+				if err != nil {
+					return err
+				}
+				out[string(k)] = string(v)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	ka, kb := read(a), read(b)
+	if len(ka) == 0 {
+		t.Fatalf("%s: the store holds nothing", when)
+	}
+	bad := 0
+	for k, v := range ka {
+		if w, ok := kb[k]; !ok || w != v {
+			if bad++; bad <= 5 {
+				t.Errorf("%s: key %q: %q in one store, %q (present %v) in the other", when, k, v, w, ok)
+			}
+		}
+	}
+	for k := range kb {
+		if _, ok := ka[k]; !ok {
+			if bad++; bad <= 5 {
+				t.Errorf("%s: key %q is only in the sorted load", when, k)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d keys differ of %d", when, bad, len(ka))
+	}
+}
