@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -45,13 +46,14 @@ const progressEvery = 50000
 // the first problem, naming its place: a malformed input writes nothing.
 // The second pass writes with Badger's batch writer, many items to a
 // transaction committed in the background, rather than one transaction per
-// item; or, into a store on disk opened with Options.Bulk that holds
-// little next to what the import brings (the seeds, say), it sorts what
+// item; or, into a store on disk opened with Options.Bulk that is empty or
+// holds the seeds alone, next to fewer keys than the import brings, it
+// sorts what
 // the store holds and every key the import writes in runs on disk and
 // streams them into the store in order, which is faster and takes the same
 // memory at any size (sortload.go), reporting a third pass, "sort", when
-// it starts. open is
-// called once for each pass and must give the same items both times.
+// it starts. open is called once for each pass and must give the same
+// items both times.
 //
 // An entity already stored is replaced; a relation already stored is
 // written again unchanged (its id comes from what it states). Import is
@@ -168,17 +170,26 @@ func eachItem(ctx context.Context, open func() (ItemReader, error), pass string,
 }
 
 // writeImport is the second pass of Import. Into a store on disk opened
-// for a bulk import that holds little data next to what the import brings
-// (such as the seeds alone) it makes a sorted load (sortload.go);
-// otherwise it writes with Badger's batch writer.
+// for a bulk import that is empty or holds the seeds alone it makes a
+// sorted load (sortload.go); otherwise it writes with Badger's batch
+// writer.
 func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), want ImportStats, progress func(string, ImportStats)) (ImportStats, error) {
 	var held []keyValue // the store's keys, for a sorted load to carry
 	sorted := false
 	if db.bulk && db.dir != "" {
-		var err error
-		limit := min(maxCarriedKeys, 10*(want.Entities+want.Relations))
-		if held, sorted, err = db.keysUpTo(limit); err != nil {
+		version, err := db.Version(ctx)
+		if err != nil {
 			return ImportStats{}, err
+		}
+		// Only a store that is empty or holds the seeds alone (seeding is
+		// its first write): a sorted load cut short by a crash leaves an
+		// empty store, and nothing is lost that seeding does not bring
+		// back.
+		if version <= 1 {
+			limit := min(maxCarriedKeys, 10*(want.Entities+want.Relations))
+			if held, sorted, err = db.keysUpTo(limit); err != nil {
+				return ImportStats{}, err
+			}
 		}
 	}
 	// Entities being replaced need their old index keys removed, read from
@@ -197,6 +208,10 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 			if err := sl.Set(kv.k, kv.v); err != nil {
 				return ImportStats{}, err
 			}
+		}
+		// Removed with the last write of the import, below.
+		if err := sl.Set(metaKey(metaImporting), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
+			return ImportStats{}, err
 		}
 		w = sl
 	} else {
@@ -255,7 +270,14 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	if err := db.writeTally(t, false); err != nil {
 		return s, err
 	}
-	if err := db.update(ctx, func(*badger.Txn, *tally) error { return nil }); err != nil { // bumps the data version
+	// The last write moves the data version on and, after a sorted load,
+	// marks the import done.
+	if err := db.update(ctx, func(txn *badger.Txn, _ *tally) error {
+		if sl == nil {
+			return nil
+		}
+		return txn.Delete(metaKey(metaImporting))
+	}); err != nil {
 		return s, err
 	}
 	return s, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -15,12 +16,12 @@ import (
 
 // TestSortedLoadWritesWhatTheBatchWriterWrites imports one world into a
 // store in memory, which takes the batch writer, and into a store on disk
-// holding a little data, which takes the sorted load with runs small
+// holding seeds, which takes the sorted load with runs small
 // enough that there are dozens of them, and holds every key and value of
-// the two to be the same, metadata aside. The little data includes
-// entities the import replaces, whose old index keys must go. Then it
-// imports more into the loaded store, which now holds more than the import
-// brings and takes the batch writer, and reads it back.
+// the two to be the same, metadata aside. The seeds include entities the
+// import replaces, whose old index keys must go. Then it imports more into
+// the loaded store, which holds more than seeds and takes the batch
+// writer, and reads it back.
 func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 	ctx := context.Background()
 	var world graph.Batch
@@ -35,8 +36,8 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
-	// What the stores hold before: entities the import will replace, under
-	// other names.
+	// What the stores hold before, as seeds: entities the import will
+	// replace, under other names.
 	var pre graph.Batch
 	for _, e := range world.Entities {
 		if e.ID.Kind() == graph.Country && len(pre.Entities) < 5 {
@@ -70,7 +71,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer mem.Close()
-	if err := mem.Apply(ctx, &pre); err != nil {
+	if _, err := mem.Seed(ctx, &pre, "pre"); err != nil {
 		t.Fatal(err)
 	}
 	if passes := importBatch(mem, half); fmt.Sprint(passes) != "[check write]" {
@@ -82,11 +83,11 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { disk.Close() }()
-	if err := disk.Apply(ctx, &pre); err != nil {
+	if _, err := disk.Seed(ctx, &pre, "pre"); err != nil {
 		t.Fatal(err)
 	}
 	if passes := importBatch(disk, half); fmt.Sprint(passes) != "[check write sort]" {
-		t.Errorf("an import into a store on disk with little data went through %v; want a sorted load", passes)
+		t.Errorf("an import into a store on disk with seeds alone went through %v; want a sorted load", passes)
 	}
 	sameKeys(t, "after the first import", mem, disk)
 	if ids, err := disk.LookupName(ctx, "Old "+pre.Entities[0].Name); err != nil || len(ids) != 0 {
@@ -100,7 +101,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Errorf("a second import went through %v", passes)
 	}
 	if passes := importBatch(disk, rest); fmt.Sprint(passes) != "[check write]" {
-		t.Errorf("an import into a store with data went through %v; want the batch writer", passes)
+		t.Errorf("an import into a store with more than seeds went through %v; want the batch writer", passes)
 	}
 	sameKeys(t, "after the second import", mem, disk)
 
@@ -162,5 +163,54 @@ func sameKeys(t *testing.T, when string, a, b *DB) {
 	}
 	if bad > 0 {
 		t.Errorf("%s: %d keys differ of %d", when, bad, len(ka))
+	}
+}
+
+// TestSortedLoadCutShortIsRefused holds Open to refusing a store whose
+// sorted load never finished, naming what happened and what to do, and an
+// import that finished to leaving no such mark.
+func TestSortedLoadCutShortIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(Options{Dir: dir, Bulk: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var world graph.Batch
+	if err := synth.Generate(ctx, synth.Options{Relations: 1000, Seed: 5}, func(it synth.Item) error {
+		if it.Entity != nil {
+			world.Entities = append(world.Entities, it.Entity)
+		} else {
+			world.Relations = append(world.Relations, it.Relation)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, func() (ItemReader, error) {
+		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, &world)), "world.jsonl"), nil
+	}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.refuseCutShortImport(); err != nil {
+		t.Fatalf("a finished import left its mark: %v", err)
+	}
+	// What a crash between the stream and the end of the import leaves.
+	if err := db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set(metaKey(metaImporting), []byte("2026-12-04T09:00:00Z"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(Options{Dir: dir})
+	if graph.ErrorCode(err) != graph.ECONFLICT {
+		t.Fatalf("opening a store with an import cut short: %v; want a conflict", err)
+	}
+	for _, want := range []string{dir, "2026-12-04T09:00:00Z", "cut short", "delete the directory and import again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error %q does not say %q", err, want)
+		}
 	}
 }

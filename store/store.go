@@ -123,11 +123,30 @@ func Open(opts Options) (*DB, error) {
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
 	}
 	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts), bulk: opts.Bulk}
+	if err := db.refuseCutShortImport(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.upgradeIndexes(context.Background()); err != nil {
 		db.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot bring the indexes of %s up to date: %v", opts.Dir, err)
 	}
 	return db, nil
+}
+
+// refuseCutShortImport refuses a store whose sorted load (see Import) never
+// finished: it holds part of an import, without its counts.
+func (db *DB) refuseCutShortImport() error {
+	return db.bdb.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(metaKey(metaImporting))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return graph.Errorf(graph.EINTERNAL, "cannot read %s: %v", db.dir, err)
+		}
+		since, _ := item.ValueCopy(nil)
+		return graph.Errorf(graph.ECONFLICT, "%s holds an import that started at %s and was cut short, and only part of it; the store held at most the seeds before it, so delete the directory and import again", db.dir, since)
+	})
 }
 
 // indexVersion names the set of indexes this code writes. A store written

@@ -17,6 +17,10 @@ const (
 	metaVersion = "version"
 	metaSeeded  = "seeded"
 	metaIndex   = "index" // the indexVersion the store's indexes follow
+	// metaImporting is set while a sorted load (sortload.go) writes the
+	// store and removed when the import is done, so that an import cut
+	// short by a crash is refused rather than served.
+	metaImporting = "importing"
 )
 
 // Apply validates a batch against itself and the store, then writes it in
