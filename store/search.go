@@ -187,7 +187,7 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 			}
 		}
 
-		found, err := loadEntities(ctx, txn, cands)
+		found, err := loadEntities(ctx, txn, &entityReader{db: db}, cands)
 		if err != nil {
 			return err
 		}
@@ -538,9 +538,9 @@ func (c *wordCursor) close() {
 	}
 }
 
-// loadEntities reads the candidates' records, leaving out any that have
-// gone, until ctx is done.
-func loadEntities(ctx context.Context, txn *badger.Txn, cands map[graph.ID]*candidate) (map[graph.ID]*graph.Entity, error) {
+// loadEntities reads the candidates' records through r, leaving out any
+// that have gone, until ctx is done.
+func loadEntities(ctx context.Context, txn *badger.Txn, r *entityReader, cands map[graph.ID]*candidate) (map[graph.ID]*graph.Entity, error) {
 	out := make(map[graph.ID]*graph.Entity, len(cands))
 	for id := range cands {
 		if len(out)%(checkEvery/8) == 0 {
@@ -548,7 +548,7 @@ func loadEntities(ctx context.Context, txn *badger.Txn, cands map[graph.ID]*cand
 				return nil, err
 			}
 		}
-		e, err := getEntity(txn, id)
+		e, err := r.get(txn, id)
 		if graph.IsNotFound(err) {
 			continue
 		} else if err != nil {
