@@ -51,7 +51,7 @@ func entitiesIn(ld *loader, sib *siblings, es []*graph.Entity) []*entityResolver
 }
 
 // ID resolves Entity.id.
-func (r *entityResolver) ID() graphql.ID { return graphql.ID(r.e.ID) }
+func (r *entityResolver) ID() outID { return outID(r.e.ID) }
 
 // Kind resolves Entity.kind.
 func (r *entityResolver) Kind() string { return string(r.e.Kind) }

@@ -122,7 +122,7 @@ type nodeResolver struct {
 }
 
 // ID resolves Node.id.
-func (n *nodeResolver) ID() graphql.ID {
+func (n *nodeResolver) ID() outID {
 	if n.rel != nil {
 		return n.rel.ID()
 	}

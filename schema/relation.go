@@ -66,7 +66,7 @@ func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation) ([]*r
 }
 
 // ID resolves Relation.id.
-func (r *relationResolver) ID() graphql.ID { return graphql.ID(r.rel.ID) }
+func (r *relationResolver) ID() outID { return outID(r.rel.ID) }
 
 // Type resolves Relation.type.
 func (r *relationResolver) Type() string { return string(r.rel.Type) }
