@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
@@ -47,8 +48,23 @@ type kvSpan struct {
 	del        bool // the key is deleted, not set
 }
 
+// sortDirPattern names the directories of sorted runs in a data directory.
+const sortDirPattern = "import-sort-*"
+
+// newSortedLoad makes a directory for the runs in dir, first removing any
+// an import stopped part-way left there: the data directory's lock keeps
+// any other import out.
 func newSortedLoad(dir string) (*sortedLoad, error) {
-	tmp, err := os.MkdirTemp(dir, "import-sort-")
+	stale, err := filepath.Glob(filepath.Join(dir, sortDirPattern))
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range stale {
+		if err := os.RemoveAll(d); err != nil {
+			return nil, fmt.Errorf("remove the runs of an earlier import: %w", err)
+		}
+	}
+	tmp, err := os.MkdirTemp(dir, sortDirPattern)
 	if err != nil {
 		return nil, fmt.Errorf("make a directory for sorting the import: %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -78,6 +80,14 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Errorf("an import into memory went through %v", passes)
 	}
 	dir := t.TempDir()
+	// Runs an import stopped part-way left behind, to be cleared.
+	stale := filepath.Join(dir, "import-sort-123")
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stale, "run-1"), []byte("left over"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	disk, err := Open(Options{Dir: dir, Bulk: true})
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +100,9 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Errorf("an import into a store on disk with seeds alone went through %v; want a sorted load", passes)
 	}
 	sameKeys(t, "after the first import", mem, disk)
+	if left, _ := filepath.Glob(filepath.Join(dir, sortDirPattern)); len(left) != 0 {
+		t.Errorf("the sorted load left %v in the data directory", left)
+	}
 	if ids, err := disk.LookupName(ctx, "Old "+pre.Entities[0].Name); err != nil || len(ids) != 0 {
 		t.Errorf("the name an imported entity replaced still finds %v (%v)", ids, err)
 	}
