@@ -277,8 +277,9 @@ func (s *pathSearch) shortest(ctx context.Context, src, dst ID, maxLen int, bann
 // more relations than growing the backward one, by the entities' degrees
 // (those already read cost nothing). A hub of a million relations is one
 // entity but the dearest of frontiers. Degrees are read only as far as the
-// choice needs: a frontier costs at least one relation per entity, so the
-// larger one's degrees are read only while they may still come to less.
+// choice needs: a frontier costs at least one relation per entity not yet
+// read, so the larger one's degrees are read only while they may still
+// come to less.
 func (s *pathSearch) cheaperForward(ctx context.Context, frontF, frontB []ID) (bool, error) {
 	small, large := frontF, frontB
 	if len(frontB) < len(frontF) {
@@ -288,8 +289,14 @@ func (s *pathSearch) cheaperForward(ctx context.Context, frontF, frontB []ID) (b
 	if err != nil {
 		return false, err
 	}
+	unread := 0 // the larger frontier costs at least one relation for each
+	for _, id := range large {
+		if _, read := s.adj[id]; !read {
+			unread++
+		}
+	}
 	cheaper := true // whether small is the cheaper
-	if smallCost > len(large) {
+	if smallCost > unread {
 		largeCost, err := s.cost(ctx, large, smallCost)
 		if err != nil {
 			return false, err
@@ -301,17 +308,31 @@ func (s *pathSearch) cheaperForward(ctx context.Context, frontF, frontB []ID) (b
 }
 
 // cost sums the degrees of the entities in front whose relations are not
-// read yet, stopping once the sum passes limit.
+// read yet, stopping once the sum passes limit. Of a frontier of more
+// than maxDegreeSample such entities it reads the degrees of an even
+// sample and scales their sum, so that weighing a frontier of a hundred
+// thousand missions costs a thousand reads, not a hundred thousand.
 func (s *pathSearch) cost(ctx context.Context, front []ID, limit int) (int, error) {
-	sum := 0
-	for chunk := range slices.Chunk(front, frontierChunk) {
+	var unread []ID
+	for _, id := range front {
+		if _, read := s.adj[id]; !read {
+			unread = append(unread, id)
+		}
+	}
+	sample, scale := unread, 1.0
+	if len(unread) > maxDegreeSample {
+		sample = make([]ID, maxDegreeSample)
+		for i := range sample {
+			sample[i] = unread[i*len(unread)/maxDegreeSample]
+		}
+		scale = float64(len(unread)) / maxDegreeSample
+	}
+	sum := 0.0
+	for chunk := range slices.Chunk(sample, frontierChunk) {
 		var missing []ID
 		for _, id := range chunk {
-			if _, read := s.adj[id]; read {
-				continue
-			}
 			if d, ok := s.deg[id]; ok {
-				sum += d
+				sum += float64(d) * scale
 			} else {
 				missing = append(missing, id)
 			}
@@ -323,15 +344,18 @@ func (s *pathSearch) cost(ctx context.Context, front []ID, limit int) (int, erro
 			}
 			for _, id := range missing {
 				s.deg[id] = deg[id]
-				sum += deg[id]
+				sum += float64(deg[id]) * scale
 			}
 		}
-		if sum > limit {
+		if sum > float64(limit) {
 			break
 		}
 	}
-	return sum, nil
+	return int(min(sum, math.MaxInt/2)), nil
 }
+
+// maxDegreeSample is the most degrees cost reads to weigh one frontier.
+const maxDegreeSample = 1024
 
 // join builds the path src..meet..dst from the two search trees.
 func join(fwd, bwd map[ID]reach, src, dst, meet ID) Path {
