@@ -212,13 +212,7 @@ func writeResponse(w http.ResponseWriter, media string, resp *Response) {
 		}
 	}
 	b, err := encodeResponse(resp)
-	if err != nil {
-		http.Error(w, "internal error: the response could not be encoded", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(b)
+	writeBody(w, media, status, b, err)
 }
 
 // encodeResponse writes resp as json.Marshal would, but copies its data
@@ -273,6 +267,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeMedia sends v as JSON, in UTF-8, under the given media type.
 func writeMedia(w http.ResponseWriter, media string, status int, v any) {
 	b, err := json.Marshal(v)
+	writeBody(w, media, status, b, err)
+}
+
+// writeBody sends the JSON body b under the given media type, or, if
+// encoding it failed (err), a plain internal error.
+func writeBody(w http.ResponseWriter, media string, status int, b []byte, err error) {
 	if err != nil {
 		http.Error(w, "internal error: the response could not be encoded", http.StatusInternalServerError)
 		return

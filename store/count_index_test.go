@@ -14,7 +14,6 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
-	"github.com/chancery/chancery/graph/synth"
 )
 
 // TestCountIndexAgreesWithAScan holds the counts index that writes keep
@@ -31,18 +30,7 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 	}
 	defer func() { db.Close() }()
 
-	var world graph.Batch
-	err = synth.Generate(ctx, synth.Options{Relations: 1200, Seed: 7}, func(it synth.Item) error {
-		if it.Entity != nil {
-			world.Entities = append(world.Entities, it.Entity)
-		} else {
-			world.Relations = append(world.Relations, it.Relation)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	world := synthWorld(t, 1200, 7)
 	// Half the world by import, the rest by transactions. The import
 	// settles its missions in one pass, as a large one would.
 	defer func(n int) { missionThreshold = n }(missionThreshold)

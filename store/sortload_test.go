@@ -26,17 +26,7 @@ import (
 // writer, and reads it back.
 func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 	ctx := context.Background()
-	var world graph.Batch
-	if err := synth.Generate(ctx, synth.Options{Relations: 3000, Seed: 3}, func(it synth.Item) error {
-		if it.Entity != nil {
-			world.Entities = append(world.Entities, it.Entity)
-		} else {
-			world.Relations = append(world.Relations, it.Relation)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	world := synthWorld(t, 3000, 3)
 	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
 	// What the stores hold before, as seeds: entities the import will
 	// replace, under other names.
@@ -189,19 +179,9 @@ func TestSortedLoadCutShortIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var world graph.Batch
-	if err := synth.Generate(ctx, synth.Options{Relations: 1000, Seed: 5}, func(it synth.Item) error {
-		if it.Entity != nil {
-			world.Entities = append(world.Entities, it.Entity)
-		} else {
-			world.Relations = append(world.Relations, it.Relation)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	world := synthWorld(t, 1000, 5)
 	if _, err := db.Import(ctx, func() (ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, &world)), "world.jsonl"), nil
+		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
 	}, ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -226,4 +206,21 @@ func TestSortedLoadCutShortIsRefused(t *testing.T) {
 			t.Errorf("the error %q does not say %q", err, want)
 		}
 	}
+}
+
+// synthWorld generates a synthetic world of n relations as one batch.
+func synthWorld(t *testing.T, n int, seed uint64) *graph.Batch {
+	t.Helper()
+	var world graph.Batch
+	if err := synth.Generate(context.Background(), synth.Options{Relations: n, Seed: seed}, func(it synth.Item) error {
+		if it.Entity != nil {
+			world.Entities = append(world.Entities, it.Entity)
+		} else {
+			world.Relations = append(world.Relations, it.Relation)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return &world
 }
