@@ -212,11 +212,8 @@ func TestPathsLimits(t *testing.T) {
 func TestPathsThroughAHub(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpenMemory(t)
-	country := func(id string) *graph.Entity {
-		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
-	}
 	if err := db.Apply(ctx, &graph.Batch{
-		Entities: []*graph.Entity{country("country:a"), country("country:hub"), country("country:b"), country("country:host")},
+		Entities: []*graph.Entity{testCountry("country:a"), testCountry("country:hub"), testCountry("country:b"), testCountry("country:host")},
 		Relations: []*graph.Relation{
 			{Type: graph.DiplomaticRelations, From: "country:a", To: "country:hub", Sources: src},
 			{Type: graph.DiplomaticRelations, From: "country:hub", To: "country:b", Sources: src},
@@ -264,11 +261,8 @@ func (c *relationsRead) Relations(ctx context.Context, q graph.RelationQuery) (*
 func TestPathsGrowTheCheaperFrontier(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpenMemory(t)
-	country := func(id string) *graph.Entity {
-		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
-	}
 	if err := db.Apply(ctx, &graph.Batch{
-		Entities: []*graph.Entity{country("country:hub"), country("country:b"), country("country:c"), country("country:host")},
+		Entities: []*graph.Entity{testCountry("country:hub"), testCountry("country:b"), testCountry("country:c"), testCountry("country:host")},
 		Relations: []*graph.Relation{
 			{Type: graph.DiplomaticRelations, From: "country:b", To: "country:c", Sources: src},
 			{Type: graph.DiplomaticRelations, From: "country:c", To: "country:hub", Sources: src},
@@ -300,4 +294,9 @@ func TestPathsGrowTheCheaperFrontier(t *testing.T) {
 			t.Errorf("%s to %s read %d relations; the hub's 3,001 should not be read", q.From, q.To, r.n)
 		}
 	}
+}
+
+// testCountry is a country named by its id, for path tests.
+func testCountry(id string) *graph.Entity {
+	return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
 }
