@@ -187,7 +187,8 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 			}
 		}
 
-		found, err := loadEntities(ctx, txn, &entityReader{db: db}, cands)
+		entities := &entityReader{db: db}
+		found, err := loadEntities(ctx, txn, entities, cands)
 		if err != nil {
 			return err
 		}
@@ -219,7 +220,7 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 			if enough = enough || atOrAbove(best, h.Score) >= q.First; enough {
 				continue
 			}
-			later, err := laterNames(txn, h.Entity, 0)
+			later, err := laterNames(txn, entities, h.Entity, 0)
 			if err != nil {
 				return err
 			}
@@ -561,7 +562,7 @@ func loadEntities(ctx context.Context, txn *badger.Txn, r *entityReader, cands m
 
 // laterNames follows RENAMED_FROM backwards from e: the bodies that were
 // renamed from it, and from them, up to a few steps.
-func laterNames(txn *badger.Txn, e *graph.Entity, depth int) ([]*graph.Entity, error) {
+func laterNames(txn *badger.Txn, r *entityReader, e *graph.Entity, depth int) ([]*graph.Entity, error) {
 	if depth >= 8 {
 		return nil, nil
 	}
@@ -584,14 +585,14 @@ func laterNames(txn *badger.Txn, e *graph.Entity, depth int) ([]*graph.Entity, e
 	}
 	it.Close()
 	for _, id := range newer {
-		n, err := getEntity(txn, id)
+		n, err := r.get(txn, id)
 		if graph.IsNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
 		out = append(out, n)
-		more, err := laterNames(txn, n, depth+1)
+		more, err := laterNames(txn, r, n, depth+1)
 		if err != nil {
 			return nil, err
 		}
