@@ -300,7 +300,11 @@ func (c *Bench) Run(ctx context.Context) error {
 	if sampler != nil {
 		peak := sampler.Stop()
 		sampler = nil
-		report.Server.RSSPeakUnderLoadBytes = &peak
+		report.Server.RSSPeakUnderLoadBytes = &peak.RSS
+		if peak.Anon+peak.File > 0 {
+			report.Server.RSSPeakUnderLoadAnonBytes = &peak.Anon
+			report.Server.RSSPeakUnderLoadFileBytes = &peak.File
+		}
 		if m, err := bench.ReadMemory(pid); err == nil {
 			report.Server.RSSPeakSinceStartBytes = &m.Peak
 		}

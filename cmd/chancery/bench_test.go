@@ -134,6 +134,8 @@ func TestBenchStartsServer(t *testing.T) {
 		if r.Server.RSSPeakUnderLoadBytes == nil || *r.Server.RSSPeakUnderLoadBytes <= 0 ||
 			r.Server.RSSPeakSinceStartBytes == nil || r.Server.RSSIdleBytes == nil {
 			t.Errorf("no resident memory: %+v", r.Server)
+		} else if a, f := r.Server.RSSPeakUnderLoadAnonBytes, r.Server.RSSPeakUnderLoadFileBytes; a == nil || f == nil || *a <= 0 || *a+*f > *r.Server.RSSPeakUnderLoadBytes {
+			t.Errorf("resident memory not split into the server's own and mapped files: %+v", r.Server)
 		}
 	}
 	if r.Disk == nil || r.Disk.Bytes <= 0 || r.Disk.BytesPerRelation <= 0 {

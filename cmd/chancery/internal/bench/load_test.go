@@ -89,13 +89,13 @@ func TestReadMemory(t *testing.T) {
 		t.Skip("resident memory is read from /proc")
 	}
 	m, err := ReadMemory(os.Getpid())
-	if err != nil || m.RSS <= 0 || m.Peak < m.RSS {
+	if err != nil || m.RSS <= 0 || m.Peak < m.RSS || m.Anon <= 0 || m.Anon+m.File > m.RSS {
 		t.Errorf("%+v, %v", m, err)
 	}
 	s := SampleMemory(os.Getpid(), time.Millisecond)
 	time.Sleep(5 * time.Millisecond)
-	if peak := s.Stop(); peak <= 0 {
-		t.Errorf("peak %d", peak)
+	if peak := s.Stop(); peak.RSS <= 0 || peak.Anon <= 0 || peak.Anon+peak.File > peak.RSS {
+		t.Errorf("peak %+v", peak)
 	}
 	if _, err := ReadMemory(-1); err == nil {
 		t.Error("no error for a process that does not exist")

@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 )
 
@@ -17,6 +17,10 @@ type Memory struct {
 	// RSS is resident now (VmRSS); Peak is the most it has been since the
 	// process started (VmHWM). Both in bytes.
 	RSS, Peak int64
+	// Of RSS, Anon is the process's own memory (RssAnon) and File the
+	// pages of files it has mapped (RssFile), such as a store's tables:
+	// page cache the kernel may take back when memory is short.
+	Anon, File int64
 }
 
 // ReadMemory reads /proc/PID/status. It works on Linux only.
@@ -41,6 +45,10 @@ func ReadMemory(pid int) (Memory, error) {
 			dst = &m.RSS
 		case "VmHWM":
 			dst = &m.Peak
+		case "RssAnon":
+			dst = &m.Anon
+		case "RssFile":
+			dst = &m.File
 		default:
 			continue
 		}
@@ -58,10 +66,11 @@ func ReadMemory(pid int) (Memory, error) {
 }
 
 // Sampler reads a process's resident memory at intervals and keeps the
-// highest reading.
+// reading with the highest RSS.
 type Sampler struct {
 	pid  int
-	peak atomic.Int64
+	mu   sync.Mutex
+	peak Memory
 	stop chan struct{}
 	done chan struct{}
 }
@@ -92,18 +101,19 @@ func (s *Sampler) sample() {
 	if err != nil {
 		return
 	}
-	for {
-		old := s.peak.Load()
-		if m.RSS <= old || s.peak.CompareAndSwap(old, m.RSS) {
-			return
-		}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m.RSS > s.peak.RSS {
+		s.peak = m
 	}
 }
 
-// Stop stops sampling and returns the highest resident memory seen, in
-// bytes; 0 if none could be read.
-func (s *Sampler) Stop() int64 {
+// Stop stops sampling and returns the reading with the highest resident
+// memory; its RSS is 0 if none could be read.
+func (s *Sampler) Stop() Memory {
 	close(s.stop)
 	<-s.done
-	return s.peak.Load()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peak
 }

@@ -131,6 +131,11 @@ type ServerReport struct {
 	RSSIdleBytes           *int64 `json:"rss_idle_bytes"`
 	RSSPeakUnderLoadBytes  *int64 `json:"rss_peak_under_load_bytes"`
 	RSSPeakSinceStartBytes *int64 `json:"rss_peak_since_start_bytes"`
+	// The peak under load split into the server's own memory and the
+	// pages of the store's files it has mapped, which are page cache the
+	// kernel may take back (RssAnon and RssFile at that reading).
+	RSSPeakUnderLoadAnonBytes *int64 `json:"rss_peak_under_load_anon_bytes,omitempty"`
+	RSSPeakUnderLoadFileBytes *int64 `json:"rss_peak_under_load_file_bytes,omitempty"`
 	// Note says why a figure is missing.
 	Note string `json:"note,omitempty"`
 }
@@ -251,6 +256,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	if sv.RSSPeakUnderLoadBytes != nil {
 		fmt.Fprintf(&b, "resident memory  %s peak under load", size(*sv.RSSPeakUnderLoadBytes))
+		if sv.RSSPeakUnderLoadAnonBytes != nil && sv.RSSPeakUnderLoadFileBytes != nil {
+			fmt.Fprintf(&b, " (%s its own, %s mapped files)", size(*sv.RSSPeakUnderLoadAnonBytes), size(*sv.RSSPeakUnderLoadFileBytes))
+		}
 		if sv.RSSIdleBytes != nil {
 			fmt.Fprintf(&b, ", %s before it", size(*sv.RSSIdleBytes))
 		}
