@@ -37,6 +37,7 @@ type world struct {
 	db         *store.DB
 	tmp        string      // the directory it was generated in, if it was
 	hubs       [2]graph.ID // the two biggest senders
+	countries  []graph.ID  // senders and hosts of missions
 	missions   []graph.ID  // a sample of missions
 	renamed    graph.ID    // a mission with a lineage
 	searchText string      // a hub's name with a typo
@@ -89,6 +90,21 @@ func openWorld() (*world, error) {
 		return nil, fmt.Errorf("find the biggest senders: %v (%d found)", err, len(senders))
 	}
 	w.hubs = [2]graph.ID{graph.ID(senders[0].Key), graph.ID(senders[1].Key)}
+	// As chancery bench chooses its paths' ends: countries that send or
+	// host missions.
+	seen := map[graph.ID]bool{}
+	for _, by := range []graph.GroupBy{graph.BySender, graph.ByHost} {
+		buckets, err := db.Count(ctx, graph.CountQuery{GroupBy: by, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range buckets {
+			if id := graph.ID(b.Key); !seen[id] {
+				seen[id] = true
+				w.countries = append(w.countries, id)
+			}
+		}
+	}
 	w.searchText = typo(senders[0].Label)
 	page, err := db.Entities(ctx, graph.EntityQuery{Kind: graph.Mission, First: graph.MaxPageSize})
 	if err != nil {
@@ -190,6 +206,18 @@ func BenchmarkPaths(b *testing.B) {
 	b.Run("Missions", func(b *testing.B) {
 		run(b, w, func(ctx context.Context, r graph.Reader, i int) error {
 			from, to := w.missions[i%len(w.missions)], w.missions[(i*31+17)%len(w.missions)]
+			_, err := graph.Paths(ctx, r, graph.PathQuery{From: from, To: to, MaxLength: 6, First: 3})
+			return err
+		})
+	})
+	b.Run("Countries", func(b *testing.B) {
+		n := len(w.countries)
+		run(b, w, func(ctx context.Context, r graph.Reader, i int) error {
+			// 64 pairs of different countries, the same in every run.
+			from, to := w.countries[(i%64)*7919%n], w.countries[((i%64)*104729+1)%n]
+			if from == to {
+				to = w.countries[((i%64)*7919+1)%n]
+			}
 			_, err := graph.Paths(ctx, r, graph.PathQuery{From: from, To: to, MaxLength: 6, First: 3})
 			return err
 		})

@@ -61,9 +61,14 @@ func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 		return []Path{{Nodes: []ID{q.From}}}, nil
 	}
 	s := &pathSearch{r: r, types: q.Types, asOf: q.AsOf, adj: map[ID][]link{}, deg: map[ID]int{}}
-	paths, err := s.yen(ctx, q)
+	paths, done, err := s.shortcut(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	if !done {
+		if paths, err = s.yen(ctx, q, paths); err != nil {
+			return nil, err
+		}
 	}
 	// The search followed slim relations; those on the paths it returns
 	// are read in full.
@@ -376,48 +381,144 @@ func join(fwd, bwd map[ID]reach, src, dst, meet ID) Path {
 	return p
 }
 
-// yen finds the q.First shortest simple paths: each next path is the
-// shortest that leaves an earlier one at some entity (the spur) after
-// following it from the start (the root), with the relations that earlier
-// paths took from that root, and the root's entities, banned.
-func (s *pathSearch) yen(ctx context.Context, q PathQuery) ([]Path, error) {
-	first, ok, err := s.shortest(ctx, q.From, q.To, q.MaxLength, nil, nil)
-	if err != nil || !ok {
-		return []Path{}, err
+// shortcut finds, between two states or organisations, the paths of one
+// and two relations that indexes list without a search, which between
+// two countries with thousands of missions each would read all of one's
+// relations and then the other's. It reads every relation joining the two
+// (from the end with fewer relations, and only of the types that may join
+// their kinds) and then, if those are fewer than q.First, the missions
+// either one sent to the other, each a path of two relations. It returns
+// them shortest first, and done when they are the answer: when there are
+// q.First of them, as no path is shorter than one relation and none is
+// between one and two, or when q.MaxLength is 1 and every path of one
+// relation is there. Otherwise they are the shortest paths there are, in
+// order, but not all of them, and Yen's algorithm goes on from them.
+func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, error) {
+	if !slices.Contains(actors, q.From.Kind()) || !slices.Contains(actors, q.To.Kind()) {
+		return nil, false, nil
 	}
-	found := []Path{first}
-	var candidates []Path
-	known := map[string]bool{pathKey(first): true}
-	for len(found) < q.First {
-		last := found[len(found)-1]
-		for i := 0; i < len(last.Nodes)-1; i++ {
-			spur := last.Nodes[i]
-			root := last.Nodes[:i+1]
-			bannedRels := map[string]bool{}
-			for _, p := range found {
-				if len(p.Nodes) > i+1 && slices.Equal(p.Nodes[:i+1], root) &&
-					slices.Equal(p.Relations[:i], last.Relations[:i]) {
-					bannedRels[p.Relations[i].ID] = true
+	var found []Path
+	if types := typesJoining(q.From.Kind(), q.To.Kind(), q.Types); len(types) > 0 {
+		deg, err := s.r.Degrees(ctx, []ID{q.From, q.To})
+		if err != nil {
+			return nil, false, err
+		}
+		end, far := q.From, q.To // read end's relations, keep those to far
+		if deg[q.To] < deg[q.From] {
+			end, far = q.To, q.From
+		}
+		rq := RelationQuery{Of: end, Direction: Both, Types: types, AsOf: q.AsOf, First: MaxPageSize, Slim: true}
+		for {
+			page, err := s.r.Relations(ctx, rq)
+			if err != nil {
+				return nil, false, err
+			}
+			if s.read += len(page.Relations); s.read > maxPathReads {
+				return nil, false, errTooManyReads
+			}
+			for _, rel := range page.Relations {
+				if rel.Other(end) == far {
+					found = append(found, Path{Nodes: []ID{q.From, q.To}, Relations: []*Relation{rel}})
 				}
 			}
-			bannedNodes := map[ID]bool{}
-			for _, id := range root[:i] {
-				bannedNodes[id] = true
+			if !page.HasNext {
+				break
 			}
-			tail, ok, err := s.shortest(ctx, spur, q.To, q.MaxLength-i, bannedNodes, bannedRels)
+			rq.After = page.Cursors[len(page.Cursors)-1]
+		}
+		slices.SortFunc(found, comparePaths)
+	}
+	if len(found) >= q.First {
+		return found[:q.First], true, nil
+	}
+	if q.MaxLength == 1 {
+		return found, true, nil
+	}
+	two, err := s.throughMissions(ctx, q, q.First-len(found))
+	if err != nil {
+		return nil, false, err
+	}
+	found = append(found, two...)
+	if len(found) >= q.First {
+		return found[:q.First], true, nil
+	}
+	return found, false, nil
+}
+
+// throughMissions returns up to need paths q.From, mission, q.To through
+// the missions either one sent to the other, as the pair index lists them,
+// of the relations and missions that hold as of q.AsOf and have q.Types:
+// by mission id, then by the relations' ids. Between two large countries
+// there may be hundreds of such missions, and it reads only as many as
+// the paths asked for need.
+func (s *pathSearch) throughMissions(ctx context.Context, q PathQuery, need int) ([]Path, error) {
+	var missions []ID
+	for _, pair := range [][2]ID{{q.From, q.To}, {q.To, q.From}} {
+		ms, err := s.r.MissionsOf(ctx, pair[0], pair[1])
+		if err != nil {
+			return nil, err
+		}
+		missions = append(missions, ms...)
+	}
+	slices.Sort(missions)
+	missions = slices.Compact(missions)
+	var paths []Path
+	for chunk := range slices.Chunk(missions, max(need, 8)) {
+		if !s.asOf.IsZero() {
+			alive, err := living(ctx, s.r, chunk, s.asOf)
 			if err != nil {
 				return nil, err
 			}
-			if !ok {
-				continue
+			chunk = slices.DeleteFunc(slices.Clone(chunk), func(m ID) bool { return alive[m] == nil })
+		}
+		if err := s.load(ctx, chunk); err != nil {
+			return nil, err
+		}
+		for _, m := range chunk {
+			// s.adj lists m's links by the entity at their other end,
+			// then by relation id.
+			for _, a := range s.adj[m] {
+				if a.other != q.From {
+					continue
+				}
+				for _, b := range s.adj[m] {
+					if b.other == q.To {
+						paths = append(paths, Path{Nodes: []ID{q.From, m, q.To}, Relations: []*Relation{a.rel, b.rel}})
+					}
+				}
 			}
-			p := Path{
-				Nodes:     append(slices.Clone(root[:i]), tail.Nodes...),
-				Relations: append(slices.Clone(last.Relations[:i]), tail.Relations...),
-			}
-			if k := pathKey(p); !known[k] {
-				known[k] = true
-				candidates = append(candidates, p)
+		}
+		if len(paths) >= need {
+			return paths[:need], nil
+		}
+	}
+	return paths, nil
+}
+
+// yen finds the q.First shortest simple paths: each next path is the
+// shortest that leaves an earlier one at some entity (the spur) after
+// following it from the start (the root), with the relations that earlier
+// paths took from that root, and the root's entities, banned. It starts
+// from found, the shortest paths in order if any are known already (see
+// shortcut), and otherwise searches for the first.
+func (s *pathSearch) yen(ctx context.Context, q PathQuery, found []Path) ([]Path, error) {
+	if len(found) == 0 {
+		first, ok, err := s.shortest(ctx, q.From, q.To, q.MaxLength, nil, nil)
+		if err != nil || !ok {
+			return []Path{}, err
+		}
+		found = []Path{first}
+	}
+	var candidates []Path
+	known := map[string]bool{}
+	for _, p := range found {
+		known[pathKey(p)] = true
+	}
+	for spurred := 0; len(found) < q.First; {
+		for ; spurred < len(found); spurred++ {
+			var err error
+			if candidates, err = s.spurs(ctx, q, found[:spurred+1], candidates, known); err != nil {
+				return nil, err
 			}
 		}
 		if len(candidates) == 0 {
@@ -428,6 +529,44 @@ func (s *pathSearch) yen(ctx context.Context, q PathQuery) ([]Path, error) {
 		candidates = candidates[1:]
 	}
 	return found, nil
+}
+
+// spurs adds to candidates the shortest deviation from the last of found
+// at each of its entities, as one round of Yen's algorithm does, leaving
+// out the paths in known and adding the new ones to it.
+func (s *pathSearch) spurs(ctx context.Context, q PathQuery, found, candidates []Path, known map[string]bool) ([]Path, error) {
+	last := found[len(found)-1]
+	for i := 0; i < len(last.Nodes)-1; i++ {
+		spur := last.Nodes[i]
+		root := last.Nodes[:i+1]
+		bannedRels := map[string]bool{}
+		for _, p := range found {
+			if len(p.Nodes) > i+1 && slices.Equal(p.Nodes[:i+1], root) &&
+				slices.Equal(p.Relations[:i], last.Relations[:i]) {
+				bannedRels[p.Relations[i].ID] = true
+			}
+		}
+		bannedNodes := map[ID]bool{}
+		for _, id := range root[:i] {
+			bannedNodes[id] = true
+		}
+		tail, ok, err := s.shortest(ctx, spur, q.To, q.MaxLength-i, bannedNodes, bannedRels)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		p := Path{
+			Nodes:     append(slices.Clone(root[:i]), tail.Nodes...),
+			Relations: append(slices.Clone(last.Relations[:i]), tail.Relations...),
+		}
+		if k := pathKey(p); !known[k] {
+			known[k] = true
+			candidates = append(candidates, p)
+		}
+	}
+	return candidates, nil
 }
 
 // comparePaths orders paths by length, then by their entity ids and

@@ -27,9 +27,11 @@ func mustOpenMemory(t *testing.T) *store.DB {
 var src = []graph.Source{{Document: "Generated test graph", Quote: "random"}}
 
 // randomGraph writes a random graph of countries and organisations joined
-// by DIPLOMATIC_RELATIONS (some dated) and MEMBER_OF into a real in-memory
-// store, and returns its relations.
-func randomGraph(t *testing.T, rng *rand.Rand, countries, orgs, rels int) (*store.DB, []*graph.Relation) {
+// by DIPLOMATIC_RELATIONS and MEMBER_OF, and of missions SENT_BY a country
+// and ACCREDITS_TO one or two states or organisations, into a real
+// in-memory store (some relations and missions dated), and returns its
+// relations and the periods of its dated entities.
+func randomGraph(t *testing.T, rng *rand.Rand, countries, orgs, rels int) (*store.DB, []*graph.Relation, map[graph.ID]graph.Period) {
 	t.Helper()
 	db := mustOpenMemory(t)
 	b := &graph.Batch{}
@@ -41,38 +43,63 @@ func randomGraph(t *testing.T, rng *rand.Rand, countries, orgs, rels int) (*stor
 		id := graph.ID(fmt.Sprintf("org:o%d", i))
 		b.Entities = append(b.Entities, &graph.Entity{ID: id, Kind: graph.Organisation, Name: string(id), Sources: src})
 	}
-	seen := map[string]bool{}
-	for len(b.Relations) < rels {
-		r := &graph.Relation{Sources: src}
-		c := graph.ID(fmt.Sprintf("country:c%d", rng.IntN(countries)))
-		if orgs > 0 && rng.IntN(3) == 0 {
-			r.Type, r.From, r.To = graph.MemberOf, c, graph.ID(fmt.Sprintf("org:o%d", rng.IntN(orgs)))
-		} else {
-			r.Type, r.From, r.To = graph.DiplomaticRelations, c, graph.ID(fmt.Sprintf("country:c%d", rng.IntN(countries)))
-			if r.From == r.To {
-				continue
-			}
+	country := func() graph.ID { return graph.ID(fmt.Sprintf("country:c%d", rng.IntN(countries))) }
+	actor := func() graph.ID {
+		if orgs > 0 && rng.IntN(4) == 0 {
+			return graph.ID(fmt.Sprintf("org:o%d", rng.IntN(orgs)))
 		}
-		if rng.IntN(3) == 0 {
+		return country()
+	}
+	seen := map[string]bool{}
+	// add adds a relation, dated at random unless undated: the relations
+	// of a dated mission are not, so as to lie within its period.
+	add := func(typ graph.RelationType, from, to graph.ID, undated bool) {
+		r := &graph.Relation{Type: typ, From: from, To: to, Sources: src}
+		if !undated && rng.IntN(3) == 0 {
 			from := 1950 + rng.IntN(50)
 			r.Period = graph.Period{From: graph.MustDate(fmt.Sprint(from)), To: graph.MustDate(fmt.Sprint(from + rng.IntN(30)))}
 		}
 		r.Normalize()
-		if seen[r.ID] {
-			continue
+		if from != to && !seen[r.ID] {
+			seen[r.ID] = true
+			b.Relations = append(b.Relations, r)
 		}
-		seen[r.ID] = true
-		b.Relations = append(b.Relations, r)
+	}
+	missions, periods := 0, map[graph.ID]graph.Period{}
+	for len(b.Relations) < rels {
+		switch c := country(); {
+		case orgs > 0 && rng.IntN(3) == 0:
+			add(graph.MemberOf, c, graph.ID(fmt.Sprintf("org:o%d", rng.IntN(orgs))), false)
+		case rng.IntN(3) == 0:
+			m := graph.ID(fmt.Sprintf("mission:m%d", missions))
+			missions++
+			e := &graph.Entity{ID: m, Kind: graph.Mission, MissionType: graph.Embassy, Name: string(m), Sources: src}
+			if rng.IntN(4) == 0 {
+				from := 1950 + rng.IntN(50)
+				e.Period = graph.Period{From: graph.MustDate(fmt.Sprint(from)), To: graph.MustDate(fmt.Sprint(from + rng.IntN(30)))}
+				periods[m] = e.Period
+			}
+			b.Entities = append(b.Entities, e)
+			_, dated := periods[m]
+			add(graph.SentBy, m, c, dated)
+			add(graph.AccreditsTo, m, actor(), dated)
+			if rng.IntN(3) == 0 {
+				add(graph.AccreditsTo, m, actor(), dated)
+			}
+		default:
+			add(graph.DiplomaticRelations, c, country(), false)
+		}
 	}
 	if err := db.Apply(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	return db, b.Relations
+	return db, b.Relations, periods
 }
 
 // allSimplePaths enumerates every simple path from a to b of at most max
-// relations by plain depth-first search: the reference answer.
-func allSimplePaths(rels []*graph.Relation, a, b graph.ID, max int, types []graph.RelationType, asOf graph.Date) []int {
+// relations by plain depth-first search, through no entity outside its
+// period as of asOf: the reference answer.
+func allSimplePaths(rels []*graph.Relation, periods map[graph.ID]graph.Period, a, b graph.ID, max int, types []graph.RelationType, asOf graph.Date) []int {
 	var lengths []int
 	onPath := map[graph.ID]bool{a: true}
 	var walk func(at graph.ID, n int)
@@ -97,7 +124,7 @@ func allSimplePaths(rels []*graph.Relation, a, b graph.ID, max int, types []grap
 			default:
 				continue
 			}
-			if onPath[next] {
+			if onPath[next] || !periods[next].Holds(asOf) {
 				continue
 			}
 			onPath[next] = true
@@ -114,7 +141,7 @@ func TestPathsOnRandomGraphs(t *testing.T) {
 	ctx := context.Background()
 	for seed := range uint64(200) {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		db, rels := randomGraph(t, rng, 4+rng.IntN(8), rng.IntN(3), 5+rng.IntN(14))
+		db, rels, periods := randomGraph(t, rng, 4+rng.IntN(8), rng.IntN(3), 5+rng.IntN(14))
 		for trial := range 6 {
 			q := graph.PathQuery{
 				From:      graph.ID(fmt.Sprintf("country:c%d", rng.IntN(4))),
@@ -122,8 +149,11 @@ func TestPathsOnRandomGraphs(t *testing.T) {
 				MaxLength: 1 + rng.IntN(5),
 				First:     1 + rng.IntN(8),
 			}
-			if rng.IntN(2) == 0 {
+			switch rng.IntN(4) {
+			case 0:
 				q.Types = []graph.RelationType{graph.DiplomaticRelations}
+			case 1:
+				q.Types = []graph.RelationType{graph.SentBy, graph.AccreditsTo}
 			}
 			if rng.IntN(2) == 0 {
 				q.AsOf = graph.MustDate(fmt.Sprint(1950 + rng.IntN(70)))
@@ -133,7 +163,7 @@ func TestPathsOnRandomGraphs(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			checkPaths(t, name, q, paths, allSimplePaths(rels, q.From, q.To, q.MaxLength, q.Types, q.AsOf))
+			checkPaths(t, name, q, paths, allSimplePaths(rels, periods, q.From, q.To, q.MaxLength, q.Types, q.AsOf))
 		}
 	}
 }
@@ -190,7 +220,7 @@ func checkPaths(t *testing.T, name string, q graph.PathQuery, paths []graph.Path
 }
 
 func TestPathsLimits(t *testing.T) {
-	db, _ := randomGraph(t, rand.New(rand.NewPCG(1, 1)), 3, 0, 2)
+	db, _, _ := randomGraph(t, rand.New(rand.NewPCG(1, 1)), 3, 0, 2)
 	ctx := context.Background()
 	for _, q := range []graph.PathQuery{
 		{From: "country:c0", To: "country:c1", MaxLength: 0, First: 1},

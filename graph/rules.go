@@ -148,3 +148,21 @@ func AllowedKinds(t RelationType) string {
 	}
 	return s
 }
+
+// typesJoining lists the relation types that may join an entity of kind a
+// and one of kind b, either way round, in RelationTypes order; only those
+// in only, unless only is empty. Every stored relation obeys rules, and an
+// entity's kind is part of its id, so no relation of another type can join
+// the two.
+func typesJoining(a, b Kind, only []RelationType) []RelationType {
+	var types []RelationType
+	for _, t := range RelationTypes {
+		ru := rules[t]
+		joins := slices.Contains(ru.from, a) && slices.Contains(ru.to, b) ||
+			slices.Contains(ru.from, b) && slices.Contains(ru.to, a)
+		if joins && (len(only) == 0 || slices.Contains(only, t)) {
+			types = append(types, t)
+		}
+	}
+	return types
+}
