@@ -30,7 +30,9 @@ type PathQuery struct {
 // Paths returns up to q.First simple paths from q.From to q.To of at most
 // q.MaxLength relations, shortest first, ties in a fixed order. It finds the
 // shortest with a bidirectional breadth-first search and the next ones with
-// Yen's algorithm, so each path is a true next-shortest.
+// Yen's algorithm, so each path is a true next-shortest; between two states
+// or organisations it first takes the paths of one and two relations that
+// indexes list (see shortcut), and searches only if they are too few.
 //
 // A path is a chain of connections, so every relation can be followed from
 // either end: a mission SENT_BY a country connects the country to the
