@@ -251,7 +251,7 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	snap.Discard()
 	if sl != nil {
 		progress("sort", s)
-		if err := sl.streamTo(db.bdb); err != nil {
+		if err := streamSorted(sl, db.bdb); err != nil {
 			if rerr := db.putBack(held); rerr != nil {
 				return s, fmt.Errorf("write the import: %w; putting back what the store held failed too (%v): restore %s from a backup, or delete it and import again", err, rerr, db.dir)
 			}
@@ -282,6 +282,10 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	}
 	return s, nil
 }
+
+// streamSorted writes a sorted load into the store; a variable so that a
+// test can make it fail part-way.
+var streamSorted = (*sortedLoad).streamTo
 
 // maxCarriedKeys bounds the keys of a store a sorted load rewrites: the
 // seeds hold a few tens of thousands.

@@ -224,3 +224,122 @@ func synthWorld(t *testing.T, n int, seed uint64) *graph.Batch {
 	}
 	return &world
 }
+
+// TestSortedLoadThatFailsPutsBackWhatTheStoreHeld makes the stream of a
+// sorted load fail part-way, after Badger has dropped what the store held,
+// and holds the import to saying so and to leaving the store as it was,
+// every key and value, metadata included, with no runs left behind. The
+// store then takes the same import.
+func TestSortedLoadThatFailsPutsBackWhatTheStoreHeld(t *testing.T) {
+	ctx := context.Background()
+	defer func(n int) { sortRunBytes = n }(sortRunBytes)
+	sortRunBytes = 64 << 10
+	world := synthWorld(t, 2000, 9)
+	var pre graph.Batch
+	for _, e := range world.Entities {
+		if e.ID.Kind() == graph.Country && len(pre.Entities) < 5 {
+			c := *e
+			c.Name = "Old " + e.Name
+			pre.Entities = append(pre.Entities, &c)
+		}
+	}
+	dir := t.TempDir()
+	db, err := Open(Options{Dir: dir, Bulk: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { db.Close() }()
+	if _, err := db.Seed(ctx, &pre, "pre"); err != nil {
+		t.Fatal(err)
+	}
+	before := everyKey(t, db)
+	importWorld := func() error {
+		_, err := db.Import(ctx, func() (ItemReader, error) {
+			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
+		}, ImportOptions{})
+		return err
+	}
+
+	real := streamSorted
+	defer func() { streamSorted = real }()
+	streams := 0
+	streamSorted = func(s *sortedLoad, bdb *badger.DB) error {
+		streams++
+		// The first run ends half-way through a pair, so the merge fails
+		// when it gets there, once the stream has begun.
+		if err := s.spill(); err != nil {
+			return err
+		}
+		if len(s.runs) < 2 {
+			t.Fatalf("%d runs; the test needs more than one", len(s.runs))
+		}
+		fi, err := os.Stat(s.runs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(s.runs[0], fi.Size()/2); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(s.runs[0], os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.Write([]byte{1}); err != nil { // a pair's first byte, and no more
+			t.Fatal(err)
+		}
+		return real(s, bdb)
+	}
+	err = importWorld()
+	if streams != 1 {
+		t.Fatalf("the import streamed %d times; want a sorted load", streams)
+	}
+	if err == nil || !strings.Contains(err.Error(), "the store holds what it held before") ||
+		!strings.Contains(err.Error(), "read a sorted run of the import") {
+		t.Fatalf("a failed sorted load: %v; want what failed, and that the store holds what it held", err)
+	}
+	after := everyKey(t, db)
+	if len(after) != len(before) {
+		t.Errorf("the store held %d keys and holds %d after the failed load", len(before), len(after))
+	}
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("key %q: %q before the failed load, %q after", k, v, after[k])
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, sortDirPattern)); len(left) != 0 {
+		t.Errorf("the failed load left %v in the data directory", left)
+	}
+
+	streamSorted = real
+	if err := importWorld(); err != nil {
+		t.Fatalf("importing again after the failed load: %v", err)
+	}
+	if ids, err := db.LookupName(ctx, world.Entities[len(world.Entities)-1].Name); err != nil || len(ids) == 0 {
+		t.Errorf("the second import's last entity is not found by name (%v)", err)
+	}
+}
+
+// everyKey reads every key of db and its value, metadata included.
+func everyKey(t *testing.T, db *DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	if err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			out[string(it.Item().KeyCopy(nil))] = string(v)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatal("the store holds nothing")
+	}
+	return out
+}
