@@ -405,6 +405,8 @@ func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, e
 		if err != nil {
 			return nil, false, err
 		}
+		// Kept for the search, if one follows.
+		s.deg[q.From], s.deg[q.To] = deg[q.From], deg[q.To]
 		end, far := q.From, q.To // read end's relations, keep those to far
 		if deg[q.To] < deg[q.From] {
 			end, far = q.To, q.From
@@ -471,7 +473,7 @@ func (s *pathSearch) throughMissions(ctx context.Context, q PathQuery, need int)
 			if err != nil {
 				return nil, err
 			}
-			chunk = slices.DeleteFunc(slices.Clone(chunk), func(m ID) bool { return alive[m] == nil })
+			chunk = slices.DeleteFunc(chunk, func(m ID) bool { return alive[m] == nil })
 		}
 		if err := s.load(ctx, chunk); err != nil {
 			return nil, err

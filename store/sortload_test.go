@@ -30,14 +30,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
 	// What the stores hold before, as seeds: entities the import will
 	// replace, under other names.
-	var pre graph.Batch
-	for _, e := range world.Entities {
-		if e.ID.Kind() == graph.Country && len(pre.Entities) < 5 {
-			c := *e
-			c.Name, c.Aliases = "Old "+e.Name, []string{"Formerly " + e.Name}
-			pre.Entities = append(pre.Entities, &c)
-		}
-	}
+	pre := renamedCountries(world)
 	rest := &graph.Batch{Relations: world.Relations[len(world.Relations)/2:]}
 	importBatch := func(db *DB, b *graph.Batch) []string {
 		t.Helper()
@@ -63,7 +56,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer mem.Close()
-	if _, err := mem.Seed(ctx, &pre, "pre"); err != nil {
+	if _, err := mem.Seed(ctx, pre, "pre"); err != nil {
 		t.Fatal(err)
 	}
 	if passes := importBatch(mem, half); fmt.Sprint(passes) != "[check write]" {
@@ -83,7 +76,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { disk.Close() }()
-	if _, err := disk.Seed(ctx, &pre, "pre"); err != nil {
+	if _, err := disk.Seed(ctx, pre, "pre"); err != nil {
 		t.Fatal(err)
 	}
 	if passes := importBatch(disk, half); fmt.Sprint(passes) != "[check write sort]" {
@@ -124,24 +117,11 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 func sameKeys(t *testing.T, when string, a, b *DB) {
 	t.Helper()
 	read := func(db *DB) map[string]string {
-		out := map[string]string{}
-		if err := db.bdb.View(func(txn *badger.Txn) error {
-			it := txn.NewIterator(badger.IteratorOptions{})
-			defer it.Close()
-			for it.Rewind(); it.Valid(); it.Next() {
-				k := it.Item().KeyCopy(nil)
-				if bytes.HasPrefix(k, key(prefixMeta)) {
-					continue
-				}
-				v, err := it.Item().ValueCopy(nil)
-				if err != nil {
-					return err
-				}
-				out[string(k)] = string(v)
+		out := everyKey(t, db)
+		for k := range out {
+			if strings.HasPrefix(k, string(key(prefixMeta))) {
+				delete(out, k)
 			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
 		}
 		return out
 	}
@@ -235,21 +215,14 @@ func TestSortedLoadThatFailsPutsBackWhatTheStoreHeld(t *testing.T) {
 	defer func(n int) { sortRunBytes = n }(sortRunBytes)
 	sortRunBytes = 64 << 10
 	world := synthWorld(t, 2000, 9)
-	var pre graph.Batch
-	for _, e := range world.Entities {
-		if e.ID.Kind() == graph.Country && len(pre.Entities) < 5 {
-			c := *e
-			c.Name = "Old " + e.Name
-			pre.Entities = append(pre.Entities, &c)
-		}
-	}
+	pre := renamedCountries(world)
 	dir := t.TempDir()
 	db, err := Open(Options{Dir: dir, Bulk: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { db.Close() }()
-	if _, err := db.Seed(ctx, &pre, "pre"); err != nil {
+	if _, err := db.Seed(ctx, pre, "pre"); err != nil {
 		t.Fatal(err)
 	}
 	before := everyKey(t, db)
@@ -342,4 +315,18 @@ func everyKey(t *testing.T, db *DB) map[string]string {
 		t.Fatal("the store holds nothing")
 	}
 	return out
+}
+
+// renamedCountries returns five of world's countries under other names and
+// aliases: seeds that an import of world replaces.
+func renamedCountries(world *graph.Batch) *graph.Batch {
+	var pre graph.Batch
+	for _, e := range world.Entities {
+		if e.ID.Kind() == graph.Country && len(pre.Entities) < 5 {
+			c := *e
+			c.Name, c.Aliases = "Old "+e.Name, []string{"Formerly " + e.Name}
+			pre.Entities = append(pre.Entities, &c)
+		}
+	}
+	return &pre
 }
