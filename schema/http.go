@@ -162,12 +162,19 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		}}})
 		return
 	}
-	if r.Method == http.MethodGet && operationType(req.Query, req.OperationName) == "mutation" {
+	// The query is read once, here, and what runs is what was checked.
+	doc, refused := h.s.prepare(r.Context(), req)
+	if r.Method == http.MethodGet && doc != nil && doc.kind() == "mutation" {
 		// GET is safe in HTTP: it must never change anything, so a
 		// mutation is refused before it runs.
 		w.Header().Set("Allow", "POST")
 		writeRequestError(w, media, &requestError{status: http.StatusMethodNotAllowed,
 			msg: "mutations must be sent with POST; GET may only run queries"})
+		return
+	}
+	if refused != nil {
+		obs.answered(refused)
+		writeResponse(w, media, refused)
 		return
 	}
 	a, err := h.tokens.access(r)
@@ -191,7 +198,7 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	writeResponse(w, media, h.s.Exec(withAccess(r.Context(), a), req))
+	writeResponse(w, media, h.s.run(withAccess(r.Context(), a), doc, req))
 }
 
 // writeResponse sends a GraphQL response with the status its media type

@@ -1,15 +1,14 @@
 package schema
 
 import (
-	"cmp"
+	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
-	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // Limits bound what one request may ask of the server. All but Timeout are
@@ -80,105 +79,61 @@ type checked struct {
 	operation string  // the operation's name, opAnonymous, or "" if the query does not say
 	cost      float64 // the estimated cost, if estimated
 	estimated bool
-	limit     string // the limit a refused query broke: reasonLength, reasonDepth...
+	limit     string // why the query was refused: reasonLength, reasonParse, reasonDepth...
 }
 
-// check parses the request's query and holds it to the limits. A query
-// that does not parse or validate passes: graphql-go reports why, in its
-// own words, when it executes it.
-func (m *costModel) check(req Request, l Limits) (c checked, _ *apiError) {
-	if n := len(req.Query); n > l.MaxQueryBytes {
-		c.limit = reasonLength
-		return c, tooComplex("the query is %d bytes long; the limit is %d", n, l.MaxQueryBytes)
+// check reads a request's query once (see document) and holds it to the
+// limits. It returns the document to run, or why it will not run; a
+// document refused after it was parsed is returned too, so that the
+// caller knows its operation (a mutation sent by GET is refused as such).
+func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) {
+	var c checked
+	refused := func(d *document, r *refusal) (*document, checked, *refusal) {
+		c.limit = r.reason
+		return d, c, r
 	}
-	// Parsed and validated as gqlparser.LoadQuery does, in two steps so
-	// that a query that does not validate is still named in the metrics.
-	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
-	if err != nil {
-		return c, nil
+	doc, op, r := parseDocument(req, l)
+	if r != nil {
+		return refused(nil, r)
 	}
-	op := doc.Operations.ForName(req.OperationName)
-	if op == nil {
-		return c, nil
-	}
-	c.operation = cmp.Or(op.Name, opAnonymous)
+	d := &document{op: op}
+	c.operation = d.name()
 	// Validation compares fields pairwise, so hundreds of aliases cost it
 	// dearly: what the operation's own text shows is counted first. It is
 	// no more than the query has with its fragments spread.
 	if roots, aliases := ownFields(op.SelectionSet, true); roots > l.MaxRootFields {
-		c.limit = reasonRootFields
-		return c, tooManyRoots(roots, l.MaxRootFields)
+		return refused(d, tooManyRoots(roots, l.MaxRootFields))
 	} else if aliases > l.MaxAliases {
-		c.limit = reasonAliases
-		return c, tooManyAliases(aliases, l.MaxAliases)
+		return refused(d, tooManyAliases(aliases, l.MaxAliases))
 	}
-	if errs := validator.Validate(m.schema, doc); len(errs) > 0 {
-		// graphql-go refuses what does not validate as it runs the query,
-		// save one thing gqlparser alone checks: introspection that nests
-		// the schema's lists within each other, whose answer grows
-		// manifold a level. It is refused here, as graphql-js refuses it.
-		for _, e := range errs {
-			if e.Rule == "MaxIntrospectionDepth" {
-				c.limit = reasonDepth
-				return c, tooComplex("the query nests the schema's lists (fields, inputFields, interfaces, possibleTypes) within each other more than 3 deep; the introspection query GraphiQL and other tools send does not")
-			}
-		}
-		return c, nil
+	vars, r := m.validate(doc, op, req.Variables)
+	if r != nil {
+		return refused(d, r)
 	}
-	e := &estimate{vars: req.Variables}
+	e := &estimate{vars: vars}
 	roots := e.countRoots(op.SelectionSet, l.MaxRootFields)
 	if roots > l.MaxRootFields {
-		c.limit = reasonRootFields
-		return c, tooManyRoots(roots, l.MaxRootFields)
+		return refused(d, tooManyRoots(roots, l.MaxRootFields))
 	}
 	// Every field costs at least one, so a query that expands to more
 	// fields than the budget is over it; counted first, in time linear in
 	// its length, because the walk below takes time in the expanded size.
 	if n := expandedFields(op.SelectionSet, map[*ast.FragmentDefinition]float64{}); n > float64(l.MaxCost) {
-		c.limit, c.cost, c.estimated = reasonCost, n, true
-		return c, tooComplex("the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost)
+		c.cost, c.estimated = n, true
+		return refused(d, refuse(reasonCost, CodeTooComplex, "the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost))
 	}
 	cost := e.selections(op.SelectionSet, nil, 1)
 	c.cost, c.estimated = cost, true
 	switch {
 	case e.depth > l.MaxDepth:
-		c.limit = reasonDepth
-		return c, tooComplex("the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
+		return refused(d, refuse(reasonDepth, CodeTooComplex, "the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth))
 	case e.aliases > l.MaxAliases:
-		c.limit = reasonAliases
-		return c, tooManyAliases(e.aliases, l.MaxAliases)
+		return refused(d, tooManyAliases(e.aliases, l.MaxAliases))
 	case cost > float64(l.MaxCost):
-		c.limit = reasonCost
-		return c, tooComplex("the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
+		return refused(d, refuse(reasonCost, CodeTooComplex, "the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost))
 	}
-	return c, nil
-}
-
-// operationOf names the operation a request asks for from its text alone,
-// parsed but not validated nor run, for the metrics and log line of a
-// request answered without running it (304 Not Modified, a mutation by
-// GET): the operationName it gives, else the name of its one operation or
-// opAnonymous, else "" when the request does not say (its query is longer
-// than maxBytes or does not parse, or it has several operations and no
-// operationName).
-func operationOf(req Request, maxBytes int) string {
-	if req.OperationName != "" {
-		if isName(req.OperationName) {
-			return req.OperationName
-		}
-		return ""
-	}
-	if req.Query == "" || len(req.Query) > maxBytes {
-		return ""
-	}
-	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
-	if err != nil {
-		return ""
-	}
-	if op := doc.Operations.ForName(""); op != nil {
-		return cmp.Or(op.Name, opAnonymous)
-	}
-	return ""
+	d.text = printOperation(doc, op)
+	return d, c, nil
 }
 
 // ownFields counts the fields at the top of set, if top, and the aliased
@@ -203,16 +158,12 @@ func ownFields(set ast.SelectionSet, top bool) (roots, aliases int) {
 	return roots, aliases
 }
 
-func tooManyRoots(n, limit int) *apiError {
-	return tooComplex("the query asks for %d fields at its top; the limit is %d: split it into several requests", n, limit)
+func tooManyRoots(n, limit int) *refusal {
+	return refuse(reasonRootFields, CodeTooComplex, "the query asks for %d fields at its top; the limit is %d: split it into several requests", n, limit)
 }
 
-func tooManyAliases(n, limit int) *apiError {
-	return tooComplex("the query has %d aliased fields; the limit is %d: split it into several requests", n, limit)
-}
-
-func tooComplex(format string, args ...any) *apiError {
-	return &apiError{code: CodeTooComplex, message: fmt.Sprintf(format, args...)}
+func tooManyAliases(n, limit int) *refusal {
+	return refuse(reasonAliases, CodeTooComplex, "the query has %d aliased fields; the limit is %d: split it into several requests", n, limit)
 }
 
 // estimate walks one operation, adding up what it may cost.
@@ -378,17 +329,24 @@ func work(name string, args map[string]any) float64 {
 }
 
 // number reads an Int argument, as gqlparser gives it: from the query
-// text or the schema's default as int64, from JSON variables as a number.
+// text or the schema's default as int64, from JSON variables as whatever
+// number type the request decoded it to. Any Go number is read, so that
+// no argument the resolvers will see as a number is costed as absent.
 func number(v any) (float64, bool) {
 	switch n := v.(type) {
-	case int64:
-		return float64(n), true
-	case int32:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	case float64:
-		return n, true
+	case nil:
+		return 0, false
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return float64(rv.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return float64(rv.Uint()), true
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), true
 	}
 	return 0, false
 }

@@ -189,6 +189,24 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 		}
 	})
 
+	t.Run("LiteralsTheCheckCannotRead", func(t *testing.T) {
+		// Once, a field the check could not parse let the rest of the
+		// query run unchecked: an escape graphql-go takes and GraphQL
+		// does not, beside a neighbourhood far over the budget.
+		huge := `n: neighbourhood(id: "country:cuba", depth: 4, limit: 2000) { nodes { relations(first: 500) { edges { node { id } } } } }`
+		for _, field := range []string{`e: entity(id: "\a") { name }`, `e: entity(id: "\x41") { name }`,
+			`e: count(groupBy: HOST, limit: 1_0) { key }`, `e: entities(first: 0x10) { totalCount }`} {
+			s.reader.reset()
+			r, status := s.post(t, `{ `+field+` `+huge+` }`, nil)
+			if status != http.StatusBadRequest || len(r.Errors) != 1 || r.code(0) != schema.CodeParseFailed || r.Data != nil {
+				t.Errorf("%s: status %d, errors %+v, data %v; want 400, one %s and no data", field, status, r.Errors, r.Data, schema.CodeParseFailed)
+			}
+			if n := s.reader.reads(); n != 0 {
+				t.Errorf("%s: the refused query read the store %d times", field, n)
+			}
+		}
+	})
+
 	t.Run("FragmentCycle", func(t *testing.T) {
 		r, _ := s.post(t, `{ entity(id: "country:cuba") { ...A } } fragment A on Country { ...B } fragment B on Country { ...A }`, nil)
 		if len(r.Errors) == 0 || r.code(0) != schema.CodeValidationFailed {

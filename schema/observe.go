@@ -29,9 +29,6 @@ type observer struct {
 	health func(*http.Request) error
 	ready  func(*http.Request) error
 	trace  *Tracing
-	// maxQueryBytes bounds the queries parsed only to name their
-	// operation, as the limits bound those that run.
-	maxQueryBytes int
 }
 
 func newObserver(s *Schema, mux *http.ServeMux, opts HandlerOptions, log *slog.Logger) *observer {
@@ -40,7 +37,7 @@ func newObserver(s *Schema, mux *http.ServeMux, opts HandlerOptions, log *slog.L
 		m = NewMetrics(opts.StoreSize)
 	}
 	return &observer{m: m, log: log, mux: mux,
-		health: opts.Health, ready: opts.Ready, trace: s.tracing, maxQueryBytes: s.limits.MaxQueryBytes}
+		health: opts.Health, ready: opts.Ready, trace: s.tracing}
 }
 
 // observation is what one request's work tells the observer: Exec fills
@@ -194,11 +191,10 @@ func (ob *observer) finish(ctx context.Context, r *http.Request, id, route strin
 	operation := ""
 	if route == "/graphql" {
 		operation = obs.operation
-		if operation == "" && !obs.executed && obs.req != nil {
-			// Answered without running (304 Not Modified, a mutation by
-			// GET, an unknown persisted query): its text, or the name
-			// the client gave, still says which operation it was.
-			operation = operationOf(*obs.req, ob.maxQueryBytes)
+		if operation == "" && !obs.executed && obs.req != nil && isName(obs.req.OperationName) {
+			// Answered before its query was read (an unknown persisted
+			// query, an empty query): the name the client gave.
+			operation = obs.req.OperationName
 		}
 		if operation == "" && obs.req == nil && r.Method == http.MethodGet {
 			// The URL did not make a request, but may name one.
@@ -297,7 +293,7 @@ func isName(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		letter := c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-		if !letter && (i == 0 || !isDigit(c)) {
+		if !letter && (i == 0 || c < '0' || c > '9') {
 			return false
 		}
 	}

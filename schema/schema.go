@@ -74,10 +74,9 @@ func New(r graph.Reader, log *slog.Logger, limits Limits, opts ...Option) (*Sche
 		graphql.UseStringDescriptions(),
 		graphql.PanicHandler(panicHandler{log}),
 		graphql.Logger(panicHandler{log}),
-		// The cost model checks depth and length first, with clearer
-		// messages; these hold should it not understand a query.
+		// The limit check holds queries to the depth first, with a
+		// clearer message; this holds should it ever miss one.
 		graphql.MaxDepth(limits.MaxDepth),
-		graphql.MaxQueryLength(limits.MaxQueryBytes),
 	}
 	for _, o := range opts {
 		gqlOpts = append(gqlOpts, o(s)...)
@@ -110,26 +109,60 @@ type Request struct {
 // Response is graphql-go's response; every error in it has extensions.code.
 type Response = graphql.Response
 
-// Exec runs one request. It gives the request its own entity loader and
-// makes sure every error carries a code.
+// Exec runs one request: it reads and checks the query (prepare), then
+// runs what was checked (run).
 func (s *Schema) Exec(ctx context.Context, req Request) *Response {
-	// A Handler observes the request: what the check learned, the store
-	// reads, and why it was refused go to its metrics and log line.
-	obs := observationFrom(ctx)
-	checked, err := s.cost.check(req, s.limits)
-	obs.checked(req, checked)
-	if err != nil {
-		return &Response{Errors: []*gqlerrors.QueryError{{Message: err.message, Extensions: map[string]any{"code": err.code}}}}
+	d, refused := s.prepare(ctx, req)
+	if refused != nil {
+		return refused
 	}
+	return s.run(ctx, d, req)
+}
+
+// prepare reads a request's query once and holds it to the limits (see
+// document), noting what it learned in the request's observation. It
+// returns the document to run, or the answer to a request that will not
+// run; a document refused after it was parsed is returned too, so that
+// the caller can tell a mutation from a query.
+func (s *Schema) prepare(ctx context.Context, req Request) (*document, *Response) {
+	d, c, r := s.cost.check(req, s.limits)
+	observationFrom(ctx).checked(req, c)
+	if r != nil {
+		return d, &Response{Errors: r.errs}
+	}
+	return d, nil
+}
+
+// run executes a document prepare accepted. It gives the request its own
+// entity loader and makes sure every error carries a code.
+func (s *Schema) run(ctx context.Context, d *document, req Request) *Response {
+	obs := observationFrom(ctx)
 	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 	defer cancel()
 	ctx = withLoader(ctx, newLoader(obs.reader(s.r), s.log))
-	resp := s.gql.Exec(ctx, req.Query, req.OperationName, req.Variables)
+	resp := s.exec(ctx, d, req.Variables)
 	for _, e := range resp.Errors {
 		classify(e)
 	}
 	obs.answered(resp)
 	return resp
+}
+
+// exec hands graphql-go the document's printed text. graphql-go recovers
+// the panics of resolvers itself; one in its own parsing or validation of
+// a document the check accepted is a fault of this server, answered as an
+// internal error and logged in one line.
+func (s *Schema) exec(ctx context.Context, d *document, vars map[string]any) (resp *Response) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.ErrorContext(ctx, "graphql-go failed on a document the limit check accepted", "panic", fmt.Sprint(v), "operation", d.name())
+			resp = &Response{Errors: []*gqlerrors.QueryError{{
+				Message:    "internal error; the server log has the details",
+				Extensions: map[string]any{"code": CodeInternal},
+			}}}
+		}
+	}()
+	return s.gql.Exec(ctx, d.text, d.op.Name, vars)
 }
 
 // classify gives an error that graphql-go produced itself (a syntax error,
