@@ -73,69 +73,6 @@ func TestDateBounds(t *testing.T) {
 	}
 }
 
-func TestPeriodHolds(t *testing.T) {
-	p := func(from, to string) Period {
-		var q Period
-		if from != "" {
-			q.From = MustDate(from)
-		}
-		if to != "" {
-			q.To = MustDate(to)
-		}
-		return q
-	}
-	for _, tt := range []struct {
-		name   string
-		period Period
-		asOf   string
-		want   bool
-	}{
-		{"year period holds late in its last year", p("1977", "2015"), "2015-03", true},
-		{"year period holds on its last day", p("1977", "2015"), "2015-12-31", true},
-		{"year period ends with its last year", p("1977", "2015"), "2016", false},
-		{"year period holds from its first day", p("1977", "2015"), "1977", true},
-		{"before a year period", p("1977", "2015"), "1976-12-31", false},
-		{"asOf year is its first day", p("1977-09", ""), "1977", false},
-		{"asOf month inside a month bound", p("1977-09", ""), "1977-09", true},
-		{"day precision bounds are inclusive", p("1994-09-15", "1994-09-15"), "1994-09-15", true},
-		{"day after a day bound", p("1994-09-15", "1994-09-15"), "1994-09-16", false},
-		{"open start", p("", "1990"), "1800", true},
-		{"open end", p("1990", ""), "2500", true},
-		{"fully open", p("", ""), "1000", true},
-		{"no asOf sees all history", p("1977", "2015"), "", true},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var asOf Date
-			if tt.asOf != "" {
-				asOf = MustDate(tt.asOf)
-			}
-			if got := tt.period.Holds(asOf); got != tt.want {
-				t.Errorf("%s holds as of %q = %v, want %v", tt.period, tt.asOf, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestPeriodValidate(t *testing.T) {
-	for _, tt := range []struct {
-		from, to string
-		ok       bool
-	}{
-		{"1977", "2015", true},
-		{"1994-09", "1994", true}, // a month inside the closing year
-		{"1994", "1994-01", true}, // overlapping precisions are not a contradiction
-		{"1994-09-15", "1994-09-15", true},
-		{"1995", "1994", false},
-		{"1994-09-16", "1994-09-15", false},
-		{"1994-10", "1994-09-30", false},
-	} {
-		err := Period{From: MustDate(tt.from), To: MustDate(tt.to)}.Validate()
-		if (err == nil) != tt.ok {
-			t.Errorf("Period{%s, %s}.Validate() = %v, want ok=%v", tt.from, tt.to, err, tt.ok)
-		}
-	}
-}
-
 func TestCivilOfDayInvertsDayNumber(t *testing.T) {
 	if y, m, d := CivilOfDay(0); y != 0 || m != 0 || d != 0 {
 		t.Fatalf("CivilOfDay(0) = %d-%d-%d, want 0-0-0", y, m, d)

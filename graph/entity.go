@@ -32,7 +32,10 @@ type Entity struct {
 	Official    bool        `json:"official,omitempty"`
 	// Attributes hold codes (see AttrISO2 and friends) and other plain facts.
 	Attributes map[string]string `json:"attributes,omitempty"`
-	Sources    []Source          `json:"sources"`
+	// Note qualifies the entity's facts: how a date was inferred from its
+	// sources, say.
+	Note    string   `json:"note,omitempty"`
+	Sources []Source `json:"sources"`
 }
 
 // Names returns the entity's name followed by its aliases.

@@ -45,8 +45,8 @@ type File struct {
 
 var (
 	topFields      = []string{"entities", "relations"}
-	entityFields   = []string{"id", "name", "aliases", "validFrom", "validTo", "missionType", "official", "attributes", "sources"}
-	relationFields = []string{"type", "from", "to", "context", "validFrom", "validTo", "role", "note", "sources"}
+	entityFields   = []string{"id", "name", "aliases", "validFrom", "validTo", "attestedFrom", "attestedTo", "missionType", "official", "attributes", "note", "sources"}
+	relationFields = []string{"type", "from", "to", "context", "validFrom", "validTo", "attestedFrom", "attestedTo", "role", "note", "sources"}
 	sourceFields   = []string{"document", "url", "quote"}
 )
 
@@ -182,10 +182,35 @@ func (p *parser) date(n *yaml.Node, what string) graph.Date {
 	return d
 }
 
-func (p *parser) period(fields map[string]*yaml.Node, parent *yaml.Node, what string) graph.Period {
+// period reads a fact's period: validFrom, validTo (a date, or "open" for
+// a fact that still holds), attestedFrom and attestedTo. A bound left out
+// is unknown. Unless the file gives the attested dates itself, a fact
+// without a stated end is attested on the date of record of each
+// document it cites that has one, and is open if one of them is a
+// current list (see Document); the file gives them where the document puts
+// the fact in the past.
+func (p *parser) period(fields map[string]*yaml.Node, parent *yaml.Node, what string, sources []graph.Source) graph.Period {
 	per := graph.Period{
-		From: p.date(fields["validFrom"], what+" validFrom"),
-		To:   p.date(fields["validTo"], what+" validTo"),
+		From:         p.date(fields["validFrom"], what+" validFrom"),
+		AttestedFrom: p.date(fields["attestedFrom"], what+" attestedFrom"),
+		AttestedTo:   p.date(fields["attestedTo"], what+" attestedTo"),
+	}
+	if to := fields["validTo"]; to != nil && to.Kind == yaml.ScalarNode && strings.TrimSpace(to.Value) == "open" {
+		per.Open = true
+	} else {
+		per.To = p.date(to, what+" validTo")
+	}
+	if fields["attestedFrom"] == nil && fields["attestedTo"] == nil && per.To.IsZero() {
+		for _, s := range sources {
+			if d, ok := document(s.Document); ok {
+				per.Attest(d.Recorded)
+				per.Open = per.Open || d.Current
+			}
+			if from, to, ok := cowAttestation(s); ok {
+				per.Attest(from)
+				per.Attest(to)
+			}
+		}
 	}
 	if err := per.Validate(); err != nil {
 		at := fields["validFrom"]
@@ -195,6 +220,30 @@ func (p *parser) period(fields map[string]*yaml.Node, parent *yaml.Node, what st
 		p.problem(at, "%s: %s", what, graph.ErrorMessage(err))
 	}
 	return per
+}
+
+// cowDocument is the Correlates of War state list, whose rows the seeds
+// quote whole.
+const cowDocument = "Correlates of War State System Membership List, v2016"
+
+// cowAttestation reads the days a Correlates of War row attests a state
+// was a member of the state system, from its start to its end date:
+// "GDR,265,German Democratic Republic,1954,3,25,1990,10,2,2016".
+func cowAttestation(s graph.Source) (from, to graph.Date, ok bool) {
+	if s.Document != cowDocument {
+		return from, to, false
+	}
+	f := strings.Split(s.Quote, ",")
+	if len(f) != 10 {
+		return from, to, false
+	}
+	date := func(y, m, d string) (graph.Date, bool) {
+		v, err := graph.ParseDate(fmt.Sprintf("%04s-%02s-%02s", y, m, d))
+		return v, err == nil
+	}
+	from, ok1 := date(f[3], f[4], f[5])
+	to, ok2 := date(f[6], f[7], f[8])
+	return from, to, ok1 && ok2
 }
 
 func (p *parser) strings(n *yaml.Node, what string) []string {
@@ -247,9 +296,10 @@ func (p *parser) entity(n *yaml.Node) {
 		Kind:    id.Kind(),
 		Name:    p.required(f, n, "name", what),
 		Aliases: p.strings(f["aliases"], what+" aliases"),
-		Period:  p.period(f, n, what),
+		Note:    p.str(f["note"], what+" note"),
 		Sources: p.sources(f, n, what),
 	}
+	e.Period = p.period(f, n, what, e.Sources)
 	if mt := f["missionType"]; mt != nil {
 		t, err := graph.ParseMissionType(p.str(mt, what+" missionType"))
 		if err != nil {
@@ -313,10 +363,10 @@ func (p *parser) relation(n *yaml.Node) {
 	}
 	r.Context = p.id(f["context"], "relation context")
 	what := "relation " + r.Describe()
-	r.Period = p.period(f, n, what)
 	r.Role = p.str(f["role"], what+" role")
 	r.Note = p.str(f["note"], what+" note")
 	r.Sources = p.sources(f, n, what)
+	r.Period = p.period(f, n, what, r.Sources)
 	p.file.Relations = append(p.file.Relations, r)
 	p.file.RelationAt = append(p.file.RelationAt, Position{p.file.Name, n.Line})
 }

@@ -26,23 +26,47 @@ var embedded embed.FS
 type Document struct {
 	Title string
 	URL   string
+	// Recorded is the document's date of record: the day its text was
+	// taken into this project. What the text states as present is known to
+	// hold on that day (see attest).
+	Recorded graph.Date
+	// Current marks a list that is kept up to date, such as ISO 3166-1:
+	// what it lists still holds, so a fact it lists with no stated end is
+	// open.
+	Current bool
 }
 
-// Documents are the seed documents. A source that names one of them gets its
-// URL filled in when the seed file leaves it out.
+// recorded is the day the seed documents and data sets were taken into the
+// project; their texts say what held then.
+var recorded = graph.MustDate("2026-11-22")
+
+// Documents are the documents the seeds cite that have a date of record.
+// A source that names one of them gets its URL filled in when the seed
+// file leaves it out, and the facts it states are attested on its date of
+// record. The Wikipedia articles cited for one former state's dates, and
+// the Correlates of War list (whose rows attest their own dates, see
+// cowAttestation), have none: they describe the past.
 var Documents = []Document{
-	{"Diplomatic mission", "https://en.wikipedia.org/wiki/Diplomatic_mission"},
-	{"De facto embassy", "https://en.wikipedia.org/wiki/De_facto_embassy"},
-	{"What is a Permanent Mission?", ""},
+	{Title: "Diplomatic mission", URL: "https://en.wikipedia.org/wiki/Diplomatic_mission", Recorded: recorded},
+	{Title: "De facto embassy", URL: "https://en.wikipedia.org/wiki/De_facto_embassy", Recorded: recorded},
+	{Title: "What is a Permanent Mission?", Recorded: recorded},
+	{Title: "ISO 3166-1", URL: "https://www.iso.org/iso-3166-country-codes.html", Recorded: recorded, Current: true},
+	{Title: "country-codes data set", URL: "https://github.com/datasets/country-codes", Recorded: recorded, Current: true},
+}
+
+// document returns the registered document with the given title.
+func document(title string) (Document, bool) {
+	for _, d := range Documents {
+		if d.Title == title {
+			return d, true
+		}
+	}
+	return Document{}, false
 }
 
 func documentURL(title string) string {
-	for _, d := range Documents {
-		if d.Title == title {
-			return d.URL
-		}
-	}
-	return ""
+	d, _ := document(title)
+	return d.URL
 }
 
 // Set is every fact of a group of seed files, with where each was written.
