@@ -183,17 +183,28 @@ func (p *parser) date(n *yaml.Node, what string) graph.Date {
 }
 
 // period reads a fact's period: validFrom, validTo (a date, or "open" for
-// a fact that still holds), attestedFrom and attestedTo. A bound left out
-// is unknown. Unless the file gives the attested dates itself, a fact
+// a fact that still holds), attestedFrom (a date, or "unknown") and
+// attestedTo. A bound left out is unknown. Unless the file gives the
+// attested dates itself, a fact
 // without a stated end is attested on the date of record of each
 // document it cites that has one, and is open if one of them is a
 // current list (see Document); the file gives them where the document puts
 // the fact in the past.
 func (p *parser) period(fields map[string]*yaml.Node, parent *yaml.Node, what string, sources []graph.Source) graph.Period {
-	per := graph.Period{
-		From:         p.date(fields["validFrom"], what+" validFrom"),
-		AttestedFrom: p.date(fields["attestedFrom"], what+" attestedFrom"),
-		AttestedTo:   p.date(fields["attestedTo"], what+" attestedTo"),
+	// attestedFrom: unknown says the documents give no day the fact held
+	// on (they put it in the past, undated): it is not attested on their
+	// date of record either.
+	unattested := false
+	if a := fields["attestedFrom"]; a != nil && a.Kind == yaml.ScalarNode && strings.TrimSpace(a.Value) == "unknown" {
+		unattested = true
+		if fields["attestedTo"] != nil {
+			p.problem(fields["attestedTo"], "%s has attestedFrom: unknown and an attestedTo; give both dates, or unknown alone", what)
+		}
+	}
+	per := graph.Period{From: p.date(fields["validFrom"], what+" validFrom")}
+	if !unattested {
+		per.AttestedFrom = p.date(fields["attestedFrom"], what+" attestedFrom")
+		per.AttestedTo = p.date(fields["attestedTo"], what+" attestedTo")
 	}
 	if to := fields["validTo"]; to != nil && to.Kind == yaml.ScalarNode && strings.TrimSpace(to.Value) == "open" {
 		per.Open = true
