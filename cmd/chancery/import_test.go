@@ -384,6 +384,22 @@ func TestImportWikidata(t *testing.T) {
 			t.Errorf("the 2022 snapshot made other entities than the reviewed two organisations:\n%s", stdout)
 		}
 	})
+	// The README shows this report, as the commands it gives print it
+	// from the repository's root, without the time it took.
+	t.Run("ReadmeSample", func(t *testing.T) {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile("(?ms)^```\n(" + regexp.QuoteMeta("../shared/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv") + ": snapshot of .*?)^```\n").FindSubmatch(raw)
+		if m == nil {
+			t.Fatal("README.md shows no report of the 2022 snapshot")
+		}
+		got := regexp.MustCompile(`(?m)^  took .*\n`).ReplaceAllString(strings.ReplaceAll(stdout, wdDir, "../shared/datasets/wikidata-embassies/"), "")
+		if got != string(m[1]) {
+			t.Errorf("README.md shows an old report of the 2022 snapshot; the import now prints:\n%s", got)
+		}
+	})
 	t.Run("NotSenders", func(t *testing.T) {
 		db, err := store.Open(store.Options{Dir: dir})
 		if err != nil {
