@@ -155,10 +155,13 @@ func readWDFile(t *testing.T, name string) wdFile {
 		t.Fatal(err)
 	}
 	header := records[0]
-	// Types that are not missions' and hosts that are not states.
+	// Types that are not missions', hosts that are not states, and
+	// operators that are neither states nor organisations: a people, a US
+	// state's government and a German Land.
 	unusable := map[string]bool{"hospital": true, "government agency": true, "nonprofit organization": true,
 		"vice-ministerial level institution": true, "defunct diplomatic mission": true}
 	notStates := map[string]bool{"Q52062": true, "Q2724951": true}
+	notSenders := map[string]bool{"Q170355": true, "Q16152647": true, "Q1202": true}
 	qid := func(s string) string { return strings.TrimPrefix(s, "http://www.wikidata.org/entity/") }
 	out := wdFile{rows: len(records) - 1, listed: map[string]bool{}, usable: map[string]map[string]string{}}
 	count := map[string]int{}
@@ -172,7 +175,7 @@ func readWDFile(t *testing.T, name string) wdFile {
 		q := qid(cells["QID"])
 		out.listed[q] = true
 		count[q]++
-		if !unusable[cells["type"]] && !notStates[qid(cells["countryQID"])] {
+		if !unusable[cells["type"]] && !notStates[qid(cells["countryQID"])] && !notSenders[qid(cells["operatorQID"])] {
 			out.usable[q] = cells
 		}
 	}
@@ -263,6 +266,8 @@ func TestImportWikidata(t *testing.T) {
 			wd2020 + ":3790: rejected: unknown mission type \"hospital\"",
 			wd2020 + ":1208: rejected: QID on more than one row, which disagree: Q16821663 is on lines 1208, 4708",
 			wd2020 + ":4708: rejected: QID on more than one row",
+			wd2020 + ":1123: rejected: operator Government of New Mexico (Q16152647): it is a sub-national government, not a state or organisation the graph could hold",
+			wd2020 + ":1296: rejected: operator Indigenous Australians (Q170355): it is a people, not a state or organisation the graph could hold",
 		} {
 			if !strings.Contains(stderr, want) {
 				t.Errorf("stderr lacks %q", want)
@@ -366,10 +371,54 @@ func TestImportWikidata(t *testing.T) {
 				break
 			}
 		}
-		for _, want := range []string{wd2022 + ":3682: rejected: QID on more than one row", wd2022 + ":5186: rejected: QID on more than one row"} {
+		for _, want := range []string{wd2022 + ":3682: rejected: QID on more than one row", wd2022 + ":5186: rejected: QID on more than one row",
+			wd2022 + ":2956: rejected: operator Government of New Mexico (Q16152647): it is a sub-national government, not a state or organisation the graph could hold",
+			wd2022 + ":3498: rejected: operator Indigenous Australians (Q170355): it is a people, not a state or organisation the graph could hold",
+			wd2022 + ":7059: rejected: operator Saxony (Q1202): it is a sub-national government, not a state or organisation the graph could hold",
+		} {
 			if !strings.Contains(stderr, want) {
 				t.Errorf("stderr lacks %q", want)
 			}
+		}
+		if !strings.Contains(stdout, "new entities: 0 countries, 0 territories, 2 organisations,") {
+			t.Errorf("the 2022 snapshot made other entities than the reviewed two organisations:\n%s", stdout)
+		}
+	})
+	// The README shows this report, as the commands it gives print it
+	// from the repository's root, without the time it took.
+	t.Run("ReadmeSample", func(t *testing.T) {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile("(?ms)^```\n(" + regexp.QuoteMeta("../shared/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv") + ": snapshot of .*?)^```\n").FindSubmatch(raw)
+		if m == nil {
+			t.Fatal("README.md shows no report of the 2022 snapshot")
+		}
+		got := regexp.MustCompile(`(?m)^  took .*\n`).ReplaceAllString(strings.ReplaceAll(stdout, wdDir, "../shared/datasets/wikidata-embassies/"), "")
+		if got != string(m[1]) {
+			t.Errorf("README.md shows an old report of the 2022 snapshot; the import now prints:\n%s", got)
+		}
+	})
+	t.Run("NotSenders", func(t *testing.T) {
+		db, err := store.Open(store.Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		for _, id := range []graph.ID{"org:indigenous-australians", "org:government-of-new-mexico", "territory:saxony", "org:saxony"} {
+			if _, err := db.Entity(context.Background(), id); graph.ErrorCode(err) != graph.ENOTFOUND {
+				t.Errorf("%s: %v; want it not made", id, err)
+			}
+		}
+		// Quebec, curated in the seeds, sends the offices the files list.
+		e, err := db.Entity(context.Background(), "mission:wd-q335453")
+		if err != nil {
+			t.Fatal(err)
+		}
+		adj, _ := db.Adjacent(context.Background(), graph.AdjacencyQuery{IDs: []graph.ID{e.ID}, Direction: graph.Out, Types: []graph.RelationType{graph.SentBy}})
+		if rels := adj[e.ID].Relations; len(rels) != 1 || rels[0].To != "territory:quebec" {
+			t.Errorf("%s (%s) is sent by %v; want territory:quebec", e.ID, e.Name, rels)
 		}
 	})
 

@@ -116,6 +116,9 @@ type pending struct {
 	accredits []graph.ID
 	city      graph.ID
 	rejected  bool
+	// refusedHost says why the host country cannot be held, when the
+	// known table refuses it: the row is used if a jurisdiction matches.
+	refusedHost string
 }
 
 // planner holds the state of one MakePlan.
@@ -276,6 +279,12 @@ func (pl *planner) live() []*pending {
 // is a body acting for one or an international organisation. Jurisdictions
 // are never made: those that match nothing are mostly the provinces of a
 // consular district, and the host stands for them.
+//
+// An operator the known table refuses (a people, a region, a sub-national
+// government the seeds do not hold) rejects the row, since a mission needs
+// its sender. A host or jurisdiction it refuses is left out, with its
+// reason, and the row is rejected only if nothing else it is accredited to
+// matches.
 func (pl *planner) matchActors(ctx context.Context) error {
 	hostQIDs := map[string]bool{}
 	for _, p := range pl.live() {
@@ -307,7 +316,12 @@ func (pl *planner) matchActors(ctx context.Context) error {
 			case id != "":
 				*c.dest = id
 			case known[c.ref.QID].Refuse != "":
-				pl.reject(p, fmt.Sprintf("%s %s (%s): %s", c.col, c.ref.Label, c.ref.QID, known[c.ref.QID].Refuse), "")
+				why := fmt.Sprintf("%s %s (%s): %s", c.col, c.ref.Label, c.ref.QID, known[c.ref.QID].Refuse)
+				if c.col == "country" && len(p.row.Jurisdictions) > 0 {
+					p.refusedHost = why
+					continue
+				}
+				pl.reject(p, why, "")
 			case c.ref.QID == "":
 				pl.reject(p, c.col+" has no QID and matches nothing in the graph", c.ref.Label)
 			case c.ref.Label == "" && known[c.ref.QID].Name == "":
@@ -339,22 +353,39 @@ func (pl *planner) matchActors(ctx context.Context) error {
 		}
 	}
 	for _, p := range pl.live() {
+		var notes []Note
+		leftOut := func(why, detail string) {
+			notes = append(notes, Note{Line: p.row.Line, Why: why, Detail: detail})
+		}
 		for _, j := range p.row.Jurisdictions {
 			id, _, err := pl.w.matchActor(ctx, j)
 			if err != nil {
 				return err
 			}
-			if id == "" {
-				pl.note(p.row, "jurisdiction not linked: it matches no country, territory or organisation", j.Label+" ("+j.QID+")")
-			} else if !slices.Contains(p.accredits, id) {
-				p.accredits = append(p.accredits, id)
+			switch {
+			case id != "":
+				if !slices.Contains(p.accredits, id) {
+					p.accredits = append(p.accredits, id)
+				}
+			case known[j.QID].Refuse != "":
+				leftOut("jurisdiction not linked: "+known[j.QID].Refuse, j.Label+" ("+j.QID+")")
+			default:
+				leftOut("jurisdiction not linked: it matches no country, territory or organisation", j.Label+" ("+j.QID+")")
 			}
 		}
 		if len(p.accredits) == 0 && p.host != "" {
 			p.accredits = []graph.ID{p.host}
 		}
-		if len(p.accredits) == 0 {
+		switch {
+		case len(p.accredits) == 0 && p.refusedHost != "":
+			pl.reject(p, p.refusedHost, "")
+		case len(p.accredits) == 0:
 			pl.reject(p, "no jurisdiction or host country matches anything in the graph", "")
+		default:
+			if p.refusedHost != "" {
+				leftOut("host country not linked: "+known[p.row.Country.QID].Refuse, p.row.Country.Label+" ("+p.row.Country.QID+")")
+			}
+			pl.Notes = append(pl.Notes, notes...)
 		}
 	}
 	return nil

@@ -1,7 +1,9 @@
 package wikidata_test
 
 import (
+	"bufio"
 	"context"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -331,6 +333,186 @@ func TestMakePlan_Snapshots(t *testing.T) {
 		if got := relationsOf(t, db, "mission:wd-q3"); !slices.Equal(got, want) {
 			t.Errorf("relations %q, want %q", got, want)
 		}
+	})
+}
+
+// TestMakePlan_NonModelSenders: an operator that is a people, a region or
+// a sub-national government the seeds lack is no sender the graph can
+// hold, and its row is rejected rather than made an organisation or a
+// territory; one the seeds curate is matched and imported. A host or
+// jurisdiction of that kind is left out, and the row kept if something
+// else it is accredited to matches.
+func TestMakePlan_NonModelSenders(t *testing.T) {
+	db := mustOpenSeeded(t)
+	p := mustPlan(t, db, "2022-11-16",
+		// 2-4: the senders of the real files the graph cannot hold.
+		row{"operator": "Indigenous Australians=Q170355", "jurisdictions": "Australia=Q408", "country": "Australia=Q408", "city": "Canberra=Q3114",
+			"type": "embassy", "QID": "Q189212"},
+		row{"operator": "Government of New Mexico=Q16152647", "country": "Japan=Q17", "city": "Akasaka=Q416131", "type": "liaison office", "QID": "Q48136350"},
+		row{"operator": "Saxony=Q1202", "country": "Belgium=Q31", "city": "Brussels=Q239", "type": "liaison office", "QID": "Q2210560"},
+		// 5-6: curated sub-national governments, by name and by the alias
+		// of the seeds, are senders.
+		row{"operator": "Quebec=Q176", "country": "France=Q142", "city": "Paris=Q90", "type": "Quebec Government Office", "QID": "Q911"},
+		row{"operator": "Government of Catalonia=Q9990201", "country": "Belgium=Q31", "city": "Brussels=Q239", "type": "delegation", "QID": "Q912"},
+		// 7: a region among the jurisdictions is left out.
+		row{"operator": "Vatican=Q237", "jurisdictions": "Sweden=Q34|Nordic countries=Q52062", "country": "Sweden=Q34", "type": "apostolic nunciature", "QID": "Q913"},
+		// 8: a region as the host is left out when the jurisdictions name states.
+		row{"operator": "Vatican=Q237", "jurisdictions": "Denmark=Q35|Norway=Q20", "country": "Nordic countries=Q52062", "type": "apostolic nunciature", "QID": "Q914"},
+		// 9: and rejects the row when nothing else matches.
+		row{"operator": "Vatican=Q237", "jurisdictions": "Nordic countries=Q52062", "country": "Nordic countries=Q52062", "type": "apostolic nunciature", "QID": "Q915"},
+	)
+	var got []string
+	for _, r := range p.Rejected {
+		got = append(got, itoa(r.Line)+" "+r.String())
+	}
+	const subNational = "it is a sub-national government, not a state or organisation the graph could hold " +
+		"(curated sub-national governments that run offices abroad, such as Quebec or Catalonia, are matched from the seeds)"
+	want := []string{
+		"2 operator Indigenous Australians (Q170355): it is a people, not a state or organisation the graph could hold",
+		"3 operator Government of New Mexico (Q16152647): " + subNational,
+		"4 operator Saxony (Q1202): " + subNational,
+		"9 country Nordic countries (Q52062): it is a region, not a state or organisation the graph could hold",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rejected:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var notes []string
+	for _, n := range p.Notes {
+		notes = append(notes, itoa(n.Line)+" "+n.Why+": "+n.Detail)
+	}
+	wantNotes := []string{
+		"7 jurisdiction not linked: it is a region, not a state or organisation the graph could hold: Nordic countries (Q52062)",
+		"8 host country not linked: it is a region, not a state or organisation the graph could hold: Nordic countries (Q52062)",
+	}
+	if !slices.Equal(notes, wantNotes) {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(wantNotes, "\n"))
+	}
+	for _, e := range p.Created {
+		if e.Kind != graph.City {
+			t.Errorf("made %s %q (%s); a sender that is not a state or organisation must not be made", e.ID, e.Name, e.Attributes[graph.AttrWikidata])
+		}
+	}
+	mustApply(t, db, p)
+	for _, id := range []graph.ID{"org:indigenous-australians", "org:government-of-new-mexico", "territory:saxony", "org:saxony",
+		"mission:wd-q189212", "mission:wd-q48136350", "mission:wd-q2210560", "mission:wd-q915"} {
+		if _, err := db.Entity(ctx, id); graph.ErrorCode(err) != graph.ENOTFOUND {
+			t.Errorf("%s: %v; want it not made", id, err)
+		}
+	}
+	for id, want := range map[graph.ID][]string{
+		"mission:wd-q911": {"ACCREDITS_TO country:france", "LOCATED_IN city:paris", "SENT_BY territory:quebec"},
+		"mission:wd-q912": {"ACCREDITS_TO country:belgium", "LOCATED_IN city:brussels", "SENT_BY territory:catalonia"},
+		"mission:wd-q913": {"ACCREDITS_TO country:sweden", "LOCATED_IN country:sweden", "SENT_BY country:holy-see"},
+		"mission:wd-q914": {"ACCREDITS_TO country:denmark", "ACCREDITS_TO country:norway", "SENT_BY country:holy-see"},
+	} {
+		if got := relationsOf(t, db, id); !slices.Equal(got, want) {
+			t.Errorf("%s: relations %q\nwant %q", id, got, want)
+		}
+	}
+
+	// Once a sub-national government is curated, its rows are imported:
+	// what the graph holds is matched before the refusal applies.
+	t.Run("Curated", func(t *testing.T) {
+		db := mustOpenSeeded(t)
+		err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
+			{ID: "territory:saxony", Kind: graph.Territory, Name: "Saxony", Sources: []graph.Source{{Document: "Test fixture"}}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := mustPlan(t, db, "2022-11-16",
+			row{"operator": "Saxony=Q1202", "country": "Belgium=Q31", "city": "Brussels=Q239", "type": "liaison office", "QID": "Q2210560"})
+		if len(p.Rejected) != 0 || !slices.Equal(p.Added, []graph.ID{"mission:wd-q2210560"}) {
+			t.Fatalf("rejected %v, added %v", p.Rejected, p.Added)
+		}
+		mustApply(t, db, p)
+		want := []string{"ACCREDITS_TO country:belgium", "LOCATED_IN city:brussels", "SENT_BY territory:saxony"}
+		if got := relationsOf(t, db, "mission:wd-q2210560"); !slices.Equal(got, want) {
+			t.Errorf("relations %q\nwant %q", got, want)
+		}
+	})
+}
+
+// realFile reads a snapshot of the data set, which sits beside the
+// repository.
+func realFile(t *testing.T, name string) *wikidata.File {
+	t.Helper()
+	f, err := os.Open("../../../shared/datasets/wikidata-embassies/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	file, err := wikidata.Read(bufio.NewReader(f), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestMakePlan_RealFilesMake holds the countries, territories and
+// organisations an import of the real snapshots makes to the list they
+// were reviewed against: each is a state (current, former or de facto) or
+// an organisation. The people, the US state and the German Land the files
+// name as operators are rejected instead, with their lines. A new entity
+// here is to be reviewed, and refused in the known table if the graph
+// cannot hold it.
+func TestMakePlan_RealFilesMake(t *testing.T) {
+	const subNational = "it is a sub-national government, not a state or organisation the graph could hold " +
+		"(curated sub-national governments that run offices abroad, such as Quebec or Catalonia, are matched from the seeds)"
+	const people = "it is a people, not a state or organisation the graph could hold"
+	check := func(t *testing.T, p *wikidata.Plan, made, rejected []string) {
+		t.Helper()
+		var got []string
+		for _, e := range p.Created {
+			if e.Kind != graph.City {
+				got = append(got, string(e.ID)+" "+e.Attributes[graph.AttrWikidata])
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, made) {
+			t.Errorf("%s made\n%s\nwant\n%s", p.File, strings.Join(got, "\n"), strings.Join(made, "\n"))
+		}
+		for _, want := range rejected {
+			if !slices.ContainsFunc(p.Rejected, func(r wikidata.Rejection) bool { return itoa(r.Line)+": "+r.String() == want }) {
+				t.Errorf("%s: no rejection %q", p.File, want)
+			}
+		}
+	}
+	states := []string{"country:abkhazia Q31354462", "country:south-ossetia Q23427", "org:sovereign-military-order-of-malta Q190353"}
+	since2022 := []string{"org:central-tibetan-administration Q326343", "org:european-parliament Q8889"}
+	rejected2022 := []string{
+		"2956: operator Government of New Mexico (Q16152647): " + subNational,
+		"3498: operator Indigenous Australians (Q170355): " + people,
+		"7059: operator Saxony (Q1202): " + subNational,
+	}
+	t.Run("2022", func(t *testing.T) {
+		db := mustOpenSeeded(t)
+		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		made := append(slices.Clone(states), since2022...)
+		slices.Sort(made)
+		check(t, p, made, rejected2022)
+	})
+	t.Run("2020Then2022", func(t *testing.T) {
+		db := mustOpenSeeded(t)
+		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2020-10-22.csv"), graph.MustDate("2020-10-22"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		made := append(slices.Clone(states), "country:kingdom-of-prussia Q27306", "org:organisation-of-eastern-caribbean-states Q392770")
+		slices.Sort(made)
+		check(t, p, made, []string{
+			"1123: operator Government of New Mexico (Q16152647): " + subNational,
+			"1296: operator Indigenous Australians (Q170355): " + people,
+		})
+		mustApply(t, db, p)
+		p, err = wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, p, since2022, rejected2022)
 	})
 }
 
