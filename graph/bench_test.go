@@ -242,13 +242,13 @@ func BenchmarkRepresent(b *testing.B) {
 	w := benchWorld(b)
 	b.Run("Hubs", func(b *testing.B) {
 		run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
-			_, err := graph.Represent(ctx, r, w.hubs[0], w.hubs[1], graph.Date{})
+			_, err := graph.Represent(ctx, r, w.hubs[0], w.hubs[1], graph.When{})
 			return err
 		})
 	})
 	b.Run("HubAsOf", func(b *testing.B) {
 		run(b, w, func(ctx context.Context, r graph.Reader, _ int) error {
-			_, err := graph.Represent(ctx, r, w.hubs[1], w.hubs[0], graph.MustDate("1990"))
+			_, err := graph.Represent(ctx, r, w.hubs[1], w.hubs[0], graph.When{AsOf: graph.MustDate("1990")})
 			return err
 		})
 	})

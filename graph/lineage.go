@@ -33,7 +33,7 @@ func Lineage(ctx context.Context, r Reader, id ID) ([]LineageStep, error) {
 	seen := map[string]bool{}
 	level := []ID{id}
 	for len(level) > 0 {
-		adj, err := adjacency(ctx, r, level, LineageTypes, Both, Date{})
+		adj, err := adjacency(ctx, r, level, LineageTypes, Both, When{})
 		if err != nil {
 			return nil, err
 		}

@@ -22,8 +22,12 @@ type NeighbourhoodQuery struct {
 	Types     []RelationType // empty: every type
 	Direction Direction      // OUT follows from -> to at each hop, IN to -> from, BOTH either
 	AsOf      Date
-	Limit     int // relations, 1..MaxSubgraph
+	Possible  bool // with AsOf, what may have held too; see When
+	Limit     int  // relations, 1..MaxSubgraph
 }
+
+// when is the moment the query asks about.
+func (q NeighbourhoodQuery) when() When { return When{AsOf: q.AsOf, Possible: q.Possible} }
 
 // Neighbourhood returns the entities and relations within q.Depth hops of
 // q.ID, breadth first, so that when the limit cuts the answer what is left
@@ -45,7 +49,7 @@ func Neighbourhood(ctx context.Context, r Reader, q NeighbourhoodQuery) (*Subgra
 		return nil, err
 	}
 	sub := &Subgraph{}
-	if !root.Period.Holds(q.AsOf) {
+	if !q.when().Admits(root.Period) {
 		return sub, nil
 	}
 	sub.Nodes = append(sub.Nodes, root)
@@ -91,7 +95,7 @@ func (n *neighbourhood) expand(ctx context.Context, ids []ID) ([]ID, error) {
 	q := n.q
 	room := min(MaxAdjacency, q.Limit-len(n.sub.Relations)+len(n.haveRel)+1)
 	adj, err := n.r.Adjacent(ctx, AdjacencyQuery{
-		IDs: ids, Direction: q.Direction, Types: q.Types, AsOf: q.AsOf,
+		IDs: ids, Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible,
 		Limit: room, Total: room,
 	})
 	if err != nil {
@@ -121,7 +125,7 @@ func (n *neighbourhood) expand(ctx context.Context, ids []ID) ([]ID, error) {
 			}
 		}
 	}
-	alive, err := living(ctx, n.r, ends, q.AsOf)
+	alive, err := living(ctx, n.r, ends, q.when())
 	if err != nil {
 		return nil, err
 	}

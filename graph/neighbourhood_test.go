@@ -11,24 +11,29 @@ import (
 func TestNeighbourhood(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpenMemory(t)
+	// Every fact holds from 1900 on, but for the relation of b and c,
+	// from 1970 to 1980, and that of d and e, which nothing dates.
 	country := func(id string) *graph.Entity {
-		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
+		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Period: always, Sources: src}
 	}
 	dr := func(a, b, from, to string) *graph.Relation {
-		r := &graph.Relation{Type: graph.DiplomaticRelations, From: graph.ID(a), To: graph.ID(b), Sources: src}
+		r := &graph.Relation{Type: graph.DiplomaticRelations, From: graph.ID(a), To: graph.ID(b), Period: always, Sources: src}
 		if from != "" {
 			r.Period = graph.Period{From: graph.MustDate(from), To: graph.MustDate(to)}
 		}
 		return r
 	}
+	undated := dr("country:d", "country:e", "", "")
+	undated.Period = graph.Period{}
 	b := &graph.Batch{
-		Entities: []*graph.Entity{country("country:a"), country("country:b"), country("country:c"), country("country:d"),
-			{ID: "org:o", Kind: graph.Organisation, Name: "O", Sources: src}},
+		Entities: []*graph.Entity{country("country:a"), country("country:b"), country("country:c"), country("country:d"), country("country:e"),
+			{ID: "org:o", Kind: graph.Organisation, Name: "O", Period: always, Sources: src}},
 		Relations: []*graph.Relation{
 			dr("country:a", "country:b", "", ""),
 			dr("country:b", "country:c", "1970", "1980"),
 			dr("country:c", "country:d", "", ""),
-			{Type: graph.MemberOf, From: "country:b", To: "org:o", Sources: src},
+			undated,
+			{Type: graph.MemberOf, From: "country:b", To: "org:o", Period: always, Sources: src},
 		},
 	}
 	if err := db.Apply(ctx, b); err != nil {
@@ -44,6 +49,8 @@ func TestNeighbourhood(t *testing.T) {
 		{"Depth1", graph.NeighbourhoodQuery{ID: "country:a", Depth: 1, Limit: 100}, []graph.ID{"country:a", "country:b"}, 1, false},
 		{"Depth2", graph.NeighbourhoodQuery{ID: "country:a", Depth: 2, Limit: 100}, []graph.ID{"country:a", "country:b", "country:c", "org:o"}, 3, false},
 		{"Depth3", graph.NeighbourhoodQuery{ID: "country:a", Depth: 3, Limit: 100}, []graph.ID{"country:a", "country:b", "country:c", "org:o", "country:d"}, 4, false},
+		{"UndatedIsNotKnown", graph.NeighbourhoodQuery{ID: "country:c", Depth: 2, Limit: 100, AsOf: graph.MustDate("1975")}, []graph.ID{"country:c", "country:b", "country:d", "org:o", "country:a"}, 4, false},
+		{"UndatedIsPossible", graph.NeighbourhoodQuery{ID: "country:c", Depth: 2, Limit: 100, AsOf: graph.MustDate("1975"), Possible: true}, []graph.ID{"country:c", "country:b", "country:d", "org:o", "country:a", "country:e"}, 5, false},
 		{"LimitCutsTheFarthest", graph.NeighbourhoodQuery{ID: "country:a", Depth: 3, Limit: 2}, []graph.ID{"country:a", "country:b", "org:o"}, 2, true},
 		{"AsOfHidesWhatLiesBeyond", graph.NeighbourhoodQuery{ID: "country:a", Depth: 3, Limit: 100, AsOf: graph.MustDate("1990")}, []graph.ID{"country:a", "country:b", "org:o"}, 2, false},
 		{"AsOfInsidePeriod", graph.NeighbourhoodQuery{ID: "country:a", Depth: 3, Limit: 100, AsOf: graph.MustDate("1975")}, []graph.ID{"country:a", "country:b", "country:c", "org:o", "country:d"}, 4, false},

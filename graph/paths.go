@@ -24,8 +24,12 @@ type PathQuery struct {
 	MaxLength int            // 1..MaxPathLength relations
 	Types     []RelationType // empty: every type
 	AsOf      Date           // zero: all of history
+	Possible  bool           // with AsOf, what may have held too; see When
 	First     int            // 1..MaxPaths paths
 }
+
+// when is the moment the query asks about.
+func (q PathQuery) when() When { return When{AsOf: q.AsOf, Possible: q.Possible} }
 
 // Paths returns up to q.First simple paths from q.From to q.To of at most
 // q.MaxLength relations, shortest first, ties in a fixed order. It finds the
@@ -55,14 +59,14 @@ func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 		if ends[id] == nil {
 			return nil, Errorf(ENOTFOUND, "there is no entity %s", id)
 		}
-		if !ends[id].Period.Holds(q.AsOf) {
+		if !q.when().Admits(ends[id].Period) {
 			return []Path{}, nil
 		}
 	}
 	if q.From == q.To {
 		return []Path{{Nodes: []ID{q.From}}}, nil
 	}
-	s := &pathSearch{r: r, types: q.Types, asOf: q.AsOf, adj: map[ID][]link{}, deg: map[ID]int{}}
+	s := &pathSearch{r: r, types: q.Types, when: q.when(), adj: map[ID][]link{}, deg: map[ID]int{}}
 	paths, done, err := s.shortcut(ctx, q)
 	if err != nil {
 		return nil, err
@@ -92,7 +96,7 @@ type link struct {
 type pathSearch struct {
 	r     Reader
 	types []RelationType
-	asOf  Date
+	when  When
 	adj   map[ID][]link
 	deg   map[ID]int // degrees read so far, to weigh frontiers
 	read  int        // relations read, against maxPathReads
@@ -134,7 +138,7 @@ func (s *pathSearch) load(ctx context.Context, ids []ID) error {
 var errTooManyReads = Errorf(EINVALID, "the search would read more than %d relations; narrow it with types, asOf or a smaller maxLength", maxPathReads)
 
 func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
-	adj, err := slimAdjacency(ctx, s.r, ids, s.types, Both, s.asOf)
+	adj, err := slimAdjacency(ctx, s.r, ids, s.types, Both, s.when)
 	if err != nil {
 		return err
 	}
@@ -161,9 +165,9 @@ func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
 	// store refuses relations to missing entities), so only a search as of
 	// a date reads the entities at the far ends, for their periods.
 	var alive map[ID]*Entity
-	if !s.asOf.IsZero() {
+	if !s.when.AsOf.IsZero() {
 		var err error
-		if alive, err = living(ctx, s.r, others, s.asOf); err != nil {
+		if alive, err = living(ctx, s.r, others, s.when); err != nil {
 			return err
 		}
 	}
@@ -188,7 +192,7 @@ func (s *pathSearch) loadChunk(ctx context.Context, ids []ID) error {
 // readRest reads the relations of id after those adj holds, page by page,
 // until there are no more or the search's budget is spent.
 func (s *pathSearch) readRest(ctx context.Context, id ID, adj *Adjacency) error {
-	q := RelationQuery{Of: id, Direction: Both, Types: s.types, AsOf: s.asOf, First: MaxPageSize, After: adj.Cursors[len(adj.Cursors)-1], Slim: true}
+	q := RelationQuery{Of: id, Direction: Both, Types: s.types, AsOf: s.when.AsOf, Possible: s.when.Possible, First: MaxPageSize, After: adj.Cursors[len(adj.Cursors)-1], Slim: true}
 	for {
 		if s.read+len(adj.Relations) > maxPathReads {
 			return errTooManyReads
@@ -411,7 +415,7 @@ func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, e
 		if deg[q.To] < deg[q.From] {
 			end, far = q.To, q.From
 		}
-		rq := RelationQuery{Of: end, Direction: Both, Types: types, AsOf: q.AsOf, First: MaxPageSize, Slim: true}
+		rq := RelationQuery{Of: end, Direction: Both, Types: types, AsOf: q.AsOf, Possible: q.Possible, First: MaxPageSize, Slim: true}
 		for {
 			page, err := s.r.Relations(ctx, rq)
 			if err != nil {
@@ -468,8 +472,8 @@ func (s *pathSearch) throughMissions(ctx context.Context, q PathQuery, need int)
 	missions = slices.Compact(missions)
 	var paths []Path
 	for chunk := range slices.Chunk(missions, max(need, 8)) {
-		if !s.asOf.IsZero() {
-			alive, err := living(ctx, s.r, chunk, s.asOf)
+		if !s.when.AsOf.IsZero() {
+			alive, err := living(ctx, s.r, chunk, s.when)
 			if err != nil {
 				return nil, err
 			}

@@ -299,3 +299,44 @@ func (p Period) String() string {
 	}
 	return from + "–" + to
 }
+
+// When is the moment a query asks about, and what it counts as holding
+// then.
+type When struct {
+	AsOf Date // zero: all of history, on which every fact is known
+	// Possible counts too what may have held then (Possible), besides
+	// what is known to hold.
+	Possible bool
+}
+
+// Admits reports whether a query at w shows a fact with period p.
+func (w When) Admits(p Period) bool { return p.Admits(w.AsOf, w.Possible) }
+
+// RelationAt is how relation r stands as of asOf: as its own period does,
+// weakened by each entity it joins, since an entity outside its period
+// takes its relations with it. life gives the period of an entity; an end
+// it does not know (false) does not weaken the relation.
+func RelationAt(r *Relation, asOf Date, life func(ID) (Period, bool)) Holding {
+	h := r.Period.At(asOf)
+	if asOf.IsZero() || h == RuledOut {
+		return h
+	}
+	for _, id := range [3]ID{r.From, r.To, r.Context} {
+		if id == "" {
+			continue
+		}
+		if p, ok := life(id); ok {
+			h = min(h, p.At(asOf))
+		}
+	}
+	return h
+}
+
+// AdmitsRelation reports whether a query at w shows relation r, whose
+// ends' periods life gives (see RelationAt).
+func (w When) AdmitsRelation(r *Relation, life func(ID) (Period, bool)) bool {
+	if w.AsOf.IsZero() {
+		return true
+	}
+	return Admitted(RelationAt(r, w.AsOf, life), w.Possible)
+}

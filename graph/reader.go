@@ -23,8 +23,11 @@ type RelationQuery struct {
 	Context   ID
 	Types     []RelationType // empty: every type
 	AsOf      Date           // zero: all of history
-	First     int
-	After     string // a cursor from an earlier page; "" starts at the beginning
+	// Possible, with AsOf, lists too what may have held then; see When.
+	// A relation is listed only where the entities it joins are too.
+	Possible bool
+	First    int
+	After    string // a cursor from an earlier page; "" starts at the beginning
 	// CountTotal asks for RelationPage.Total. A store may answer it from
 	// counts it keeps, but in general it costs a read of every match;
 	// leave it false when the total is not shown.
@@ -50,6 +53,7 @@ type AdjacencyQuery struct {
 	Direction Direction      // OUT, IN or BOTH; "" is BOTH
 	Types     []RelationType // empty: every type
 	AsOf      Date           // zero: all of history
+	Possible  bool           // with AsOf, what may have held too; see When
 	// Limit caps the relations returned for each entity: 1..MaxAdjacency,
 	// and 0 means MaxAdjacency.
 	Limit int
@@ -83,6 +87,7 @@ type Adjacency struct {
 type EntityQuery struct {
 	Kind       Kind // "": every kind
 	AsOf       Date
+	Possible   bool // with AsOf, what may have held too; see When
 	First      int
 	After      string
 	CountTotal bool // see RelationQuery.CountTotal

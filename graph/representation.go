@@ -33,7 +33,7 @@ type Representation struct {
 	Relations []*Relation
 }
 
-// Represent returns every way of is represented in in as of asOf: its own
+// Represent returns every way of is represented in in that w admits: its own
 // missions there (DIRECT), its missions elsewhere accredited there
 // (NON_RESIDENT), protecting powers and the sections that act under them
 // (PROTECTING_POWER), and de facto offices and the bodies that run them
@@ -41,7 +41,7 @@ type Representation struct {
 // counted under PROTECTING_POWER and DE_FACTO, not as direct missions. The
 // work is proportional to the number of missions ever sent by of and
 // accredited to in, not to the number either has.
-func Represent(ctx context.Context, r Reader, of, in ID, asOf Date) ([]Representation, error) {
+func Represent(ctx context.Context, r Reader, of, in ID, w When) ([]Representation, error) {
 	ends, err := r.EntitiesByID(ctx, []ID{of, in})
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func Represent(ctx context.Context, r Reader, of, in ID, asOf Date) ([]Represent
 			return nil, Errorf(ENOTFOUND, "there is no entity %s", id)
 		}
 	}
-	rp := &representer{r: r, of: of, in: in, asOf: asOf, done: map[ID]bool{}}
+	rp := &representer{r: r, of: of, in: in, when: w, done: map[ID]bool{}}
 	if err := rp.loadSent(ctx); err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func Represent(ctx context.Context, r Reader, of, in ID, asOf Date) ([]Represent
 type representer struct {
 	r      Reader
 	of, in ID
-	asOf   Date
+	when   When
 	out    []Representation
 	done   map[ID]bool // missions already accounted for
 	// sent holds the missions of `of` accredited to `in` that exist as of
@@ -93,20 +93,20 @@ type sentMission struct {
 
 // towards returns the relations of type t that end at id and hold.
 func (rp *representer) towards(ctx context.Context, id ID, t RelationType) ([]*Relation, error) {
-	rels, _, err := adjacent(ctx, rp.r, id, []RelationType{t}, In, rp.asOf)
+	rels, _, err := adjacent(ctx, rp.r, id, []RelationType{t}, In, rp.when)
 	return rels, err
 }
 
 // from returns the relations of type t that start at id and hold.
 func (rp *representer) from(ctx context.Context, id ID, t RelationType) ([]*Relation, error) {
-	rels, _, err := adjacent(ctx, rp.r, id, []RelationType{t}, Out, rp.asOf)
+	rels, _, err := adjacent(ctx, rp.r, id, []RelationType{t}, Out, rp.when)
 	return rels, err
 }
 
 // fromAll returns, for each of ids, the relations of type t that start at
 // it and hold, in one read.
 func (rp *representer) fromAll(ctx context.Context, ids []ID, t RelationType) (map[ID]*Adjacency, error) {
-	return slimAdjacency(ctx, rp.r, ids, []RelationType{t}, Out, rp.asOf)
+	return slimAdjacency(ctx, rp.r, ids, []RelationType{t}, Out, rp.when)
 }
 
 // loadSent finds the missions of `of` accredited to `in`: those both
@@ -120,7 +120,7 @@ func (rp *representer) loadSent(ctx context.Context) error {
 		return err
 	}
 	// Read in full: every mission found here is in the answer.
-	ties, err := adjacency(ctx, rp.r, candidates, []RelationType{SentBy, AccreditsTo}, Out, rp.asOf)
+	ties, err := adjacency(ctx, rp.r, candidates, []RelationType{SentBy, AccreditsTo}, Out, rp.when)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (rp *representer) loadSent(ctx context.Context) error {
 			rp.sent[id] = m
 		}
 	}
-	alive, err := living(ctx, rp.r, sortedIDs(rp.sent), rp.asOf)
+	alive, err := living(ctx, rp.r, sortedIDs(rp.sent), rp.when)
 	if err != nil {
 		return err
 	}
@@ -326,7 +326,7 @@ func (rp *representer) countries(ctx context.Context, missions []ID) (map[ID][]*
 
 // living returns the entity if it exists as of the date, else nil.
 func (rp *representer) living(ctx context.Context, id ID) (*Entity, error) {
-	m, err := living(ctx, rp.r, []ID{id}, rp.asOf)
+	m, err := living(ctx, rp.r, []ID{id}, rp.when)
 	if err != nil {
 		return nil, err
 	}

@@ -12,22 +12,29 @@ import (
 func TestRepresent(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpenMemory(t)
+	// The countries, cities and the council hold from 1900 on; the
+	// missions as dated, and the trade office, which nothing dates or
+	// attests, is only possible on any day. A relation's start is
+	// unknown, and it is known from 1900 on: it holds while its mission
+	// does.
 	ent := func(id, name string) *graph.Entity {
-		return &graph.Entity{ID: graph.ID(id), Kind: graph.ID(id).Kind(), Name: name, Sources: src}
+		return &graph.Entity{ID: graph.ID(id), Kind: graph.ID(id).Kind(), Name: name, Period: always, Sources: src}
 	}
 	mission := func(id string, t graph.MissionType, from, to string) *graph.Entity {
 		e := ent(id, id)
 		e.MissionType, e.Official = t, t.OfficialByDefault()
+		e.Period = graph.Period{}
 		if from != "" {
-			e.Period.From = graph.MustDate(from)
+			e.Period = graph.Period{From: graph.MustDate(from), Open: true}
 		}
 		if to != "" {
-			e.Period.To = graph.MustDate(to)
+			e.Period.To, e.Period.Open = graph.MustDate(to), false
 		}
 		return e
 	}
 	rel := func(t graph.RelationType, from, to string) *graph.Relation {
-		return &graph.Relation{Type: t, From: graph.ID(from), To: graph.ID(to), Sources: src}
+		return &graph.Relation{Type: t, From: graph.ID(from), To: graph.ID(to), Sources: src,
+			Period: graph.Period{Open: true, AttestedFrom: graph.MustDate("1900")}}
 	}
 	b := &graph.Batch{
 		Entities: []*graph.Entity{
@@ -36,7 +43,7 @@ func TestRepresent(t *testing.T) {
 			ent("org:trade-council", "Trade Council"),
 			mission("mission:embassy", graph.Embassy, "1990", ""),
 			mission("mission:old-legation", graph.Legation, "1950", "1989"),
-			mission("mission:embassy-in-neighbour", graph.Embassy, "", ""),
+			mission("mission:embassy-in-neighbour", graph.Embassy, "1900", ""),
 			mission("mission:trade-office", graph.TradeOffice, "", ""),
 		},
 		Relations: []*graph.Relation{
@@ -54,7 +61,7 @@ func TestRepresent(t *testing.T) {
 			rel(graph.SentBy, "mission:trade-office", "country:home"),
 			rel(graph.AccreditsTo, "mission:trade-office", "country:host"),
 			rel(graph.OperatedBy, "mission:trade-office", "org:trade-council"),
-			{Type: graph.RepresentedBy, From: "country:home", To: "mission:trade-office", Context: "country:host", Sources: src},
+			{Type: graph.RepresentedBy, From: "country:home", To: "mission:trade-office", Context: "country:host", Sources: src, Period: always},
 		},
 	}
 	if err := db.Apply(ctx, b); err != nil {
@@ -65,22 +72,26 @@ func TestRepresent(t *testing.T) {
 		mission, via graph.ID
 	}
 	for _, tc := range []struct {
-		asOf string
-		want []answer
+		asOf     string
+		possible bool
+		want     []answer
 	}{
-		{"", []answer{
+		{"", false, []answer{
 			{graph.DeFacto, "mission:trade-office", "org:trade-council"},
 			{graph.Direct, "mission:embassy", ""},
 			{graph.NonResident, "mission:embassy-in-neighbour", ""},
 			{graph.Direct, "mission:old-legation", ""},
 		}},
-		{"1960", []answer{
+		{"1960", false, []answer{
+			{graph.NonResident, "mission:embassy-in-neighbour", ""},
+			{graph.Direct, "mission:old-legation", ""},
+		}},
+		{"1960", true, []answer{
 			{graph.DeFacto, "mission:trade-office", "org:trade-council"},
 			{graph.NonResident, "mission:embassy-in-neighbour", ""},
 			{graph.Direct, "mission:old-legation", ""},
 		}},
-		{"2000", []answer{
-			{graph.DeFacto, "mission:trade-office", "org:trade-council"},
+		{"2000", false, []answer{
 			{graph.Direct, "mission:embassy", ""},
 			{graph.NonResident, "mission:embassy-in-neighbour", ""},
 		}},
@@ -89,7 +100,7 @@ func TestRepresent(t *testing.T) {
 		if tc.asOf != "" {
 			asOf = graph.MustDate(tc.asOf)
 		}
-		reps, err := graph.Represent(ctx, db, "country:home", "country:host", asOf)
+		reps, err := graph.Represent(ctx, db, "country:home", "country:host", graph.When{AsOf: asOf, Possible: tc.possible})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +133,7 @@ func TestRepresent(t *testing.T) {
 			}
 		}
 	}
-	if _, err := graph.Represent(ctx, db, "country:home", "country:atlantis", graph.Date{}); !graph.IsNotFound(err) {
+	if _, err := graph.Represent(ctx, db, "country:home", "country:atlantis", graph.When{}); !graph.IsNotFound(err) {
 		t.Errorf("unknown host: %v", err)
 	}
 }
@@ -155,7 +166,7 @@ func TestRepresentBigSender(t *testing.T) {
 		{"country:busy-host", n},  // the sender is the smaller side
 		{"country:quiet-host", 1}, // the host is
 	} {
-		reps, err := graph.Represent(ctx, db, "country:big", graph.ID(tc.host), graph.Date{})
+		reps, err := graph.Represent(ctx, db, "country:big", graph.ID(tc.host), graph.When{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,10 +17,9 @@ const (
 )
 
 // adjacent returns every relation touching id in dir, of the given types,
-// that holds as of asOf, up to MaxAdjacency of them, and whether there were
-// more.
-func adjacent(ctx context.Context, r Reader, id ID, types []RelationType, dir Direction, asOf Date) ([]*Relation, bool, error) {
-	adj, err := adjacency(ctx, r, []ID{id}, types, dir, asOf)
+// that w admits, up to MaxAdjacency of them, and whether there were more.
+func adjacent(ctx context.Context, r Reader, id ID, types []RelationType, dir Direction, w When) ([]*Relation, bool, error) {
+	adj, err := adjacency(ctx, r, []ID{id}, types, dir, w)
 	if err != nil {
 		return nil, false, err
 	}
@@ -29,14 +28,14 @@ func adjacent(ctx context.Context, r Reader, id ID, types []RelationType, dir Di
 
 // adjacency returns the relations of every entity in ids, as adjacent does
 // for one, in a single read of the store. Every id has an entry.
-func adjacency(ctx context.Context, r Reader, ids []ID, types []RelationType, dir Direction, asOf Date) (map[ID]*Adjacency, error) {
-	return readAdjacency(ctx, r, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: asOf})
+func adjacency(ctx context.Context, r Reader, ids []ID, types []RelationType, dir Direction, w When) (map[ID]*Adjacency, error) {
+	return readAdjacency(ctx, r, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: w.AsOf, Possible: w.Possible})
 }
 
 // slimAdjacency is adjacency with relations that hold only what a
 // traversal follows (AdjacencyQuery.Slim).
-func slimAdjacency(ctx context.Context, r Reader, ids []ID, types []RelationType, dir Direction, asOf Date) (map[ID]*Adjacency, error) {
-	return readAdjacency(ctx, r, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: asOf, Slim: true})
+func slimAdjacency(ctx context.Context, r Reader, ids []ID, types []RelationType, dir Direction, w When) (map[ID]*Adjacency, error) {
+	return readAdjacency(ctx, r, AdjacencyQuery{IDs: ids, Direction: dir, Types: types, AsOf: w.AsOf, Possible: w.Possible, Slim: true})
 }
 
 func readAdjacency(ctx context.Context, r Reader, q AdjacencyQuery) (map[ID]*Adjacency, error) {
@@ -92,16 +91,16 @@ func completeRelations(ctx context.Context, r Reader, lists ...[]*Relation) erro
 	return nil
 }
 
-// living loads the entities with the given ids and keeps those that exist
-// as of asOf, so that a traversal never passes through an entity outside
-// its period.
-func living(ctx context.Context, r Reader, ids []ID, asOf Date) (map[ID]*Entity, error) {
+// living loads the entities with the given ids and keeps those that w
+// admits, so that a traversal never passes through an entity outside its
+// period.
+func living(ctx context.Context, r Reader, ids []ID, w When) (map[ID]*Entity, error) {
 	found, err := r.EntitiesByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	for id, e := range found {
-		if !e.Period.Holds(asOf) {
+		if !w.Admits(e.Period) {
 			delete(found, id)
 		}
 	}

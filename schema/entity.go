@@ -16,6 +16,9 @@ type entityResolver struct {
 	e   *graph.Entity
 	ld  *loader
 	sib *siblings // the entities resolved beside it, for batched reads
+	// at is what the query that returned the entity asked about: its
+	// holding is as of that day.
+	at graph.When
 }
 
 // newEntity resolves an entity that stands alone, such as the answer to
@@ -27,24 +30,24 @@ func newEntity(ld *loader, e *graph.Entity) *entityResolver {
 	return &entityResolver{e: e, ld: ld, sib: newSiblings(e.ID)}
 }
 
-// newEntities resolves the entities of one list as siblings. A nil entity
-// stays nil.
-func newEntities(ld *loader, es []*graph.Entity) []*entityResolver {
+// newEntities resolves the entities of one list as siblings, returned by a
+// query that asked about at. A nil entity stays nil.
+func newEntities(ld *loader, es []*graph.Entity, at graph.When) []*entityResolver {
 	sib := newSiblings()
 	for _, e := range es {
 		if e != nil {
 			sib.ids = append(sib.ids, e.ID)
 		}
 	}
-	return entitiesIn(ld, sib, es)
+	return entitiesIn(ld, sib, es, at)
 }
 
 // entitiesIn resolves entities that belong to the group sib.
-func entitiesIn(ld *loader, sib *siblings, es []*graph.Entity) []*entityResolver {
+func entitiesIn(ld *loader, sib *siblings, es []*graph.Entity, at graph.When) []*entityResolver {
 	out := make([]*entityResolver, len(es))
 	for i, e := range es {
 		if e != nil {
-			out[i] = &entityResolver{e: e, ld: ld, sib: sib}
+			out[i] = &entityResolver{e: e, ld: ld, sib: sib, at: at}
 		}
 	}
 	return out
@@ -73,6 +76,24 @@ func (r *entityResolver) ValidFrom() *Date { return dateOrNil(r.e.From) }
 // ValidTo resolves Entity.validTo.
 func (r *entityResolver) ValidTo() *Date { return dateOrNil(r.e.To) }
 
+// Start resolves Entity.start.
+func (r *entityResolver) Start() bound { return startOf(r.e.Period) }
+
+// End resolves Entity.end.
+func (r *entityResolver) End() bound { return endOf(r.e.Period) }
+
+// AttestedFrom resolves Entity.attestedFrom.
+func (r *entityResolver) AttestedFrom() *Date { return dateOrNil(r.e.AttestedFrom) }
+
+// AttestedTo resolves Entity.attestedTo: the latest attested date, which
+// is attestedFrom when there is one.
+func (r *entityResolver) AttestedTo() *Date { return attestedTo(r.e.Period) }
+
+// Holding resolves Entity.holding.
+func (r *entityResolver) Holding(args holdingArgs) string {
+	return r.e.Period.At(args.day(r.at)).String()
+}
+
 // Attributes resolves Entity.attributes, sorted by key.
 func (r *entityResolver) Attributes() []attribute {
 	keys := make([]string, 0, len(r.e.Attributes))
@@ -94,13 +115,15 @@ type relationsArgs struct {
 	Types     *[]string
 	Direction nullDirection
 	AsOf      *Date
+	Include   *string
 	First     graphql.NullInt
 	After     *string
 }
 
 // Relations resolves Entity.relations.
 func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*relationConnection, error) {
-	q := graph.RelationQuery{Of: r.e.ID, Direction: graph.Both, AsOf: asOf(args.AsOf)}
+	w := when(args.AsOf, args.Include)
+	q := graph.RelationQuery{Of: r.e.ID, Direction: graph.Both, AsOf: w.AsOf, Possible: w.Possible}
 	if args.Direction.value != "" {
 		q.Direction = args.Direction.value
 	}
@@ -117,7 +140,7 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 	}
 	// A first page is read for every sibling at once.
 	adj, _, err := r.ld.adjacent(ctx, r.sib, r.e.ID, graph.AdjacencyQuery{
-		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Limit: q.First + 1,
+		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible, Limit: q.First + 1,
 	})
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)

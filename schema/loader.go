@@ -148,6 +148,7 @@ type adjacencyKey struct {
 	types string
 	dir   graph.Direction
 	asOf  graph.Date
+	poss  bool
 	limit int
 }
 
@@ -156,7 +157,7 @@ func keyOf(q graph.AdjacencyQuery) adjacencyKey {
 	for _, t := range q.Types {
 		types = append(types, byte(t.Index()))
 	}
-	return adjacencyKey{types: string(types), dir: q.Direction, asOf: q.AsOf, limit: q.Limit}
+	return adjacencyKey{types: string(types), dir: q.Direction, asOf: q.AsOf, poss: q.Possible, limit: q.Limit}
 }
 
 // adjacent answers q (whose IDs it ignores) for id, reading the same for

@@ -21,11 +21,14 @@ func (r *missionResolver) MissionType() string {
 // Official resolves Mission.official.
 func (r *missionResolver) Official() bool { return r.e.Official }
 
-type asOfArgs struct{ AsOf *Date }
+type asOfArgs struct {
+	AsOf    *Date
+	Include *string
+}
 
 // Sender resolves Mission.sender: the newest SENT_BY that holds.
 func (r *missionResolver) Sender(ctx context.Context, args asOfArgs) (*entityResolver, error) {
-	ends, err := r.ends(ctx, graph.SentBy, asOf(args.AsOf))
+	ends, err := r.ends(ctx, graph.SentBy, when(args.AsOf, args.Include))
 	if err != nil || len(ends) == 0 {
 		return nil, err
 	}
@@ -34,13 +37,13 @@ func (r *missionResolver) Sender(ctx context.Context, args asOfArgs) (*entityRes
 
 // AccreditedTo resolves Mission.accreditedTo.
 func (r *missionResolver) AccreditedTo(ctx context.Context, args asOfArgs) ([]*entityResolver, error) {
-	return r.ends(ctx, graph.AccreditsTo, asOf(args.AsOf))
+	return r.ends(ctx, graph.AccreditsTo, when(args.AsOf, args.Include))
 }
 
 // City resolves Mission.city: the newest LOCATED_IN that holds and leads to
 // a city (a mission may also be recorded as located in a country).
 func (r *missionResolver) City(ctx context.Context, args asOfArgs) (*cityResolver, error) {
-	ends, err := r.ends(ctx, graph.LocatedIn, asOf(args.AsOf))
+	ends, err := r.ends(ctx, graph.LocatedIn, when(args.AsOf, args.Include))
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +57,7 @@ func (r *missionResolver) City(ctx context.Context, args asOfArgs) (*cityResolve
 
 // SectionOf resolves Mission.sectionOf.
 func (r *missionResolver) SectionOf(ctx context.Context) (*missionResolver, error) {
-	ends, err := r.ends(ctx, graph.SectionOf, graph.Date{})
+	ends, err := r.ends(ctx, graph.SectionOf, graph.When{})
 	if err != nil {
 		return nil, err
 	}
@@ -67,11 +70,11 @@ func (r *missionResolver) SectionOf(ctx context.Context) (*missionResolver, erro
 }
 
 // ends returns the entities at the far end of the mission's outgoing
-// relations of type t that hold as of asOf, newest first. It reads them for
-// every sibling mission at once.
-func (r *missionResolver) ends(ctx context.Context, t graph.RelationType, asOf graph.Date) ([]*entityResolver, error) {
+// relations of type t that w admits, newest first. It reads them for every
+// sibling mission at once.
+func (r *missionResolver) ends(ctx context.Context, t graph.RelationType, w graph.When) ([]*entityResolver, error) {
 	adj, far, err := r.ld.adjacent(ctx, r.sib, r.e.ID, graph.AdjacencyQuery{
-		Direction: graph.Out, Types: []graph.RelationType{t}, AsOf: asOf, Limit: graph.MaxPageSize,
+		Direction: graph.Out, Types: []graph.RelationType{t}, AsOf: w.AsOf, Possible: w.Possible, Limit: graph.MaxPageSize,
 	})
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)
@@ -90,5 +93,5 @@ func (r *missionResolver) ends(ctx context.Context, t graph.RelationType, asOf g
 			es = append(es, e)
 		}
 	}
-	return entitiesIn(r.ld, far, es), nil
+	return entitiesIn(r.ld, far, es, w), nil
 }

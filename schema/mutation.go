@@ -191,7 +191,7 @@ func (query) AddRelation(ctx context.Context, args struct{ Input relationInput }
 	if err := w.Apply(ctx, &graph.Batch{Relations: []*graph.Relation{r}}); err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
-	rels, err := newRelations(ctx, ld, []*graph.Relation{r})
+	rels, err := newRelations(ctx, ld, []*graph.Relation{r}, graph.When{})
 	if err != nil {
 		return nil, err
 	}

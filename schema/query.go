@@ -26,7 +26,7 @@ func (query) Node(ctx context.Context, args idArgs) (*nodeResolver, error) {
 		if err != nil {
 			return nil, toAPI(ctx, ld.log, err)
 		}
-		rels, err := newRelations(ctx, ld, []*graph.Relation{rel})
+		rels, err := newRelations(ctx, ld, []*graph.Relation{rel}, graph.When{})
 		if err != nil {
 			return nil, err
 		}
@@ -58,15 +58,17 @@ func entityArg(ctx context.Context, ld *loader, arg string, s graphql.ID) (*enti
 
 type entitiesArgs struct {
 	Kind  *string
-	AsOf  *Date
-	First graphql.NullInt
-	After *string
+	AsOf    *Date
+	Include *string
+	First   graphql.NullInt
+	After   *string
 }
 
 // Entities resolves Query.entities.
 func (query) Entities(ctx context.Context, args entitiesArgs) (*entityConnection, error) {
 	ld := loaderFrom(ctx)
-	q := graph.EntityQuery{AsOf: asOf(args.AsOf), CountTotal: graphql.HasSelectedField(ctx, "totalCount")}
+	w := when(args.AsOf, args.Include)
+	q := graph.EntityQuery{AsOf: w.AsOf, Possible: w.Possible, CountTotal: graphql.HasSelectedField(ctx, "totalCount")}
 	if args.Kind != nil {
 		q.Kind = graph.Kind(*args.Kind)
 	}
@@ -77,7 +79,7 @@ func (query) Entities(ctx context.Context, args entitiesArgs) (*entityConnection
 	if err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
-	return &entityConnection{page: page, ld: ld}, nil
+	return &entityConnection{page: page, ld: ld, at: w}, nil
 }
 
 type queryRelationsArgs struct {
@@ -86,13 +88,15 @@ type queryRelationsArgs struct {
 	To      *graphql.ID
 	Context *graphql.ID
 	AsOf    *Date
+	Include *string
 	First   graphql.NullInt
 	After   *string
 }
 
 // Relations resolves Query.relations.
 func (query) Relations(ctx context.Context, args queryRelationsArgs) (*relationConnection, error) {
-	q := graph.RelationQuery{AsOf: asOf(args.AsOf)}
+	w := when(args.AsOf, args.Include)
+	q := graph.RelationQuery{AsOf: w.AsOf, Possible: w.Possible}
 	if err := pageArgs(args.First, args.After, &q.First, &q.After); err != nil {
 		return nil, err
 	}
@@ -192,12 +196,13 @@ func (n *nodeResolver) ToAgreement() (*agreementResolver, bool) {
 type entityConnection struct {
 	page *graph.EntityPage
 	ld   *loader
+	at   graph.When // what the query asked about
 }
 
 // Edges resolves EntityConnection.edges.
 func (c *entityConnection) Edges() []entityEdge {
 	out := make([]entityEdge, len(c.page.Entities))
-	for i, e := range newEntities(c.ld, c.page.Entities) {
+	for i, e := range newEntities(c.ld, c.page.Entities, c.at) {
 		out[i] = entityEdge{cursor: c.page.Cursors[i], node: e}
 	}
 	return out

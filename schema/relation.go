@@ -17,13 +17,14 @@ import (
 type relationResolver struct {
 	rel               *graph.Relation
 	from, to, context *entityResolver // context is nil when there is none
+	at                graph.When      // what the query that returned it asked about
 }
 
 // newRelations resolves the relations of one list, reading the entities at
 // their ends that the request's loader does not hold yet in one batch. The
 // from ends of the list are siblings, and so are the to and the context
 // ones.
-func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation) ([]*relationResolver, error) {
+func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation, at graph.When) ([]*relationResolver, error) {
 	ld.wantRelations(rels)
 	ids := make([]graph.ID, 0, 3*len(rels))
 	for _, rel := range rels {
@@ -44,11 +45,11 @@ func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation) ([]*r
 			return nil, toAPI(ctx, ld.log, fmt.Errorf("relation %s: %s entity %s is missing", rel.ID, which, id))
 		}
 		sib.ids = append(sib.ids, id)
-		return &entityResolver{e: e, ld: ld, sib: sib}, nil
+		return &entityResolver{e: e, ld: ld, sib: sib, at: at}, nil
 	}
 	out := make([]*relationResolver, len(rels))
 	for i, rel := range rels {
-		r := &relationResolver{rel: rel}
+		r := &relationResolver{rel: rel, at: at}
 		if r.from, err = end(rel, "from", rel.From, from); err != nil {
 			return nil, err
 		}
@@ -99,6 +100,7 @@ func (r *relationResolver) Sources() []source { return sources(r.rel.Sources) }
 type relationConnection struct {
 	page *graph.RelationPage
 	ld   *loader
+	at   graph.When // what the query asked about
 }
 
 // relations runs q and primes the loader with the ends of the page, so that
@@ -111,12 +113,12 @@ func relations(ctx context.Context, ld *loader, q graph.RelationQuery) (*relatio
 		return nil, toAPI(ctx, ld.log, err)
 	}
 	ld.wantRelations(page.Relations)
-	return &relationConnection{page: page, ld: ld}, nil
+	return &relationConnection{page: page, ld: ld, at: graph.When{AsOf: q.AsOf, Possible: q.Possible}}, nil
 }
 
 // Edges resolves RelationConnection.edges.
 func (c *relationConnection) Edges(ctx context.Context) ([]relationEdge, error) {
-	rels, err := newRelations(ctx, c.ld, c.page.Relations)
+	rels, err := newRelations(ctx, c.ld, c.page.Relations, c.at)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func (query) Search(ctx context.Context, args searchArgs) ([]*searchHit, error) 
 		es[i] = h.Entity
 	}
 	out := make([]*searchHit, len(hits))
-	for i, e := range newEntities(ld, es) {
+	for i, e := range newEntities(ld, es, graph.When{}) {
 		out[i] = &searchHit{h: hits[i], entity: e}
 	}
 	return out, nil

@@ -14,13 +14,15 @@ type pathsArgs struct {
 	MaxLength graphql.NullInt
 	Types     *[]string
 	AsOf      *Date
+	Include   *string
 	First     graphql.NullInt
 }
 
 // Paths resolves Query.paths.
 func (query) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, error) {
 	ld := loaderFrom(ctx)
-	q := graph.PathQuery{MaxLength: intArg(args.MaxLength, 4), First: intArg(args.First, 3), AsOf: asOf(args.AsOf)}
+	w := when(args.AsOf, args.Include)
+	q := graph.PathQuery{MaxLength: intArg(args.MaxLength, 4), First: intArg(args.First, 3), AsOf: w.AsOf, Possible: w.Possible}
 	var err error
 	if q.From, err = parseID("from", args.From); err != nil {
 		return nil, err
@@ -38,7 +40,7 @@ func (query) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, error)
 	out := make([]*pathResolver, len(paths))
 	for i, p := range paths {
 		ld.want(p.Nodes...)
-		out[i] = &pathResolver{p: p, ld: ld}
+		out[i] = &pathResolver{p: p, ld: ld, at: w}
 	}
 	return out, nil
 }
@@ -47,6 +49,7 @@ func (query) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, error)
 type pathResolver struct {
 	p  graph.Path
 	ld *loader
+	at graph.When
 }
 
 // Length resolves Path.length.
@@ -64,12 +67,12 @@ func (r *pathResolver) Nodes(ctx context.Context) ([]*entityResolver, error) {
 			es = append(es, e)
 		}
 	}
-	return newEntities(r.ld, es), nil
+	return newEntities(r.ld, es, r.at), nil
 }
 
 // Relations resolves Path.relations.
 func (r *pathResolver) Relations(ctx context.Context) ([]*relationResolver, error) {
-	return newRelations(ctx, r.ld, r.p.Relations)
+	return newRelations(ctx, r.ld, r.p.Relations, r.at)
 }
 
 // Lineage resolves Query.lineage.
@@ -91,12 +94,12 @@ func (query) Lineage(ctx context.Context, args idArgs) ([]*lineageEntry, error) 
 			rels = append(rels, s.Relation)
 		}
 	}
-	relResolvers, err := newRelations(ctx, ld, rels)
+	relResolvers, err := newRelations(ctx, ld, rels, graph.When{})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*lineageEntry, len(steps))
-	for i, e := range newEntities(ld, es) {
+	for i, e := range newEntities(ld, es, graph.When{}) {
 		out[i] = &lineageEntry{s: steps[i], entity: e}
 		if steps[i].Relation != nil {
 			out[i].relation, relResolvers = relResolvers[0], relResolvers[1:]
@@ -130,6 +133,7 @@ type neighbourhoodArgs struct {
 	Types     *[]string
 	Direction nullDirection
 	AsOf      *Date
+	Include   *string
 	Limit     graphql.NullInt
 }
 
@@ -137,7 +141,9 @@ type neighbourhoodArgs struct {
 func (query) Neighbourhood(ctx context.Context, args neighbourhoodArgs) (*subgraphResolver, error) {
 	ld := loaderFrom(ctx)
 	q := graph.NeighbourhoodQuery{Depth: intArg(args.Depth, 1), Limit: intArg(args.Limit, 500),
-		Direction: args.Direction.value, AsOf: asOf(args.AsOf)}
+		Direction: args.Direction.value}
+	w := when(args.AsOf, args.Include)
+	q.AsOf, q.Possible = w.AsOf, w.Possible
 	var err error
 	if q.ID, err = parseID("id", args.ID); err != nil {
 		return nil, err
@@ -150,33 +156,35 @@ func (query) Neighbourhood(ctx context.Context, args neighbourhoodArgs) (*subgra
 		return nil, toAPI(ctx, ld.log, err)
 	}
 	ld.prime(sub.Nodes...)
-	return &subgraphResolver{sub: sub, ld: ld}, nil
+	return &subgraphResolver{sub: sub, ld: ld, at: w}, nil
 }
 
 // subgraphResolver resolves Subgraph.
 type subgraphResolver struct {
 	sub *graph.Subgraph
 	ld  *loader
+	at  graph.When
 }
 
 // Nodes resolves Subgraph.nodes.
 func (r *subgraphResolver) Nodes() []*entityResolver {
-	return newEntities(r.ld, r.sub.Nodes)
+	return newEntities(r.ld, r.sub.Nodes, r.at)
 }
 
 // Relations resolves Subgraph.relations. Their ends are the nodes, which
 // the loader holds already; their contexts may not be.
 func (r *subgraphResolver) Relations(ctx context.Context) ([]*relationResolver, error) {
-	return newRelations(ctx, r.ld, r.sub.Relations)
+	return newRelations(ctx, r.ld, r.sub.Relations, r.at)
 }
 
 // Truncated resolves Subgraph.truncated.
 func (r *subgraphResolver) Truncated() bool { return r.sub.Truncated }
 
 type representationArgs struct {
-	Of   graphql.ID
-	In   graphql.ID
-	AsOf *Date
+	Of      graphql.ID
+	In      graphql.ID
+	AsOf    *Date
+	Include *string
 }
 
 // Representation resolves Query.representation.
@@ -190,7 +198,8 @@ func (query) Representation(ctx context.Context, args representationArgs) ([]*re
 	if err != nil {
 		return nil, err
 	}
-	reps, err := graph.Represent(ctx, ld.r, of, in, asOf(args.AsOf))
+	w := when(args.AsOf, args.Include)
+	reps, err := graph.Represent(ctx, ld.r, of, in, w)
 	if err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
@@ -201,10 +210,10 @@ func (query) Representation(ctx context.Context, args representationArgs) ([]*re
 		ld.prime(rep.Mission, rep.Via)
 		ld.wantRelations(rep.Relations)
 	}
-	missionResolvers, viaResolvers := newEntities(ld, missions), newEntities(ld, vias)
+	missionResolvers, viaResolvers := newEntities(ld, missions, w), newEntities(ld, vias, w)
 	out := make([]*representationResolver, len(reps))
 	for i, rep := range reps {
-		out[i] = &representationResolver{rep: rep, ld: ld, mission: missionResolvers[i], via: viaResolvers[i]}
+		out[i] = &representationResolver{rep: rep, ld: ld, mission: missionResolvers[i], via: viaResolvers[i], at: w}
 	}
 	return out, nil
 }
@@ -214,6 +223,7 @@ type representationResolver struct {
 	rep          graph.Representation
 	ld           *loader
 	mission, via *entityResolver
+	at           graph.When
 }
 
 // Kind resolves Representation.kind.
@@ -227,5 +237,5 @@ func (r *representationResolver) Via() *entityResolver { return r.via }
 
 // Relations resolves Representation.relations.
 func (r *representationResolver) Relations(ctx context.Context) ([]*relationResolver, error) {
-	return newRelations(ctx, r.ld, r.rep.Relations)
+	return newRelations(ctx, r.ld, r.rep.Relations, r.at)
 }

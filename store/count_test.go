@@ -18,10 +18,10 @@ func countFixture() *graph.Batch {
 		e := entity(id, name)
 		e.MissionType = t
 		if len(period) > 0 {
-			e.Period.From = graph.MustDate(period[0])
+			e.Period = graph.Period{From: graph.MustDate(period[0]), Open: true}
 		}
 		if len(period) > 1 {
-			e.Period.To = graph.MustDate(period[1])
+			e.Period.To, e.Period.Open = graph.MustDate(period[1]), false
 		}
 		return e
 	}

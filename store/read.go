@@ -261,7 +261,7 @@ func (db *DB) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityP
 			}); err != nil {
 				return err
 			}
-			if !e.Period.Holds(q.AsOf) {
+			if !e.Period.Admits(q.AsOf, q.Possible) {
 				continue
 			}
 			if full {
@@ -280,9 +280,42 @@ func (db *DB) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityP
 	return page, err
 }
 
+// countEntitiesByScan counts the entities of q's kind that q admits by
+// reading them: the counts index keeps what is known to hold, not what
+// may have.
+func (db *DB) countEntitiesByScan(ctx context.Context, q graph.EntityQuery) (int, error) {
+	n := 0
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: entityKindPrefix(q.Kind)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if n%checkEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			var e *graph.Entity
+			if err := it.Item().Value(func(v []byte) (err error) {
+				e, err = decodeEntity(v)
+				return err
+			}); err != nil {
+				return err
+			}
+			if e.Period.Admits(q.AsOf, q.Possible) {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, db.translate(err)
+}
+
 // countEntities counts the entities of q's kind holding as of q.AsOf from
 // the counts index, without reading them.
 func (db *DB) countEntities(ctx context.Context, q graph.EntityQuery) (int, error) {
+	if q.Possible && !q.AsOf.IsZero() {
+		return db.countEntitiesByScan(ctx, q)
+	}
 	n := 0
 	err := db.view(ctx, func(txn *badger.Txn) error {
 		counts, err := readCounts(ctx, txn, countKind, q.AsOf)
@@ -314,7 +347,9 @@ func (db *DB) Relations(ctx context.Context, q graph.RelationQuery) (*graph.Rela
 	plan := planRelations(q)
 	page := &graph.RelationPage{}
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		return plan.scan(ctx, txn, after, true, func(r *graph.Relation, sk []byte) bool {
+		plan.readLives(db, txn)
+		defer plan.forgetLives()
+		return plan.scanAdmitted(ctx, txn, after, func(r *graph.Relation, sk []byte) bool {
 			if !plan.matches(r) {
 				return true
 			}
@@ -331,18 +366,27 @@ func (db *DB) Relations(ctx context.Context, q graph.RelationQuery) (*graph.Rela
 		return page, db.translate(err)
 	}
 	err = db.view(ctx, func(txn *badger.Txn) error {
-		if q.Of == "" && q.From == "" && q.To == "" && q.Context == "" {
-			// Relations by type alone: the counts index has the total.
+		if q.Of == "" && q.From == "" && q.To == "" && q.Context == "" && q.AsOf.IsZero() {
+			// Relations by type alone, over all history: the counts index
+			// has the total. As of a day, a relation counts only where
+			// the entities it joins hold too, which the index does not
+			// know, so the matches are read.
 			counts, err := readCounts(ctx, txn, countType, q.AsOf)
 			for _, t := range plan.types {
 				page.Total += int(counts[string([]byte{byte(t.Index())})])
 			}
 			return err
 		}
-		return plan.scan(ctx, txn, nil, plan.filtered(), func(r *graph.Relation, _ []byte) bool {
-			if r == nil || plan.matches(r) {
+		plan.readLives(db, txn)
+		defer plan.forgetLives()
+		if !plan.filtered() {
+			return plan.scan(ctx, txn, nil, false, func(*graph.Relation, []byte) bool {
 				page.Total++
-			}
+				return true
+			})
+		}
+		return plan.scanAdmitted(ctx, txn, nil, func(*graph.Relation, []byte) bool {
+			page.Total++
 			return true
 		})
 	})
@@ -366,6 +410,12 @@ func (db *DB) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.I
 	out := make(map[graph.ID]*graph.Adjacency, len(q.IDs))
 	total := 0
 	err := db.view(ctx, func(txn *badger.Txn) error {
+		// One reader of the ends' periods for every entity's relations:
+		// a frontier's relations share many ends.
+		var lives *entityLives
+		if !q.AsOf.IsZero() {
+			lives = newEntityLives(db, txn)
+		}
 		for _, id := range q.IDs {
 			if _, done := out[id]; done {
 				continue
@@ -375,11 +425,9 @@ func (db *DB) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.I
 			}
 			adj := &graph.Adjacency{}
 			out[id] = adj
-			plan := planRelations(graph.RelationQuery{Of: id, Direction: dir, Types: q.Types, AsOf: q.AsOf, Slim: q.Slim})
-			err := plan.scan(ctx, txn, nil, true, func(r *graph.Relation, sk []byte) bool {
-				if !plan.matches(r) {
-					return true
-				}
+			plan := planRelations(graph.RelationQuery{Of: id, Direction: dir, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible, Slim: q.Slim})
+			plan.lives = lives
+			err := plan.scanAdmitted(ctx, txn, nil, func(r *graph.Relation, sk []byte) bool {
 				if len(adj.Relations) == limit || q.Total > 0 && total == q.Total {
 					adj.More = true
 					return false
@@ -414,6 +462,75 @@ type relationPlan struct {
 	// common is what every prefix of every type starts with: the key up
 	// to the type byte, which follows it.
 	common []byte
+	// lives reads the periods of the entities a relation joins, when the
+	// query is as of a day: see scanAdmitted.
+	lives *entityLives
+}
+
+// readLives makes the plan read the periods of relations' ends in txn, if
+// the query is as of a day.
+func (p *relationPlan) readLives(db *DB, txn *badger.Txn) {
+	if !p.q.AsOf.IsZero() {
+		p.lives = newEntityLives(db, txn)
+	}
+}
+
+// forgetLives drops the reader readLives made with its transaction.
+func (p *relationPlan) forgetLives() { p.lives = nil }
+
+// scanAdmitted visits, as scan does with values, the relations that match
+// the query and that it admits as of its day: those whose own period and
+// whose ends' periods let them hold (graph.When.AdmitsRelation). An end
+// that cannot be read fails the scan.
+func (p *relationPlan) scanAdmitted(ctx context.Context, txn *badger.Txn, after []byte, visit func(*graph.Relation, []byte) bool) error {
+	when := graph.When{AsOf: p.q.AsOf, Possible: p.q.Possible}
+	err := p.scan(ctx, txn, after, true, func(r *graph.Relation, sk []byte) bool {
+		if !p.matches(r) {
+			return true
+		}
+		if p.lives != nil && !when.AdmitsRelation(r, p.lives.period) {
+			return p.lives.err == nil
+		}
+		return visit(r, sk)
+	})
+	if err == nil && p.lives != nil {
+		err = p.lives.err
+	}
+	return err
+}
+
+// entityLives reads the periods of entities for one transaction, each
+// once, through the entity cache.
+type entityLives struct {
+	txn  *badger.Txn
+	read *entityReader
+	seen map[graph.ID]*graph.Period
+	err  error // the first read that failed
+}
+
+func newEntityLives(db *DB, txn *badger.Txn) *entityLives {
+	return &entityLives{txn: txn, read: &entityReader{db: db}, seen: map[graph.ID]*graph.Period{}}
+}
+
+// period returns the period of entity id, and false if it is not stored
+// or cannot be read (then err says why).
+func (l *entityLives) period(id graph.ID) (graph.Period, bool) {
+	if p, ok := l.seen[id]; ok {
+		if p == nil {
+			return graph.Period{}, false
+		}
+		return *p, true
+	}
+	e, err := l.read.get(l.txn, id)
+	if err != nil {
+		if !graph.IsNotFound(err) && l.err == nil {
+			l.err = err
+		}
+		l.seen[id] = nil
+		return graph.Period{}, false
+	}
+	l.seen[id] = &e.Period
+	return e.Period, true
 }
 
 func planRelations(q graph.RelationQuery) *relationPlan {
@@ -478,7 +595,7 @@ func (p *relationPlan) filtered() bool {
 
 func (p *relationPlan) matches(r *graph.Relation) bool {
 	q := p.q
-	if !r.Period.Holds(q.AsOf) || q.Context != "" && r.Context != q.Context {
+	if !r.Period.Admits(q.AsOf, q.Possible) || q.Context != "" && r.Context != q.Context {
 		return false
 	}
 	if r.Type.Symmetric() {

@@ -155,8 +155,10 @@ func (db *DB) refuseCutShortImport() error {
 //	1: names; 2: and words and entity trigrams; 3: and counts;
 //	4: the trigrams of the vocabulary in place of the entities';
 //	5: and the pair index of missions by sender and host, in the counts;
-//	6: and the degree of every entity, in the counts.
-const indexVersion = "6"
+//	6: and the degree of every entity, in the counts;
+//	7: the counts count what is known to hold on each day (see
+//	   graph.Period.KnownSpan), not every day an undated fact might.
+const indexVersion = "7"
 
 // upgradeIndexes reindexes a store whose indexes are older than this code's.
 func (db *DB) upgradeIndexes(ctx context.Context) error {
@@ -180,7 +182,7 @@ func (db *DB) upgradeIndexes(ctx context.Context) error {
 			return err
 		}
 	}
-	if have < "6" {
+	if have < "7" {
 		if err := db.recount(ctx); err != nil {
 			return err
 		}

@@ -33,8 +33,13 @@ func mustOpen(tb testing.TB, dir string) *store.DB {
 
 var src = []graph.Source{{Document: "Test fixture", Quote: "made up for a test"}}
 
+// sinceAttested is the period of a fixture's undated fact: its start is
+// unknown, a source attests it in 1900, and it still holds, so it is known
+// to hold from 1900 on.
+var sinceAttested = graph.Period{Open: true, AttestedFrom: graph.MustDate("1900")}
+
 func entity(id string, name string, aliases ...string) *graph.Entity {
-	e := &graph.Entity{ID: graph.ID(id), Kind: graph.ID(id).Kind(), Name: name, Aliases: aliases, Sources: src}
+	e := &graph.Entity{ID: graph.ID(id), Kind: graph.ID(id).Kind(), Name: name, Aliases: aliases, Period: sinceAttested, Sources: src}
 	if e.Kind == graph.Mission {
 		e.MissionType = graph.Embassy
 		e.Official = true
@@ -43,12 +48,12 @@ func entity(id string, name string, aliases ...string) *graph.Entity {
 }
 
 func rel(t graph.RelationType, from, to string, period ...string) *graph.Relation {
-	r := &graph.Relation{Type: t, From: graph.ID(from), To: graph.ID(to), Sources: src}
+	r := &graph.Relation{Type: t, From: graph.ID(from), To: graph.ID(to), Period: sinceAttested, Sources: src}
 	if len(period) > 0 && period[0] != "" {
-		r.Period.From = graph.MustDate(period[0])
+		r.Period = graph.Period{From: graph.MustDate(period[0]), Open: true}
 	}
 	if len(period) > 1 && period[1] != "" {
-		r.Period.To = graph.MustDate(period[1])
+		r.Period.To, r.Period.Open = graph.MustDate(period[1]), false
 	}
 	return r
 }
@@ -591,10 +596,10 @@ func TestDB_ApplyChecksAsCheckDoes(t *testing.T) {
 	dated := func(id, name, from, to string) *graph.Entity {
 		e := entity(id, name)
 		if from != "" {
-			e.Period.From = graph.MustDate(from)
+			e.Period = graph.Period{From: graph.MustDate(from), Open: true}
 		}
 		if to != "" {
-			e.Period.To = graph.MustDate(to)
+			e.Period.To, e.Period.Open = graph.MustDate(to), false
 		}
 		return e
 	}

@@ -118,12 +118,18 @@ type span struct{ from, to uint32 }
 
 const spanOpen = math.MaxUint32
 
-func periodSpan(p graph.Period) span {
-	s := span{from: p.From.First(), to: spanOpen}
-	if !p.To.IsZero() {
-		s.to = p.To.Last()
+// knownSpans is the days a fact with period p is known to hold: one span,
+// or none if no day is known (graph.Period.KnownSpan). The counts index
+// counts what is known to hold.
+func knownSpans(p graph.Period) []span {
+	from, to, ok := p.KnownSpan()
+	if !ok {
+		return nil
 	}
-	return s
+	if to == graph.Forever {
+		to = spanOpen
+	}
+	return []span{{from: from, to: to}}
 }
 
 // intersect returns the days both spans hold, and false if none.
@@ -206,7 +212,7 @@ func (t *tally) item(g byte, bucket []byte, spans []span, sign int64) {
 
 // entity counts an entity written (sign +1) or removed (-1).
 func (t *tally) entity(e *graph.Entity, sign int64) {
-	s := []span{periodSpan(e.Period)}
+	s := knownSpans(e.Period)
 	t.item(countKind, []byte(e.ID.Kind()), s, sign)
 	if e.ID.Kind() == graph.Mission {
 		t.item(countMissionType, []byte(e.MissionType), s, sign)
@@ -218,7 +224,7 @@ func (t *tally) entity(e *graph.Entity, sign int64) {
 // relation rewritten with the same id states the same type and period, so
 // it is counted only when it is new.
 func (t *tally) relation(r *graph.Relation, sign int64) {
-	s := []span{periodSpan(r.Period)}
+	s := knownSpans(r.Period)
 	typ := byte(r.Type.Index())
 	t.item(countType, []byte{typ}, s, sign)
 	t.deltas[string(degreeKey(r.From))] += sign
@@ -343,7 +349,7 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 // each far-end type (a city only for LOCATED_IN), holding on the days both
 // the mission and one of its ties to that end hold.
 func (t *tally) farEnds(m *graph.Entity, rels []*graph.Relation, sign int64) {
-	life := periodSpan(m.Period)
+	life := knownSpans(m.Period)
 	for _, f := range farEndGroupings {
 		ends := map[graph.ID][]span{}
 		var order []graph.ID
@@ -355,8 +361,12 @@ func (t *tally) farEnds(m *graph.Entity, rels []*graph.Relation, sign int64) {
 				order = append(order, r.To)
 				ends[r.To] = nil
 			}
-			if s, ok := periodSpan(r.Period).intersect(life); ok {
-				ends[r.To] = append(ends[r.To], s)
+			for _, rs := range knownSpans(r.Period) {
+				for _, ls := range life {
+					if s, ok := rs.intersect(ls); ok {
+						ends[r.To] = append(ends[r.To], s)
+					}
+				}
 			}
 		}
 		for _, end := range order {

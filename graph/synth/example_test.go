@@ -32,9 +32,9 @@ func ExampleGenerate() {
 	fmt.Println(synth.Source(1).Document+":", synth.Source(1).Quote)
 	fmt.Println(relations, "relations")
 	// Output:
-	// country:south-cherpesteth "South Cherpesteth" –1962
+	// country:south-cherpesteth "South Cherpesteth" ?–1962
 	// country:dretosos "Dretosos" 1829–1991
-	// country:see-of-netrain "See of Netrain"
+	// country:see-of-netrain "See of Netrain" ?– (known from 2024-06-30)
 	// mission:sholhesesh-representative-office-in-saint-zerpaind "Sholhesesh Representative Office in Saint Zerpaind" 1916–
 	// mission:markzara-consulate-in-port-goulka "Markzara Consulate in Port Goulka" 2012–2013
 	// mission:consulate-general-of-markzara-in-port-goulka "Consulate-General of Markzara in Port Goulka" 2013–
@@ -43,11 +43,13 @@ func ExampleGenerate() {
 	// 1000 relations
 }
 
-// show prints an entity's id, name and period (if it has one).
+// show prints an entity's id, name and period ("?" for an unknown start,
+// nothing after the dash for an open end), and, for a start known only
+// from an attestation, since when it is known to hold.
 func show(e *graph.Entity) {
-	fmt.Printf("%s %q", e.ID, e.Name)
-	if p := e.Period.String(); p != "" {
-		fmt.Print(" ", p)
+	fmt.Printf("%s %q %s", e.ID, e.Name, e.Period)
+	if e.Period.From.IsZero() && !e.Period.AttestedFrom.IsZero() {
+		fmt.Printf(" (known from %s)", e.Period.AttestedFrom)
 	}
 	fmt.Println()
 }

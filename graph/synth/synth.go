@@ -188,11 +188,28 @@ func (g *gen) emit(it Item) {
 	g.err = g.yield(it)
 }
 
+// Snapshot is the day a synthetic world describes, as a Wikidata snapshot
+// describes the day it was taken: what it gives without an end is open
+// (still holds) and attested on that day, so known to hold from its
+// stated start, or from that day when it has none.
+var Snapshot = graph.MustDate("2024-06-30")
+
+// asOfSnapshot makes a period without a stated end open and attested on
+// Snapshot; one that starts after Snapshot is left as it is.
+func asOfSnapshot(p *graph.Period) {
+	if !p.To.IsZero() || !p.From.IsZero() && p.From.First() > Snapshot.Last() {
+		return
+	}
+	p.Open = true
+	p.Attest(Snapshot)
+}
+
 // entity yields a new entity of the world.
 func (g *gen) entity(e *graph.Entity) {
 	if e.Attributes == nil {
 		e.Attributes = g.attrs
 	}
+	asOfSnapshot(&e.Period)
 	e.Sources = g.src
 	g.emit(Item{Entity: e})
 }
@@ -203,6 +220,7 @@ func (g *gen) rel(t graph.RelationType, from, to, context graph.ID, p graph.Peri
 	if g.left <= 0 || g.err != nil {
 		return false
 	}
+	asOfSnapshot(&p)
 	r := &graph.Relation{Type: t, From: from, To: to, Context: context, Period: p, Role: role, Sources: g.src}
 	r.Normalize()
 	g.left--
