@@ -57,7 +57,7 @@ func entityArg(ctx context.Context, ld *loader, arg string, s graphql.ID) (*enti
 }
 
 type entitiesArgs struct {
-	Kind  *string
+	Kind    *string
 	AsOf    *Date
 	Include *string
 	First   graphql.NullInt

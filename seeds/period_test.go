@@ -10,8 +10,8 @@ import (
 func TestPeriods(t *testing.T) {
 	for _, tt := range []struct {
 		name, fields, source string
-		want             string // From..To open? attestedFrom..attestedTo
-		problem          string
+		want                 string // From..To open? attestedFrom..attestedTo
+		problem              string
 	}{
 		{"PresentInADocument", "", "document: De facto embassy", "?–? @2026-11-22..", ""},
 		{"StatedEndIsNotAttestedLater", "validTo: 1979", "document: De facto embassy", "?–1979 @..", ""},
