@@ -51,8 +51,8 @@ func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 // asOf returns the date an optional argument names, or the zero date.
 // when reads a query's asOf and include arguments: what it asks about.
-func when(d *Date, include *string) graph.When {
-	return graph.When{AsOf: asOf(d), Possible: include != nil && *include == "POSSIBLE"}
+func when(d *Date, include string) graph.When {
+	return graph.When{AsOf: asOf(d), Possible: include == "POSSIBLE"}
 }
 
 func asOf(d *Date) graph.Date {

@@ -115,7 +115,7 @@ type relationsArgs struct {
 	Types     *[]string
 	Direction nullDirection
 	AsOf      *Date
-	Include   *string
+	Include   string
 	First     graphql.NullInt
 	After     *string
 }

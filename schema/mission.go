@@ -23,7 +23,7 @@ func (r *missionResolver) Official() bool { return r.e.Official }
 
 type asOfArgs struct {
 	AsOf    *Date
-	Include *string
+	Include string
 }
 
 // Sender resolves Mission.sender: the newest SENT_BY that holds.

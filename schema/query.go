@@ -59,7 +59,7 @@ func entityArg(ctx context.Context, ld *loader, arg string, s graphql.ID) (*enti
 type entitiesArgs struct {
 	Kind    *string
 	AsOf    *Date
-	Include *string
+	Include string
 	First   graphql.NullInt
 	After   *string
 }
@@ -88,7 +88,7 @@ type queryRelationsArgs struct {
 	To      *graphql.ID
 	Context *graphql.ID
 	AsOf    *Date
-	Include *string
+	Include string
 	First   graphql.NullInt
 	After   *string
 }

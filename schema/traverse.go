@@ -14,7 +14,7 @@ type pathsArgs struct {
 	MaxLength graphql.NullInt
 	Types     *[]string
 	AsOf      *Date
-	Include   *string
+	Include   string
 	First     graphql.NullInt
 }
 
@@ -133,7 +133,7 @@ type neighbourhoodArgs struct {
 	Types     *[]string
 	Direction nullDirection
 	AsOf      *Date
-	Include   *string
+	Include   string
 	Limit     graphql.NullInt
 }
 
@@ -184,7 +184,7 @@ type representationArgs struct {
 	Of      graphql.ID
 	In      graphql.ID
 	AsOf    *Date
-	Include *string
+	Include string
 }
 
 // Representation resolves Query.representation.

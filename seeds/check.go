@@ -59,6 +59,8 @@ func Check(set *Set) []Problem {
 			for _, end := range []graph.ID{r.From, r.To} {
 				if err := r.CheckLife(entities[end]); err != nil {
 					add(at, "%s", graph.ErrorMessage(err))
+				} else if msg := knownOutsideLife(r, entities[end]); msg != "" {
+					add(at, "%s", msg)
 				}
 			}
 			if r.Type == graph.RenamedFrom {
@@ -125,4 +127,36 @@ func sortedKeys(m map[graph.ID][]renaming) []graph.ID {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// knownOutsideLife says why relation r would be known to hold on a day
+// its end e is ruled out (before e began or after it ended, as stated),
+// or "" if it would not: the relation is attested, or open, past the life
+// of what it joins, as a fact a document states in the present is
+// attested on its date of record although the entity it names had ended.
+func knownOutsideLife(r *graph.Relation, e *graph.Entity) string {
+	if e == nil {
+		return ""
+	}
+	lo, hi, ok := r.Period.KnownSpan()
+	if !ok {
+		return ""
+	}
+	elo, ehi := e.Period.PossibleSpan()
+	switch {
+	case hi > ehi && r.Period.EndKind() == graph.Open:
+		return fmt.Sprintf("%s is open (still holds), but %s ended in %s; give the relation its end", r.Describe(), e.ID, e.Period.To)
+	case hi > ehi:
+		return fmt.Sprintf("%s is known to hold until %s (its attestations), after %s ended in %s; give it a validTo, or attestations within %s's life (attestedFrom: unknown if nothing dates it)",
+			r.Describe(), day(hi), e.ID, e.Period.To, e.ID)
+	case lo < elo:
+		return fmt.Sprintf("%s is known to hold from %s, before %s began in %s; give it attestations within %s's life", r.Describe(), day(lo), e.ID, e.Period.From, e.ID)
+	}
+	return ""
+}
+
+// day writes a day number as a date.
+func day(n uint32) string {
+	y, m, d := graph.CivilOfDay(n)
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }

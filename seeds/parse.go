@@ -189,8 +189,11 @@ func (p *parser) date(n *yaml.Node, what string) graph.Date {
 // without a stated end is attested on the date of record of each
 // document it cites that has one, and is open if one of them is a
 // current list (see Document); the file gives them where the document puts
-// the fact in the past.
-func (p *parser) period(fields map[string]*yaml.Node, parent *yaml.Node, what string, sources []graph.Source) graph.Period {
+// the fact in the past. A change of name or status (event: renamed-from,
+// upgraded-from, downgraded-from, replaces) is dated by the day it took
+// effect, not attested on the documents' dates of record: the body it
+// leads from had ended by then.
+func (p *parser) period(fields map[string]*yaml.Node, parent *yaml.Node, what string, sources []graph.Source, event bool) graph.Period {
 	// attestedFrom: unknown says the documents give no day the fact held
 	// on (they put it in the past, undated): it is not attested on their
 	// date of record either.
@@ -211,7 +214,7 @@ func (p *parser) period(fields map[string]*yaml.Node, parent *yaml.Node, what st
 	} else {
 		per.To = p.date(to, what+" validTo")
 	}
-	if fields["attestedFrom"] == nil && fields["attestedTo"] == nil && per.To.IsZero() {
+	if fields["attestedFrom"] == nil && fields["attestedTo"] == nil && per.To.IsZero() && !event {
 		for _, s := range sources {
 			if d, ok := document(s.Document); ok {
 				per.Attest(d.Recorded)
@@ -310,7 +313,7 @@ func (p *parser) entity(n *yaml.Node) {
 		Note:    p.str(f["note"], what+" note"),
 		Sources: p.sources(f, n, what),
 	}
-	e.Period = p.period(f, n, what, e.Sources)
+	e.Period = p.period(f, n, what, e.Sources, false)
 	if mt := f["missionType"]; mt != nil {
 		t, err := graph.ParseMissionType(p.str(mt, what+" missionType"))
 		if err != nil {
@@ -377,7 +380,7 @@ func (p *parser) relation(n *yaml.Node) {
 	r.Role = p.str(f["role"], what+" role")
 	r.Note = p.str(f["note"], what+" note")
 	r.Sources = p.sources(f, n, what)
-	r.Period = p.period(f, n, what, r.Sources)
+	r.Period = p.period(f, n, what, r.Sources, slices.Contains(graph.LineageTypes, r.Type))
 	p.file.Relations = append(p.file.Relations, r)
 	p.file.RelationAt = append(p.file.RelationAt, Position{p.file.Name, n.Line})
 }

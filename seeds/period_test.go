@@ -48,3 +48,57 @@ func TestPeriods(t *testing.T) {
 		})
 	}
 }
+
+// TestKnownOutsideLife: a relation a document states in the present is
+// attested on its date of record, which the check refuses where an end of
+// the relation had ended by then; a change of name is an event on its
+// date, not attested later.
+func TestKnownOutsideLife(t *testing.T) {
+	files := map[string]string{"t.yaml": `entities:
+  - id: territory:oldland
+    name: Oldland
+    validFrom: 1923
+    validTo: 1980
+    sources:
+      - document: De facto embassy
+  - id: mission:oldland-house
+    name: Oldland House
+    missionType: other
+    sources:
+      - document: De facto embassy
+  - id: mission:new-house
+    name: New House
+    missionType: other
+    validFrom: 1980
+    sources:
+      - document: De facto embassy
+relations:
+  - type: sent-by
+    from: mission:oldland-house
+    to: territory:oldland
+    sources:
+      - document: De facto embassy
+  - type: renamed-from
+    from: mission:new-house
+    to: mission:oldland-house
+    validFrom: 1980
+    sources:
+      - document: De facto embassy
+`}
+	set, problems, err := ReadFiles(func(name string) ([]byte, error) { return []byte(files[name]), nil }, "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, p := range problems {
+		msgs = append(msgs, p.String())
+	}
+	if len(problems) != 1 || problems[0].Line != 20 || !strings.Contains(problems[0].Message, "after territory:oldland ended in 1980") {
+		t.Fatalf("problems %q; want one at t.yaml:20 about the sent-by known after Oldland ended", msgs)
+	}
+	for _, r := range set.Files[0].Relations {
+		if r.Type == "RENAMED_FROM" && !r.Period.AttestedFrom.IsZero() {
+			t.Errorf("the renaming is attested on %s; a change is an event on its date", r.Period.AttestedFrom)
+		}
+	}
+}
