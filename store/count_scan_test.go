@@ -182,7 +182,8 @@ func relationEnd(txn *badger.Txn, item *badger.Item) (graph.Date, error) {
 }
 
 // relationHolds reads the relation a type index item points at and reports
-// whether it holds as of asOf.
+// whether it is known to hold as of asOf, with the entities it joins
+// (graph.RelationAt).
 func relationHolds(txn *badger.Txn, item *badger.Item, asOf graph.Date) (bool, error) {
 	var id string
 	if err := item.Value(func(v []byte) error { id = string(v); return nil }); err != nil {
@@ -192,11 +193,11 @@ func relationHolds(txn *badger.Txn, item *badger.Item, asOf graph.Date) (bool, e
 	if err != nil {
 		return false, fmt.Errorf("relation %s in the type index: %w", id, err)
 	}
-	var f relationFacts
-	if err := rec.Value(func(v []byte) error { return decodeFacts(v, &f) }); err != nil {
+	var r *graph.Relation
+	if err := rec.Value(func(v []byte) (err error) { r, err = decodeRelation(v); return err }); err != nil {
 		return false, fmt.Errorf("relation %s: %w", id, err)
 	}
-	return f.Period.Holds(asOf), nil
+	return graph.RelationAt(r, asOf, lifeIn(txn)) == graph.Known, nil
 }
 
 // countFarEnds counts missions by the far end of their SENT_BY,
@@ -240,11 +241,12 @@ func countFarEnds(ctx context.Context, txn *badger.Txn, q graph.CountQuery, coun
 			mission = graph.ID(id)
 			clear(seen)
 		}
-		var f relationFacts
-		if err := item.Value(func(v []byte) error { return decodeFacts(v, &f) }); err != nil {
+		var f *graph.Relation
+		if err := item.Value(func(v []byte) (err error) { f, err = decodeRelation(v); return err }); err != nil {
 			return fmt.Errorf("relation of %s: %w", mission, err)
 		}
-		if !f.Period.Holds(q.AsOf) || t == graph.LocatedIn && f.To.Kind() != graph.City || seen[f.To] {
+		// The tie holds where it, the mission and the far end do.
+		if graph.RelationAt(f, q.AsOf, lifeIn(txn)) != graph.Known || t == graph.LocatedIn && f.To.Kind() != graph.City || seen[f.To] {
 			continue
 		}
 		seen[f.To] = true

@@ -222,13 +222,23 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 		defer wb.Cancel()
 		w = wb
 	}
-	t, v := newTally(), vocabulary{}
+	// The periods of the entities written so far, for the relations the
+	// tally counts, over those the store held.
+	written, stored := map[graph.ID]graph.Period{}, lifeIn(snap)
+	life := func(id graph.ID) (graph.Period, bool) {
+		if p, ok := written[id]; ok {
+			return p, true
+		}
+		return stored(id)
+	}
+	t, v := newTally(life), vocabulary{}
 	t.ties = nil // settled against the store after the import, not kept
 	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
 		if e != nil {
 			if err := writeEntity(w, snap, t, v, e); err != nil {
 				return db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
 			}
+			written[e.ID] = e.Period
 			return nil
 		}
 		rel.Normalize()

@@ -118,6 +118,48 @@ type span struct{ from, to uint32 }
 
 const spanOpen = math.MaxUint32
 
+// lifeFunc gives the period of an entity as some view of the store holds
+// it, and false if the view holds no such entity.
+type lifeFunc func(graph.ID) (graph.Period, bool)
+
+// lifeIn reads entities' periods from txn, for the relations a tally
+// counts: the view a write is in, or one before or after it.
+func lifeIn(txn *badger.Txn) lifeFunc {
+	return func(id graph.ID) (graph.Period, bool) {
+		e, err := getEntity(txn, id)
+		if err != nil {
+			return graph.Period{}, false
+		}
+		return e.Period, true
+	}
+}
+
+// relationSpans is the days relation r is known to hold where the
+// entities it joins are known to hold too (graph.RelationAt): what the
+// counts count of it. An end life does not find does not narrow it.
+func relationSpans(r *graph.Relation, life lifeFunc) []span {
+	spans := knownSpans(r.Period)
+	for _, id := range [3]graph.ID{r.From, r.To, r.Context} {
+		if id == "" || len(spans) == 0 {
+			continue
+		}
+		p, ok := life(id)
+		if !ok {
+			continue
+		}
+		var narrowed []span
+		for _, s := range spans {
+			for _, e := range knownSpans(p) {
+				if i, ok := s.intersect(e); ok {
+					narrowed = append(narrowed, i)
+				}
+			}
+		}
+		spans = narrowed
+	}
+	return spans
+}
+
 // knownSpans is the days a fact with period p is known to hold: one span,
 // or none if no day is known (graph.Period.KnownSpan). The counts index
 // counts what is known to hold.
@@ -171,6 +213,9 @@ func cmpUint32(a, b uint32) int {
 // added to it when the write is done.
 type tally struct {
 	deltas map[string]int64
+	// life gives the periods of the entities the relations it counts
+	// join, as the write leaves them (see relationSpans).
+	life lifeFunc
 	// missions whose ties to far ends the write may have changed: their
 	// part of the counts is taken away as it was before the write and
 	// added as it is after it. nil when every mission is counted anyway.
@@ -190,8 +235,8 @@ type tieChange struct {
 	net int
 }
 
-func newTally() *tally {
-	return &tally{deltas: map[string]int64{}, missions: map[graph.ID]struct{}{}, ties: map[string]*tieChange{}}
+func newTally(life lifeFunc) *tally {
+	return &tally{deltas: map[string]int64{}, life: life, missions: map[graph.ID]struct{}{}, ties: map[string]*tieChange{}}
 }
 
 // item counts an item of a bucket, holding over spans, sign times (+1
@@ -220,21 +265,61 @@ func (t *tally) entity(e *graph.Entity, sign int64) {
 	}
 }
 
-// relation counts a relation written (sign +1) or removed (-1). A
-// relation rewritten with the same id states the same type and period, so
-// it is counted only when it is new.
+// relation counts a relation written (sign +1) or removed (-1), on the
+// days it and the entities it joins hold as t.life reads them. A relation
+// rewritten with the same id states the same type and period, so it is
+// counted only when it is new.
 func (t *tally) relation(r *graph.Relation, sign int64) {
-	s := knownSpans(r.Period)
-	typ := byte(r.Type.Index())
-	t.item(countType, []byte{typ}, s, sign)
+	t.relationWith(r, t.life, sign)
 	t.deltas[string(degreeKey(r.From))] += sign
 	t.deltas[string(degreeKey(r.To))] += sign
+	t.tie(r, sign)
+}
+
+// relationWith counts relation r sign times on the days it holds with the
+// entities' periods life gives: the relation counts (type, start, end),
+// not its degrees nor its ties.
+func (t *tally) relationWith(r *graph.Relation, life lifeFunc, sign int64) {
+	s := relationSpans(r, life)
+	typ := byte(r.Type.Index())
+	t.item(countType, []byte{typ}, s, sign)
 	if !r.Period.From.IsZero() {
 		t.item(countStart, binary.BigEndian.AppendUint16([]byte{typ}, uint16(r.Period.From.Year())), s, sign)
 	}
 	if !r.Period.To.IsZero() {
 		t.item(countEnd, binary.BigEndian.AppendUint16([]byte{typ}, uint16(r.Period.To.Year())), s, sign)
 	}
+}
+
+// relived counts again the relations of an entity whose period a write
+// changes from old to new: off as they counted with old, on with new
+// (the other ends as t.life reads them), and touches the missions tied
+// to it, whose ties settle counts again.
+func (t *tally) relived(id graph.ID, old, new graph.Period, rels []*graph.Relation) {
+	with := func(p graph.Period) lifeFunc {
+		return func(e graph.ID) (graph.Period, bool) {
+			if e == id {
+				return p, true
+			}
+			return t.life(e)
+		}
+	}
+	for _, r := range rels {
+		t.relationWith(r, with(old), -1)
+		t.relationWith(r, with(new), +1)
+		if r.From.Kind() == graph.Mission && r.To == id {
+			for _, f := range farEndGroupings {
+				if r.Type == f.t {
+					t.touch(r.From)
+				}
+			}
+		}
+	}
+}
+
+// tie notes a relation of a mission to a far end that a write adds (sign
+// +1) or removes (-1), for settle.
+func (t *tally) tie(r *graph.Relation, sign int64) {
 	if r.From.Kind() == graph.Mission {
 		for _, f := range farEndGroupings {
 			if r.Type == f.t && t.missions != nil {
@@ -288,8 +373,9 @@ func (t *tally) settleSide(ctx context.Context, txn *badger.Txn, sign int64) err
 	if len(t.missions) == 0 {
 		return nil
 	}
+	life := lifeIn(txn)
 	visit := func(m *graph.Entity, rels []*graph.Relation) {
-		t.farEnds(m, rels, sign)
+		t.farEnds(m, rels, life, sign)
 	}
 	if len(t.missions) <= missionThreshold {
 		return eachMissionTies(txn, t.missions, visit)
@@ -324,7 +410,7 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 			return err
 		}
 		if old != nil {
-			t.farEnds(old, rels, -1)
+			t.farEnds(old, rels, lifeIn(before), -1)
 		}
 		m, err := getEntity(txn, id)
 		if graph.IsNotFound(err) {
@@ -339,17 +425,23 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 				rels = append(rels, c.r)
 			}
 		}
-		t.farEnds(m, rels, +1)
+		t.farEnds(m, rels, lifeIn(txn), +1)
 	}
 	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
 	return nil
 }
 
 // farEnds counts a mission once for each distinct far end of its ties of
-// each far-end type (a city only for LOCATED_IN), holding on the days both
-// the mission and one of its ties to that end hold.
-func (t *tally) farEnds(m *graph.Entity, rels []*graph.Relation, sign int64) {
-	life := knownSpans(m.Period)
+// each far-end type (a city only for LOCATED_IN), holding on the days one
+// of its ties to that end holds with both ends (relationSpans, the mission
+// as m and the far end as life reads it).
+func (t *tally) farEnds(m *graph.Entity, rels []*graph.Relation, life lifeFunc, sign int64) {
+	withM := func(id graph.ID) (graph.Period, bool) {
+		if id == m.ID {
+			return m.Period, true
+		}
+		return life(id)
+	}
 	for _, f := range farEndGroupings {
 		ends := map[graph.ID][]span{}
 		var order []graph.ID
@@ -361,13 +453,7 @@ func (t *tally) farEnds(m *graph.Entity, rels []*graph.Relation, sign int64) {
 				order = append(order, r.To)
 				ends[r.To] = nil
 			}
-			for _, rs := range knownSpans(r.Period) {
-				for _, ls := range life {
-					if s, ok := rs.intersect(ls); ok {
-						ends[r.To] = append(ends[r.To], s)
-					}
-				}
-			}
+			ends[r.To] = append(ends[r.To], relationSpans(r, withM)...)
 		}
 		for _, end := range order {
 			t.item(f.g, []byte(end), mergeSpans(ends[end]), sign)
@@ -580,9 +666,10 @@ func (db *DB) recount(ctx context.Context) error {
 	if err := db.bdb.DropPrefix(key(prefixCount)); err != nil {
 		return fmt.Errorf("drop the old counts: %w", err)
 	}
-	t := newTally()
+	t := newTally(nil)
 	t.missions = nil // every mission is counted below
 	err := db.view(ctx, func(txn *badger.Txn) error {
+		t.life = lifeIn(txn)
 		for _, p := range []byte{prefixEntity, prefixRelation} {
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
 			n := 0
@@ -615,7 +702,7 @@ func (db *DB) recount(ctx context.Context) error {
 			it.Close()
 		}
 		return allMissionTies(ctx, txn, nil, func(m *graph.Entity, rels []*graph.Relation) {
-			t.farEnds(m, rels, 1)
+			t.farEnds(m, rels, t.life, 1)
 		})
 	})
 	if err != nil {

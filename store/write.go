@@ -120,7 +120,7 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 	before := db.bdb.NewTransaction(false)
 	defer before.Discard()
 	return db.bdb.Update(func(txn *badger.Txn) error {
-		t := newTally()
+		t := newTally(lifeIn(txn))
 		if err := fn(txn, t); err != nil {
 			return err
 		}
@@ -377,6 +377,24 @@ func relationsOf(txn *badger.Txn, id graph.ID) ([]*graph.Relation, error) {
 	return out, nil
 }
 
+// withContextOf adds to rels the relations whose context is id.
+func withContextOf(txn *badger.Txn, id graph.ID, rels []*graph.Relation) ([]*graph.Relation, error) {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixContext, []byte(id), []byte{sep})})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var rid string
+		if err := it.Item().Value(func(v []byte) error { rid = string(v); return nil }); err != nil {
+			return nil, err
+		}
+		r, err := getRelation(txn, rid)
+		if err != nil {
+			return nil, fmt.Errorf("relation %s in the context index of %s: %w", rid, id, err)
+		}
+		rels = append(rels, r)
+	}
+	return rels, nil
+}
+
 // deleteRelation removes every key a relation is stored under.
 func deleteRelation(txn *badger.Txn, t *tally, r *graph.Relation) error {
 	kvs, err := relationKeys(r)
@@ -412,6 +430,18 @@ func writeEntity(w keyWriter, read *badger.Txn, t *tally, vocab vocabulary, e *g
 			}
 		}
 		t.entity(old, -1)
+		if old.Period != e.Period {
+			// Its relations count only on the days it holds, and so do
+			// those it is the context of.
+			rels, err := relationsOf(read, e.ID)
+			if err != nil {
+				return err
+			}
+			if rels, err = withContextOf(read, e.ID, rels); err != nil {
+				return err
+			}
+			t.relived(e.ID, old.Period, e.Period, rels)
+		}
 	case !graph.IsNotFound(err):
 		return err
 	}
