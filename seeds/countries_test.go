@@ -3,6 +3,7 @@ package seeds
 import (
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -296,26 +297,49 @@ func samePrecision(seed, cow graph.Date) bool {
 	return strings.HasPrefix(cow.String(), s)
 }
 
-func TestFormerStatesAgreeWithCorrelatesOfWar(t *testing.T) {
-	rows := readCSV(t, cowStatesCSV)
-	lines := map[string]bool{} // each row as written, for the quotes
-	spans := map[int][2]graph.Date{}
-	for _, row := range rows {
+// cowRow is one row of the CoW list: a member's code and name, the span the
+// row gives it, and the row as the seeds quote it.
+type cowRow struct {
+	ccode    int
+	name     string
+	from, to graph.Date
+	line     string
+}
+
+// readCoW reads the CoW list, row by row in its order (each member's rows in
+// the order of their dates).
+func readCoW(t *testing.T) []cowRow {
+	t.Helper()
+	var out []cowRow
+	for _, row := range readCSV(t, cowStatesCSV) {
 		ccode, err := strconv.Atoi(row["ccode"])
 		if err != nil {
 			t.Fatalf("CoW ccode %q: %v", row["ccode"], err)
 		}
-		lines[strings.Join([]string{row["stateabb"], row["ccode"], row["statenme"], row["styear"], row["stmonth"], row["stday"], row["endyear"], row["endmonth"], row["endday"], row["version"]}, ",")] = true
-		from := cowDate(t, row["styear"], row["stmonth"], row["stday"])
-		to := cowDate(t, row["endyear"], row["endmonth"], row["endday"])
-		span, seen := spans[ccode]
-		if !seen || from.First() < span[0].First() {
-			span[0] = from
+		out = append(out, cowRow{
+			ccode: ccode,
+			name:  row["statenme"],
+			from:  cowDate(t, row["styear"], row["stmonth"], row["stday"]),
+			to:    cowDate(t, row["endyear"], row["endmonth"], row["endday"]),
+			line:  strings.Join([]string{row["stateabb"], row["ccode"], row["statenme"], row["styear"], row["stmonth"], row["stday"], row["endyear"], row["endmonth"], row["endday"], row["version"]}, ","),
+		})
+	}
+	return out
+}
+
+func TestFormerStatesAgreeWithCorrelatesOfWar(t *testing.T) {
+	lines := map[string]bool{} // each row as written, for the quotes
+	spans := map[int][2]graph.Date{}
+	for _, row := range readCoW(t) {
+		lines[row.line] = true
+		span, seen := spans[row.ccode]
+		if !seen || row.from.First() < span[0].First() {
+			span[0] = row.from
 		}
-		if !seen || to.Last() > span[1].Last() {
-			span[1] = to
+		if !seen || row.to.Last() > span[1].Last() {
+			span[1] = row.to
 		}
-		spans[ccode] = span
+		spans[row.ccode] = span
 	}
 	b := embeddedBatch(t)
 	entities := map[graph.ID]*graph.Entity{}
@@ -382,6 +406,287 @@ func TestFormerStatesAgreeWithCorrelatesOfWar(t *testing.T) {
 					t.Errorf("%s: %s %s differs from CoW (%s) but no other quoted source states it", id, end.name, end.seed, end.expected)
 				}
 			}
+		}
+	}
+}
+
+// cowURL is the page of the CoW list that every citation of it gives.
+const cowURL = "https://correlatesofwar.org/data-sets/state-system-membership/"
+
+// cowCountryIDs maps the CoW members whose name in the list is none of the
+// names of the country of countries.yaml that stands for them. Every other
+// member is found by its name.
+var cowCountryIDs = map[int]graph.ID{
+	57:  "country:saint-vincent-and-the-grenadines", // St. Vincent and the Grenadines
+	60:  "country:saint-kitts-and-nevis",            // St. Kitts and Nevis
+	345: "country:serbia",                           // Yugoslavia: see cowSplits
+}
+
+// cowNotInCountries are the CoW members that no country of countries.yaml
+// stands for, and why.
+var cowNotInCountries = map[int]string{
+	240: "Hanover, to 1866; not in the seeds",
+	245: "Bavaria, to 1871; not in the seeds",
+	260: "country:west-germany, in former-states.yaml (see cowMembers)",
+	265: "country:east-germany, in former-states.yaml (see cowMembers)",
+	267: "Baden, to 1871; not in the seeds",
+	269: "Saxony, to 1867; not in the seeds",
+	271: "Württemberg, to 1871; not in the seeds",
+	273: "Hesse-Kassel, to 1866; not in the seeds",
+	275: "Hesse-Darmstadt, to 1867; not in the seeds",
+	280: "Mecklenburg-Schwerin, to 1867; not in the seeds",
+	300: "Austria-Hungary, to 1918; not in the seeds (Austria and Hungary are members 305 and 310)",
+	315: "country:czechoslovakia, in former-states.yaml (see cowMembers)",
+	327: "the Papal States, to 1870; not in the seeds (the Holy See is not a member)",
+	329: "the Two Sicilies, to 1861; not in the seeds",
+	332: "Modena, to 1860; not in the seeds",
+	335: "Parma, to 1860; not in the seeds",
+	337: "Tuscany, to 1860; not in the seeds",
+	347: "Kosovo has no ISO 3166-1 entry; country:kosovo is in liaison-offices.yaml",
+	511: "Zanzibar, 1963-1964, before its union with Tanganyika; not in the seeds",
+	678: "the Yemen Arab Republic, to 1990; not in the seeds (Yemen is member 679)",
+	680: "the Yemen People's Republic, to 1990; not in the seeds (Yemen is member 679)",
+	730: "Korea, 1887-1905; not in the seeds (North and South Korea are members 731 and 732)",
+	817: "country:south-vietnam, in former-states.yaml (see cowMembers)",
+}
+
+// cowSplit is a country whose CoW member the seeds divide among several
+// entities: the country is that member only after the others end. It cites
+// the member's rows that reach past their end, and is known from the day
+// after it (the file gives that day as attestedFrom where a cited row
+// starts earlier).
+type cowSplit struct {
+	others []graph.ID
+	why    string
+}
+
+var cowSplits = map[graph.ID]cowSplit{
+	"country:germany": {[]graph.ID{"country:west-germany", "country:east-germany"},
+		"CoW's member 255 is Prussia and the German Reich to 1945, and united Germany from 3 October 1990; the two German states between are entities of their own, the Reich is not in the seeds"},
+	"country:russia": {[]graph.ID{"country:soviet-union"},
+		"CoW's member 365 is Russia from 1816, the Soviet Union and the Russian Federation"},
+	"country:serbia": {[]graph.ID{"country:yugoslavia", "country:federal-republic-of-yugoslavia", "country:serbia-and-montenegro"},
+		"CoW's member 345 is Serbia from 1878, Yugoslavia, the Federal Republic of Yugoslavia, Serbia and Montenegro, and Serbia; the two last but one (regions.yaml) carry no dates yet"},
+	"country:zimbabwe": {[]graph.ID{"country:rhodesia"},
+		"CoW's member 552 is Rhodesia from its declaration of independence in 1965, and Zimbabwe"},
+}
+
+// countriesOfFile returns the countries defined in countries.yaml.
+func countriesOfFile(t *testing.T, set *Set) []*graph.Entity {
+	t.Helper()
+	var out []*graph.Entity
+	for _, f := range set.Files {
+		if f.Name != "countries.yaml" {
+			continue
+		}
+		for _, e := range f.Entities {
+			if e.Kind == graph.Country {
+				out = append(out, e)
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("countries.yaml has no countries")
+	}
+	return out
+}
+
+// cowCountries maps each CoW member that a country of countries.yaml stands
+// for to that country: by cowCountryIDs, or else by the member's name, which
+// must be a name of exactly one country. A member that maps to none must be
+// in cowNotInCountries.
+func cowCountries(t *testing.T, rows []cowRow, countries []*graph.Entity) map[int]*graph.Entity {
+	t.Helper()
+	byID := map[graph.ID]*graph.Entity{}
+	for _, e := range countries {
+		byID[e.ID] = e
+	}
+	out := map[int]*graph.Entity{}
+	member := map[graph.ID]int{}
+	for _, row := range rows {
+		if _, done := out[row.ccode]; done {
+			continue
+		}
+		if _, ok := cowNotInCountries[row.ccode]; ok {
+			continue
+		}
+		var found []*graph.Entity
+		if id, ok := cowCountryIDs[row.ccode]; ok {
+			if e := byID[id]; e != nil {
+				found = append(found, e)
+			}
+		} else {
+			for _, e := range countries {
+				if hasName(e, row.name) {
+					found = append(found, e)
+				}
+			}
+		}
+		if len(found) != 1 {
+			t.Errorf("CoW member %d (%s) is %d countries of countries.yaml, want one; map it in cowCountryIDs or say why in cowNotInCountries", row.ccode, row.name, len(found))
+			continue
+		}
+		e := found[0]
+		if other, dup := member[e.ID]; dup {
+			t.Errorf("%s is CoW members %d and %d", e.ID, other, row.ccode)
+			continue
+		}
+		member[e.ID] = row.ccode
+		out[row.ccode] = e
+	}
+	return out
+}
+
+// cowCitation is what a country should cite of its CoW member's rows, and
+// the first day it is known to hold.
+func cowCitation(t *testing.T, e *graph.Entity, rows []cowRow, entities map[graph.ID]*graph.Entity) ([]cowRow, uint32) {
+	t.Helper()
+	split, ok := cowSplits[e.ID]
+	if !ok {
+		return rows, rows[0].from.First()
+	}
+	var end uint32
+	for _, id := range split.others {
+		o := entities[id]
+		if o == nil {
+			t.Errorf("%s: cowSplits names %s, which is not in the seeds", e.ID, id)
+			continue
+		}
+		if !o.Period.To.IsZero() {
+			end = max(end, o.Period.To.Last())
+		}
+	}
+	if end == 0 {
+		t.Errorf("%s: none of %v has a validTo to start it after", e.ID, split.others)
+		return rows, rows[0].from.First()
+	}
+	var kept []cowRow
+	for _, r := range rows {
+		if r.to.Last() > end {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == 0 {
+		t.Errorf("%s: no CoW row of its member reaches past %v", e.ID, split.others)
+		return rows, rows[0].from.First()
+	}
+	return kept, max(end+1, kept[0].from.First())
+}
+
+// dayString formats a day number as a full date.
+func dayString(day uint32) string {
+	y, m, d := graph.CivilOfDay(day)
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
+
+// TestCountriesCiteCorrelatesOfWar holds every country that is a CoW member
+// to its rows: it cites each of them, verbatim, and nothing else of the
+// list, and is known to hold from the first row's start (or, for a member
+// the seeds divide, from the day after the other entities end) on every day
+// of every row. Territories and capitals cite no row.
+func TestCountriesCiteCorrelatesOfWar(t *testing.T) {
+	rows := readCoW(t)
+	byMember := map[int][]cowRow{}
+	for _, r := range rows {
+		byMember[r.ccode] = append(byMember[r.ccode], r)
+	}
+	set, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entities := map[graph.ID]*graph.Entity{}
+	for _, e := range set.Batch().Entities {
+		entities[e.ID] = e
+	}
+	members := cowCountries(t, rows, countriesOfFile(t, set))
+	isMember := map[graph.ID]bool{}
+	for _, e := range members {
+		isMember[e.ID] = true
+	}
+	citesCoW := func(sources []graph.Source) bool {
+		return slices.ContainsFunc(sources, func(s graph.Source) bool { return s.Document == cowDoc })
+	}
+	for _, f := range set.Files {
+		if f.Name != "countries.yaml" {
+			continue
+		}
+		for _, e := range f.Entities {
+			if !isMember[e.ID] && citesCoW(e.Sources) {
+				t.Errorf("%s cites the CoW list but is not a member (territories and capitals cite no row)", e.ID)
+			}
+		}
+		for _, r := range f.Relations {
+			if citesCoW(r.Sources) {
+				t.Errorf("%s cites the CoW list; only countries do", r.Describe())
+			}
+		}
+	}
+	ccodes := slices.Sorted(maps.Keys(members))
+	if len(ccodes) < 180 {
+		t.Errorf("%d CoW members map to countries, want the current members (over 180)", len(ccodes))
+	}
+	for _, ccode := range ccodes {
+		e := members[ccode]
+		want, from := cowCitation(t, e, byMember[ccode], entities)
+		var wantLines, got []string
+		for _, r := range want {
+			wantLines = append(wantLines, r.line)
+		}
+		for _, s := range e.Sources {
+			if s.Document == cowDoc {
+				got = append(got, s.Quote)
+				if s.URL != cowURL {
+					t.Errorf("%s: CoW source url %q, want %q", e.ID, s.URL, cowURL)
+				}
+			}
+		}
+		if !slices.Equal(got, wantLines) {
+			t.Errorf("%s cites the CoW rows %q, want %q", e.ID, got, wantLines)
+			continue
+		}
+		p := e.Period
+		if p.StartKind() != graph.Unknown || p.EndKind() != graph.Open {
+			t.Errorf("%s: period %s; CoW attests a country, it states neither end, and ISO 3166-1 keeps it open", e.ID, p)
+		}
+		if p.AttestedFrom.IsZero() || p.AttestedFrom.First() != from {
+			t.Errorf("%s: attested from %s, want %s", e.ID, p.AttestedFrom, dayString(from))
+		}
+		if h := p.On(from - 1); h != graph.Possible {
+			t.Errorf("%s is %s on %s, the day before CoW's row makes it known; want POSSIBLE", e.ID, h, dayString(from-1))
+		}
+		for _, r := range want {
+			for _, day := range []uint32{max(r.from.First(), from), r.to.Last()} {
+				if h := p.On(day); h != graph.Known {
+					t.Errorf("%s is %s on %s, in its CoW row %s", e.ID, h, dayString(day), r.line)
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		id   graph.ID
+		asOf string
+		want graph.Holding
+	}{
+		{"country:united-states", "1990-01-01", graph.Known},
+		{"country:united-states", "1816-01-01", graph.Known},
+		{"country:cuba", "1990-01-01", graph.Known},
+		{"country:cuba", "1902-05-20", graph.Known},
+		{"country:cuba", "1902-05-19", graph.Possible},
+		{"country:germany", "1970", graph.Possible},
+		{"country:germany", "1990-10-03", graph.Known},
+		{"country:russia", "1991-12-26", graph.Possible},
+		{"country:russia", "1991-12-27", graph.Known},
+		{"country:zimbabwe", "1979-12-11", graph.Possible},
+		{"country:serbia", "1992-04-28", graph.Known},
+		{"territory:puerto-rico", "1990", graph.Possible},
+	} {
+		e := entities[c.id]
+		if e == nil {
+			t.Errorf("%s is not in the seeds", c.id)
+			continue
+		}
+		if h := e.Period.At(graph.MustDate(c.asOf)); h != c.want {
+			t.Errorf("%s as of %s is %s, want %s", c.id, c.asOf, h, c.want)
 		}
 	}
 }

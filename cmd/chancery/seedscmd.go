@@ -31,8 +31,11 @@ func (c *SeedsReport) ParseFlags(args []string) error {
 		fmt.Fprint(fs.Output(), `Usage: chancery seeds report [FILE...]
 
 Prints what the seed files hold: entities by kind, missions by type,
-relations by type with the share that is dated, and facts by source. With no
-files it reports on the seeds built into this binary.
+relations by type with the share that is dated, what is known of the
+entities' and relations' periods (starts stated or unknown; ends stated,
+open or unknown; facts attested, known by their dates only, or known on no
+day and so only ever possible), and facts by source. With no files it
+reports on the seeds built into this binary.
 `)
 	}
 	if err := fs.Parse(args); err != nil {
