@@ -94,7 +94,7 @@ relations:
     sources: [{document: Doc one}]
   - type: accredits-to        # present in a document: attested
     from: mission:undated
-    to: country:dated
+    to: country:listed
     sources: [{document: De facto embassy}]
   - type: sent-by             # stated end only
     from: mission:past

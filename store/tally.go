@@ -229,10 +229,11 @@ type tally struct {
 }
 
 // tieChange is a relation of a mission to a far end that a write added
-// or removed, or both (net 0).
+// or removed, or both (net 0), or rewrote with another period.
 type tieChange struct {
-	r   *graph.Relation
-	net int
+	r       *graph.Relation // as the write last wrote it
+	net     int
+	present bool // the write leaves it stored
 }
 
 func newTally(life lifeFunc) *tally {
@@ -333,6 +334,10 @@ func (t *tally) tie(r *graph.Relation, sign int64) {
 					t.ties[r.ID] = c
 				}
 				c.net += int(sign)
+				c.present = sign > 0
+				if sign > 0 {
+					c.r = r
+				}
 			}
 		}
 	}
@@ -400,9 +405,7 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 	}
 	changed := map[graph.ID][]*tieChange{}
 	for _, c := range t.ties {
-		if c.net != 0 {
-			changed[c.r.From] = append(changed[c.r.From], c)
-		}
+		changed[c.r.From] = append(changed[c.r.From], c)
 	}
 	for id := range t.missions {
 		old, rels, err := missionTies(before, id)
@@ -419,9 +422,8 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 			return err
 		}
 		for _, c := range changed[id] {
-			if c.net < 0 {
-				rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return r.ID == c.r.ID })
-			} else {
+			rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return r.ID == c.r.ID })
+			if c.present {
 				rels = append(rels, c.r)
 			}
 		}

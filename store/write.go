@@ -484,13 +484,20 @@ func foldedNames(e *graph.Entity) []string {
 
 // writeRelation writes a relation's record and index keys to w and, if
 // read does not hold it yet, tallies it in t. A relation's id comes from
-// what it states, so one already held counts as it did.
+// what it states, so one already held counts as it did, unless what is
+// known of its period changed (an attestation, or whether it is open):
+// then it counts again.
 func writeRelation(w keyWriter, read *badger.Txn, t *tally, r *graph.Relation) error {
-	switch _, err := read.Get(relationKey(r.ID)); {
-	case errors.Is(err, badger.ErrKeyNotFound):
+	switch old, err := getRelation(read, r.ID); {
+	case graph.IsNotFound(err):
 		t.relation(r, +1)
 	case err != nil:
 		return err
+	case old.Period != r.Period:
+		t.relationWith(old, t.life, -1)
+		t.tie(old, -1)
+		t.relationWith(r, t.life, +1)
+		t.tie(r, +1)
 	}
 	kvs, err := relationKeys(r)
 	if err != nil {

@@ -239,7 +239,7 @@ func TestExportCSV(t *testing.T) {
 	t.Run("GephiWithPrefix", func(t *testing.T) {
 		prefix := filepath.Join(t.TempDir(), "cuba-")
 		code, stdout, stderr := runExport(t, "--data", dir, "--format", "csv", "--csv-dialect", "gephi", "--out", prefix,
-			"--ids", "country:cuba", "--as-of", "2020")
+			"--ids", "country:cuba", "--as-of", "2026-11-22")
 		if code != 0 || !strings.Contains(stdout, "as csv (gephi) to "+prefix+"nodes.csv and "+prefix+"relationships.csv") {
 			t.Fatalf("exit %d, %q, %s", code, stdout, stderr)
 		}
@@ -249,8 +249,11 @@ func TestExportCSV(t *testing.T) {
 			`country:cuba,Cuba,COUNTRY,"[""Republic of Cuba""]",,,,,,,CU,CUB,Q241,"[{""document"":""ISO 3166-1""`) {
 			t.Errorf("nodes:\n%s", nodes)
 		}
-		if len(nodeRows) != 5 {
-			t.Errorf("%d nodes as of 2020, want 4", len(nodeRows)-1)
+		// As of the day the seeds were taken, Cuba and its capital are
+		// known; its missions, which the seed documents date to earlier
+		// years, only may still hold.
+		if len(nodeRows) != 3 {
+			t.Errorf("%d nodes as of 2026-11-22, want 2", len(nodeRows)-1)
 		}
 		const header = "Source,Target,Type,Kind,Id,Label,context,validFrom,validTo,firstDay,lastDay,role,note,sources\n"
 		if !strings.HasPrefix(rels, header) || !strings.Contains(rels, "\ncity:havana,country:cuba,Directed,LOCATED_IN,rel:mp24ymcnjzc2bh67,LOCATED_IN,,,,,,,,") {
@@ -394,7 +397,7 @@ if "org:awkward" in g:
 		nodes, edges := len(want.Entities), len(want.Relations)
 		extra := `"Office of \"Quotes\", Commas & <Angles>\nsecond line" large` + "\n"
 		if len(args) > 2 {
-			nodes, edges, extra = 8, 6, ""
+			nodes, edges, extra = 3, 2, "" // as of 1990: what TestExportSubgraph lists
 		}
 		if got, wantOut := string(out), fmt.Sprintf("%d %d\n\"Cuba\"\n%s", nodes, edges, extra); got != wantOut {
 			t.Errorf("%q: networkx read\n%s\nwant\n%s", args, got, wantOut)
@@ -451,36 +454,42 @@ func TestExportSubgraph(t *testing.T) {
 		}
 		return entities, relations, []byte(stdout)
 	}
-	e1990, r1990, file1990 := ids("1990")
+	e1990, r1990, _ := ids("1990")
 	e2020, r2020, _ := ids("2020")
-	if want := []string{"country:cuba", "mission:cuban-interests-section-washington", "mission:embassy-of-cuba-in-the-united-states",
-		"mission:us-interests-section-havana", "mission:embassy-of-switzerland-in-cuba", "city:havana", "country:switzerland",
-		"country:united-states"}; !slices.Equal(e1990, want) {
+	_, r2015, file2015 := ids("2015")
+	// What is known to hold: in 1990 the American interests section
+	// (1977-2015) and the Swiss embassy it was a section of (attested
+	// 1977-2015); the Cuban interests section, known only in the year its
+	// end is stated (2015), the old Cuban embassy, which nothing dates,
+	// and Havana, known as the capital from the day the country list was
+	// taken, are not. In 2020 nothing of Cuba's is known but Cuba.
+	if want := []string{"country:cuba", "mission:us-interests-section-havana", "mission:embassy-of-switzerland-in-cuba"}; !slices.Equal(e1990, want) {
 		t.Errorf("entities as of 1990: %q\nwant %q", e1990, want)
 	}
-	if want := []string{"sent-by mission:cuban-interests-section-washington country:cuba", "sent-by mission:embassy-of-cuba-in-the-united-states country:cuba",
-		"accredits-to mission:us-interests-section-havana country:cuba", "accredits-to mission:embassy-of-switzerland-in-cuba country:cuba",
-		"located-in city:havana country:cuba", "protects country:switzerland country:cuba"}; !slices.Equal(r1990, want) {
+	if want := []string{"accredits-to mission:us-interests-section-havana country:cuba", "accredits-to mission:embassy-of-switzerland-in-cuba country:cuba"}; !slices.Equal(r1990, want) {
 		t.Errorf("relations as of 1990: %q\nwant %q", r1990, want)
 	}
-	if want := []string{"country:cuba", "mission:embassy-of-cuba-in-the-united-states", "mission:embassy-of-switzerland-in-cuba", "city:havana"}; !slices.Equal(e2020, want) {
+	if want := []string{"country:cuba"}; !slices.Equal(e2020, want) {
 		t.Errorf("entities as of 2020: %q\nwant %q", e2020, want)
 	}
-	if want := []string{"sent-by mission:embassy-of-cuba-in-the-united-states country:cuba",
-		"accredits-to mission:embassy-of-switzerland-in-cuba country:cuba", "located-in city:havana country:cuba"}; !slices.Equal(r2020, want) {
-		t.Errorf("relations as of 2020: %q\nwant %q", r2020, want)
+	if len(r2020) != 0 {
+		t.Errorf("relations as of 2020: %q\nwant none", r2020)
 	}
 
-	// The subgraph is a graph of its own: the United States comes as the
-	// context of Switzerland's protection, so the file loads into a store
-	// that has nothing else.
+	// In 2015, the last year of the interests sections, Switzerland
+	// protected Cuba in the United States. The subgraph is a graph of its
+	// own: the United States comes as the context of that protection, so
+	// the file loads into a store that has nothing else.
+	if !slices.Contains(r2015, "protects country:switzerland country:cuba") {
+		t.Errorf("relations as of 2015: %q; want Switzerland's protection of Cuba", r2015)
+	}
 	db, err := store.Open(store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	open := func() (store.ItemReader, error) { return jsonl.NewReader(bytes.NewReader(file1990), "cuba.jsonl"), nil }
-	if s, err := db.Import(context.Background(), open, store.ImportOptions{}); err != nil || s.Entities != 8 || s.Relations != 6 {
+	open := func() (store.ItemReader, error) { return jsonl.NewReader(bytes.NewReader(file2015), "cuba.jsonl"), nil }
+	if s, err := db.Import(context.Background(), open, store.ImportOptions{}); err != nil || s.Entities != 6 || s.Relations != len(r2015) {
 		t.Errorf("import of the subgraph into an empty store: %+v, %v", s, err)
 	}
 

@@ -256,10 +256,14 @@ func (w *world) makeActor(ref Ref, k graph.Kind, quote string) graph.ID {
 // (or, failing that, from suffix, then its QID), citing the data set.
 func (w *world) make(k graph.Kind, name, qid, suffix, quote string) *graph.Entity {
 	id := w.freeID(k, name, qid, suffix)
+	// The snapshot names it: it is attested on the snapshot's date, and
+	// open, as what the snapshot lists is.
+	snapshot, _ := documentDate(w.doc)
 	e := &graph.Entity{
 		ID:         id,
 		Kind:       k,
 		Name:       name,
+		Period:     listed(graph.Date{}, snapshot),
 		Attributes: map[string]string{graph.AttrWikidata: qid, AttrDataset: Dataset},
 		Sources:    []graph.Source{{Document: w.doc, URL: qidURL(qid), Quote: quote}},
 	}
@@ -379,7 +383,7 @@ func (w *world) matchCities(ctx context.Context, refs []*cityRef) error {
 		}
 		w.cities[c.QID] = e.ID
 		if host != "" {
-			rel := &graph.Relation{Type: graph.LocatedIn, From: e.ID, To: host, Sources: e.Sources}
+			rel := &graph.Relation{Type: graph.LocatedIn, From: e.ID, To: host, Period: e.Period, Sources: e.Sources}
 			rel.Normalize()
 			w.cityRels[e.ID] = rel
 		}

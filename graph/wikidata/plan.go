@@ -88,7 +88,9 @@ type Plan struct {
 	File     string
 	Snapshot graph.Date
 	Rows     int
-	// The missions added, updated, unchanged and closed, each once.
+	// The missions added, updated, unchanged and closed, each once. An
+	// unchanged mission is listed again with the same facts: it is
+	// attested on this snapshot's date too.
 	Added, Updated, Unchanged, Closed []graph.ID
 	// Changes counts the updated missions by what changed in them: name,
 	// type, dates, coordinates, sender, accreditations, location.
@@ -517,23 +519,39 @@ func (pl *planner) compare(ctx context.Context, imported map[string]*graph.Entit
 			pl.reject(p, "the mission's id is taken by an entity this data set did not make; left as it is", string(e.ID))
 			continue
 		}
+		// What earlier snapshots listed stays attested on their dates,
+		// and a mission listed again is attested on this one's too: a
+		// write, but no change of what is known of it beyond that.
+		alsoAttested(&e.Period, old.Period)
 		b := &graph.Batch{}
+		reattested := true
 		if !sameFacts(old, e) {
 			b.Entities = []*graph.Entity{e}
+			reattested = sameFacts(old, attestedAs(e, old.Period))
 		}
 		have := stored[e.ID]
 		for _, r := range rels {
-			if have[r.ID] == nil {
-				b.Relations = append(b.Relations, r)
+			if h := have[r.ID]; h != nil {
+				alsoAttested(&r.Period, h.Period)
+				if h.Period == r.Period {
+					continue
+				}
+			} else {
+				reattested = false
 			}
+			b.Relations = append(b.Relations, r)
 		}
 		for _, id := range sortedKeys(have) {
 			if !slices.ContainsFunc(rels, func(r *graph.Relation) bool { return r.ID == id }) {
 				b.DeleteRelations = append(b.DeleteRelations, id)
+				reattested = false
 			}
 		}
-		if len(b.Entities)+len(b.Relations)+len(b.DeleteRelations) == 0 {
+		if reattested {
 			pl.Unchanged = append(pl.Unchanged, e.ID)
+			if len(b.Entities)+len(b.Relations) > 0 {
+				groups = append(groups, b)
+			}
 			continue
 		}
 		pl.Updated = append(pl.Updated, e.ID)
@@ -582,7 +600,10 @@ func (pl *planner) mission(p *pending) (*graph.Entity, []*graph.Relation) {
 	if why != "" {
 		pl.note(row, "creation date ignored", why)
 	}
-	e.From = d
+	// The snapshot lists the mission: it holds on the snapshot's date and,
+	// as far as anything says, still does. It is known to hold from its
+	// creation date, or else from the snapshot's.
+	e.Period = listed(d, pl.Snapshot)
 	if lat, lon, ok := coordinates(row); ok {
 		e.Attributes[AttrLatitude], e.Attributes[AttrLongitude] = lat, lon
 	} else if row.Latitude != "" || row.Longitude != "" {
@@ -590,7 +611,7 @@ func (pl *planner) mission(p *pending) (*graph.Entity, []*graph.Relation) {
 	}
 	var rels []*graph.Relation
 	add := func(t graph.RelationType, to graph.ID) {
-		r := &graph.Relation{Type: t, From: e.ID, To: to, Sources: []graph.Source{src}}
+		r := &graph.Relation{Type: t, From: e.ID, To: to, Period: listed(graph.Date{}, pl.Snapshot), Sources: []graph.Source{src}}
 		r.Normalize()
 		if !slices.ContainsFunc(rels, func(o *graph.Relation) bool { return o.ID == r.ID }) {
 			rels = append(rels, r)
@@ -609,6 +630,28 @@ func (pl *planner) mission(p *pending) (*graph.Entity, []*graph.Relation) {
 		add(graph.LocatedIn, p.host)
 	}
 	return e, rels
+}
+
+// listed is the period of a fact a snapshot lists: open, attested on the
+// snapshot's date, and stated to start at from if the row gives a date.
+func listed(from, snapshot graph.Date) graph.Period {
+	p := graph.Period{From: from, Open: true}
+	p.Attest(snapshot)
+	return p
+}
+
+// attestedAs is e with the attestations of p, to compare the rest.
+func attestedAs(e *graph.Entity, p graph.Period) *graph.Entity {
+	c := *e
+	c.AttestedFrom, c.AttestedTo = p.AttestedFrom, p.AttestedTo
+	return &c
+}
+
+// alsoAttested widens p's attestations to take in those of old, a period
+// an earlier snapshot gave the same fact.
+func alsoAttested(p *graph.Period, old graph.Period) {
+	p.Attest(old.AttestedFrom)
+	p.Attest(old.AttestedTo)
 }
 
 // rowQuote describes a row for a source's quote, in the column=value
@@ -648,7 +691,7 @@ func changes(old, e *graph.Entity, b *graph.Batch, have map[string]*graph.Relati
 		}{
 			{"name", old.Name != e.Name},
 			{"type", old.MissionType != e.MissionType || old.Official != e.Official},
-			{"dates", old.Period != e.Period},
+			{"dates", old.From != e.From || old.To != e.To || old.Open != e.Open},
 			{"coordinates", old.Attributes[AttrLatitude] != e.Attributes[AttrLatitude] || old.Attributes[AttrLongitude] != e.Attributes[AttrLongitude]},
 		} {
 			if c.differs {
@@ -658,7 +701,9 @@ func changes(old, e *graph.Entity, b *graph.Batch, have map[string]*graph.Relati
 	}
 	types := map[graph.RelationType]bool{}
 	for _, r := range b.Relations {
-		types[r.Type] = true
+		if have[r.ID] == nil { // one held already is attested again, no more
+			types[r.Type] = true
+		}
 	}
 	for _, id := range b.DeleteRelations {
 		types[have[id].Type] = true
@@ -718,7 +763,7 @@ func (pl *planner) close(e *graph.Entity, rels map[string]*graph.Relation) *grap
 	qid := e.Attributes[graph.AttrWikidata]
 	gone := graph.Source{Document: pl.doc, URL: qidURL(qid), Quote: qid + " is not listed in this snapshot; closed as of " + pl.Snapshot.String()}
 	c := *e
-	c.To = pl.Snapshot
+	c.To, c.Open = pl.Snapshot, false
 	c.Sources = append(slices.Clone(e.Sources), gone)
 	b := &graph.Batch{Entities: []*graph.Entity{&c}}
 	for _, id := range sortedKeys(rels) {
@@ -727,7 +772,7 @@ func (pl *planner) close(e *graph.Entity, rels map[string]*graph.Relation) *grap
 			continue
 		}
 		n := *r
-		n.Period.To = pl.Snapshot
+		n.Period.To, n.Period.Open = pl.Snapshot, false
 		n.Sources = append(slices.Clone(r.Sources), gone)
 		n.Normalize()
 		b.DeleteRelations = append(b.DeleteRelations, r.ID)

@@ -29,7 +29,7 @@ func (p *Plan) WriteSummary(w io.Writer) error {
 		fmt.Fprintf(&b, " (changed: %s)", strings.Join(parts, ", "))
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "  unchanged  %6d\n", len(p.Unchanged))
+	fmt.Fprintf(&b, "  unchanged  %6d (listed again: attested on %s too)\n", len(p.Unchanged), p.Snapshot)
 	fmt.Fprintf(&b, "  closed     %6d (not in this snapshot: validTo %s)\n", len(p.Closed), p.Snapshot)
 	if p.StillClosed > 0 {
 		fmt.Fprintf(&b, "  still closed %4d (closed by an earlier snapshot, not listed again)\n", p.StillClosed)
