@@ -119,6 +119,7 @@ func read(names []string, readFile func(string) ([]byte, error)) (*Set, []Proble
 	}
 	set.Label = "seeds-" + hex.EncodeToString(h.Sum(nil)[:8])
 	problems = append(problems, Check(set)...)
+	attestEnds(set)
 	slices.SortStableFunc(problems, func(a, b Problem) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {
 			return c
@@ -174,4 +175,58 @@ func (it *Items) Next() (*graph.Entity, *graph.Relation, error) {
 // Errorf returns an EINVALID error about the item read last.
 func (it *Items) Errorf(format string, args ...any) error {
 	return graph.Errorf(graph.EINVALID, "%s: %s", it.at, fmt.Sprintf(format, args...))
+}
+
+// attestEnds attests each entity on the days a relation that joins it is
+// known to hold by its own period: a source that puts a mission in Havana
+// from 1977 to 2015 attests that Havana was there then. Only the
+// relation's own dates and attestations count, not those it has from
+// other entities, so nothing is inferred from an inference. An entity
+// whose stated life the relation's days fall outside of is left as it is
+// (the check reports the relation).
+func attestEnds(set *Set) {
+	entities := map[graph.ID]*graph.Entity{}
+	for _, f := range set.Files {
+		for _, e := range f.Entities {
+			entities[e.ID] = e
+		}
+	}
+	type days struct{ first, last uint32 }
+	seen := map[graph.ID][]days{}
+	for _, f := range set.Files {
+		for _, r := range f.Relations {
+			lo, hi, ok := r.Period.KnownSpan()
+			if !ok {
+				continue
+			}
+			if hi == graph.Forever {
+				hi = lo // an open relation attests its ends from its start
+			}
+			for _, id := range [3]graph.ID{r.From, r.To, r.Context} {
+				if id != "" {
+					seen[id] = append(seen[id], days{lo, hi})
+				}
+			}
+		}
+	}
+	for id, spans := range seen {
+		e := entities[id]
+		if e == nil {
+			continue
+		}
+		p := e.Period
+		for _, d := range spans {
+			p.Attest(dayDate(d.first))
+			p.Attest(dayDate(d.last))
+		}
+		if p.Validate() == nil {
+			e.Period = p
+		}
+	}
+}
+
+// dayDate is the full date of a day number.
+func dayDate(n uint32) graph.Date {
+	y, m, d := graph.CivilOfDay(n)
+	return graph.MustDate(fmt.Sprintf("%04d-%02d-%02d", y, m, d))
 }
