@@ -157,7 +157,7 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 		}
 		page.Total = counted.Total
 	}
-	return &relationConnection{page: page, ld: r.ld}, nil
+	return &relationConnection{page: page, ld: r.ld, at: w}, nil
 }
 
 // nullDirection is a Direction argument that may arrive as null (from an
