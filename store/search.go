@@ -612,8 +612,7 @@ func matchName(f string) func(e *graph.Entity) (string, float64) {
 			case fs == f:
 				sc = exact
 			case strings.HasPrefix(fs, f):
-				// A longer remainder is a weaker match.
-				sc = graph.ScorePrefix * (0.75 + 0.25*float64(len(f))/float64(len(fs)))
+				sc = prefixScore(f, fs)
 			}
 			if sc > score {
 				best, score = s, sc
@@ -630,6 +629,15 @@ func matchName(f string) func(e *graph.Entity) (string, float64) {
 		}
 		return best, score
 	}
+}
+
+// prefixScore scores a folded name fs that starts with the folded text f:
+// ScorePrefix when the text is nearly all of the name, less the longer the
+// rest of the name, but always more than ScoreWords, so that a name that
+// starts with the text ranks above one whose words merely hold it.
+func prefixScore(f, fs string) float64 {
+	rest := 1 - float64(len(f))/float64(len(fs))
+	return graph.ScorePrefix - (graph.ScorePrefix-graph.ScoreWords)/2*rest
 }
 
 // matchWords scores an entity found by the words of a name: every word of
