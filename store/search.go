@@ -515,11 +515,16 @@ func newWordCursor(txn *badger.Txn, words []string) *wordCursor {
 
 // seek returns the smallest id at or after target in any of the lists, or
 // nil once they are all past their end. An iterator already at or after
-// target stays where it is.
+// target stays where it is; one just behind it steps to the next key,
+// which is where a walk that takes every id of a list goes, before it
+// seeks.
 func (c *wordCursor) seek(target []byte) []byte {
 	var least []byte
 	for i, it := range c.its {
 		p := c.prefixes[i]
+		if it.Valid() && bytes.Compare(it.Item().Key()[len(p):], target) < 0 {
+			it.Next()
+		}
 		if !it.Valid() || bytes.Compare(it.Item().Key()[len(p):], target) < 0 {
 			it.Seek(append(p[:len(p):len(p)], target...))
 		}
