@@ -35,6 +35,15 @@ const (
 	ScoreTypo        = 0.6  // a name, alias or word is one or two edits away
 	TypoPenalty      = 0.1  // taken off ScoreTypo for each edit
 	FormerNameFactor = 0.9  // a body found through a name it had before
+	// ScorePlace is the best score of a mission found through the names
+	// of its sender, host or city: below every match of an entity's own
+	// names, a former name's included (ScoreTypo-2*TypoPenalty, times
+	// FormerNameFactor).
+	ScorePlace = 0.35
+	// PlacePenalty is taken off ScorePlace in proportion to the words of
+	// the text that the mission's own names (or, for a word such as
+	// "embassy", its type) do not hold.
+	PlacePenalty = 0.05
 )
 
 // SearchHit is one entity a search found, the name or alias that matched,

@@ -15,6 +15,7 @@ func TestSearch(t *testing.T) {
 		text, first, matched string
 		kinds                []string
 		also                 string
+		place                bool // found by place, which scores 0.35 at most
 	}{
 		{text: "Switzerlnd", first: "country:switzerland", matched: "Switzerland"},
 		{text: "havana", first: "city:havana", matched: "Havana"},
@@ -22,6 +23,11 @@ func TestSearch(t *testing.T) {
 		{text: "coordination council", first: "mission:coordination-council-for-north-american-affairs"},
 		{text: "CCNAA", first: "mission:coordination-council-for-north-american-affairs", matched: "CCNAA", also: "mission:tecro-united-states"},
 		{text: "united states", kinds: []string{"COUNTRY"}, first: "country:united-states", matched: "United States"},
+		// By place: the interests section is neither an embassy nor named
+		// "of the United States", and the Taipei office is "in the United
+		// States", in Washington.
+		{text: "Embassy of the United States in Havana", first: "mission:us-interests-section-havana", matched: "United States, Havana", place: true},
+		{text: "taipei washington", first: "mission:tecro-united-states", matched: "Washington", place: true},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			vars := map[string]any{"text": tc.text}
@@ -35,6 +41,9 @@ func TestSearch(t *testing.T) {
 			}
 			if tc.matched != "" && at(hits[0], "matched") != tc.matched {
 				t.Errorf("matched %v, want %q", at(hits[0], "matched"), tc.matched)
+			}
+			if score := at(hits[0], "score").(float64); tc.place != (score <= 0.35) {
+				t.Errorf("score %v; found by place: %v", score, tc.place)
 			}
 			if tc.also != "" {
 				found := false

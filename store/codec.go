@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 
 	json "github.com/goccy/go-json"
@@ -53,4 +54,46 @@ func decodeRelationSlim(b []byte) (*graph.Relation, error) {
 		return nil, fmt.Errorf("decode relation record: %w", err)
 	}
 	return &graph.Relation{ID: e.ID, Type: e.Type, From: e.From, To: e.To, Context: e.Context, Period: e.Period, Role: e.Role}, nil
+}
+
+// relationEnds returns the two ends of a relation record. Records are
+// written with their fields in the order of graph.Relation, so the ends
+// are the first "from" and "to" of the record and can be read off it
+// without decoding the rest (the sources, most of its bytes); a record of
+// any other form is decoded.
+func relationEnds(b []byte) (from, to graph.ID, err error) {
+	if from, rest, ok := recordID(b, `"from":"`); ok {
+		if to, _, ok := recordID(rest, `,"to":"`); ok {
+			return from, to, nil
+		}
+	}
+	r, err := decodeRelationSlim(b)
+	if err != nil {
+		return "", "", err
+	}
+	return r.From, r.To, nil
+}
+
+// recordID reads the id that follows the first field in b (a field name
+// with its quotes and colon, and the id's opening quote) and returns it
+// and what follows its closing quote; ok is false unless the id is all
+// lower case letters, digits, hyphens and colons, which need no escaping.
+// The first "from" of a record is the field: the fields before it, the
+// relation's id and type, cannot hold it.
+func recordID(b []byte, field string) (graph.ID, []byte, bool) {
+	i := bytes.Index(b, []byte(field))
+	if i < 0 || field[0] == ',' && i != 0 {
+		return "", nil, false
+	}
+	b = b[i+len(field):]
+	for j, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == ':':
+		case c == '"' && j > 0:
+			return graph.ID(b[:j]), b[j+1:], true
+		default:
+			return "", nil, false
+		}
+	}
+	return "", nil, false
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -17,6 +18,42 @@ var letterFolds = map[rune]string{
 // accents removed, punctuation turned into single spaces. "Ständige
 // Vertretung" and "standige-vertretung" fold alike.
 func Fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return foldUnicode(s)
+		}
+	}
+	return foldASCII(s)
+}
+
+// foldASCII is Fold for a string of ASCII alone, which has no accents to
+// take off: a search folds the names of every candidate it ranks, and most
+// are ASCII.
+func foldASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '\'' || c == '.':
+			continue
+		default:
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+func foldUnicode(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range norm.NFKD.String(strings.ToLower(s)) {

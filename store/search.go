@@ -169,7 +169,11 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 		}
 		// Names whose words start with the text's words.
 		words := strings.Fields(f)
-		ids, err := wordCandidates(ctx, txn, words)
+		starts, err := vocabStarts(ctx, txn, words)
+		if err != nil {
+			return err
+		}
+		ids, err := wordCandidates(ctx, txn, words, starts)
 		if err != nil {
 			return err
 		}
@@ -199,6 +203,16 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 					direct = append(direct, graph.SearchHit{Entity: e, Matched: matched, Score: score})
 				}
 			}
+		}
+		// Missions found through the names of their places, which rank
+		// below every match of an entity's own names: only when those
+		// leave room for them.
+		if placeWanted(q, direct) {
+			placed, err := placeHits(ctx, txn, entities, words, starts)
+			if err != nil {
+				return err
+			}
+			direct = append(direct, placed...)
 		}
 		sortHits(direct)
 		// Add the later names of the bodies found, best first. A later
@@ -241,6 +255,22 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 		hits = hits[:q.First]
 	}
 	return hits, nil
+}
+
+// placeWanted reports whether a search for q, whose matches of names are
+// direct, should look for missions by place: when q asks for missions,
+// and fewer than q.First of the matches are of the kinds it asks for.
+func placeWanted(q graph.SearchQuery, direct []graph.SearchHit) bool {
+	if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, graph.Mission) {
+		return false
+	}
+	n := 0
+	for _, h := range direct {
+		if len(q.Kinds) == 0 || slices.Contains(q.Kinds, h.Entity.Kind) {
+			n++
+		}
+	}
+	return n < q.First
 }
 
 // sortHits ranks hits: best score first, then the shorter name, then id.
@@ -293,6 +323,24 @@ func scanKeys(ctx context.Context, txn *badger.Txn, prefix []byte, limit int, fn
 	return nil
 }
 
+// vocabStarts returns, for each word of minVocabWord letters or more, the
+// first maxVariants+1 words of the vocabulary that start with it (the
+// word itself first, when it is one); nil for a shorter word.
+func vocabStarts(ctx context.Context, txn *badger.Txn, words []string) ([][]string, error) {
+	out := make([][]string, len(words))
+	for i, w := range words {
+		if utf8.RuneCountInString(w) < minVocabWord {
+			continue
+		}
+		out[i] = []string{}
+		err := scanKeys(ctx, txn, vocabKey(w), maxVariants+1, func(k []byte) { out[i] = append(out[i], string(k[2:])) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // wordCandidates returns entities that may have, for each word of the
 // text, a word of a name that starts with it. Each word of minVocabWord
 // letters or more stands for the words of the vocabulary it starts (the
@@ -301,23 +349,18 @@ func scanKeys(ctx context.Context, txn *badger.Txn, prefix []byte, limit int, fn
 // word that starts no word in the vocabulary means that no name matches.
 // When every word is short or starts many words, it falls back on the
 // first searchScanLimit entities with a word that starts as the longest
-// word does. matchWords checks each candidate.
-func wordCandidates(ctx context.Context, txn *badger.Txn, words []string) ([]graph.ID, error) {
+// word does. starts holds the vocabulary's words that start each word
+// (vocabStarts). matchWords checks each candidate.
+func wordCandidates(ctx context.Context, txn *badger.Txn, words []string, starts [][]string) ([]graph.ID, error) {
 	var lists [][]string
-	for _, w := range words {
-		if utf8.RuneCountInString(w) < minVocabWord {
-			continue
-		}
-		var starts []string
-		prefix := vocabKey(w)
-		err := scanKeys(ctx, txn, prefix, maxVariants+1, func(k []byte) { starts = append(starts, string(k[2:])) })
+	for i, w := range words {
 		switch {
-		case err != nil:
-			return nil, err
-		case len(starts) == 0:
+		case utf8.RuneCountInString(w) < minVocabWord:
+			continue
+		case len(starts[i]) == 0:
 			return nil, nil
-		case len(starts) <= maxVariants:
-			lists = append(lists, starts)
+		case len(starts[i]) <= maxVariants:
+			lists = append(lists, slices.Clone(starts[i]))
 		}
 	}
 	if len(lists) > 0 {
@@ -441,6 +484,44 @@ func corrections(ctx context.Context, txn *badger.Txn, w string, k int) ([]strin
 // intersectWords returns up to limit ids, in order, of the entities that
 // have, for each list, one of its words.
 func intersectWords(ctx context.Context, txn *badger.Txn, lists [][]string, limit int) ([]graph.ID, error) {
+	return intersectWordsIn(ctx, txn, lists, limit, nil)
+}
+
+// idRanges are runs of ids, [lo, hi) each, in order; nil stands for every
+// id.
+type idRanges [][2][]byte
+
+// kindRanges returns the ranges of the ids of kinds.
+func kindRanges(kinds ...graph.Kind) idRanges {
+	var rs idRanges
+	for _, k := range kinds {
+		lo := []byte(k.IDPrefix())
+		hi := bytes.Clone(lo)
+		hi[len(hi)-1]++ // the byte after the colon
+		rs = append(rs, [2][]byte{lo, hi})
+	}
+	slices.SortFunc(rs, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
+	return rs
+}
+
+// next returns the first id at or after id in the ranges, or nil if none.
+func (rs idRanges) next(id []byte) []byte {
+	if rs == nil {
+		return id
+	}
+	for _, r := range rs {
+		if bytes.Compare(id, r[1]) < 0 {
+			if bytes.Compare(id, r[0]) < 0 {
+				return r[0]
+			}
+			return id
+		}
+	}
+	return nil
+}
+
+// intersectWordsIn is intersectWords for the ids in ranges only.
+func intersectWordsIn(ctx context.Context, txn *badger.Txn, lists [][]string, limit int, ranges idRanges) ([]graph.ID, error) {
 	// Keep the nearest corrections of each word while there are too many
 	// lists to walk at once; a list of one is a word as typed.
 	for total(lists) > maxCursors {
@@ -461,8 +542,8 @@ func intersectWords(ctx context.Context, txn *badger.Txn, lists [][]string, limi
 		defer cursors[i].close()
 	}
 	var out []graph.ID
-	target := []byte{}
-	for round := 0; len(out) < limit; round++ {
+	target := ranges.next([]byte{})
+	for round := 0; len(out) < limit && target != nil; round++ {
 		if round%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -475,14 +556,14 @@ func intersectWords(ctx context.Context, txn *badger.Txn, lists [][]string, limi
 				return out, nil
 			}
 			if !bytes.Equal(id, target) {
-				target, agreed = id, false
+				target, agreed = ranges.next(id), false
 				break
 			}
 		}
 		if agreed {
 			out = append(out, graph.ID(target))
 			// The next id after target: ids never hold the separator.
-			target = append(bytes.Clone(target), sep)
+			target = ranges.next(append(bytes.Clone(target), sep))
 		}
 	}
 	return out, nil
@@ -515,11 +596,16 @@ func newWordCursor(txn *badger.Txn, words []string) *wordCursor {
 
 // seek returns the smallest id at or after target in any of the lists, or
 // nil once they are all past their end. An iterator already at or after
-// target stays where it is.
+// target stays where it is; one just behind it steps to the next key,
+// which is where a walk that takes every id of a list goes, before it
+// seeks.
 func (c *wordCursor) seek(target []byte) []byte {
 	var least []byte
 	for i, it := range c.its {
 		p := c.prefixes[i]
+		if it.Valid() && bytes.Compare(it.Item().Key()[len(p):], target) < 0 {
+			it.Next()
+		}
 		if !it.Valid() || bytes.Compare(it.Item().Key()[len(p):], target) < 0 {
 			it.Seek(append(p[:len(p):len(p)], target...))
 		}
@@ -612,8 +698,7 @@ func matchName(f string) func(e *graph.Entity) (string, float64) {
 			case fs == f:
 				sc = exact
 			case strings.HasPrefix(fs, f):
-				// A longer remainder is a weaker match.
-				sc = graph.ScorePrefix * (0.75 + 0.25*float64(len(f))/float64(len(fs)))
+				sc = prefixScore(f, fs)
 			}
 			if sc > score {
 				best, score = s, sc
@@ -630,6 +715,15 @@ func matchName(f string) func(e *graph.Entity) (string, float64) {
 		}
 		return best, score
 	}
+}
+
+// prefixScore scores a folded name fs that starts with the folded text f:
+// ScorePrefix when the text is nearly all of the name, less the longer the
+// rest of the name, but always more than ScoreWords, so that a name that
+// starts with the text ranks above one whose words merely hold it.
+func prefixScore(f, fs string) float64 {
+	rest := 1 - float64(len(f))/float64(len(fs))
+	return graph.ScorePrefix - (graph.ScorePrefix-graph.ScoreWords)/2*rest
 }
 
 // matchWords scores an entity found by the words of a name: every word of

@@ -155,10 +155,11 @@ func TestSearchStopsWhenCancelled(t *testing.T) {
 	}
 }
 
-// TestIntersectWords checks the walk over word lists against a plain
-// filter of every entity, on names drawn from a few words so that lists
-// overlap in every way: each answer must be exactly the entities, in id
-// order, whose names hold one word of each list.
+// TestIntersectWords checks the walk over word lists, over every id or
+// those of some kinds, against a plain filter of every entity, on names
+// drawn from a few words so that lists overlap in every way: each answer
+// must be exactly the entities, in id order, whose names hold one word of
+// each list.
 func TestIntersectWords(t *testing.T) {
 	db, err := Open(Options{})
 	if err != nil {
@@ -174,13 +175,26 @@ func TestIntersectWords(t *testing.T) {
 		for range 2 + rng.IntN(4) {
 			words = append(words, vocab[rng.IntN(len(vocab))])
 		}
-		id := graph.ID(fmt.Sprintf("mission:m%04d", rng.IntN(100000)))
+		kind := []graph.Kind{graph.Mission, graph.Mission, graph.City, graph.Organisation}[rng.IntN(4)]
+		id := graph.ID(fmt.Sprintf("%sm%04d", kind.IDPrefix(), rng.IntN(100000)))
 		if names[id] != nil {
 			continue
 		}
 		names[id] = words
-		b.Entities = append(b.Entities, &graph.Entity{ID: id, Kind: graph.Mission, MissionType: graph.Embassy,
-			Name: strings.Join(words, " "), Sources: []graph.Source{{Document: "Test fixture"}}})
+		e := &graph.Entity{ID: id, Kind: kind, Name: strings.Join(words, " "), Sources: []graph.Source{{Document: "Test fixture"}}}
+		if kind == graph.Mission {
+			e.MissionType = graph.Embassy
+		}
+		b.Entities = append(b.Entities, e)
+	}
+	// Every id, or those of some kinds only.
+	rangesOf := []struct {
+		kinds  []graph.Kind
+		ranges idRanges
+	}{
+		{nil, nil},
+		{[]graph.Kind{graph.Mission}, kindRanges(graph.Mission)},
+		{[]graph.Kind{graph.City, graph.Organisation}, kindRanges(graph.Organisation, graph.City)},
 	}
 	if err := db.Apply(context.Background(), b); err != nil {
 		t.Fatal(err)
@@ -192,9 +206,10 @@ func TestIntersectWords(t *testing.T) {
 				lists[i] = append(lists[i], vocab[rng.IntN(len(vocab))])
 			}
 		}
+		in := rangesOf[trial%len(rangesOf)]
 		var want []graph.ID
 		for id, words := range names {
-			ok := true
+			ok := in.kinds == nil || slices.Contains(in.kinds, id.Kind())
 			for _, l := range lists {
 				ok = ok && slices.ContainsFunc(l, func(w string) bool { return slices.Contains(words, w) })
 			}
@@ -205,14 +220,48 @@ func TestIntersectWords(t *testing.T) {
 		slices.Sort(want)
 		var got []graph.ID
 		err := db.bdb.View(func(txn *badger.Txn) error {
-			got, err = intersectWords(context.Background(), txn, slices.Clone(lists), len(names))
+			got, err = intersectWordsIn(context.Background(), txn, slices.Clone(lists), len(names), in.ranges)
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(got, want) {
-			t.Fatalf("trial %d: intersectWords(%q) = %d ids, want %d\ngot  %v\nwant %v", trial, lists, len(got), len(want), got, want)
+			t.Fatalf("trial %d: intersectWordsIn(%q, kinds %v) = %d ids, want %d\ngot  %v\nwant %v", trial, lists, in.kinds, len(got), len(want), got, want)
 		}
+	}
+}
+
+// TestRelationEnds checks the ends read off a relation record against the
+// decoded record, for records whose notes and quotes hold what the fields
+// look like, and that a record of another form is decoded.
+func TestRelationEnds(t *testing.T) {
+	for _, r := range []*graph.Relation{
+		{Type: graph.SentBy, From: "mission:embassy-of-sweden-in-cuba", To: "country:sweden",
+			Sources: []graph.Source{{Document: "Test fixture"}}},
+		{Type: graph.Protects, From: "country:switzerland", To: "country:united-states", Context: "country:cuba",
+			Period: graph.Period{From: graph.MustDate("1977"), To: graph.MustDate("2015")}, Role: "protecting power",
+			Note:    `"from":"country:x","to":"country:y"`,
+			Sources: []graph.Source{{Document: "De facto embassy", Quote: `,"to":"city:elsewhere" and "from":"mission:z"`}}},
+	} {
+		r.Normalize()
+		v, err := encodeRelation(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, to, err := relationEnds(v)
+		if err != nil || from != r.From || to != r.To {
+			t.Errorf("relationEnds(%s) = %s, %s, %v; want %s, %s", v, from, to, err, r.From, r.To)
+		}
+		if _, _, ok := recordID(v, `"from":"`); !ok {
+			t.Errorf("the record %s is not read without decoding it", v)
+		}
+	}
+	other := []byte(`{"to":"country:sweden","type":"SENT_BY","from":"mission:m","id":"rel:x","sources":[]}`)
+	if from, to, err := relationEnds(other); err != nil || from != "mission:m" || to != "country:sweden" {
+		t.Errorf("relationEnds of a record in another order = %s, %s, %v", from, to, err)
+	}
+	if _, _, err := relationEnds([]byte(`{"from":"mission:m"`)); err == nil {
+		t.Error("relationEnds of a broken record: no error")
 	}
 }

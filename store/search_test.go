@@ -1,9 +1,13 @@
 package store_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 func searchFixture() *graph.Batch {
@@ -118,4 +122,38 @@ func ids(hits []graph.SearchHit) []graph.ID {
 		out = append(out, h.Entity.ID)
 	}
 	return out
+}
+
+// TestDB_SearchRanksPrefixFirst is the case of issue 18 on the seeded
+// store: for "Taipei Economic", the Moscow office, whose name only holds
+// the two words ("...for the Taipei–Moscow Economic and Cultural
+// Coordination Commission"), ranked above the offices whose names start
+// with the text. Every name that starts with the text must come first.
+func TestDB_SearchRanksPrefixFirst(t *testing.T) {
+	db := storetest.OpenSeeded(t, "")
+	const moscow = "mission:taipei-moscow-representative-office"
+	hits, err := db.Search(ctx, graph.SearchQuery{Text: "Taipei Economic", First: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := slices.IndexFunc(hits, func(h graph.SearchHit) bool { return h.Entity.ID == moscow })
+	if at < 0 {
+		t.Fatalf("hits %v lack %s, whose name holds both words", ids(hits), moscow)
+	}
+	prefixes := 0
+	for i, h := range hits {
+		starts := strings.HasPrefix(store.Fold(h.Matched), "taipei economic")
+		if starts {
+			prefixes++
+		}
+		if starts && i > at {
+			t.Errorf("%s (%q, %.3f) starts with the text but ranks below %s (%.3f)", h.Entity.ID, h.Matched, h.Score, moscow, hits[at].Score)
+		}
+		if starts && h.Score <= graph.ScoreWords {
+			t.Errorf("%s (%q) starts with the text but scores %.3f, no more than a match of words (%.2f)", h.Entity.ID, h.Matched, h.Score, graph.ScoreWords)
+		}
+	}
+	if prefixes < 5 {
+		t.Errorf("only %d hits start with the text: %v", prefixes, ids(hits))
+	}
 }
