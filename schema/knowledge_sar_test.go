@@ -92,9 +92,18 @@ func TestSpecialAdministrativeRegions(t *testing.T) {
 		  relations(types: [SENT_BY], direction: IN, asOf: $asOf) { edges { node { from { id } } } } } }`
 		conn := []any{"entity", "relations", "edges"}
 		commission, cg := "mission:nigerian-commission-hong-kong", "mission:consulate-general-of-nigeria-in-hong-kong"
-		in1990 := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "from", "id")
-		if !slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
-			t.Errorf("as of 1990: %v; want the Commission, not the Consulate-General", in1990)
+		// The text dates the Commission's end (1997), not its start: it is
+		// known in 1997, possible in 1990; the Consulate-General, from
+		// 1997, is neither in 1990.
+		if in1990 := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "from", "id"); slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
+			t.Errorf("known as of 1990: %v; want neither", in1990)
+		}
+		qp := strings.Replace(q, "asOf: $asOf)", "asOf: $asOf, include: POSSIBLE)", 1)
+		if in1990 := ids(s.mustData(t, qp, map[string]any{"asOf": "1990"}), conn, "from", "id"); !slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
+			t.Errorf("possible as of 1990: %v; want the Commission, not the Consulate-General", in1990)
+		}
+		if in1997 := ids(s.mustData(t, q, map[string]any{"asOf": "1997-03"}), conn, "from", "id"); !slices.Contains(in1997, commission) {
+			t.Errorf("known as of 1997-03: %v; want the Commission", in1997)
 		}
 		in1998 := ids(s.mustData(t, q, map[string]any{"asOf": "1998"}), conn, "from", "id")
 		if slices.Contains(in1998, commission) || !slices.Contains(in1998, cg) {
@@ -111,8 +120,18 @@ func TestSpecialAdministrativeRegions(t *testing.T) {
 		q := `query($asOf: Date) { entity(id: "territory:hong-kong") {
 		  relations(types: [PART_OF], direction: OUT, asOf: $asOf) { edges { node { to { id } } } } } }`
 		conn := []any{"entity", "relations", "edges"}
-		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "to", "id"); !slices.Equal(got, []string{"country:united-kingdom"}) {
-			t.Errorf("part of, as of 1990: %v", got)
+		// British administration "until 1997": known in 1997, possible
+		// before, when the text gives no start.
+		// In 1997 both hold: the text dates the transfer to the year.
+		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1997-03"}), conn, "to", "id"); !slices.Equal(got, []string{"country:china", "country:united-kingdom"}) {
+			t.Errorf("part of, as of 1997-03: %v", got)
+		}
+		qp := strings.Replace(q, "asOf: $asOf)", "asOf: $asOf, include: POSSIBLE)", 1)
+		if got := ids(s.mustData(t, qp, map[string]any{"asOf": "1990"}), conn, "to", "id"); !slices.Equal(got, []string{"country:united-kingdom"}) {
+			t.Errorf("part of, possible as of 1990: %v", got)
+		}
+		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "to", "id"); len(got) != 0 {
+			t.Errorf("part of, known as of 1990: %v; the text dates only the end", got)
 		}
 		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1998"}), conn, "to", "id"); !slices.Equal(got, []string{"country:china"}) {
 			t.Errorf("part of, as of 1998: %v", got)

@@ -28,6 +28,23 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
+	// possible returns, as reps does, what may have represented of in
+	// Taiwan as of asOf (include: POSSIBLE), each with the holding of its
+	// mission: "KIND mission-id via-id HOLDING".
+	possible := func(t *testing.T, of, asOf string) []string {
+		t.Helper()
+		d := s.mustData(t, `query($of: ID!, $asOf: Date) {
+		  representation(of: $of, in: "country:taiwan", asOf: $asOf, include: POSSIBLE) { kind mission { id holding } via { id } } }`,
+			map[string]any{"of": of, "asOf": asOf})
+		var out []string
+		for _, r := range at(d, "representation").([]any) {
+			m, _ := at(r, "mission", "id").(string)
+			v, _ := at(r, "via", "id").(string)
+			out = append(out, at(r, "kind").(string)+" "+m+" "+v+" "+at(r, "mission", "holding").(string))
+		}
+		slices.Sort(out)
+		return out
+	}
 	// lineage returns the names, changes and dates of a body's chain, oldest first.
 	lineage := func(t *testing.T, id string) (names, changes, dates []string) {
 		t.Helper()
@@ -44,17 +61,22 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 	}
 
 	t.Run("UnitedKingdomInTaiwan", func(t *testing.T) {
-		// The text dates none of the three British names, so every date sees
-		// all three; only the lineage orders them.
-		want := []string{
-			"DE_FACTO mission:anglo-taiwan-trade-committee ",
-			"DE_FACTO mission:british-office-taipei ",
-			"DE_FACTO mission:british-trade-and-cultural-office ",
+		// The text dates none of the three British names. The two it puts
+		// in the past are known on no day; the present one, the British
+		// Office, on the day the text was taken. Any day may have seen
+		// each of them; only the lineage orders them.
+		if got := reps(t, "country:united-kingdom", "1990"); len(got) != 0 {
+			t.Errorf("known as of 1990: %v, want nothing", got)
 		}
-		for _, asOf := range []string{"1990", "2024-06-01"} {
-			if got := reps(t, "country:united-kingdom", asOf); !slices.Equal(got, want) {
-				t.Errorf("as of %s: %v, want %v", asOf, got, want)
-			}
+		if got, want := possible(t, "country:united-kingdom", "1990"), []string{
+			"DE_FACTO mission:anglo-taiwan-trade-committee  POSSIBLE",
+			"DE_FACTO mission:british-office-taipei  POSSIBLE",
+			"DE_FACTO mission:british-trade-and-cultural-office  POSSIBLE",
+		}; !slices.Equal(got, want) {
+			t.Errorf("possible as of 1990: %v, want %v", got, want)
+		}
+		if got, want := reps(t, "country:united-kingdom", "2026-11-22"), []string{"DE_FACTO mission:british-office-taipei "}; !slices.Equal(got, want) {
+			t.Errorf("known as of 2026-11-22: %v, want %v", got, want)
 		}
 		names, changes, dates := lineage(t, "mission:british-office-taipei")
 		wantNames := []string{"Anglo-Taiwan Trade Committee", "British Trade and Cultural Office", "British Office"}
@@ -99,8 +121,18 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 			!slices.Equal(changes, []string{"", "REPLACES", "RENAMED_FROM"}) || !slices.Equal(dates, []string{"1975", "1989"}) {
 			t.Errorf("lineage = %v %v %v, want the embassy replaced in 1975, renamed in 1989", names, changes, dates)
 		}
-		if got, want := reps(t, "country:philippines", "1970"), []string{"DIRECT mission:embassy-of-the-philippines-in-taiwan "}; !slices.Equal(got, want) {
-			t.Errorf("Philippines in Taiwan as of 1970: %v, want %v", got, want)
+		// The embassy's end is stated (1975), its start is not: it is
+		// known in 1975, and only possible in 1970.
+		if got := reps(t, "country:philippines", "1970"); len(got) != 0 {
+			t.Errorf("Philippines in Taiwan, known as of 1970: %v, want nothing", got)
+		}
+		if got, want := possible(t, "country:philippines", "1970"), []string{"DIRECT mission:embassy-of-the-philippines-in-taiwan  POSSIBLE"}; !slices.Equal(got, want) {
+			t.Errorf("Philippines in Taiwan, possible as of 1970: %v, want %v", got, want)
+		}
+		// In 1975 both hold: the text dates the change to the year, and a
+		// year covers all its days.
+		if got, want := reps(t, "country:philippines", "1975-01"), []string{"DE_FACTO mission:asian-exchange-center ", "DIRECT mission:embassy-of-the-philippines-in-taiwan "}; !slices.Equal(got, want) {
+			t.Errorf("Philippines in Taiwan as of 1975-01: %v, want %v", got, want)
 		}
 		if got, want := reps(t, "country:philippines", "1980"), []string{"DE_FACTO mission:asian-exchange-center "}; !slices.Equal(got, want) {
 			t.Errorf("Philippines in Taiwan as of 1980: %v, want %v", got, want)
@@ -122,39 +154,48 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 	})
 
 	t.Run("TaiwansDiplomaticPartnersLost", func(t *testing.T) {
-		partners := func(asOf string) []string {
-			d := s.mustData(t, `query($asOf: Date) { entity(id: "country:taiwan") {
-			  relations(types: [DIPLOMATIC_RELATIONS], asOf: $asOf, first: 500) { edges { node { from { id } to { id } validTo } } } } }`,
-				map[string]any{"asOf": asOf})
+		// partners lists Taiwan's diplomatic partners as of asOf, with
+		// include, as "id HOLDING".
+		partners := func(asOf, include string) []string {
+			d := s.mustData(t, `query($asOf: Date, $include: Include) { entity(id: "country:taiwan") {
+			  relations(types: [DIPLOMATIC_RELATIONS], asOf: $asOf, include: $include, first: 500) { edges { node { from { id } to { id } holding } } } } }`,
+				map[string]any{"asOf": asOf, "include": include})
 			var out []string
 			for _, e := range at(d, "entity", "relations", "edges").([]any) {
 				other := at(e, "node", "from", "id").(string)
 				if other == "country:taiwan" {
 					other = at(e, "node", "to", "id").(string)
 				}
-				out = append(out, other)
+				out = append(out, other+" "+at(e, "node", "holding").(string))
 			}
+			slices.Sort(out)
 			return out
 		}
-		in1970 := partners("1970")
-		for _, c := range []string{"country:japan", "country:australia", "country:new-zealand", "country:philippines",
-			"country:south-korea", "country:south-africa", "country:united-states"} {
-			if !slices.Contains(in1970, c) {
-				t.Errorf("as of 1970, Taiwan's partners %v lack %s", in1970, c)
+		// The text dates when each tie ended, never when it began: each is
+		// known in the year it ended, and before that only possible.
+		lost := map[string]string{"country:japan": "1972", "country:australia": "1972", "country:new-zealand": "1972",
+			"country:philippines": "1975", "country:united-states": "1979", "country:south-korea": "1992", "country:south-africa": "1998"}
+		if got := partners("1970", "KNOWN"); len(got) != 0 {
+			t.Errorf("known as of 1970: Taiwan's partners %v; the text dates none of them then", got)
+		}
+		var want []string
+		for c := range lost {
+			want = append(want, c+" POSSIBLE")
+		}
+		slices.Sort(want)
+		if got := partners("1970", "POSSIBLE"); !slices.Equal(got, want) {
+			t.Errorf("possible as of 1970: Taiwan's partners %v, want %v", got, want)
+		}
+		for c, year := range lost {
+			if got := partners(year, "KNOWN"); !slices.Contains(got, c+" KNOWN") {
+				t.Errorf("as of %s, the year its ties ended, Taiwan's partners %v lack %s", year, got, c)
 			}
 		}
-		in1995 := partners("1995")
-		for _, c := range []string{"country:japan", "country:australia", "country:new-zealand", "country:philippines",
-			"country:south-korea", "country:united-states"} {
-			if slices.Contains(in1995, c) {
-				t.Errorf("as of 1995, Taiwan's partners %v still hold %s", in1995, c)
-			}
+		if got := partners("1995", "POSSIBLE"); !slices.Equal(got, []string{"country:south-africa POSSIBLE"}) {
+			t.Errorf("possible as of 1995: Taiwan's partners %v; want South Africa alone (ties ended 1998)", got)
 		}
-		if !slices.Contains(in1995, "country:south-africa") {
-			t.Errorf("as of 1995, Taiwan's partners %v lack South Africa (ties ended 1998)", in1995)
-		}
-		if in1999 := partners("1999"); slices.Contains(in1999, "country:south-africa") {
-			t.Errorf("as of 1999, Taiwan's partners %v still hold South Africa", in1999)
+		if got := partners("1999", "POSSIBLE"); len(got) != 0 {
+			t.Errorf("as of 1999, Taiwan's partners %v; every tie the text names had ended", got)
 		}
 	})
 
