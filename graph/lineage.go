@@ -13,6 +13,11 @@ type LineageStep struct {
 	Change   RelationType
 	Date     Date
 	Relation *Relation
+	// Conflicts are the other relations that join the entity to the same
+	// older member with another date or change: sources that disagree
+	// about the step (a renaming in 1986 by one account, in 1997 by
+	// another), each kept with its own source. Relation is the newest.
+	Conflicts []*Relation
 }
 
 // Lineage returns the whole chain of names and statuses of the body id
@@ -119,6 +124,12 @@ func orderLineage(members map[ID]*Entity, older map[ID][]*Relation) []LineageSte
 		step := LineageStep{Entity: members[id]}
 		if rel := via[id]; rel != nil {
 			step.Change, step.Date, step.Relation = rel.Type, rel.Period.From, rel
+			for _, other := range older[id] {
+				if other != rel && other.To == rel.To {
+					step.Conflicts = append(step.Conflicts, other)
+				}
+			}
+			slices.SortFunc(step.Conflicts, func(a, b *Relation) int { return cmp.Compare(a.ID, b.ID) })
 		}
 		out = append(out, step)
 		for _, rel := range newer[id] {

@@ -75,3 +75,38 @@ func TestLineage(t *testing.T) {
 		t.Errorf("unknown id: %v", err)
 	}
 }
+
+// TestLineageConflicts: two sources date one renaming differently; the
+// lineage keeps the newest as the step's relation and the other as a
+// conflict, each with its source.
+func TestLineageConflicts(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenMemory(t)
+	one := []graph.Source{{Document: "One account", Quote: "renamed in 1986"}}
+	two := []graph.Source{{Document: "Another account", Quote: "renamed in 1997"}}
+	b := &graph.Batch{
+		Entities: []*graph.Entity{
+			{ID: "mission:commission", Kind: graph.Mission, Name: "Commission", MissionType: graph.Commission, Sources: src},
+			{ID: "mission:consulate", Kind: graph.Mission, Name: "Consulate", MissionType: graph.ConsulateGeneral, Sources: src},
+		},
+		Relations: []*graph.Relation{
+			{Type: graph.RenamedFrom, From: "mission:consulate", To: "mission:commission", Period: graph.Period{From: graph.MustDate("1986")}, Sources: one},
+			{Type: graph.RenamedFrom, From: "mission:consulate", To: "mission:commission", Period: graph.Period{From: graph.MustDate("1997")}, Sources: two},
+		},
+	}
+	if err := db.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	steps, err := graph.Lineage(ctx, db, "mission:commission")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 2 || len(steps[0].Conflicts) != 0 {
+		t.Fatalf("steps %+v", steps)
+	}
+	s := steps[1]
+	if s.Date.String() != "1997" || s.Relation.Sources[0].Document != "Another account" ||
+		len(s.Conflicts) != 1 || s.Conflicts[0].Period.From.String() != "1986" || s.Conflicts[0].Sources[0].Document != "One account" {
+		t.Errorf("step %+v, conflicts %+v; want the 1997 account with the 1986 one as a conflict", s, s.Conflicts)
+	}
+}

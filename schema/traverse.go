@@ -92,6 +92,7 @@ func (query) Lineage(ctx context.Context, args idArgs) ([]*lineageEntry, error) 
 		es[i] = s.Entity
 		if s.Relation != nil {
 			rels = append(rels, s.Relation)
+			rels = append(rels, s.Conflicts...)
 		}
 	}
 	relResolvers, err := newRelations(ctx, ld, rels, graph.When{})
@@ -103,6 +104,8 @@ func (query) Lineage(ctx context.Context, args idArgs) ([]*lineageEntry, error) 
 		out[i] = &lineageEntry{s: steps[i], entity: e}
 		if steps[i].Relation != nil {
 			out[i].relation, relResolvers = relResolvers[0], relResolvers[1:]
+			n := len(steps[i].Conflicts)
+			out[i].conflicts, relResolvers = relResolvers[:n:n], relResolvers[n:]
 		}
 	}
 	return out, nil
@@ -110,9 +113,10 @@ func (query) Lineage(ctx context.Context, args idArgs) ([]*lineageEntry, error) 
 
 // lineageEntry resolves LineageEntry.
 type lineageEntry struct {
-	s        graph.LineageStep
-	entity   *entityResolver
-	relation *relationResolver
+	s         graph.LineageStep
+	entity    *entityResolver
+	relation  *relationResolver
+	conflicts []*relationResolver
 }
 
 // Entity resolves LineageEntry.entity.
@@ -126,6 +130,17 @@ func (e *lineageEntry) Date() *Date { return dateOrNil(e.s.Date) }
 
 // Relation resolves LineageEntry.relation.
 func (e *lineageEntry) Relation() *relationResolver { return e.relation }
+
+// Conflicts resolves LineageEntry.conflicts.
+func (e *lineageEntry) Conflicts() []*relationResolver {
+	if e.conflicts == nil {
+		return []*relationResolver{}
+	}
+	return e.conflicts
+}
+
+// Conflicting resolves LineageEntry.conflicting.
+func (e *lineageEntry) Conflicting() bool { return len(e.conflicts) > 0 }
 
 type neighbourhoodArgs struct {
 	ID        graphql.ID

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/store"
 )
 
@@ -405,6 +408,43 @@ func TestImportWikidata(t *testing.T) {
 	})
 	// The README shows this report, as the commands it gives print it
 	// from the repository's root, without the time it took.
+	t.Run("KnownFromTheSnapshotsOn", func(t *testing.T) {
+		// A mission the snapshots list is known to hold from its creation
+		// date, or else from the first snapshot that lists it: as of
+		// 1990, Cuba's neighbourhood holds only the missions whose rows
+		// date them before then.
+		code, stdout, stderr := runExport(t, "--data", dir, "--ids", "country:cuba", "--as-of", "1990")
+		if code != 0 {
+			t.Fatalf("export: exit %d, %s", code, stderr)
+		}
+		r := jsonl.NewReader(strings.NewReader(stdout), "stdout")
+		wd, listed := 0, 0
+		for {
+			e, _, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil || e.Attributes["dataset"] != "wikidata-embassies" {
+				continue
+			}
+			wd++
+			if e.Period.From.IsZero() || e.Period.From.First() > graph.MustDate("1990").First() {
+				t.Errorf("%s, known from %s, is in Cuba's neighbourhood as of 1990", e.ID, e.Period.AttestedFrom)
+			}
+		}
+		code, stdout, _ = runExport(t, "--data", dir, "--ids", "country:cuba", "--as-of", "2022-11-16")
+		if code != 0 {
+			t.Fatal("export as of 2022-11-16 failed")
+		}
+		listed = strings.Count(stdout, `"dataset":"wikidata-embassies"`)
+		t.Logf("missions of the snapshots in Cuba's neighbourhood: %d as of 1990, %d as of 2022-11-16", wd, listed)
+		if listed < 50 || wd >= listed/4 {
+			t.Errorf("as of 1990 Cuba's neighbourhood holds %d missions of the snapshots, as of 2022-11-16 %d; want many more then", wd, listed)
+		}
+	})
+
 	t.Run("ReadmeSample", func(t *testing.T) {
 		raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 		if err != nil {
