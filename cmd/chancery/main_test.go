@@ -344,3 +344,37 @@ func TestBinary(t *testing.T) {
 		t.Errorf("no sign of a clean close after SIGTERM:\n%s", rest)
 	}
 }
+
+// TestServeWarnsOfOtherSeeds: a directory seeded by other seed files than
+// the binary's keeps what they said; serve says so, and what to do.
+func TestServeWarnsOfOtherSeeds(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &graph.Batch{Entities: []*graph.Entity{{ID: "country:cuba", Kind: graph.Country, Name: "Cuba",
+		Sources: []graph.Source{{Document: "Older seeds"}}}}}
+	if _, err := db.Seed(context.Background(), old, "seeds-older"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	p := startServe(t, nil, "--data", dir)
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case line, ok := <-p.logs:
+			if !ok {
+				t.Fatal("the log ended without a warning about the seeds")
+			}
+			if line["level"] == "WARN" && line["seeds"] == "seeds-older" {
+				if s, _ := line["to_use_the_built_in_seeds"].(string); !strings.Contains(s, "new --data directory") {
+					t.Errorf("the warning says %v; want what to do", line)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("no warning that the directory holds other seeds")
+		}
+	}
+}

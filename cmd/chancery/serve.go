@@ -296,6 +296,13 @@ func (s *Serve) Open(ctx context.Context) error {
 	}
 	attrs = append(attrs, "pages", web.Built(pages))
 	s.log.Info("chancery serving", attrs...)
+	if set, err := seeds.Embedded(); err == nil && label != "" && label != set.Label {
+		// Seeds are written once, into a new directory: one seeded by
+		// other seed files keeps what they said, dates and attestations
+		// included.
+		s.log.Warn("the data directory holds the facts of other seed files than this binary's: answers follow those, and facts they gave no dates or attestations are known on no day",
+			"seeds", label, "built_in", set.Label, "to_use_the_built_in_seeds", "serve a new --data directory, and import into it what else this one holds (chancery export, then chancery import)")
+	}
 	if !web.Built(pages) {
 		s.log.Warn("this binary was built without its pages: / only says how to build them; the API works",
 			"build", web.BuildCommand+" && go build ./cmd/chancery")
