@@ -77,11 +77,14 @@ type CountQuery struct {
 	// empty means every type. The entity groupings take no types.
 	Types   []RelationType
 	GroupBy GroupBy
-	// AsOf keeps only the entities and relations whose period holds on
-	// that date; for SENDER, HOST and CITY both the mission and its
-	// relation must hold. Zero: all of history.
-	AsOf  Date
-	Limit int // how many buckets at most, 1..MaxCountBuckets
+	// AsOf keeps only the entities and relations known to hold on that
+	// date, a relation only where the entities it joins are too; for
+	// SENDER, HOST and CITY the mission, its relation and the far end.
+	// Zero: all of history.
+	AsOf Date
+	// Possible, with AsOf, counts too what may have held (see When).
+	Possible bool
+	Limit    int // how many buckets at most, 1..MaxCountBuckets
 }
 
 // Validate checks the grouping, the limit and that the filters make sense

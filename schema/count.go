@@ -13,6 +13,7 @@ type countArgs struct {
 	Types   *[]string
 	GroupBy string
 	AsOf    *Date
+	Include string
 	Limit   graphql.NullInt
 }
 
@@ -20,10 +21,12 @@ type countArgs struct {
 // buckets, so resolving them reads nothing more.
 func (query) Count(ctx context.Context, args countArgs) ([]*bucketResolver, error) {
 	ld := loaderFrom(ctx)
+	w := when(args.AsOf, args.Include)
 	q := graph.CountQuery{
-		GroupBy: graph.GroupBy(args.GroupBy),
-		AsOf:    asOf(args.AsOf),
-		Limit:   intArg(args.Limit, graph.DefaultCountBuckets),
+		GroupBy:  graph.GroupBy(args.GroupBy),
+		AsOf:     w.AsOf,
+		Possible: w.Possible,
+		Limit:    intArg(args.Limit, graph.DefaultCountBuckets),
 	}
 	if args.Kind != nil {
 		q.Kind = graph.Kind(*args.Kind)

@@ -36,7 +36,12 @@ func (db *DB) Count(ctx context.Context, q graph.CountQuery) ([]graph.Bucket, er
 			buckets = b
 			return nil
 		}
-		counts, err := indexedCount(ctx, txn, q)
+		var counts map[string]int
+		if q.Possible && !q.AsOf.IsZero() {
+			counts, err = scannedCount(ctx, db, txn, q)
+		} else {
+			counts, err = indexedCount(ctx, txn, q)
+		}
 		if err != nil {
 			return err
 		}
@@ -218,7 +223,7 @@ func countKey(q graph.CountQuery) string {
 		types[i] = string(t)
 	}
 	slices.Sort(types)
-	return fmt.Sprintf("%s|%s|%s|%s|%d", q.GroupBy, q.Kind, strings.Join(types, ","), q.AsOf, q.Limit)
+	return fmt.Sprintf("%s|%s|%s|%s|%v|%d", q.GroupBy, q.Kind, strings.Join(types, ","), q.AsOf, q.Possible, q.Limit)
 }
 
 // checkEvery is how many keys a long read reads between looks at ctx.
@@ -237,4 +242,118 @@ func labelBuckets(txn *badger.Txn, buckets []graph.Bucket) error {
 		}
 	}
 	return nil
+}
+
+// scannedCount counts what q asks for by reading the records it
+// concerns, admitting what graph.When admits: how count answers what may
+// have held (Possible), which the counts index, counting what is known to
+// hold, cannot. It reads every entity of q's kind, or every relation of
+// the grouping's types, so it costs what a listing of them would.
+func scannedCount(ctx context.Context, db *DB, txn *badger.Txn, q graph.CountQuery) (map[string]int, error) {
+	w := graph.When{AsOf: q.AsOf, Possible: q.Possible}
+	lives := newEntityLives(db, txn)
+	counts := map[string]int{}
+	n := 0
+	check := func() error {
+		if n++; n%checkEvery == 0 {
+			return ctx.Err()
+		}
+		return nil
+	}
+	g := q.GroupBy
+	if g == graph.ByKind || g == graph.ByMissionType {
+		kind := q.Kind
+		if g == graph.ByMissionType {
+			kind = graph.Mission
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: entityKindPrefix(kind)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := check(); err != nil {
+				return nil, err
+			}
+			var e *graph.Entity
+			if err := it.Item().Value(func(v []byte) (err error) { e, err = decodeEntity(v); return err }); err != nil {
+				return nil, err
+			}
+			if !w.Admits(e.Period) {
+				continue
+			}
+			if g == graph.ByKind {
+				counts[string(e.Kind)]++
+			} else {
+				counts[string(e.MissionType)]++
+			}
+		}
+		return counts, nil
+	}
+	types := q.Types
+	far, farEnd := g.FarEnd()
+	if farEnd {
+		types = []graph.RelationType{far}
+	} else if len(types) == 0 {
+		types = graph.RelationTypes
+	}
+	seen := map[[2]graph.ID]bool{} // a mission counts once for each far end
+	for _, t := range slices.Compact(slices.Sorted(slices.Values(types))) {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: typePrefix(t)})
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := check(); err != nil {
+				it.Close()
+				return nil, err
+			}
+			var id string
+			if err := it.Item().Value(func(v []byte) error { id = string(v); return nil }); err != nil {
+				it.Close()
+				return nil, err
+			}
+			r, err := getRelation(txn, id)
+			if err != nil {
+				it.Close()
+				return nil, fmt.Errorf("relation %s in the type index: %w", id, err)
+			}
+			if !w.AdmitsRelation(r, lives.period) {
+				continue
+			}
+			if key, ok := scannedBucket(g, r); ok {
+				if farEnd {
+					if r.From.Kind() != graph.Mission || seen[[2]graph.ID{r.From, r.To}] {
+						continue
+					}
+					seen[[2]graph.ID{r.From, r.To}] = true
+				}
+				counts[key]++
+			}
+		}
+		it.Close()
+		if lives.err != nil {
+			return nil, lives.err
+		}
+	}
+	return counts, nil
+}
+
+// scannedBucket is the bucket relation r counts in for grouping g, and
+// false if it counts in none (an undated relation in a time series, a
+// mission's LOCATED_IN something other than a city).
+func scannedBucket(g graph.GroupBy, r *graph.Relation) (string, bool) {
+	switch g {
+	case graph.ByRelationType:
+		return string(r.Type), true
+	case graph.BySender, graph.ByHost:
+		return string(r.To), true
+	case graph.ByCity:
+		return string(r.To), r.To.Kind() == graph.City
+	}
+	d := r.Period.From
+	if g.Ended() {
+		d = r.Period.To
+	}
+	if d.IsZero() {
+		return "", false
+	}
+	if g.Decades() {
+		return graph.DecadeKey(d.Year()), true
+	}
+	return graph.YearKey(d.Year()), true
 }
