@@ -140,40 +140,33 @@ func TestEveryQueryFollowsOneDefinition(t *testing.T) {
 			// Counts answer what is known to hold by the same definition,
 			// from the counts index, and with POSSIBLE what may have held,
 			// by a scan.
+			counted := func(g graph.GroupBy) map[string]int {
+				buckets, err := db.Count(ctx, graph.CountQuery{GroupBy: g, AsOf: w.AsOf, Possible: w.Possible, Limit: graph.MaxCountBuckets})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := map[string]int{}
+				for _, b := range buckets {
+					if b.Count > 0 {
+						out[b.Key] = b.Count
+					}
+				}
+				return out
+			}
 			byType := map[string]int{}
 			for _, r := range rels {
 				if admitted[r.ID] {
 					byType[string(r.Type)]++
 				}
 			}
-			buckets, err := db.Count(ctx, graph.CountQuery{GroupBy: graph.ByRelationType, AsOf: w.AsOf, Possible: w.Possible, Limit: graph.MaxCountBuckets})
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotByType := map[string]int{}
-			for _, b := range buckets {
-				if b.Count > 0 {
-					gotByType[b.Key] = b.Count
-				}
-			}
-			if !maps.Equal(gotByType, byType) {
+			if gotByType := counted(graph.ByRelationType); !maps.Equal(gotByType, byType) {
 				t.Fatalf("%s: relations by type %v, want %v", name, gotByType, byType)
 			}
 			byKind := map[string]int{}
 			for _, id := range wantEntities {
 				byKind[string(id.Kind())]++
 			}
-			buckets, err = db.Count(ctx, graph.CountQuery{GroupBy: graph.ByKind, AsOf: w.AsOf, Possible: w.Possible, Limit: graph.MaxCountBuckets})
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotByKind := map[string]int{}
-			for _, b := range buckets {
-				if b.Count > 0 {
-					gotByKind[b.Key] = b.Count
-				}
-			}
-			if !maps.Equal(gotByKind, byKind) {
+			if gotByKind := counted(graph.ByKind); !maps.Equal(gotByKind, byKind) {
 				t.Fatalf("%s: entities by kind %v, want %v", name, gotByKind, byKind)
 			}
 			// Missions by host: a mission counts once for each host its
@@ -185,17 +178,7 @@ func TestEveryQueryFollowsOneDefinition(t *testing.T) {
 					byHost[string(r.To)]++
 				}
 			}
-			buckets, err = db.Count(ctx, graph.CountQuery{GroupBy: graph.ByHost, AsOf: w.AsOf, Possible: w.Possible, Limit: graph.MaxCountBuckets})
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotByHost := map[string]int{}
-			for _, b := range buckets {
-				if b.Count > 0 {
-					gotByHost[b.Key] = b.Count
-				}
-			}
-			if !maps.Equal(gotByHost, byHost) {
+			if gotByHost := counted(graph.ByHost); !maps.Equal(gotByHost, byHost) {
 				t.Fatalf("%s: missions by host %v, want %v", name, gotByHost, byHost)
 			}
 		}
