@@ -215,6 +215,13 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 		}
 		w = sl
 	} else {
+		// The batch writer commits as it fills, so from here on a crash
+		// leaves part of the import in the store: say so, durably, first.
+		if db.dir != "" {
+			if err := markImporting(db.dir, false); err != nil {
+				return ImportStats{}, err
+			}
+		}
 		// Only here: every transaction must be done before a sorted load
 		// streams, which replaces the store's timestamps, and the batch
 		// writer holds one.
@@ -248,6 +255,10 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 		return nil
 	})
 	if err != nil {
+		if sl == nil && db.dir != "" {
+			// The batch writer may have committed part of it.
+			return s, fmt.Errorf("%w; %s", err, cutShortMessage(db.dir, &importing{}))
+		}
 		return s, err
 	}
 	if s != want {
@@ -261,14 +272,22 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	snap.Discard()
 	if sl != nil {
 		progress("sort", s)
+		// The stream replaces the store's data: from here on a crash
+		// leaves part of the import, which the importing file says.
+		if err := markImporting(db.dir, true); err != nil {
+			return s, err
+		}
 		if err := streamSorted(sl, db.bdb); err != nil {
 			if rerr := db.putBack(held); rerr != nil {
 				return s, fmt.Errorf("write the import: %w; putting back what the store held failed too (%v): restore %s from a backup, or delete it and import again", err, rerr, db.dir)
 			}
+			if uerr := unmarkImporting(db.dir); uerr != nil {
+				return s, fmt.Errorf("write the import: %w; the store holds what it held before, but %v", err, uerr)
+			}
 			return s, fmt.Errorf("write the import: %w; the store holds what it held before", err)
 		}
 	} else if err := w.(*badger.WriteBatch).Flush(); err != nil {
-		return s, db.translate(fmt.Errorf("write the import: %w", err))
+		return s, db.translate(fmt.Errorf("write the import: %w; the store holds part of it, and is refused until its indexes and counts are rebuilt: %s", err, cutShortMessage(db.dir, &importing{})))
 	}
 	after := db.bdb.NewTransaction(false)
 	err = t.settleSide(ctx, after, +1)
@@ -289,6 +308,11 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 		return txn.Delete(metaKey(metaImporting))
 	}); err != nil {
 		return s, err
+	}
+	if db.dir != "" {
+		if err := unmarkImporting(db.dir); err != nil {
+			return s, err
+		}
 	}
 	return s, nil
 }

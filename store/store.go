@@ -117,6 +117,12 @@ func Open(opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !opts.Bulk {
+		if err := replayLargeMemtables(opts.Dir, bopts.MemTableSize); err != nil {
+			lock.Close()
+			return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v", opts.Dir, err)
+		}
+	}
 	bdb, err := badger.Open(bopts)
 	if err != nil {
 		lock.Close()
@@ -134,9 +140,45 @@ func Open(opts Options) (*DB, error) {
 	return db, nil
 }
 
-// refuseCutShortImport refuses a store whose sorted load (see Import) never
-// finished: it holds part of an import, without its counts.
+// replayLargeMemtables replays, at the size they were written with, the
+// memtables that a bulk import (whose memtables are larger than a serving
+// store's) left unflushed when it was cut short, and lets Badger flush
+// them: opened with the smaller size, Badger would stop the process
+// replaying them ("Arena too small"). A memtable's log file is twice its
+// size.
+func replayLargeMemtables(dir string, size int64) error {
+	logs, err := filepath.Glob(filepath.Join(dir, "*.mem"))
+	if err != nil {
+		return err
+	}
+	for _, path := range logs {
+		info, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		if info.Size() > 2*size {
+			b, err := badger.Open(badgerOptions(Options{Dir: dir, Bulk: true}))
+			if err != nil {
+				return fmt.Errorf("replay the memtables an import left: %w", err)
+			}
+			return b.Close()
+		}
+	}
+	return nil
+}
+
+// refuseCutShortImport refuses a store an import (see Import) never
+// finished: it holds part of an import, without all its indexes and
+// counts. The importing file says so for every import; a store written
+// before that file existed may say so with the key a sorted load set.
 func (db *DB) refuseCutShortImport() error {
+	im, err := cutShortImport(db.dir)
+	if err != nil {
+		return err
+	}
+	if im != nil {
+		return graph.Errorf(graph.ECONFLICT, "%s", cutShortMessage(db.dir, im))
+	}
 	return db.bdb.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(metaKey(metaImporting))
 		if errors.Is(err, badger.ErrKeyNotFound) {
