@@ -268,11 +268,24 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, force bool) (BackupInfo,
 
 	// From here on the old contents are gone, and finishing the load is
 	// better than stopping half-way: the context no longer cancels it.
+	// The importing file says so first, durably, and stays until the load
+	// is whole, so that a store a crash or a failure left empty or part
+	// loaded is refused, never seeded again as if new.
+	if db.dir != "" {
+		if err := markRestoring(db.dir); err != nil {
+			return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "%v; %s is unchanged", err, db.where())
+		}
+	}
 	if err := db.load(context.WithoutCancel(ctx), spool, before.version, info); err != nil {
 		if derr := db.emptyAfterFailure(before.version); derr != nil {
 			return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "the restore failed after the old contents were dropped (%v), and emptying the store failed too (%v); %s is damaged: restore again with --force", err, derr, db.where())
 		}
-		return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "the restore failed after the old contents were dropped: %v; %s is now empty: restore again with --force", err, db.where())
+		return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "the restore failed after the old contents were dropped: %v; %s is now empty, and refused until a restore finishes: restore again with --force", err, db.where())
+	}
+	if db.dir != "" {
+		if err := unmarkImporting(db.dir); err != nil {
+			return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "the backup is restored, but %v", err)
+		}
 	}
 	return info, nil
 }

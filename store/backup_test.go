@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -311,6 +312,19 @@ func TestDB_Restore_LoadFails(t *testing.T) {
 	if v := version(t, db); v <= before {
 		t.Errorf("version %d after the failed load, %d before; caches would not notice", v, before)
 	}
+	// The emptied store is refused until a restore finishes, so that no
+	// server seeds it as if it were new; a restore opens it.
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(store.Options{Dir: dir}); graph.ErrorCode(err) != graph.ECONFLICT ||
+		!strings.Contains(graph.ErrorMessage(err), "chancery restore --force") {
+		t.Fatalf("open after a failed restore: %v; want a refusal that says to restore again", err)
+	}
+	db, err = store.Open(store.Options{Dir: dir, Replace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// An emptied store takes a restore without force, and leaves no
 	// temporary copy behind.
 	backup, _ := mustBackup(t, mustOpenFixture(t, t.TempDir()))
@@ -319,6 +333,22 @@ func TestDB_Restore_LoadFails(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "restore-*")); len(left) > 0 {
 		t.Errorf("temporary copies left behind: %v", left)
+	}
+	// Restored, it opens as any store does, and the temporary copy a
+	// killed restore would have left is removed.
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "restore-123.partial"), []byte("left by a killed restore"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err = store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("open after the restore: %v", err)
+	}
+	db.Close()
+	if left, _ := filepath.Glob(filepath.Join(dir, "restore-*")); len(left) > 0 {
+		t.Errorf("the copy a killed restore left is still there: %v", left)
 	}
 }
 

@@ -29,12 +29,24 @@ type importing struct {
 	// Sorted is true for a sorted load into a store that held at most the
 	// seeds (sortload.go), false for the batch writer into one with data.
 	Sorted bool `json:"sorted"`
+	// Restore is true for a restore (Restore), which empties the store
+	// before it loads the backup.
+	Restore bool `json:"restore,omitempty"`
 }
 
 // markImporting writes the importing file durably: the file is synced,
 // and so is the directory that now names it.
 func markImporting(dir string, sorted bool) error {
-	b, _ := json.Marshal(importing{Started: time.Now().UTC().Truncate(time.Second), Sorted: sorted})
+	return mark(dir, importing{Started: time.Now().UTC().Truncate(time.Second), Sorted: sorted})
+}
+
+// markRestoring writes the importing file for a restore.
+func markRestoring(dir string) error {
+	return mark(dir, importing{Started: time.Now().UTC().Truncate(time.Second), Restore: true})
+}
+
+func mark(dir string, im importing) error {
+	b, _ := json.Marshal(im)
 	path := filepath.Join(dir, importingFileName)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -100,6 +112,9 @@ func cutShortMessage(dir string, im *importing) string {
 	since := "an unknown time"
 	if !im.Started.IsZero() {
 		since = im.Started.Format(time.RFC3339)
+	}
+	if im.Restore {
+		return fmt.Sprintf("%s holds part of a restore that started at %s and did not finish (a crash, a kill, a full disk, or a backup that failed to load): what it held before was dropped. Restore the backup again: chancery restore --force --data %s FILE", dir, since, dir)
 	}
 	if im.Sorted {
 		return fmt.Sprintf("%s holds part of an import that started at %s and was cut short (a crash, a kill or a full disk); the store held at most the seeds before it, so delete the directory and import again", dir, since)

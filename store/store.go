@@ -38,6 +38,11 @@ type Options struct {
 	// its caches and memtables bounded so that resident memory stays near
 	// servingMemory whatever the size of the data.
 	Bulk bool
+	// Replace opens the store for a caller about to replace everything it
+	// holds (Restore): a store an import or restore left part-way, which
+	// Open otherwise refuses, opens for it, and its indexes are left to the
+	// load to bring up to date.
+	Replace bool
 }
 
 // servingMemory is about what Badger may hold in its caches when serving:
@@ -117,6 +122,13 @@ func Open(opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A restore that was killed leaves its temporary copy of the backup;
+	// holding the lock, nothing else can be using it.
+	if stale, _ := filepath.Glob(filepath.Join(opts.Dir, "restore-*.partial")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 	if !opts.Bulk {
 		if err := replayLargeMemtables(opts.Dir, bopts.MemTableSize); err != nil {
 			lock.Close()
@@ -129,6 +141,9 @@ func Open(opts Options) (*DB, error) {
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
 	}
 	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts), bulk: opts.Bulk}
+	if opts.Replace {
+		return db, nil
+	}
 	if err := db.refuseCutShortImport(); err != nil {
 		db.Close()
 		return nil, err

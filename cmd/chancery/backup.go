@@ -354,7 +354,9 @@ func (c *Restore) Run(ctx context.Context) error {
 	}
 	_, statErr := os.Stat(c.DataDir)
 	created := errors.Is(statErr, os.ErrNotExist)
-	db, err := store.Open(store.Options{Dir: c.DataDir})
+	// A store an import or restore left part-way is what a restore is
+	// for: it opens, and --force replaces what it holds.
+	db, err := store.Open(store.Options{Dir: c.DataDir, Replace: true})
 	if err != nil {
 		return describe(err) // a held directory: the message names the server
 	}
