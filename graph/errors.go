@@ -13,6 +13,7 @@ const (
 	ECONFLICT     = "conflict"     // the request clashes with what is stored
 	EUNAUTHORIZED = "unauthorized" // the caller may not do this
 	EINTERNAL     = "internal"     // something failed on our side
+	EUNAVAILABLE  = "unavailable"  // it cannot be done now (the disk is nearly full); try again later
 )
 
 // Error is an error a user can act on: a code for programs and a message,

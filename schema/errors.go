@@ -21,6 +21,7 @@ const (
 	CodeValidationFailed = "GRAPHQL_VALIDATION_FAILED"
 	CodeBadRequest       = "BAD_REQUEST"
 	CodeTimeout          = "TIMEOUT"
+	CodeUnavailable      = "UNAVAILABLE"
 )
 
 var domainCodes = map[string]string{
@@ -29,6 +30,7 @@ var domainCodes = map[string]string{
 	graph.ECONFLICT:     CodeConflict,
 	graph.EUNAUTHORIZED: CodeUnauthorized,
 	graph.EINTERNAL:     CodeInternal,
+	graph.EUNAVAILABLE:  CodeUnavailable,
 }
 
 // apiError is what resolvers return: graphql-go copies Extensions into the

@@ -270,7 +270,13 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, force bool) (BackupInfo,
 	// better than stopping half-way: the context no longer cancels it.
 	// The importing file says so first, durably, and stays until the load
 	// is whole, so that a store a crash or a failure left empty or part
-	// loaded is refused, never seeded again as if new.
+	// loaded is refused, never seeded again as if new. The load writes
+	// about what the backup holds: the disk must have room for it first.
+	if st, err := spool.Stat(); err == nil {
+		if err := db.needSpace(uint64(st.Size())); err != nil {
+			return BackupInfo{}, graph.Errorf(graph.EUNAVAILABLE, "%s; %s is unchanged", graph.ErrorMessage(err), db.where())
+		}
+	}
 	if db.dir != "" {
 		if err := markRestoring(db.dir); err != nil {
 			return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "%v; %s is unchanged", err, db.where())

@@ -174,6 +174,9 @@ func eachItem(ctx context.Context, open func() (ItemReader, error), pass string,
 // sorted load (sortload.go); otherwise it writes with Badger's batch
 // writer.
 func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), want ImportStats, progress func(string, ImportStats)) (ImportStats, error) {
+	if err := db.SpaceProblem(); err != nil {
+		return ImportStats{}, err
+	}
 	var held []keyValue // the store's keys, for a sorted load to carry
 	sorted := false
 	if db.bulk && db.dir != "" {
@@ -240,7 +243,15 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	}
 	t, v := newTally(life), vocabulary{}
 	t.ties = nil // settled against the store after the import, not kept
+	items := 0
 	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
+		// The batch writer writes into the store as it goes, through
+		// files a full disk would kill the process in: stop first.
+		if items++; sl == nil && items%spaceCheckEvery == 0 {
+			if err := db.SpaceProblem(); err != nil {
+				return err
+			}
+		}
 		if e != nil {
 			if err := writeEntity(w, snap, t, v, e); err != nil {
 				return db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
@@ -272,6 +283,10 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	snap.Discard()
 	if sl != nil {
 		progress("sort", s)
+		// The stream writes about what the runs hold into the store.
+		if err := db.needSpace(sl.size()); err != nil {
+			return s, fmt.Errorf("%w; nothing of the import was written", err)
+		}
 		// The stream replaces the store's data: from here on a crash
 		// leaves part of the import, which the importing file says.
 		if err := markImporting(db.dir, true); err != nil {
@@ -316,6 +331,10 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	}
 	return s, nil
 }
+
+// spaceCheckEvery is how many items an import writes between checks of the
+// free space.
+const spaceCheckEvery = 2000
 
 // streamSorted writes a sorted load into the store; a variable so that a
 // test can make it fail part-way.

@@ -131,6 +131,18 @@ func (s *sortedLoad) spill() error {
 	return nil
 }
 
+// size is how many bytes the runs written so far, and the run in memory,
+// hold: about what streaming them writes into the store.
+func (s *sortedLoad) size() uint64 {
+	n := uint64(len(s.arena))
+	for _, r := range s.runs {
+		if info, err := os.Stat(r); err == nil {
+			n += uint64(info.Size())
+		}
+	}
+	return n
+}
+
 // close removes the runs.
 func (s *sortedLoad) close() error {
 	s.arena, s.kvs = nil, nil

@@ -38,6 +38,10 @@ type Options struct {
 	// its caches and memtables bounded so that resident memory stays near
 	// servingMemory whatever the size of the data.
 	Bulk bool
+	// MinFree is the free space on the data directory's disk below which
+	// writes, imports and restores are refused (EUNAVAILABLE); 0 means
+	// DefaultMinFree.
+	MinFree int64
 	// Replace opens the store for a caller about to replace everything it
 	// holds (Restore): a store an import or restore left part-way, which
 	// Open otherwise refuses, opens for it, and its indexes are left to the
@@ -87,6 +91,8 @@ type DB struct {
 	// sorted load, which no reader may overlap.
 	bulk    bool
 	writeMu sync.Mutex // see update
+	// freeMargin is Options.MinFree.
+	freeMargin int64
 }
 
 var _ graph.Reader = (*DB)(nil)
@@ -140,7 +146,7 @@ func Open(opts Options) (*DB, error) {
 		lock.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
 	}
-	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts), bulk: opts.Bulk}
+	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts), bulk: opts.Bulk, freeMargin: opts.MinFree}
 	if opts.Replace {
 		return db, nil
 	}

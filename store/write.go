@@ -44,6 +44,16 @@ func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, err
 		case !errors.Is(err, badger.ErrKeyNotFound):
 			return err
 		}
+		// Seeds go into a new store only: one that holds facts but no
+		// mark of its seeding was left so by something that went wrong,
+		// and seeding it would hide that.
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixEntity), PrefetchValues: false})
+		it.Rewind()
+		holds := it.Valid()
+		it.Close()
+		if holds {
+			return graph.Errorf(graph.ECONFLICT, "%s holds facts but no mark that it was ever seeded, so it is not seeded now: it is not a new directory, and seeding it could hide what happened to it; check it with chancery verify, or serve a new directory", db.where())
+		}
 		if err := applyBatch(txn, b, t); err != nil {
 			return err
 		}
@@ -78,6 +88,11 @@ var errNoChange = errors.New("no change")
 // version moved on and the counts brought up to date with what fn tallied,
 // retrying when a concurrent transaction conflicted.
 func (db *DB) update(ctx context.Context, fn func(txn *badger.Txn, t *tally) error) error {
+	// A write into a full disk would kill the process (see
+	// DefaultMinFree): it is refused while there is too little room.
+	if err := db.SpaceProblem(); err != nil {
+		return err
+	}
 	// Every write moves the one version key, so concurrent writes would
 	// always conflict; they take turns instead.
 	db.writeMu.Lock()

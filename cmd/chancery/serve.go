@@ -254,7 +254,10 @@ func (s *Serve) Open(ctx context.Context) error {
 				if s.draining.Load() {
 					return errors.New("the server is shutting down")
 				}
-				return nil
+				// With the disk nearly full the server still answers
+				// queries, but refuses writes: it is not ready for all of
+				// what it offers, and says why.
+				return describe(db.SpaceProblem())
 			},
 			StoreSize: db.Size,
 			Metrics:   metrics,

@@ -3,8 +3,13 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/chancery/chancery/graph"
@@ -98,4 +103,48 @@ func Totals(tb testing.TB, db *store.DB) (entities, relations int) {
 		tb.Fatal(err)
 	}
 	return e.Total, r.Total
+}
+
+// SmallDisk mounts a tmpfs of the given size for the test and returns it.
+// Mounting needs root and a kernel that lets the process mount: CI runs
+// as root and can; where it cannot, the test says why it does not run.
+func SmallDisk(t testing.TB, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs of %s at %s for a small disk (%v: %s); this test needs root and a kernel that allows mounting", size, dir, err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	return dir
+}
+
+// Fill writes a file that leaves about leave bytes free on dir's disk,
+// and returns a function that removes it.
+func Fill(t testing.TB, dir string, leave uint64) func() {
+	t.Helper()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	free := st.Bavail * uint64(st.Bsize)
+	if free <= leave {
+		t.Fatalf("the disk has %d bytes free, less than the %d to leave", free, leave)
+	}
+	path := filepath.Join(dir, "filler")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 1<<20)
+	for n := free - leave; n > 0; {
+		w := min(n, uint64(len(chunk)))
+		if _, err := f.Write(chunk[:w]); err != nil {
+			t.Fatal(err)
+		}
+		n -= w
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return func() { os.Remove(path) }
 }
