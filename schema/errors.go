@@ -21,6 +21,10 @@ const (
 	CodeValidationFailed = "GRAPHQL_VALIDATION_FAILED"
 	CodeBadRequest       = "BAD_REQUEST"
 	CodeTimeout          = "TIMEOUT"
+	// CodeBusy is a costly query refused because the server is already
+	// running as many costly queries as it allows (Limits.MaxExpensive):
+	// it may be sent again shortly, or asked in smaller pieces.
+	CodeBusy = "BUSY"
 )
 
 var domainCodes = map[string]string{

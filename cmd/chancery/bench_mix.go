@@ -162,6 +162,14 @@ type sampledMission struct {
 // gather reads the counts, the countries and a sample of missions, one
 // from each of n senders chosen at random.
 func (s *sampler) gather(ctx context.Context) error {
+	if err := s.gatherBuckets(ctx); err != nil {
+		return err
+	}
+	return s.gatherEntities(ctx)
+}
+
+// gatherBuckets reads the counts of missions by sender, host and city.
+func (s *sampler) gatherBuckets(ctx context.Context) error {
 	for _, g := range []struct {
 		by  string
 		dst *[]bucket
@@ -173,6 +181,11 @@ func (s *sampler) gather(ctx context.Context) error {
 		}
 		*g.dst = out.Count
 	}
+	return nil
+}
+
+// gatherEntities reads the countries, cities and a sample of missions.
+func (s *sampler) gatherEntities(ctx context.Context) error {
 	var countries struct {
 		Entities struct{ Edges []struct{ Node named } }
 	}
