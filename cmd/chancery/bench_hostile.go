@@ -33,7 +33,10 @@ type hostileReport struct {
 	NormalConcurrency  int      `json:"normal_concurrency"`
 	HostileConcurrency int      `json:"hostile_concurrency"`
 	Normal             []string `json:"normal"` // the mix's queries, sent in turn
-	Costly             []costly `json:"costly"`
+	// Excluded are the mix's queries left out of the normal traffic as
+	// costly, and why.
+	Excluded []string `json:"excluded,omitempty"`
+	Costly   []costly `json:"costly"`
 	// Alone is the mix with nothing else running; Beside is the same
 	// load while the costly clients run.
 	Alone  bench.Figures `json:"alone"`
@@ -147,6 +150,19 @@ func (c *Bench) runHostile(ctx context.Context, api *gqlClient, client *http.Cli
 	}
 	if _, err := c.checkInputs(ctx, api, mix); err != nil {
 		return err
+	}
+	// Normal traffic is the mix's cheap queries: those above the default
+	// threshold of costly ones (a quarter of the budget) take turns with
+	// the hostile clients' by design, and are left out.
+	for _, q := range mix {
+		if q.skipped != "" || len(q.inputs) == 0 {
+			continue
+		}
+		if cost, err := schema.EstimateCost(schema.Request{Query: q.query, Variables: q.inputs[0]}); err == nil && cost > float64(c.Budget)/4 {
+			q.skipped = fmt.Sprintf("costly (estimated cost %.0f, above a quarter of the budget)", cost)
+			report.Excluded = append(report.Excluded, fmt.Sprintf("%s: %s", q.name, q.skipped))
+			c.progress("%s is left out of the normal traffic: %s", q.name, q.skipped)
+		}
 	}
 	// The mix's queries in turn, input by input.
 	var bodies [][]byte
@@ -375,6 +391,9 @@ func (c *Bench) writeHostile(r *hostileReport) error {
 	m := r.Machine
 	fmt.Fprintf(&b, "machine  %s, %d CPUs, GOMAXPROCS %d, %s\n", m.CPUModel, m.CPUs, m.GOMAXPROCS, m.GoVersion)
 	fmt.Fprintf(&b, "normal   the mix (%s) in turn, %d at a time\n", strings.Join(r.Normal, ", "), r.NormalConcurrency)
+	for _, e := range r.Excluded {
+		fmt.Fprintf(&b, "         left out: %s\n", e)
+	}
 	fmt.Fprintf(&b, "costly   %d clients at once, each sending in turn, just under the budget of %s:\n", r.HostileConcurrency, bench.Thousands(int64(r.Budget)))
 	for _, q := range r.Costly {
 		fmt.Fprintf(&b, "           %s, estimated cost %s\n", q.Name, bench.Thousands(int64(q.Cost)))
