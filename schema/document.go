@@ -25,7 +25,8 @@ import (
 // read is refused, never run unchecked.
 type document struct {
 	op   *ast.OperationDefinition
-	text string // what graphql-go runs
+	text string  // what graphql-go runs
+	cost float64 // the estimated cost, which decides whether it is costly
 }
 
 // kind is the operation's type: "query", "mutation" or "subscription".

@@ -22,6 +22,10 @@ const (
 	CodeBadRequest       = "BAD_REQUEST"
 	CodeTimeout          = "TIMEOUT"
 	CodeUnavailable      = "UNAVAILABLE"
+	// CodeBusy is a costly query refused because the server is already
+	// running as many costly queries as it allows (Limits.MaxExpensive):
+	// it may be sent again shortly, or asked in smaller pieces.
+	CodeBusy = "BUSY"
 )
 
 var domainCodes = map[string]string{

@@ -198,7 +198,17 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	writeResponse(w, media, h.s.run(withAccess(r.Context(), a), doc, req))
+	resp := h.s.run(withAccess(r.Context(), a), doc, req)
+	if busy(resp) {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeResponse(w, media, resp)
+}
+
+// busy reports whether resp refuses a costly query because the server
+// runs as many as it allows.
+func busy(resp *Response) bool {
+	return len(resp.Data) == 0 && len(resp.Errors) > 0 && resp.Errors[0].Extensions["code"] == CodeBusy
 }
 
 // writeResponse sends a GraphQL response with the status its media type
@@ -207,10 +217,13 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 // response with data, even null data, is 200 (errors in fields leave the
 // rest of the answer good); one without data was refused before it ran (a
 // document that does not parse or validate, an unknown operation, bad
-// variables), which is 400, or failed in the server, which is 500.
+// variables), which is 400, or failed in the server, which is 500, or
+// was not run because the server is busy (BUSY), which is 503.
 func writeResponse(w http.ResponseWriter, media string, resp *Response) {
 	status := http.StatusOK
-	if media == mediaGraphQLResponse && len(resp.Data) == 0 {
+	if media == mediaGraphQLResponse && busy(resp) {
+		status = http.StatusServiceUnavailable
+	} else if media == mediaGraphQLResponse && len(resp.Data) == 0 {
 		status = http.StatusBadRequest
 		for _, e := range resp.Errors {
 			if e.Extensions["code"] == CodeInternal {

@@ -52,12 +52,12 @@ func hostileQueries() []hostileQuery {
 		{name: "ThousandsOfAliases", query: `{ ` + aliases(3000) + ` }`, want: "bytes long; the limit is 32768"},
 		{name: "HundredsOfAliases", query: `{ ` + aliases(500) + ` }`, want: "fields at its top; the limit is 20"},
 		{name: "ManyAliasesBelowTheTop", query: `{ entity(id: "country:cuba") { ` + strings.ReplaceAll(strings.ReplaceAll(aliases(40), `entity(id: "country:cuba")`, "relations(first: 1)"), "{ name }", "{ totalCount }") + ` } }`, want: "aliased fields; the limit is 30"},
-		{name: "HugeFirstUnderNestedLists", query: `{ entities(first: 500) { edges { node { relations(first: 500) { edges { node { to { relations(first: 500) { edges { node { id } } } } } } } } } } }`, want: "the budget is 200000"},
-		{name: "HugeNeighbourhoods", query: `{ a: neighbourhood(id: "country:cuba", depth: 4, limit: 2000) { nodes { relations(first: 500) { edges { node { id } } } } } }`, want: "the budget is 200000"},
-		{name: "HugeFirstThroughVariables", query: `query($n: Int) { entities(first: $n) { edges { node { relations(first: $n) { edges { node { to { relations(first: $n) { edges { node { id } } } } } } } } } } }`, vars: map[string]any{"n": 500}, want: "the budget is 200000"},
+		{name: "HugeFirstUnderNestedLists", query: `{ entities(first: 500) { edges { node { relations(first: 500) { edges { node { to { relations(first: 500) { edges { node { id } } } } } } } } } } }`, want: "the budget is 100000"},
+		{name: "HugeNeighbourhoods", query: `{ a: neighbourhood(id: "country:cuba", depth: 4, limit: 2000) { nodes { relations(first: 500) { edges { node { id } } } } } }`, want: "the budget is 100000"},
+		{name: "HugeFirstThroughVariables", query: `query($n: Int) { entities(first: $n) { edges { node { relations(first: $n) { edges { node { to { relations(first: $n) { edges { node { id } } } } } } } } } } }`, vars: map[string]any{"n": 500}, want: "the budget is 100000"},
 		{name: "LongQuery", query: `{ entity(id: "country:cuba") { name } }` + strings.Repeat(" ", 40<<10), want: "bytes long; the limit is 32768"},
 		{name: "FragmentBomb", query: `{ entity(id: "country:cuba") { ...F0 } } ` + fragments(40), want: "expands to 1.1e+12 fields (fragments spread within fragments multiply)"},
-		{name: "NegativeLimitPaysForTheRest", query: `{ a: neighbourhood(id: "country:cuba", limit: -2000000000) { nodes { id } } b: entities(first: 20) { edges { node { relations(first: 100) { edges { node { to { relations(first: 100) { edges { node { id } } } } } } } } } } }`, want: "the budget is 200000"},
+		{name: "NegativeLimitPaysForTheRest", query: `{ a: neighbourhood(id: "country:cuba", limit: -2000000000) { nodes { id } } b: entities(first: 20) { edges { node { relations(first: 100) { edges { node { to { relations(first: 100) { edges { node { id } } } } } } } } } } }`, want: "the budget is 100000"},
 	}
 }
 
@@ -239,9 +239,9 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 	})
 
 	t.Run("OrdinaryHeavyQueryFits", func(t *testing.T) {
-		// A full page of entities, each with a page of relations and
-		// their ends, is what a graph view asks; it stays within budget.
-		s.mustData(t, `{ entities(first: 500) { edges { node { id relations(first: 50) { edges { node { type to { name } } } } } } } }`, nil)
+		// A page of entities, each with a page of relations and their
+		// ends, is what a graph view asks; it stays within budget.
+		s.mustData(t, `{ entities(first: 100) { edges { node { id relations(first: 20) { edges { node { type to { name } } } } } } } }`, nil)
 	})
 }
 
@@ -338,8 +338,9 @@ func TestCostOfAPath(t *testing.T) {
 	s, logs := newLoggedServer(t, schema.HandlerOptions{})
 	id := postWithID(t, s.URL, `{ paths(from: "country:cuba", to: "country:spain", maxLength: 6, first: 1) { nodes { id } } }`, "")
 	line := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
-	// paths: 1,000 of work and 1, times 1 path of 7 nodes of 1 field each.
-	if want := float64(1000 + 1 + 1*(1+7*1)); line["cost"] != want {
+	// paths: a search and 6 steps of work, then 1 path (an object) of 7
+	// nodes, objects of 1 leaf each (see costWeights).
+	if want := float64(30_000 + 6*500 + 1*(2+7*(2+1))); line["cost"] != want {
 		t.Errorf("cost %v, want %v", line["cost"], want)
 	}
 }

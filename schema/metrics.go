@@ -24,13 +24,16 @@ const (
 	reasonValidation   = "validation"
 	reasonUnauthorized = "unauthorized"
 	reasonTimeout      = "timeout"
+	// reasonBusy is a costly query refused because as many as the server
+	// allows were running (BUSY).
+	reasonBusy = "busy"
 	// reasonPersistedNotFound is a persisted query's hash the server does
 	// not know: the client is expected to send the query once with it.
 	reasonPersistedNotFound = "persisted_query_not_found"
 )
 
 var reasons = []string{reasonLength, reasonDepth, reasonAliases, reasonRootFields, reasonCost,
-	reasonParse, reasonValidation, reasonUnauthorized, reasonTimeout, reasonPersistedNotFound}
+	reasonParse, reasonValidation, reasonUnauthorized, reasonTimeout, reasonBusy, reasonPersistedNotFound}
 
 // readMethod names a method of graph.Reader, the values of the method
 // label of chancery_store_reads_total.
@@ -110,7 +113,7 @@ func NewMetrics(storeSize func() (lsm, vlog int64)) *Metrics {
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "chancery_requests_rejected_total",
-			Help: "Requests refused, by reason: a limit (length, depth, aliases, root_fields, cost), a query that does not parse or validate, missing or wrong credentials, a timeout, or a persisted query's hash the server does not know.",
+			Help: "Requests refused, by reason: a limit (length, depth, aliases, root_fields, cost), a query that does not parse or validate, missing or wrong credentials, a timeout, a costly query while the server ran as many as it allows (busy), or a persisted query's hash the server does not know.",
 		}, []string{"reason"}),
 		cost: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "chancery_graphql_estimated_cost",

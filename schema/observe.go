@@ -114,6 +114,8 @@ func (o *observation) answered(resp *Response) {
 			o.rejected = reasonValidation
 		case CodeTimeout:
 			o.rejected = reasonTimeout
+		case CodeBusy:
+			o.rejected = reasonBusy
 		case CodeUnauthorized:
 			o.rejected = reasonUnauthorized
 		case CodePersistedQueryNotFound:

@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/graph-gophers/graphql-go"
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
@@ -56,6 +57,9 @@ type Schema struct {
 	log    *slog.Logger
 	limits Limits
 	cost   *costModel
+	// expensive holds a token for each costly query running; see
+	// Limits.MaxExpensive.
+	expensive chan struct{}
 	// tracing, if set, traces requests; see WithTracing.
 	tracing *Tracing
 }
@@ -69,7 +73,7 @@ func New(r graph.Reader, log *slog.Logger, limits Limits, opts ...Option) (*Sche
 	}
 	log = logWithRequestID(log) // a line about a request says which
 	limits = limits.withDefaults()
-	s := &Schema{r: r, log: log, limits: limits}
+	s := &Schema{r: r, log: log, limits: limits, expensive: make(chan struct{}, limits.MaxExpensive)}
 	gqlOpts := []graphql.SchemaOpt{
 		graphql.UseStringDescriptions(),
 		graphql.PanicHandler(panicHandler{log}),
@@ -137,6 +141,14 @@ func (s *Schema) prepare(ctx context.Context, req Request) (*document, *Response
 // entity loader and makes sure every error carries a code.
 func (s *Schema) run(ctx context.Context, d *document, req Request) *Response {
 	obs := observationFrom(ctx)
+	if d.cost > float64(s.limits.ExpensiveCost) {
+		release, busy := s.admitExpensive(ctx, d)
+		if busy != nil {
+			obs.answered(busy)
+			return busy
+		}
+		defer release()
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 	defer cancel()
 	ctx = withLoader(ctx, newLoader(obs.reader(s.r), s.log))
@@ -146,6 +158,39 @@ func (s *Schema) run(ctx context.Context, d *document, req Request) *Response {
 	}
 	obs.answered(resp)
 	return resp
+}
+
+// admitExpensive waits, at most Limits.ExpensiveWait, for one of the
+// slots of costly queries, and returns what frees it, or the answer to a
+// query that got none. Cheap queries never come here, so however many
+// costly ones wait, the cheap ones are served on the cores the costly ones
+// leave.
+func (s *Schema) admitExpensive(ctx context.Context, d *document) (release func(), busy *Response) {
+	release = func() { <-s.expensive }
+	select {
+	case s.expensive <- struct{}{}:
+		return release, nil
+	default:
+	}
+	t := time.NewTimer(s.limits.ExpensiveWait)
+	defer t.Stop()
+	select {
+	case s.expensive <- struct{}{}:
+		return release, nil
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	l := s.limits
+	running := "1 costly query"
+	if l.MaxExpensive != 1 {
+		running = fmt.Sprintf("%d costly queries", l.MaxExpensive)
+	}
+	return nil, &Response{Errors: []*gqlerrors.QueryError{{
+		Message: fmt.Sprintf("the server is busy: it runs at most %s at a time (a cost above %d; this query's estimated cost is %.0f), "+
+			"and none finished within %s. Send it again in a moment, or ask for less (fewer items, less depth, a smaller limit) to come under %d",
+			running, l.ExpensiveCost, d.cost, l.ExpensiveWait, l.ExpensiveCost),
+		Extensions: map[string]any{"code": CodeBusy},
+	}}}
 }
 
 // exec hands graphql-go the document's printed text. graphql-go recovers

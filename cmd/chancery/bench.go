@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/schema"
 )
 
 // Defaults of chancery bench.
@@ -25,7 +26,13 @@ const (
 	defaultBenchWarmup    = 100
 	defaultBenchInputs    = 16
 	defaultBenchTimeLimit = 2 * time.Minute
-	bareMinRequests       = 10000
+	// With --costs: each input is timed this many times, and each shape
+	// has up to this many inputs.
+	defaultCostRequests = 10
+	defaultCostInputs   = 12
+	// With --hostile: the normal traffic's concurrency.
+	defaultHostileNormalConcurrency = 2
+	bareMinRequests                 = 10000
 )
 
 // Bench is the bench command: it measures a Chancery server over real
@@ -54,6 +61,18 @@ type Bench struct {
 	JSONFile     string
 	Format       string
 	Baseline     string
+	// Costs times queries at the edge of the limits against their
+	// estimated cost, instead of the mix (see bench_costs.go).
+	Costs bool
+	// Hostile measures the mix alone and beside queries just under the
+	// budget (see bench_hostile.go).
+	Hostile            bool
+	HostileConcurrency int
+	// Budget is the server's --max-cost, which the hostile queries are
+	// built to come just under.
+	Budget int
+	// serveArgs are added to chancery serve's when bench starts one.
+	serveArgs []string
 
 	args           []string
 	stdout, stderr io.Writer
@@ -88,6 +107,10 @@ func (c *Bench) ParseFlags(args []string) error {
 	only := fs.String("queries", "", "comma-separated `names` of the queries to run (default: all): "+strings.Join(mixNames(), ", "))
 	fs.StringVar(&c.JSONFile, "json", "", "also write every figure as JSON to this `file` (- for standard output)")
 	fs.StringVar(&c.Format, "format", "table", "the `format` to print on standard output: table or json")
+	fs.BoolVar(&c.Costs, "costs", false, "time queries at the edge of the limits, one at a time, against their estimated cost, instead of the mix; with --data the server is started with no cost budget")
+	fs.BoolVar(&c.Hostile, "hostile", false, "measure the mix alone and then beside --hostile-concurrency clients sending queries just under the cost budget, and compare")
+	fs.IntVar(&c.HostileConcurrency, "hostile-concurrency", 8, "with --hostile, how many `clients` send costly queries at once")
+	fs.IntVar(&c.Budget, "budget", schema.DefaultMaxCost, "with --hostile, the server's --max-cost, which the costly queries come just under")
 	fs.StringVar(&c.Baseline, "baseline", "", "the JSON `file` of an earlier run, to compare each p50 with (such as the same mix on a smaller store)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: chancery bench --url URL [--pid PID] [flags]
@@ -153,6 +176,31 @@ Flags:
 	case c.Format != "table" && c.Format != "json":
 		return fail("--format is %q; use table or json", c.Format)
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case c.Costs && c.Hostile:
+		return fail("give --costs or --hostile, not both")
+	case c.HostileConcurrency < 1:
+		return fail("--hostile-concurrency is %d; it must be at least 1", c.HostileConcurrency)
+	case c.Budget < 1:
+		return fail("--budget is %d; it must be at least 1", c.Budget)
+	}
+	names := mixNames()
+	if c.Costs {
+		// Each input is timed one request at a time: fewer requests do.
+		names = costShapeNames()
+		if !set["requests"] {
+			c.Requests = defaultCostRequests
+		}
+		if !set["inputs"] {
+			c.Inputs = defaultCostInputs
+		}
+		c.serveArgs = []string{"--max-cost", "1000000000000"}
+	}
+	if c.Hostile && !set["concurrency"] {
+		*conc = fmt.Sprint(defaultHostileNormalConcurrency)
+	}
 	for _, s := range strings.Split(*conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -165,8 +213,8 @@ Flags:
 	if *only != "" {
 		for _, s := range strings.Split(*only, ",") {
 			s = strings.TrimSpace(s)
-			if !slices.Contains(mixNames(), s) {
-				return fail("--queries: there is no query %q; the mix has %s", s, strings.Join(mixNames(), ", "))
+			if !slices.Contains(names, s) {
+				return fail("--queries: there is no query %q; there are %s", s, strings.Join(names, ", "))
 			}
 			c.Only = append(c.Only, s)
 		}
@@ -186,6 +234,9 @@ Flags:
 
 // Run measures and reports.
 func (c *Bench) Run(ctx context.Context) error {
+	if c.Costs || c.Hostile {
+		return c.runMode(ctx)
+	}
 	report := &bench.Report{
 		Command: append([]string{"chancery", "bench"}, c.args...),
 		Time:    time.Now().UTC().Truncate(time.Second),
@@ -355,7 +406,7 @@ func (c *Bench) startOwnServer(ctx context.Context, report *bench.Report) error 
 		report.Disk = &bench.DiskReport{Bytes: allocated, ApparentBytes: apparent}
 	}
 	c.progress("starting chancery serve on %s", dir)
-	srv, firstAnswer, err := startServer(ctx, bin, dir, c.StartTimeout)
+	srv, firstAnswer, err := startServer(ctx, bin, dir, c.StartTimeout, c.serveArgs...)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ const firstAnswerQuery = `{"query":"query BenchFirstAnswer { entities(first: 1) 
 // startServer runs "chancery serve" on dir, on a free port of loopback,
 // and waits for its first successful GraphQL answer, which it times from
 // the moment the process was started.
-func startServer(ctx context.Context, bin, dir string, timeout time.Duration) (*serverProcess, time.Duration, error) {
+func startServer(ctx context.Context, bin, dir string, timeout time.Duration, extra ...string) (*serverProcess, time.Duration, error) {
 	// The port is chosen here rather than by the server (port 0), so that
 	// bench can ask from the first moment instead of waiting for the
 	// server's log line, which comes only after it has counted the store.
@@ -50,7 +50,7 @@ func startServer(ctx context.Context, bin, dir string, timeout time.Duration) (*
 	ln.Close()
 
 	p := &serverProcess{url: "http://" + addr + "/graphql", dir: dir, log: newLogTail(40), exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", dir)
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", dir}, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	start := time.Now()
 	if err := p.cmd.Start(); err != nil {

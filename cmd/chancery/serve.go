@@ -119,6 +119,16 @@ func (s *Serve) ParseFlags(args []string) error {
 		"how many `fields` a query may ask for at its top (env CHANCERY_MAX_ROOT_FIELDS)")
 	fs.IntVar(&s.limits.MaxQueryBytes, "max-query-bytes", envInt("CHANCERY_MAX_QUERY_BYTES", schema.DefaultMaxQueryBytes),
 		"the longest query text, in `bytes` (env CHANCERY_MAX_QUERY_BYTES)")
+	fs.IntVar(&s.limits.ExpensiveCost, "expensive-cost", envInt("CHANCERY_EXPENSIVE_COST", 0),
+		"the estimated `cost` above which a query is costly: costly queries run at most --max-expensive at a time (env CHANCERY_EXPENSIVE_COST; default a quarter of --max-cost)")
+	fs.IntVar(&s.limits.MaxExpensive, "max-expensive", envInt("CHANCERY_MAX_EXPENSIVE", 0),
+		fmt.Sprintf("how many costly `queries` run at once; cheap ones never wait for them (env CHANCERY_MAX_EXPENSIVE; default half the cores, here %d)", schema.DefaultMaxExpensive()))
+	expensiveWait := schema.DefaultExpensiveWait
+	if d, err := time.ParseDuration(s.getenv("CHANCERY_EXPENSIVE_WAIT")); err == nil {
+		expensiveWait = d
+	}
+	fs.DurationVar(&s.limits.ExpensiveWait, "expensive-wait", expensiveWait,
+		"how long a costly query waits for its turn before it is refused as BUSY, such as `100ms` (env CHANCERY_EXPENSIVE_WAIT)")
 	timeout := schema.DefaultTimeout
 	if d, err := time.ParseDuration(s.getenv("CHANCERY_REQUEST_TIMEOUT")); err == nil {
 		timeout = d

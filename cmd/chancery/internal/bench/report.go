@@ -342,6 +342,12 @@ func at(fs []Figures, c int) *Figures {
 	return nil
 }
 
+// Rate writes requests a second as the tables do.
+func Rate(v float64) string { return rate(v) }
+
+// Millis writes milliseconds as the tables do: three figures or so.
+func Millis(v float64) string { return millis(v) }
+
 func rate(v float64) string {
 	if v >= 100 {
 		return Thousands(int64(v + 0.5))
