@@ -63,3 +63,29 @@ func ErrorMessage(err error) string {
 
 // IsNotFound reports whether err carries the not_found code.
 func IsNotFound(err error) bool { return ErrorCode(err) == ENOTFOUND }
+
+// The parts of a Batch an ItemError may name, as its fields are called.
+const (
+	BatchEntities        = "Entities"
+	BatchRelations       = "Relations"
+	BatchDeleteRelations = "DeleteRelations"
+	BatchDeleteEntities  = "DeleteEntities"
+)
+
+// ItemError says which item of a Batch an error is about: the part of the
+// batch (BatchEntities...), the item's index in it and its id (for a
+// relation to add, the id derived from what it states). It only locates
+// Err: its code, message and Error are Err's, so that a write of one item
+// reads as before, and a caller that lists many items can say which
+// failed.
+type ItemError struct {
+	Part  string
+	Index int
+	ID    string
+	Err   error
+}
+
+func (e *ItemError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error located.
+func (e *ItemError) Unwrap() error { return e.Err }

@@ -154,3 +154,16 @@ type Batch struct {
 	DeleteEntities []ID
 	Cascade        bool
 }
+
+// Applied is what a Batch did, once written.
+type Applied struct {
+	// DeletedRelations are the ids of the relations removed: those the
+	// batch named, in its order, then those a cascade removed with the
+	// entities that used them.
+	DeletedRelations []string
+	// DeletedEntities are the ids of the entities removed, in the batch's
+	// order.
+	DeletedEntities []ID
+	// Version is the store's data version just after the write.
+	Version uint64
+}

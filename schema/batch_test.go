@@ -78,32 +78,43 @@ func TestListsAreResolvedInBatches(t *testing.T) {
 
 	t.Run("FirstPageThenNextPage", func(t *testing.T) {
 		// A batched first page hands out cursors that the next page, read
-		// on its own, continues from without repeating or skipping.
-		const q = `query($after: String) { entity(id: "country:united-states") {
-		  relations(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } } }`
+		// on its own, continues from without repeating or skipping; so
+		// does a first page read with its total, in one store call.
 		all := s.mustData(t, `{ entity(id: "country:united-states") { relations(first: 500) { edges { node { id } } totalCount } } }`, nil)
 		var want []string
 		for _, e := range at(all, "entity", "relations", "edges").([]any) {
 			want = append(want, at(e, "node", "id").(string))
 		}
-		var got []string
-		var after any
-		for {
-			d := s.mustData(t, q, map[string]any{"after": after})
-			conn := at(d, "entity", "relations")
-			if n := at(conn, "totalCount"); n != float64(len(want)) {
-				t.Fatalf("totalCount %v, want %d", n, len(want))
-			}
-			for _, e := range at(conn, "edges").([]any) {
-				got = append(got, at(e, "node", "id").(string))
-			}
-			if at(conn, "pageInfo", "hasNextPage") != true {
-				break
-			}
-			after = at(conn, "pageInfo", "endCursor")
+		if n := at(all, "entity", "relations", "totalCount"); n != float64(len(want)) {
+			t.Fatalf("totalCount %v with a page of all %d", n, len(want))
 		}
-		if len(want) < 8 || jsonOf(t, got) != jsonOf(t, want) {
-			t.Errorf("paging by 7 gave %d relations %v; want the %d of one page %v", len(got), got, len(want), want)
+		for _, total := range []string{"", "totalCount"} {
+			q := `query($after: String) { entity(id: "country:united-states") {
+			  relations(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } ` + total + ` } } }`
+			var got []string
+			var after any
+			for {
+				s.reader.reset()
+				d := s.mustData(t, q, map[string]any{"after": after})
+				conn := at(d, "entity", "relations")
+				if n := at(conn, "totalCount"); total != "" && n != float64(len(want)) {
+					t.Fatalf("totalCount %v, want %d", n, len(want))
+				}
+				if a, r := s.reader.adjacentCalls.Load(), s.reader.relationsCalls.Load(); after == nil && total == "" && (a != 1 || r != 0) ||
+					(after != nil || total != "") && (a != 0 || r != 1) {
+					t.Errorf("after %v, %q: relations read %d times in batches and %d times one by one", after, total, a, r)
+				}
+				for _, e := range at(conn, "edges").([]any) {
+					got = append(got, at(e, "node", "id").(string))
+				}
+				if at(conn, "pageInfo", "hasNextPage") != true {
+					break
+				}
+				after = at(conn, "pageInfo", "endCursor")
+			}
+			if len(want) < 8 || jsonOf(t, got) != jsonOf(t, want) {
+				t.Errorf("paging by 7 (%q) gave %d relations %v; want the %d of one page %v", total, len(got), got, len(want), want)
+			}
 		}
 	})
 }

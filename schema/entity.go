@@ -135,10 +135,13 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 		return nil, err
 	}
 	q.Types = types
-	if q.After != "" || q.First == 0 {
+	// A page with its total is read in one transaction, so that the two
+	// agree whatever is written meanwhile: one store call for this entity,
+	// as the total alone would cost.
+	if q.After != "" || q.First == 0 || graphql.HasSelectedField(ctx, "totalCount") {
 		return relations(ctx, r.ld, q)
 	}
-	// A first page is read for every sibling at once.
+	// A first page without its total is read for every sibling at once.
 	adj, _, err := r.ld.adjacent(ctx, r.sib, r.e.ID, graph.AdjacencyQuery{
 		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible, Limit: q.First + 1,
 	})
@@ -148,14 +151,6 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 	page := &graph.RelationPage{Relations: adj.Relations, Cursors: adj.Cursors, HasNext: adj.More}
 	if len(page.Relations) > q.First {
 		page.Relations, page.Cursors, page.HasNext = page.Relations[:q.First], page.Cursors[:q.First], true
-	}
-	if graphql.HasSelectedField(ctx, "totalCount") {
-		q.CountTotal, q.First = true, 0
-		counted, err := r.ld.r.Relations(ctx, q)
-		if err != nil {
-			return nil, toAPI(ctx, r.ld.log, err)
-		}
-		page.Total = counted.Total
 	}
 	return &relationConnection{page: page, ld: r.ld, at: w}, nil
 }

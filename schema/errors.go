@@ -42,12 +42,21 @@ var domainCodes = map[string]string{
 type apiError struct {
 	code    string
 	message string
+	// item, for an error about one item of a change set, says which: its
+	// list, index and id.
+	item map[string]any
 }
 
 func (e *apiError) Error() string { return e.message }
 
 // Extensions is read by graphql-go when it reports a resolver error.
-func (e *apiError) Extensions() map[string]any { return map[string]any{"code": e.code} }
+func (e *apiError) Extensions() map[string]any {
+	ext := map[string]any{"code": e.code}
+	if e.item != nil {
+		ext["item"] = e.item
+	}
+	return ext
+}
 
 // invalid returns an INVALID error with a formatted message.
 func invalid(format string, args ...any) error {

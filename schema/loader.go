@@ -72,6 +72,14 @@ func (l *loader) prime(es ...*graph.Entity) {
 	}
 }
 
+// forget drops every entity read so far, after a write, so that what the
+// request resolves next reads the store as the write left it.
+func (l *loader) forget() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	clear(l.cache)
+}
+
 // wantRelations notes the ends and contexts of rels.
 func (l *loader) wantRelations(rels []*graph.Relation) {
 	ids := make([]graph.ID, 0, 3*len(rels))

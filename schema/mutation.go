@@ -2,6 +2,10 @@ package schema
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/graph-gophers/graphql-go"
 
@@ -9,9 +13,12 @@ import (
 )
 
 // Writer is what the mutations need of a store: a batch written whole or
-// not at all, checked as chancery check checks seeds.
+// not at all, checked as chancery check checks seeds. ApplyChanges says
+// too what the batch deleted and the data version after it; an error
+// about one item of the batch is a *graph.ItemError.
 type Writer interface {
 	Apply(ctx context.Context, b *graph.Batch) error
+	ApplyChanges(ctx context.Context, b *graph.Batch) (graph.Applied, error)
 }
 
 // access is what the request may write, as the HTTP layer decided from its
@@ -99,9 +106,10 @@ func deref(s *string) string {
 }
 
 // toEntity builds the entity an input describes, checking what the schema
-// cannot: the id, that the kind agrees with it, the mission type.
-func (in entityInput) toEntity() (*graph.Entity, error) {
-	id, err := parseID("input.id", in.ID)
+// cannot: the id, that the kind agrees with it, the mission type. where
+// names the input in errors: "input", or an item of a change set.
+func (in entityInput) toEntity(where string) (*graph.Entity, error) {
+	id, err := parseID(where+".id", in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -119,18 +127,44 @@ func (in entityInput) toEntity() (*graph.Entity, error) {
 	if in.MissionType != nil {
 		mt, err := graph.ParseMissionType(*in.MissionType)
 		if err != nil {
-			return nil, invalid("input.missionType: %s", graph.ErrorMessage(err))
+			return nil, invalid("%s.missionType: %s", where, graph.ErrorMessage(err))
 		}
 		e.MissionType, e.Official = mt, mt.OfficialByDefault()
 	}
 	if in.Official != nil {
 		if e.Kind != graph.Mission {
-			return nil, invalid("input.official applies to missions only; %s is a %s", id, e.Kind)
+			return nil, invalid("%s.official applies to missions only; %s is a %s", where, id, e.Kind)
 		}
 		e.Official = *in.Official
 	}
 	return e, nil
 }
+
+// toRelation builds the relation an input describes, checking the ids of
+// its ends and context. where names the input in errors.
+func (in relationInput) toRelation(where string) (*graph.Relation, error) {
+	r := &graph.Relation{Type: graph.RelationType(in.Type), Role: deref(in.Role), Note: deref(in.Note),
+		Sources: toSources(in.Sources), Period: graph.Period{From: asOf(in.ValidFrom), To: asOf(in.ValidTo)}}
+	var err error
+	if r.From, err = parseID(where+".from", in.From); err != nil {
+		return nil, err
+	}
+	if r.To, err = parseID(where+".to", in.To); err != nil {
+		return nil, err
+	}
+	if in.Context != nil {
+		if r.Context, err = parseID(where+".context", *in.Context); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Every mutation field is resolved on its own: it is one transaction, and
+// its result is nullable, so that when one field of a request fails the
+// others' answers stand beside its error (see the Mutation type). After a
+// write the request's loader forgets what it read, so that the fields
+// after it read the store as the write left it.
 
 // UpsertEntity resolves Mutation.upsertEntity.
 func (query) UpsertEntity(ctx context.Context, args struct{ Input entityInput }) (*entityResolver, error) {
@@ -138,13 +172,14 @@ func (query) UpsertEntity(ctx context.Context, args struct{ Input entityInput })
 	if err != nil {
 		return nil, err
 	}
-	e, err := args.Input.toEntity()
+	e, err := args.Input.toEntity("input")
 	if err != nil {
 		return nil, err
 	}
 	if err := w.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{e}}); err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
+	ld.forget()
 	return newEntity(ld, e), nil
 }
 
@@ -152,20 +187,29 @@ func (query) UpsertEntity(ctx context.Context, args struct{ Input entityInput })
 func (query) DeleteEntity(ctx context.Context, args struct {
 	ID      graphql.ID
 	Cascade bool
-}) (bool, error) {
+}) (*bool, error) {
 	w, ld, err := writer(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	id, err := parseID("id", args.ID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	err = w.Apply(ctx, &graph.Batch{DeleteEntities: []graph.ID{id}, Cascade: args.Cascade})
-	if graph.IsNotFound(err) {
-		return false, nil
+	return deleted(ctx, ld, w.Apply(ctx, &graph.Batch{DeleteEntities: []graph.ID{id}, Cascade: args.Cascade}))
+}
+
+// deleted is the answer of a deletion that ended with err: true if it
+// deleted, false if there was nothing to delete, or the error.
+func deleted(ctx context.Context, ld *loader, err error) (*bool, error) {
+	found := err == nil
+	switch {
+	case found:
+		ld.forget()
+	case !graph.IsNotFound(err):
+		return nil, toAPI(ctx, ld.log, err)
 	}
-	return err == nil, toAPI(ctx, ld.log, err)
+	return &found, nil
 }
 
 // AddRelation resolves Mutation.addRelation.
@@ -174,23 +218,14 @@ func (query) AddRelation(ctx context.Context, args struct{ Input relationInput }
 	if err != nil {
 		return nil, err
 	}
-	in := args.Input
-	r := &graph.Relation{Type: graph.RelationType(in.Type), Role: deref(in.Role), Note: deref(in.Note),
-		Sources: toSources(in.Sources), Period: graph.Period{From: asOf(in.ValidFrom), To: asOf(in.ValidTo)}}
-	if r.From, err = parseID("input.from", in.From); err != nil {
+	r, err := args.Input.toRelation("input")
+	if err != nil {
 		return nil, err
-	}
-	if r.To, err = parseID("input.to", in.To); err != nil {
-		return nil, err
-	}
-	if in.Context != nil {
-		if r.Context, err = parseID("input.context", *in.Context); err != nil {
-			return nil, err
-		}
 	}
 	if err := w.Apply(ctx, &graph.Batch{Relations: []*graph.Relation{r}}); err != nil {
 		return nil, toAPI(ctx, ld.log, err)
 	}
+	ld.forget()
 	rels, err := newRelations(ctx, ld, []*graph.Relation{r}, graph.When{})
 	if err != nil {
 		return nil, err
@@ -199,17 +234,164 @@ func (query) AddRelation(ctx context.Context, args struct{ Input relationInput }
 }
 
 // DeleteRelation resolves Mutation.deleteRelation.
-func (query) DeleteRelation(ctx context.Context, args idArgs) (bool, error) {
+func (query) DeleteRelation(ctx context.Context, args idArgs) (*bool, error) {
 	w, ld, err := writer(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if !graph.IsRelationID(string(args.ID)) {
-		return false, invalid("id %q is not a relation id; relation ids are rel: and 16 letters and digits", args.ID)
+		return nil, invalid("id %q is not a relation id; relation ids are rel: and 16 letters and digits", args.ID)
 	}
-	err = w.Apply(ctx, &graph.Batch{DeleteRelations: []string{string(args.ID)}})
-	if graph.IsNotFound(err) {
-		return false, nil
+	return deleted(ctx, ld, w.Apply(ctx, &graph.Batch{DeleteRelations: []string{string(args.ID)}}))
+}
+
+type changeSetInput struct {
+	UpsertEntities  *[]entityInput
+	AddRelations    *[]relationInput
+	DeleteRelations *[]graphql.ID
+	DeleteEntities  *[]graphql.ID
+	Cascade         bool
+}
+
+// changeSetLists names the lists of ChangeSetInput after the parts of a
+// graph.Batch they fill.
+var changeSetLists = map[string]string{
+	graph.BatchEntities:        "upsertEntities",
+	graph.BatchRelations:       "addRelations",
+	graph.BatchDeleteRelations: "deleteRelations",
+	graph.BatchDeleteEntities:  "deleteEntities",
+}
+
+// itemWhere names item i of a change set's list in errors.
+func itemWhere(list string, i int) string { return fmt.Sprintf("changes.%s[%d]", list, i) }
+
+// changeItemError is the error of a change set refused because of item i
+// of list, whose id is id ("" if it has none yet): err's code, a message
+// that names the item and says that nothing was written, and
+// extensions.item with the list, index and id for programs.
+func changeItemError(ctx context.Context, ld *loader, list string, i int, id string, err error) error {
+	var ae *apiError
+	errors.As(toAPI(ctx, ld.log, err), &ae)
+	where := itemWhere(list, i)
+	msg := ae.message
+	switch {
+	case id != "":
+		msg = fmt.Sprintf("%s (%s): %s", where, id, msg)
+	case !strings.HasPrefix(msg, where):
+		msg = where + ": " + msg
 	}
-	return err == nil, toAPI(ctx, ld.log, err)
+	item := map[string]any{"list": list, "index": i}
+	if id != "" {
+		item["id"] = id
+	}
+	return &apiError{code: ae.code, message: msg + "; nothing in the change set was written", item: item}
+}
+
+// toBatch builds the batch a change set describes, checking each item as
+// the single mutations do.
+func (in changeSetInput) toBatch(ctx context.Context, ld *loader) (*graph.Batch, error) {
+	b := &graph.Batch{Cascade: in.Cascade}
+	if in.UpsertEntities != nil {
+		for i, ei := range *in.UpsertEntities {
+			e, err := ei.toEntity(itemWhere("upsertEntities", i))
+			if err != nil {
+				return nil, changeItemError(ctx, ld, "upsertEntities", i, "", err)
+			}
+			b.Entities = append(b.Entities, e)
+		}
+	}
+	if in.AddRelations != nil {
+		for i, ri := range *in.AddRelations {
+			r, err := ri.toRelation(itemWhere("addRelations", i))
+			if err != nil {
+				return nil, changeItemError(ctx, ld, "addRelations", i, "", err)
+			}
+			b.Relations = append(b.Relations, r)
+		}
+	}
+	if in.DeleteRelations != nil {
+		for i, id := range *in.DeleteRelations {
+			if !graph.IsRelationID(string(id)) {
+				return nil, changeItemError(ctx, ld, "deleteRelations", i, "",
+					invalid("%s: %q is not a relation id; relation ids are rel: and 16 letters and digits", itemWhere("deleteRelations", i), id))
+			}
+			b.DeleteRelations = append(b.DeleteRelations, string(id))
+		}
+	}
+	if in.DeleteEntities != nil {
+		for i, raw := range *in.DeleteEntities {
+			id, err := parseID(itemWhere("deleteEntities", i), raw)
+			if err != nil {
+				return nil, changeItemError(ctx, ld, "deleteEntities", i, "", err)
+			}
+			b.DeleteEntities = append(b.DeleteEntities, id)
+		}
+	}
+	if len(b.Entities)+len(b.Relations)+len(b.DeleteRelations)+len(b.DeleteEntities) == 0 {
+		return nil, invalid("the change set is empty; give at least one of upsertEntities, addRelations, deleteRelations and deleteEntities")
+	}
+	return b, nil
+}
+
+// ApplyChanges resolves Mutation.applyChanges: one batch, one transaction.
+func (query) ApplyChanges(ctx context.Context, args struct{ Changes changeSetInput }) (*changeSetResult, error) {
+	w, ld, err := writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := args.Changes.toBatch(ctx, ld)
+	if err != nil {
+		return nil, err
+	}
+	done, err := w.ApplyChanges(ctx, b)
+	if err != nil {
+		var ie *graph.ItemError
+		if errors.As(err, &ie) {
+			return nil, changeItemError(ctx, ld, changeSetLists[ie.Part], ie.Index, ie.ID, err)
+		}
+		return nil, toAPI(ctx, ld.log, err)
+	}
+	ld.forget()
+	res := &changeSetResult{entities: newEntities(ld, b.Entities, graph.When{}), version: done.Version}
+	if res.relations, err = newRelations(ctx, ld, b.Relations, graph.When{}); err != nil {
+		return nil, err
+	}
+	for _, id := range done.DeletedRelations {
+		res.deletedRelations = append(res.deletedRelations, graphql.ID(id))
+	}
+	for _, id := range done.DeletedEntities {
+		res.deletedEntities = append(res.deletedEntities, graphql.ID(id))
+	}
+	return res, nil
+}
+
+// changeSetResult resolves ChangeSetResult.
+type changeSetResult struct {
+	entities                          []*entityResolver
+	relations                         []*relationResolver
+	deletedRelations, deletedEntities []graphql.ID
+	version                           uint64
+}
+
+// Entities resolves ChangeSetResult.entities.
+func (r *changeSetResult) Entities() []*entityResolver { return r.entities }
+
+// Relations resolves ChangeSetResult.relations.
+func (r *changeSetResult) Relations() []*relationResolver { return r.relations }
+
+// DeletedRelations resolves ChangeSetResult.deletedRelations.
+func (r *changeSetResult) DeletedRelations() []graphql.ID { return nonNil(r.deletedRelations) }
+
+// DeletedEntities resolves ChangeSetResult.deletedEntities.
+func (r *changeSetResult) DeletedEntities() []graphql.ID { return nonNil(r.deletedEntities) }
+
+// DataVersion resolves ChangeSetResult.dataVersion.
+func (r *changeSetResult) DataVersion() string { return strconv.FormatUint(r.version, 10) }
+
+// nonNil returns ids, or an empty list for none, as [ID!]! wants.
+func nonNil(ids []graphql.ID) []graphql.ID {
+	if ids == nil {
+		return []graphql.ID{}
+	}
+	return ids
 }

@@ -12,12 +12,11 @@ package store
 //	FF FF FF FF FF FF FF FF                     the end, where a length would be
 //	{"format":1,...,"entities":...,"relations":...,"sha256":"..."}\n
 //
-// The header line describes the store as the backup began and can be read
-// with head(1). The trailer line describes exactly the snapshot the stream
-// holds, counts included (they are taken as the stream passes, for free),
-// and carries the SHA-256 of every byte before it. A write that commits
-// between the header and the stream's snapshot makes the two differ; the
-// trailer is the one to believe, and the one Restore reports.
+// The header line describes the snapshot the stream holds, and can be read
+// with head(1): no write commits between reading it and the stream taking
+// its snapshot (see Backup). The trailer line says the same, with the
+// counts of entities and relations (taken as the stream passes, for free),
+// and carries the SHA-256 of every byte before it.
 
 import (
 	"bufio"
@@ -99,6 +98,17 @@ type backupTrailer struct {
 // taken while the store goes on serving reads and writes. It refuses a
 // store that holds a restore cut short.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
+	// The header is read before Badger's stream opens the transaction it
+	// reads the snapshot in, which it does on a goroutine of its own that
+	// no caller can hand a transaction to. Writes wait from the reading of
+	// the header until the stream has its transaction (it has when it
+	// looks at its first key, or when it ends), so that both see the same
+	// data: the header's data version is the snapshot's. Writes wait that
+	// long only, not while the backup is written.
+	db.writeMu.Lock()
+	var release sync.Once
+	unlock := func() { release.Do(db.writeMu.Unlock) }
+	defer unlock()
 	st, err := db.contents(ctx, false)
 	if err != nil {
 		return BackupInfo{}, err
@@ -124,13 +134,17 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 	// each of its readers a transaction of its own, and more than one
 	// could see different versions of the data.
 	stream.NumGo = 1
-	stream.ChooseKey = snap.observe
+	stream.ChooseKey = func(item *badger.Item) bool {
+		unlock()
+		return snap.observe(item)
+	}
 	if _, err := stream.Backup(bw, 0); err != nil {
 		if bw.err != nil {
 			err = bw.err
 		}
 		return BackupInfo{}, fmt.Errorf("back up %s: %w", db.where(), err)
 	}
+	unlock()
 	bw.Write(binary.LittleEndian.AppendUint64(nil, backupEnd))
 
 	info.DataVersion, info.Seeds, info.IndexVersion = snap.version, snap.seeds, snap.index

@@ -405,3 +405,84 @@ func TestReadHolder(t *testing.T) {
 		t.Errorf("after Close: %v, want not_found", err)
 	}
 }
+
+// TestDB_Backup_HeaderIsTheSnapshot backs up a store while a stream of
+// writes goes on, each adding one entity and moving the data version on by
+// one. The header must describe the snapshot the backup holds, as the
+// trailer does: its data version counts the writes the backup holds, as
+// its count of entities and a restore of it show.
+func TestDB_Backup_HeaderIsTheSnapshot(t *testing.T) {
+	const writes, restores = 3000, 3
+	src := mustOpenFixture(t, t.TempDir())
+	start := version(t, src)
+	before, _ := totals(t, src)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range writes {
+			e := entity(fmt.Sprintf("city:racing-%d", i), fmt.Sprintf("Racing %d", i))
+			if err := src.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{e}}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	backups, racing := 0, true
+	for ; racing && !t.Failed(); backups++ {
+		select {
+		case <-done:
+			racing = false // one more, of the store at rest
+		default:
+		}
+		backup, info := mustBackup(t, src)
+		var head struct{ DataVersion uint64 }
+		lines := bytes.SplitN(backup, []byte("\n"), 3)
+		if err := json.Unmarshal(lines[1], &head); err != nil {
+			t.Fatalf("backup %d: the header %q: %v", backups, lines[1], err)
+		}
+		if head.DataVersion != info.DataVersion {
+			t.Errorf("backup %d: the header says data version %d, the trailer %d", backups, head.DataVersion, info.DataVersion)
+		}
+		// The trailer counts the entities the stream held: the fixture's
+		// and k of the racing writes, which the version counts too.
+		k := info.Entities - before
+		if want := start + uint64(k); head.DataVersion != want {
+			t.Errorf("backup %d holds %d of the racing writes, so data version %d; the header says %d", backups, k, want, head.DataVersion)
+		}
+		if backups < restores || !racing {
+			restoreRacing(t, backup, head.DataVersion, k)
+		}
+	}
+	<-done
+	t.Logf("%d backups during %d writes", backups, writes)
+}
+
+// restoreRacing restores a backup taken by TestDB_Backup_HeaderIsTheSnapshot,
+// which its header says is at data version v and holds the first k
+// racing writes, and checks that it holds them and no others.
+func restoreRacing(t *testing.T, backup []byte, v uint64, k int) {
+	t.Helper()
+	dst, err := store.Open(store.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	got, err := dst.Restore(ctx, bytes.NewReader(backup), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DataVersion != v {
+		t.Errorf("Restore reports data version %d, the header %d", got.DataVersion, v)
+	}
+	for _, i := range []int{k - 1, k} {
+		_, err := dst.Entity(ctx, graph.ID(fmt.Sprintf("city:racing-%d", i)))
+		if held := err == nil; i >= 0 && held != (i < k) {
+			t.Errorf("at version %d the backup should hold the racing writes 0 to %d; holding %d is %v (%v)", v, k-1, i, held, err)
+		}
+	}
+	// A restore moves the version past the backup's, so that caches of
+	// the store it replaced are not used.
+	if after := version(t, dst); after != v+1 {
+		t.Errorf("the restored store is at version %d; want the header's %d and one", after, v)
+	}
+}

@@ -67,7 +67,7 @@ func (db *DB) applyGroups(ctx context.Context, groups []*graph.Batch) (int, erro
 		failed := 0
 		err := db.updateCounted(ctx, func(txn *badger.Txn, t *tally) error {
 			for i, g := range groups {
-				if err := applyBatch(txn, g, t); err != nil {
+				if err := applyBatch(txn, g, t, nil); err != nil {
 					failed = i
 					return err
 				}

@@ -271,62 +271,59 @@ func (db *DB) Entities(ctx context.Context, q graph.EntityQuery) (*graph.EntityP
 			page.Entities = append(page.Entities, e)
 			page.Cursors = append(page.Cursors, encodeCursor([]byte(e.ID)))
 		}
-		return nil
+		if !q.CountTotal {
+			return nil
+		}
+		// In the same transaction as the page, so that the two agree
+		// whatever is written meanwhile.
+		var err error
+		page.Total, err = countEntities(ctx, txn, q)
+		return err
 	})
-	if err != nil || !q.CountTotal {
-		return page, db.translate(err)
-	}
-	page.Total, err = db.countEntities(ctx, q)
-	return page, err
+	return page, db.translate(err)
 }
 
 // countEntitiesByScan counts the entities of q's kind that q admits by
 // reading them: the counts index keeps what is known to hold, not what
 // may have.
-func (db *DB) countEntitiesByScan(ctx context.Context, q graph.EntityQuery) (int, error) {
+func countEntitiesByScan(ctx context.Context, txn *badger.Txn, q graph.EntityQuery) (int, error) {
 	n := 0
-	err := db.view(ctx, func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: entityKindPrefix(q.Kind)})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if n%checkEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			var e *graph.Entity
-			if err := it.Item().Value(func(v []byte) (err error) {
-				e, err = decodeEntity(v)
-				return err
-			}); err != nil {
-				return err
-			}
-			if e.Period.Admits(q.AsOf, q.Possible) {
-				n++
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: entityKindPrefix(q.Kind)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
 			}
 		}
-		return nil
-	})
-	return n, db.translate(err)
+		var e *graph.Entity
+		if err := it.Item().Value(func(v []byte) (err error) {
+			e, err = decodeEntity(v)
+			return err
+		}); err != nil {
+			return 0, err
+		}
+		if e.Period.Admits(q.AsOf, q.Possible) {
+			n++
+		}
+	}
+	return n, nil
 }
 
-// countEntities counts the entities of q's kind holding as of q.AsOf from
-// the counts index, without reading them.
-func (db *DB) countEntities(ctx context.Context, q graph.EntityQuery) (int, error) {
+// countEntities counts, in txn, the entities of q's kind holding as of
+// q.AsOf from the counts index, without reading them.
+func countEntities(ctx context.Context, txn *badger.Txn, q graph.EntityQuery) (int, error) {
 	if q.Possible && !q.AsOf.IsZero() {
-		return db.countEntitiesByScan(ctx, q)
+		return countEntitiesByScan(ctx, txn, q)
 	}
 	n := 0
-	err := db.view(ctx, func(txn *badger.Txn) error {
-		counts, err := readCounts(ctx, txn, countKind, q.AsOf)
-		for kind, c := range counts {
-			if q.Kind == "" || kind == string(q.Kind) {
-				n += int(c)
-			}
+	counts, err := readCounts(ctx, txn, countKind, q.AsOf)
+	for kind, c := range counts {
+		if q.Kind == "" || kind == string(q.Kind) {
+			n += int(c)
 		}
-		return err
-	})
-	return n, db.translate(err)
+	}
+	return n, err
 }
 
 // Relations lists a page of relations. It picks the index that narrows the
@@ -349,7 +346,7 @@ func (db *DB) Relations(ctx context.Context, q graph.RelationQuery) (*graph.Rela
 	err := db.view(ctx, func(txn *badger.Txn) error {
 		plan.readLives(db, txn)
 		defer plan.forgetLives()
-		return plan.scanAdmitted(ctx, txn, after, func(r *graph.Relation, sk []byte) bool {
+		err := plan.scanAdmitted(ctx, txn, after, func(r *graph.Relation, sk []byte) bool {
 			if !plan.matches(r) {
 				return true
 			}
@@ -361,36 +358,39 @@ func (db *DB) Relations(ctx context.Context, q graph.RelationQuery) (*graph.Rela
 			page.Cursors = append(page.Cursors, encodeCursor(sk))
 			return true
 		})
-	})
-	if err != nil || !q.CountTotal {
-		return page, db.translate(err)
-	}
-	err = db.view(ctx, func(txn *badger.Txn) error {
-		if q.Of == "" && q.From == "" && q.To == "" && q.Context == "" && q.AsOf.IsZero() {
-			// Relations by type alone, over all history: the counts index
-			// has the total. As of a day, a relation counts only where
-			// the entities it joins hold too, which the index does not
-			// know, so the matches are read.
-			counts, err := readCounts(ctx, txn, countType, q.AsOf)
-			for _, t := range plan.types {
-				page.Total += int(counts[string([]byte{byte(t.Index())})])
-			}
+		if err != nil || !q.CountTotal {
 			return err
 		}
-		plan.readLives(db, txn)
-		defer plan.forgetLives()
-		if !plan.filtered() {
-			return plan.scan(ctx, txn, nil, false, func(*graph.Relation, []byte) bool {
-				page.Total++
-				return true
-			})
-		}
-		return plan.scanAdmitted(ctx, txn, nil, func(*graph.Relation, []byte) bool {
-			page.Total++
-			return true
-		})
+		// In the same transaction as the page, so that the two agree
+		// whatever is written meanwhile.
+		page.Total, err = plan.count(ctx, txn)
+		return err
 	})
 	return page, db.translate(err)
+}
+
+// count counts, in txn, the relations that match the plan's query.
+func (p *relationPlan) count(ctx context.Context, txn *badger.Txn) (int, error) {
+	q, n := p.q, 0
+	if q.Of == "" && q.From == "" && q.To == "" && q.Context == "" && q.AsOf.IsZero() {
+		// Relations by type alone, over all history: the counts index
+		// has the total. As of a day, a relation counts only where the
+		// entities it joins hold too, which the index does not know, so
+		// the matches are read.
+		counts, err := readCounts(ctx, txn, countType, q.AsOf)
+		for _, t := range p.types {
+			n += int(counts[string([]byte{byte(t.Index())})])
+		}
+		return n, err
+	}
+	tally := func(*graph.Relation, []byte) bool {
+		n++
+		return true
+	}
+	if !p.filtered() {
+		return n, p.scan(ctx, txn, nil, false, tally)
+	}
+	return n, p.scanAdmitted(ctx, txn, nil, tally)
 }
 
 // Adjacent lists the relations of every entity in q.IDs in one read

@@ -27,8 +27,33 @@ const (
 // one transaction: all of it or none of it. Entities replace any stored
 // entity with the same id; relations replace a stored relation that states
 // the same fact (same id), so re-applying a batch changes nothing.
+//
+// An error about one item of the batch is a *graph.ItemError that says
+// which.
 func (db *DB) Apply(ctx context.Context, b *graph.Batch) error {
-	return db.update(ctx, func(txn *badger.Txn, t *tally) error { return applyBatch(txn, b, t) })
+	_, err := db.ApplyChanges(ctx, b)
+	return err
+}
+
+// ApplyChanges is Apply, reporting what the batch did: the relations and
+// entities it deleted, a cascade's included, and the data version just
+// after the write. The relations of b are left normalized, with their ids.
+func (db *DB) ApplyChanges(ctx context.Context, b *graph.Batch) (graph.Applied, error) {
+	var done graph.Applied
+	err := db.update(ctx, func(txn *badger.Txn, t *tally) error {
+		// The write moves the version on by one in this transaction (see
+		// updateCounted), and writes take turns.
+		v, err := readVersion(txn)
+		if err != nil {
+			return err
+		}
+		done = graph.Applied{Version: v + 1}
+		return applyBatch(txn, b, t, &done)
+	})
+	if err != nil {
+		return graph.Applied{}, err
+	}
+	return done, nil
 }
 
 // Seed applies the batch only if the store has never been seeded, and marks
@@ -54,7 +79,7 @@ func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, err
 		if holds {
 			return graph.Errorf(graph.ECONFLICT, "%s holds facts but no mark that it was ever seeded, so it is not seeded now: it is not a new directory, and seeding it could hide what happened to it; check it with chancery verify, or serve a new directory", db.where())
 		}
-		if err := applyBatch(txn, b, t); err != nil {
+		if err := applyBatch(txn, b, t, nil); err != nil {
 			return err
 		}
 		seeded = true
@@ -158,19 +183,20 @@ func bumpVersion(txn *badger.Txn) error {
 }
 
 // applyBatch validates a batch and writes it in txn, tallying what it
-// changes in t.
-func applyBatch(txn *badger.Txn, b *graph.Batch, t *tally) error {
-	deleted, err := applyDeletes(txn, b, t)
+// changes in t and, if done is set, recording there what it deleted. An
+// error about one item is a *graph.ItemError that says which.
+func applyBatch(txn *badger.Txn, b *graph.Batch, t *tally, done *graph.Applied) error {
+	deleted, err := applyDeletes(txn, b, t, done)
 	if err != nil {
 		return err
 	}
 	inBatch := make(map[graph.ID]bool, len(b.Entities))
-	for _, e := range b.Entities {
+	for i, e := range b.Entities {
 		if err := e.Validate(); err != nil {
-			return err
+			return itemError(graph.BatchEntities, i, string(e.ID), err)
 		}
 		if inBatch[e.ID] {
-			return graph.Errorf(graph.EINVALID, "entity %s appears twice in one write", e.ID)
+			return itemError(graph.BatchEntities, i, string(e.ID), graph.Errorf(graph.EINVALID, "entity %s appears twice in one write", e.ID))
 		}
 		inBatch[e.ID] = true
 	}
@@ -185,13 +211,13 @@ func applyBatch(txn *badger.Txn, b *graph.Batch, t *tally) error {
 		return id.Kind(), err == nil
 	}
 	seen := make(map[string]*graph.Relation, len(b.Relations))
-	for _, r := range b.Relations {
+	for i, r := range b.Relations {
 		r.Normalize()
 		if err := r.Validate(exists); err != nil {
-			return err
+			return itemError(graph.BatchRelations, i, r.ID, err)
 		}
 		if seen[r.ID] != nil {
-			return graph.Errorf(graph.EINVALID, "%s is stated twice; list all its sources on one relation", r.Describe())
+			return itemError(graph.BatchRelations, i, r.ID, graph.Errorf(graph.EINVALID, "%s is stated twice; list all its sources on one relation", r.Describe()))
 		}
 		seen[r.ID] = r
 	}
@@ -199,26 +225,31 @@ func applyBatch(txn *badger.Txn, b *graph.Batch, t *tally) error {
 		return err
 	}
 	v := vocabulary{}
-	for _, e := range b.Entities {
+	for i, e := range b.Entities {
 		if err := writeEntity(txn, txn, t, v, e); err != nil {
-			return fmt.Errorf("write entity %s: %w", e.ID, err)
+			return itemError(graph.BatchEntities, i, string(e.ID), fmt.Errorf("write entity %s: %w", e.ID, err))
 		}
 	}
-	for _, r := range b.Relations {
+	for i, r := range b.Relations {
 		if err := writeRelation(txn, txn, t, r); err != nil {
-			return fmt.Errorf("write relation %s: %w", r.ID, err)
+			return itemError(graph.BatchRelations, i, r.ID, fmt.Errorf("write relation %s: %w", r.ID, err))
 		}
 	}
 	// The transaction sees its own writes, so the walk finds loops that
 	// the batch closes as well as those it would extend.
-	for _, r := range b.Relations {
+	for i, r := range b.Relations {
 		if r.Type == graph.RenamedFrom {
 			if err := checkRenameLoop(txn, r); err != nil {
-				return err
+				return itemError(graph.BatchRelations, i, r.ID, err)
 			}
 		}
 	}
 	return nil
+}
+
+// itemError locates err at item i of a batch's part.
+func itemError(part string, i int, id string, err error) error {
+	return &graph.ItemError{Part: part, Index: i, ID: id, Err: err}
 }
 
 // checkLives holds a batch to the rule chancery check applies to seeds: no
@@ -243,34 +274,35 @@ func checkLives(txn *badger.Txn, b *graph.Batch, deleted map[graph.ID]bool) erro
 		}
 		return e, err
 	}
-	for _, r := range b.Relations {
+	for i, r := range b.Relations {
 		for _, end := range []graph.ID{r.From, r.To} {
 			e, err := entity(end)
 			if err != nil {
-				return err
+				return itemError(graph.BatchRelations, i, r.ID, err)
 			}
 			if err := r.CheckLife(e); err != nil {
-				return err
+				return itemError(graph.BatchRelations, i, r.ID, err)
 			}
 		}
 	}
-	for _, e := range b.Entities {
+	for i, e := range b.Entities {
 		old, err := getEntity(txn, e.ID)
 		if graph.IsNotFound(err) {
 			continue
 		} else if err != nil {
-			return err
+			return itemError(graph.BatchEntities, i, string(e.ID), err)
 		}
 		if old.Period == e.Period {
 			continue
 		}
 		rels, err := relationsOf(txn, e.ID)
 		if err != nil {
-			return err
+			return itemError(graph.BatchEntities, i, string(e.ID), err)
 		}
 		for _, r := range rels {
 			if err := r.CheckLife(e); err != nil {
-				return graph.Errorf(graph.EINVALID, "%s: with the dates %s..%s, %s", e.ID, e.Period.From, e.Period.To, graph.ErrorMessage(err))
+				return itemError(graph.BatchEntities, i, string(e.ID),
+					graph.Errorf(graph.EINVALID, "%s: with the dates %s..%s, %s", e.ID, e.Period.From, e.Period.To, graph.ErrorMessage(err)))
 			}
 		}
 	}
@@ -317,54 +349,66 @@ func checkRenameLoop(txn *badger.Txn, r *graph.Relation) error {
 	return nil
 }
 
-// applyDeletes removes the relations and entities b deletes, and returns
-// the entities it removed.
-func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally) (map[graph.ID]bool, error) {
+// applyDeletes removes the relations and entities b deletes, records
+// them in done if it is set, and returns the entities it removed.
+func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally, done *graph.Applied) (map[graph.ID]bool, error) {
 	gone := map[string]bool{}
-	for _, id := range b.DeleteRelations {
+	removed := func(id string) {
+		gone[id] = true
+		if done != nil {
+			done.DeletedRelations = append(done.DeletedRelations, id)
+		}
+	}
+	for i, id := range b.DeleteRelations {
 		if gone[id] {
 			continue
 		}
 		r, err := getRelation(txn, id)
 		if err != nil {
-			return nil, err
+			return nil, itemError(graph.BatchDeleteRelations, i, id, err)
 		}
 		if err := deleteRelation(txn, t, r); err != nil {
-			return nil, fmt.Errorf("delete relation %s: %w", id, err)
+			return nil, itemError(graph.BatchDeleteRelations, i, id, fmt.Errorf("delete relation %s: %w", id, err))
 		}
-		gone[id] = true
+		removed(id)
 	}
 	deleted := map[graph.ID]bool{}
-	for _, id := range b.DeleteEntities {
+	for i, id := range b.DeleteEntities {
 		if deleted[id] {
 			continue
 		}
+		fail := func(err error) (map[graph.ID]bool, error) {
+			return nil, itemError(graph.BatchDeleteEntities, i, string(id), err)
+		}
 		e, err := getEntity(txn, id)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		rels, err := relationsOf(txn, id)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return gone[r.ID] })
 		if len(rels) > 0 && !b.Cascade {
-			return nil, graph.Errorf(graph.ECONFLICT, "entity %s is still used by %d relations, such as %s; delete them first, or delete with cascade to remove them too",
-				id, len(rels), rels[0].Describe())
+			return fail(graph.Errorf(graph.ECONFLICT, "entity %s is still used by %d relations, such as %s; delete them first, or delete with cascade to remove them too",
+				id, len(rels), rels[0].Describe()))
 		}
 		for _, r := range rels {
 			if err := deleteRelation(txn, t, r); err != nil {
-				return nil, fmt.Errorf("delete relation %s: %w", r.ID, err)
+				return fail(fmt.Errorf("delete relation %s: %w", r.ID, err))
 			}
-			gone[r.ID] = true
+			removed(r.ID)
 		}
 		for _, k := range append(indexKeys(e), entityKey(id)) {
 			if err := txn.Delete(k); err != nil {
-				return nil, fmt.Errorf("delete entity %s: %w", id, err)
+				return fail(fmt.Errorf("delete entity %s: %w", id, err))
 			}
 		}
 		t.entity(e, -1)
 		deleted[id] = true
+		if done != nil {
+			done.DeletedEntities = append(done.DeletedEntities, id)
+		}
 	}
 	return deleted, nil
 }
