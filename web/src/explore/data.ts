@@ -8,8 +8,12 @@ import { type Entity, entityFields, type Relation, relationFields } from "../sha
 /** The most relations one expansion draws; `truncated` says when it cut. */
 export const neighbourhoodLimit = 300;
 
-/** The server allows 20 fields at the top of a query; one request asks for this many neighbourhoods at most. */
-const perRequest = 15;
+/**
+ * One request asks for this many neighbourhoods at most: the server's default budget (100,000) takes
+ * about six neighbourhoods of the limit above with the fields drawn (about 14,400 each), and asking for
+ * five keeps room to spare.
+ */
+const perRequest = 5;
 
 export interface Subgraph {
   nodes: Entity[];
