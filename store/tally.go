@@ -664,53 +664,68 @@ func readCount(txn *badger.Txn, k []byte) (int64, error) {
 
 // recount rebuilds the counts index from the records: for a store written
 // before the index existed, or restored from such a store's backup.
-func (db *DB) recount(ctx context.Context) error {
+func (db *DB) recount(ctx context.Context) error { return db.rebuildCounts(ctx, nil) }
+
+// rebuildCounts is recount. Records that do not decode are handed to bad
+// and left out of the counts; with bad nil, the first stops it.
+func (db *DB) rebuildCounts(ctx context.Context, bad func(k []byte, err error)) error {
 	if err := db.bdb.DropPrefix(key(prefixCount)); err != nil {
 		return fmt.Errorf("drop the old counts: %w", err)
 	}
-	t := newTally(nil)
-	t.missions = nil // every mission is counted below
-	err := db.view(ctx, func(txn *badger.Txn) error {
-		t.life = lifeIn(txn)
-		for _, p := range []byte{prefixEntity, prefixRelation} {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
-			n := 0
-			for it.Rewind(); it.Valid(); it.Next() {
-				if n++; n%checkEvery == 0 {
-					if err := ctx.Err(); err != nil {
-						it.Close()
-						return err
-					}
-				}
-				err := it.Item().Value(func(v []byte) error {
-					if p == prefixEntity {
-						e, err := decodeEntity(v)
-						if err == nil {
-							t.entity(e, 1)
-						}
-						return err
-					}
-					r, err := decodeRelation(v)
-					if err == nil {
-						t.relation(r, 1)
-					}
-					return err
-				})
-				if err != nil {
-					it.Close()
-					return fmt.Errorf("record %q: %w", it.Item().Key(), err)
-				}
-			}
-			it.Close()
-		}
-		return allMissionTies(ctx, txn, nil, func(m *graph.Entity, rels []*graph.Relation) {
-			t.farEnds(m, rels, t.life, 1)
-		})
+	var t *tally
+	err := db.view(ctx, func(txn *badger.Txn) (err error) {
+		t, err = recordsTally(ctx, txn, bad)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	return db.writeTally(t, true) // the counts were dropped above
+}
+
+// recordsTally counts every record txn holds, as writes count them one by
+// one: what the counts index holds when it is right. Records that do not
+// decode are handed to bad and left out; with bad nil, the first stops it.
+func recordsTally(ctx context.Context, txn *badger.Txn, bad func(k []byte, err error)) (*tally, error) {
+	t := newTally(lifeIn(txn))
+	t.missions = nil // every mission is counted below
+	for _, p := range []byte{prefixEntity, prefixRelation} {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
+		n := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if n++; n%checkEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					it.Close()
+					return nil, err
+				}
+			}
+			err := it.Item().Value(func(v []byte) error {
+				if p == prefixEntity {
+					e, err := decodeEntity(v)
+					if err == nil {
+						t.entity(e, 1)
+					}
+					return err
+				}
+				r, err := decodeRelation(v)
+				if err == nil {
+					t.relation(r, 1)
+				}
+				return err
+			})
+			if err != nil && bad != nil {
+				bad(it.Item().KeyCopy(nil), err)
+			} else if err != nil {
+				it.Close()
+				return nil, fmt.Errorf("record %q: %w", it.Item().Key(), err)
+			}
+		}
+		it.Close()
+	}
+	err := allMissionTies(ctx, txn, nil, func(m *graph.Entity, rels []*graph.Relation) {
+		t.farEnds(m, rels, t.life, 1)
+	})
+	return t, err
 }
 
 // writeTally adds a settled tally to the store with the batch writer, for
