@@ -664,17 +664,13 @@ func readCount(txn *badger.Txn, k []byte) (int64, error) {
 
 // recount rebuilds the counts index from the records: for a store written
 // before the index existed, or restored from such a store's backup.
-func (db *DB) recount(ctx context.Context) error { return db.rebuildCounts(ctx, nil) }
-
-// rebuildCounts is recount. Records that do not decode are handed to bad
-// and left out of the counts; with bad nil, the first stops it.
-func (db *DB) rebuildCounts(ctx context.Context, bad func(k []byte, err error)) error {
+func (db *DB) recount(ctx context.Context) error {
 	if err := db.bdb.DropPrefix(key(prefixCount)); err != nil {
 		return fmt.Errorf("drop the old counts: %w", err)
 	}
 	var t *tally
 	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		t, err = recordsTally(ctx, txn, bad)
+		t, err = recordsTally(ctx, txn, nil, nil)
 		return err
 	})
 	if err != nil {
@@ -683,11 +679,21 @@ func (db *DB) rebuildCounts(ctx context.Context, bad func(k []byte, err error)) 
 	return db.writeTally(t, true) // the counts were dropped above
 }
 
+// recordFunc is handed each record recordsTally reads: its key and value,
+// and the entity or relation decoded from it, or the error that stopped
+// the decoding. An error it returns stops the count.
+type recordFunc func(k, v []byte, e *graph.Entity, r *graph.Relation, err error) error
+
 // recordsTally counts every record txn holds, as writes count them one by
-// one: what the counts index holds when it is right. Records that do not
-// decode are handed to bad and left out; with bad nil, the first stops it.
-func recordsTally(ctx context.Context, txn *badger.Txn, bad func(k []byte, err error)) (*tally, error) {
-	t := newTally(lifeIn(txn))
+// one: what the counts index holds when it is right. It reads the periods
+// of the entities relations join with life, or from txn if life is nil.
+// With each set, every record is handed to it, and one that does not
+// decode is left out of the counts; without, the first stops the count.
+func recordsTally(ctx context.Context, txn *badger.Txn, life lifeFunc, each recordFunc) (*tally, error) {
+	if life == nil {
+		life = lifeIn(txn)
+	}
+	t := newTally(life)
 	t.missions = nil // every mission is counted below
 	for _, p := range []byte{prefixEntity, prefixRelation} {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
@@ -699,25 +705,26 @@ func recordsTally(ctx context.Context, txn *badger.Txn, bad func(k []byte, err e
 					return nil, err
 				}
 			}
+			k := it.Item().Key()
 			err := it.Item().Value(func(v []byte) error {
+				var e *graph.Entity
+				var r *graph.Relation
+				var err error
 				if p == prefixEntity {
-					e, err := decodeEntity(v)
-					if err == nil {
+					if e, err = decodeEntity(v); err == nil {
 						t.entity(e, 1)
 					}
-					return err
-				}
-				r, err := decodeRelation(v)
-				if err == nil {
+				} else if r, err = decodeRelation(v); err == nil {
 					t.relation(r, 1)
 				}
-				return err
+				if each == nil {
+					return err
+				}
+				return each(k, v, e, r, err)
 			})
-			if err != nil && bad != nil {
-				bad(it.Item().KeyCopy(nil), err)
-			} else if err != nil {
+			if err != nil {
 				it.Close()
-				return nil, fmt.Errorf("record %q: %w", it.Item().Key(), err)
+				return nil, fmt.Errorf("record %q: %w", k, err)
 			}
 		}
 		it.Close()

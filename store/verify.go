@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,17 +63,6 @@ func (r *VerifyReport) Total() int {
 	return n
 }
 
-// Unrepairable returns the problems Repair cannot mend.
-func (r *VerifyReport) Unrepairable() []*Problem {
-	var out []*Problem
-	for _, p := range r.Problems {
-		if !p.Repairable {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // CutShort reports whether an import or a restore into the store was cut
 // short, which Repair refuses to touch.
 func (r *VerifyReport) CutShort() bool {
@@ -112,8 +102,8 @@ const (
 const (
 	remedyLost = "records are lost or damaged, and nothing in the store can rebuild them: restore a backup taken before the damage (chancery restore --force), " +
 		"or export what is readable (chancery export), leave out what chancery import then refuses, and import the rest into a new data directory"
-	remedyImport  = "an import into this directory was cut short, and it holds only part of it: delete the directory and import again, or restore a backup into it (chancery restore --force)"
-	remedyRestore = "a restore into this directory was cut short, and it holds only part of the backup: restore the backup again (chancery restore --force)"
+	remedyImport  = "the store holds only part of the import: delete the directory and import again, or restore a backup into it (chancery restore --force)"
+	remedyRestore = "the store holds only part of the backup: restore the backup again (chancery restore --force)"
 	remedyUnknown = "this chancery never writes such keys: open the directory with the chancery that wrote them, " +
 		"or export the graph (chancery export) and import it into a new data directory, which leaves them behind"
 )
@@ -132,16 +122,16 @@ var problemKinds = [numProblemKinds]struct {
 	probMissingEnd:      {what: "relations whose end entity is missing", remedy: remedyLost},
 	probUnknownKey:      {what: "keys this chancery does not write", remedy: remedyUnknown},
 	probMissingRelIndex: {what: "relation index keys missing", repair: "wrote them from the relation records"},
-	probWrongRelIndex:   {what: "relation index keys holding something else than their relation", repair: "wrote them again from the relation records"},
+	probWrongRelIndex:   {what: "relation index keys that hold something other than their relation", repair: "wrote them again from the relation records"},
 	probOrphanRelIndex:  {what: "relation index keys without their relation", repair: "deleted them"},
 	probMissingName:     {what: "name and word index keys missing", repair: "wrote them from the entity records"},
 	probOrphanName:      {what: "name and word index keys without their entity or name", repair: "deleted them"},
 	probMissingVocab:    {what: "vocabulary keys missing", repair: "wrote them from the entity records"},
 	probStrayGram:       {what: "vocabulary trigram keys of no word in the vocabulary", repair: "deleted them"},
-	probCountsUnread:    {what: "counts index not checked", repair: "recounted it from the records"},
-	probCounts:          {what: "counts that differ from a recount", repair: "recounted the counts index from the records"},
-	probPairs:           {what: "pair index keys that differ from a recount", repair: "recounted the counts index from the records"},
-	probDegrees:         {what: "entity degrees that differ from a recount", repair: "recounted the counts index from the records"},
+	probCountsUnread:    {what: "counts index not checked", repair: "checked and mended it once the relation indexes were"},
+	probCounts:          {what: "counts that differ from a recount", repair: "wrote them as recounted from the records"},
+	probPairs:           {what: "pair index keys that differ from a recount", repair: "wrote them as recounted from the records"},
+	probDegrees:         {what: "entity degrees that differ from a recount", repair: "wrote them as recounted from the records"},
 }
 
 // Verify checks every invariant of the store:
@@ -161,8 +151,11 @@ var problemKinds = [numProblemKinds]struct {
 //     and the degrees) is what a recount from the records makes;
 //   - no key has a prefix this code does not write.
 //
-// It reads every key once and holds the recount in memory: about as much
-// as rebuilding the counts takes. Nothing is written.
+// It reads every key once in order, holding in memory a recount of the
+// counts index and the period of every entity: about what rebuilding the
+// counts takes. Only where an index is found to differ from its records
+// (see verifier) does it read that index again, looking up each of its
+// keys and records. Nothing is written.
 func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 	v, err := db.check(ctx, nil)
 	if err != nil {
@@ -171,8 +164,11 @@ func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 	return v.report(), nil
 }
 
-// RepairReport is what Repair did, and what a Verify found after it.
+// RepairReport is what Repair found, what it did, and what a Verify
+// found after it.
 type RepairReport struct {
+	// Before is what Repair found, as Verify reports it.
+	Before *VerifyReport
 	// Done says what was rebuilt, one line for each kind of problem.
 	Done  []string
 	After *VerifyReport
@@ -181,7 +177,7 @@ type RepairReport struct {
 // Repair rebuilds what the records determine: the adjacency, type and
 // context keys of every relation from its record (writing those missing
 // or wrong, deleting those no record gives), the name, word and
-// vocabulary keys from the entities, and the counts index by a recount;
+// vocabulary keys from the entities, and the counts index from a recount;
 // it removes the sorted runs an import left, and brings indexes of
 // another version to this code's. Then it verifies the store again.
 //
@@ -203,13 +199,25 @@ func (db *DB) Repair(ctx context.Context) (*RepairReport, error) {
 	if where == "" {
 		where = "the store"
 	}
-	switch {
-	case importing != "":
-		return nil, graph.Errorf(graph.ECONFLICT, "%s was not repaired: it holds an import that started at %s and was cut short; %s", where, importing, remedyImport)
-	case restoring != "":
-		return nil, graph.Errorf(graph.ECONFLICT, "%s was not repaired: it holds a restore that started at %s and was cut short; %s", where, restoring, remedyRestore)
+	if importing != "" || restoring != "" {
+		before, err := db.Verify(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rep := &RepairReport{Before: before}
+		if importing != "" {
+			return rep, graph.Errorf(graph.ECONFLICT, "%s was not repaired: an import that started at %s was cut short, and %s", where, importing, remedyImport)
+		}
+		return rep, graph.Errorf(graph.ECONFLICT, "%s was not repaired: a restore that started at %s was cut short, and %s", where, restoring, remedyRestore)
 	}
+
 	rep := &RepairReport{}
+	// The first pass finds the problems, and mends the indexes and counts.
+	first, err := db.repairPass(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Before = first.report()
 	done := func(k problemKind, n int) {
 		rep.Done = append(rep.Done, fmt.Sprintf("%s: %d; %s", problemKinds[k].what, n, problemKinds[k].repair))
 	}
@@ -221,43 +229,26 @@ func (db *DB) Repair(ctx context.Context) (*RepairReport, error) {
 		}
 		done(probRuns, len(runs))
 	}
-	upgraded := index != indexVersion
-	if upgraded {
+	again := index != indexVersion
+	if again {
 		if err := db.upgradeIndexes(ctx); err != nil {
 			return rep, fmt.Errorf("rebuild the indexes of version %q: %w", index, err)
 		}
 		done(probIndexVersion, 1)
 	}
-
-	wb := db.bdb.NewWriteBatch()
-	defer wb.Cancel()
-	v, err := db.check(ctx, wb)
-	if err != nil {
-		return rep, err
-	}
-	if err := wb.Flush(); err != nil {
-		return rep, fmt.Errorf("write the repaired indexes: %w", err)
-	}
-	for _, k := range []problemKind{probMissingRelIndex, probWrongRelIndex, probOrphanRelIndex, probMissingName, probOrphanName, probMissingVocab, probStrayGram} {
-		if n := v.problems[k].Count; n > 0 {
+	for k := probMissingRelIndex; k < numProblemKinds; k++ {
+		if n := first.problems[k].Count; n > 0 {
 			done(k, n)
 		}
 	}
-	// The ties of missions are counted from their adjacency, so counts
-	// are recounted once that is mended too.
-	recount := upgraded
-	for _, k := range []problemKind{probCountsUnread, probCounts, probPairs, probDegrees, probMissingRelIndex, probWrongRelIndex, probOrphanRelIndex} {
-		recount = recount || v.problems[k].Count > 0
-	}
-	if recount {
-		if err := db.rebuildCounts(ctx, func([]byte, error) {}); err != nil {
-			return rep, fmt.Errorf("recount the counts index: %w", err)
+	// The ties of missions are counted from their adjacency: once that is
+	// mended, the counts are compared again (and only then written; see
+	// writeCounts), and so after an upgrade.
+	for v, n := first, 0; n < 3 && (again || v.mendedRelationIndexes()); n++ {
+		if v, err = db.repairPass(ctx); err != nil {
+			return rep, err
 		}
-		for _, k := range []problemKind{probCountsUnread, probCounts, probPairs, probDegrees} {
-			if n := v.problems[k].Count; n > 0 {
-				done(k, n)
-			}
-		}
+		again = false
 	}
 	// Count answers cached for this data version were read from the old
 	// counts.
@@ -269,6 +260,26 @@ func (db *DB) Repair(ctx context.Context) (*RepairReport, error) {
 		return rep, fmt.Errorf("verify after repairing: %w", err)
 	}
 	return rep, nil
+}
+
+// repairPass makes one pass over the store that writes what it mends.
+func (db *DB) repairPass(ctx context.Context) (*verifier, error) {
+	wb := db.bdb.NewWriteBatch()
+	defer wb.Cancel()
+	v, err := db.check(ctx, wb)
+	if err != nil {
+		return nil, err
+	}
+	if err := wb.Flush(); err != nil {
+		return nil, fmt.Errorf("write what the repair mended: %w", err)
+	}
+	return v, nil
+}
+
+// mendedRelationIndexes reports whether the pass found, and so mended,
+// adjacency, type or context keys.
+func (v *verifier) mendedRelationIndexes() bool {
+	return v.problems[probMissingRelIndex].Count+v.problems[probWrongRelIndex].Count+v.problems[probOrphanRelIndex].Count > 0
 }
 
 // readMarkers reads when an import or a restore cut short started ("" if
@@ -303,7 +314,17 @@ func (db *DB) leftoverRuns() []string {
 	return runs
 }
 
-// verifier is one pass of Verify or Repair over every key of a store.
+// verifier is one pass of Verify or Repair over a store.
+//
+// The pass reads every key once, in order, and looks nothing up: each
+// index is compared with what the records give by fingerprints, sums of a
+// hash of every key and value, taken of the keys the records give on one
+// side and of the keys the store holds on the other, in sumBuckets buckets
+// by the id of the relation or entity (or the word) a key is of. Only the
+// keys of a bucket whose two sums differ are read again, record by record
+// and key by key with lookups, to find what differs; that is what a repair
+// mends. A store with a few damaged keys is read once more, but looked up
+// in only a few buckets.
 type verifier struct {
 	ctx context.Context
 	txn *badger.Txn
@@ -314,21 +335,80 @@ type verifier struct {
 	rels     int
 	keys     int
 	index    string
-	// vocab holds the words of names checked in the vocabulary so far, and
-	// whether each was missing from it.
-	vocab map[string]bool
+	// periods holds the period of every entity whose record decodes: the
+	// entities that exist, for the ends of relations and for the recount.
+	periods map[graph.ID]graph.Period
+	// unlisted holds the words of names not found in the vocabulary (so
+	// far, while the pass reads it), each with an entity whose names have
+	// it.
+	unlisted map[string]graph.ID
+	seed     maphash.Seed
+	h        maphash.Hash
+	sums     [numIndexSums][2][sumBuckets]uint64 // of the keys the records give, and of those the store holds
+	// dirty holds, for the index being searched for what differs, the
+	// buckets whose sums differ.
+	dirty [sumBuckets]bool
 	// want and counts are the counts index as a recount makes it: its keys
 	// in order, and the count of each; next is the first of want not yet
 	// compared with the store.
 	want   []string
 	counts map[string]int64
 	next   int
+	// recounted holds the counts a repair writes (a nil value deletes):
+	// only once the relation indexes the recount read are sound.
+	recounted []keyValue
 }
+
+// The indexes whose keys the pass compares by a fingerprint.
+const (
+	sumRelationIndex = iota // adjacency, type and context keys, and what they hold
+	sumNames                // name and word keys
+	sumGrams                // the trigram keys of the vocabulary's words
+	numIndexSums
+)
+
+// sumBuckets is how many buckets the fingerprints of each index have.
+const sumBuckets = 256
+
+// The two sides of a fingerprint.
+const (
+	given = iota // what the records give
+	held         // what the store holds
+)
+
+// bucket is the bucket of the fingerprints that the keys of id go to.
+func (v *verifier) bucket(id []byte) int { return int(maphash.Bytes(v.seed, id) % sumBuckets) }
+
+// add adds a key and its value to one side of an index's fingerprint, in
+// the bucket of id.
+func (v *verifier) add(index, side int, id, k, val []byte) {
+	v.h.Reset()
+	var n [binary.MaxVarintLen64]byte
+	v.h.Write(n[:binary.PutUvarint(n[:], uint64(len(k)))])
+	v.h.Write(k)
+	v.h.Write(val)
+	v.sums[index][side][v.bucket(id)] += v.h.Sum64()
+}
+
+// differs marks the buckets of index whose two sums differ as dirty, and
+// reports whether there are any.
+func (v *verifier) differs(index int) bool {
+	found := false
+	for b := range sumBuckets {
+		v.dirty[b] = v.sums[index][given][b] != v.sums[index][held][b]
+		found = found || v.dirty[b]
+	}
+	return found
+}
+
+// isDirty reports whether the keys of id are in a bucket whose sums differ.
+func (v *verifier) isDirty(id []byte) bool { return v.dirty[v.bucket(id)] }
 
 // check makes one pass over the store, writing the repairs of indexes to
 // fix unless it is nil.
 func (db *DB) check(ctx context.Context, fix keyWriter) (*verifier, error) {
-	v := &verifier{ctx: ctx, fix: fix, vocab: map[string]bool{}}
+	v := &verifier{ctx: ctx, fix: fix, periods: map[graph.ID]graph.Period{}, unlisted: map[string]graph.ID{}, seed: maphash.MakeSeed()}
+	v.h.SetSeed(v.seed)
 	for _, r := range db.leftoverRuns() {
 		v.problem(probRuns, filepath.Base(r))
 	}
@@ -352,18 +432,40 @@ func (db *DB) check(ctx context.Context, fix keyWriter) (*verifier, error) {
 			}
 			v.problem(probIndexVersion, shown)
 		}
-		t, err := recordsTally(ctx, txn, func([]byte, error) {})
+		life := func(id graph.ID) (graph.Period, bool) {
+			p, ok := v.periods[id]
+			return p, ok
+		}
+		t, err := recordsTally(ctx, txn, life, v.record)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return ctx.Err()
+		case err != nil && t == nil:
+			return err
 		case err != nil:
-			// An adjacency key that does not decode stops the recount;
-			// the pass below reports the key itself.
+			// An adjacency key that does not decode stops the recount of
+			// the missions' ties; the relation indexes report the key.
 			v.problem(probCountsUnread, err.Error())
 		default:
 			v.want, v.counts = t.keys(), t.deltas
 		}
-		return v.walk()
+		if err := v.walk(); err != nil {
+			return err
+		}
+		if err := v.unlistedWords(); err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			sum   int
+			check func() error
+		}{{sumRelationIndex, v.relationIndexes}, {sumNames, v.nameIndexes}, {sumGrams, v.vocabGrams}} {
+			if v.differs(c.sum) {
+				if err := c.check(); err != nil {
+					return err
+				}
+			}
+		}
+		return v.writeCounts()
 	})
 	if err != nil {
 		return nil, db.translate(err)
@@ -430,7 +532,62 @@ func (v *verifier) get(k []byte) ([]byte, bool, error) {
 	return b, err == nil, err
 }
 
-// walk reads every key of the store in order and checks each.
+// record checks a record as the recount reads it, and adds the index keys
+// it gives to the fingerprints. Entities come before relations.
+func (v *verifier) record(k, val []byte, e *graph.Entity, r *graph.Relation, err error) error {
+	id := string(k[2:])
+	if err != nil {
+		v.problem(probBadRecord, fmt.Sprintf("%s: %v", id, err))
+		return nil
+	}
+	if e != nil {
+		v.entities++
+		if string(e.ID) != id {
+			v.problem(probWrongKey, fmt.Sprintf("%s holds the record of %s", id, e.ID))
+			return nil
+		}
+		v.periods[e.ID] = e.Period
+		for _, ik := range indexKeys(e) {
+			v.add(sumNames, given, []byte(e.ID), ik, nil)
+		}
+		for _, w := range nameWords(e) {
+			if _, ok := v.unlisted[w]; !ok && utf8.RuneCountInString(w) >= minVocabWord {
+				v.unlisted[w] = e.ID
+			}
+		}
+		return nil
+	}
+	v.rels++
+	if r.ID != id {
+		v.problem(probWrongKey, fmt.Sprintf("%s holds the record of %s", id, r.ID))
+		return nil
+	}
+	var missing []string
+	for _, end := range []struct {
+		role string
+		id   graph.ID
+	}{{"from", r.From}, {"to", r.To}, {"context", r.Context}} {
+		if _, ok := v.periods[end.id]; end.id != "" && !ok {
+			missing = append(missing, end.role+" "+string(end.id))
+		}
+	}
+	if len(missing) > 0 {
+		v.problem(probMissingEnd, fmt.Sprintf("%s (%s)", id, strings.Join(missing, ", ")))
+	}
+	// A relation of an entity with itself would give one key twice; the
+	// store holds it once.
+	keys := relationIndexKeys(r)
+	for i, ik := range keys {
+		if !slices.ContainsFunc(keys[:i], func(o []byte) bool { return bytes.Equal(o, ik) }) {
+			v.add(sumRelationIndex, given, []byte(r.ID), ik, relationIndexValue(ik, r.ID, val))
+		}
+	}
+	return nil
+}
+
+// walk reads every key of the store in order: it adds the index keys to
+// the fingerprints, compares the counts with the recount, and finds the
+// words of the vocabulary and any key this code does not write.
 func (v *verifier) walk() error {
 	it := v.txn.NewIterator(badger.IteratorOptions{})
 	defer it.Close()
@@ -446,22 +603,32 @@ func (v *verifier) walk() error {
 			v.problem(probUnknownKey, showKey(k))
 			continue
 		}
-		var err error
 		switch k[0] {
-		case prefixEntity:
-			err = v.entity(item)
-		case prefixRelation:
-			err = v.relation(item)
+		case prefixEntity, prefixRelation:
+			// Checked as the recount read them.
 		case prefixAdjacency, prefixType, prefixContext:
-			err = v.relationIndex(item)
+			id, _ := relationIndexID(k) // a malformed key goes to the bucket of ""
+			if err := item.Value(func(val []byte) error {
+				v.add(sumRelationIndex, held, []byte(id), k, val)
+				return nil
+			}); err != nil {
+				return fmt.Errorf("read key %s: %w", showKey(k), err)
+			}
 		case prefixName, prefixWord:
-			err = v.nameIndex(k)
+			v.add(sumNames, held, []byte(nameKeyID(k)), k, nil)
 		case prefixVocab:
-			err = v.vocabWord(k)
+			w := string(k[2:])
+			delete(v.unlisted, w)
+			for _, g := range distinct(trigrams(w)) {
+				v.add(sumGrams, given, []byte(w), vocabGramKey(g, w), nil)
+			}
 		case prefixVocabGram:
-			err = v.vocabGram(k)
+			_, w, _ := gramKeyWord(k) // a malformed key goes to the bucket of ""
+			v.add(sumGrams, held, []byte(w), k, nil)
 		case prefixCount:
-			err = v.count(item)
+			if err := v.count(item); err != nil {
+				return fmt.Errorf("read key %s: %w", showKey(k), err)
+			}
 		case prefixMeta:
 			switch string(k[2:]) {
 			case metaVersion, metaSeeded, metaIndex, metaImporting, metaRestoring:
@@ -471,56 +638,22 @@ func (v *verifier) walk() error {
 		default:
 			v.problem(probUnknownKey, showKey(k))
 		}
-		if err != nil {
-			return fmt.Errorf("check key %s: %w", showKey(k), err)
-		}
 	}
 	// Counts the recount makes beyond the last one stored.
 	v.countsUpTo(nil)
 	return nil
 }
 
-// entity checks an entity record and the index keys of its names.
-func (v *verifier) entity(item *badger.Item) error {
-	id := entityKeyID(item.Key())
-	b, err := item.ValueCopy(nil)
-	if err != nil {
-		return err
+// unlistedWords reports the words of names the vocabulary lacks, and a
+// repair writes them with their trigrams.
+func (v *verifier) unlistedWords() error {
+	words := make([]string, 0, len(v.unlisted))
+	for w := range v.unlisted {
+		words = append(words, w)
 	}
-	e, err := decodeEntity(b)
-	if err != nil {
-		v.problem(probBadRecord, fmt.Sprintf("%s: %v", id, err))
-		return nil
-	}
-	v.entities++
-	if e.ID != id {
-		v.problem(probWrongKey, fmt.Sprintf("%s holds the record of %s", id, e.ID))
-		return nil
-	}
-	for _, k := range indexKeys(e) {
-		switch ok, err := v.has(k); {
-		case err != nil:
-			return err
-		case !ok:
-			v.problem(probMissingName, describeNameKey(k))
-			if err := v.set(k, nil); err != nil {
-				return err
-			}
-		}
-	}
-	for _, w := range nameWords(e) {
-		if _, seen := v.vocab[w]; seen || utf8.RuneCountInString(w) < minVocabWord {
-			continue
-		}
-		ok, err := v.has(vocabKey(w))
-		if err != nil {
-			return err
-		}
-		v.vocab[w] = !ok
-		if ok {
-			continue
-		}
-		v.problem(probMissingVocab, fmt.Sprintf("word %q of %s", w, id))
+	slices.Sort(words)
+	for _, w := range words {
+		v.problem(probMissingVocab, fmt.Sprintf("word %q of %s", w, v.unlisted[w]))
 		if err := v.set(vocabKey(w), nil); err != nil {
 			return err
 		}
@@ -533,57 +666,42 @@ func (v *verifier) entity(item *badger.Item) error {
 	return nil
 }
 
-// relation checks a relation record: that the entities it names exist,
-// and that its index keys do and hold what they should.
-func (v *verifier) relation(item *badger.Item) error {
-	id := string(item.Key()[2:])
-	b, err := item.ValueCopy(nil)
+// relationIndexes finds what differs between the relation records and
+// their index keys: for each record, its keys that are missing or hold
+// something else; for each key, whether a record gives it.
+func (v *verifier) relationIndexes() error {
+	err := v.each(key(prefixRelation), func(k, b []byte) error {
+		if !v.isDirty(k[2:]) {
+			return nil
+		}
+		r, err := decodeRelation(b)
+		if err != nil || r.ID != string(k[2:]) {
+			return nil // reported already
+		}
+		for _, ik := range relationIndexKeys(r) {
+			want := relationIndexValue(ik, r.ID, b)
+			got, ok, err := v.get(ik)
+			switch {
+			case err != nil:
+				return err
+			case !ok:
+				v.problem(probMissingRelIndex, r.ID+": "+describeRelationIndexKey(ik))
+			case !bytes.Equal(got, want):
+				v.problem(probWrongRelIndex, r.ID+": "+describeRelationIndexKey(ik))
+			default:
+				continue
+			}
+			if err := v.set(ik, want); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	r, err := decodeRelation(b)
-	if err != nil {
-		v.problem(probBadRecord, fmt.Sprintf("%s: %v", id, err))
-		return nil
-	}
-	v.rels++
-	if r.ID != id {
-		v.problem(probWrongKey, fmt.Sprintf("%s holds the record of %s", id, r.ID))
-		return nil
-	}
-	var missing []string
-	for _, end := range []struct {
-		role string
-		id   graph.ID
-	}{{"from", r.From}, {"to", r.To}, {"context", r.Context}} {
-		if end.id == "" {
-			continue
-		}
-		ok, err := v.has(entityKey(end.id))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			missing = append(missing, end.role+" "+string(end.id))
-		}
-	}
-	if len(missing) > 0 {
-		v.problem(probMissingEnd, fmt.Sprintf("%s (%s)", id, strings.Join(missing, ", ")))
-	}
-	for _, k := range relationIndexKeys(r) {
-		want := relationIndexValue(k, r.ID, b)
-		got, ok, err := v.get(k)
-		switch {
-		case err != nil:
-			return err
-		case !ok:
-			v.problem(probMissingRelIndex, id+": "+describeRelationIndexKey(k))
-		case !bytes.Equal(got, want):
-			v.problem(probWrongRelIndex, id+": "+describeRelationIndexKey(k))
-		default:
-			continue
-		}
-		if err := v.set(k, want); err != nil {
+	for _, p := range []byte{prefixAdjacency, prefixType, prefixContext} {
+		if err := v.each(key(p), func(k, _ []byte) error { return v.relationIndex(k) }); err != nil {
 			return err
 		}
 	}
@@ -592,13 +710,15 @@ func (v *verifier) relation(item *badger.Item) error {
 
 // relationIndex checks an adjacency, type or context key: that the
 // relation whose id ends it has a record, which gives this key. What the
-// key holds is checked with the record (relation).
-func (v *verifier) relationIndex(item *badger.Item) error {
-	k := item.Key()
+// key holds is checked with the record.
+func (v *verifier) relationIndex(k []byte) error {
 	id, ok := relationIndexID(k)
 	if !ok {
 		v.problem(probOrphanRelIndex, "malformed key "+showKey(k))
 		return v.delete(k)
+	}
+	if !v.isDirty([]byte(id)) {
+		return nil
 	}
 	rec, ok, err := v.get(relationKey(id))
 	if err != nil {
@@ -642,10 +762,50 @@ func relationIndexID(k []byte) (string, bool) {
 	return string(rest[skip:]), true
 }
 
+// nameIndexes finds what differs between the entities and the name and
+// word keys: for each entity, its keys that are missing; for each key,
+// whether an entity gives it.
+func (v *verifier) nameIndexes() error {
+	err := v.each(key(prefixEntity), func(k, b []byte) error {
+		if !v.isDirty(k[2:]) {
+			return nil
+		}
+		e, err := decodeEntity(b)
+		if err != nil || string(e.ID) != string(k[2:]) {
+			return nil // reported already
+		}
+		for _, ik := range indexKeys(e) {
+			switch ok, err := v.has(ik); {
+			case err != nil:
+				return err
+			case !ok:
+				v.problem(probMissingName, describeNameKey(ik))
+				if err := v.set(ik, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range []byte{prefixName, prefixWord} {
+		if err := v.each(key(p), func(k, _ []byte) error { return v.nameIndex(k) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // nameIndex checks a name or word key: that its entity has a record
 // whose names give it.
 func (v *verifier) nameIndex(k []byte) error {
-	b, ok, err := v.get(entityKey(nameKeyID(k)))
+	id := nameKeyID(k)
+	if !v.isDirty([]byte(id)) {
+		return nil
+	}
+	b, ok, err := v.get(entityKey(id))
 	if err != nil {
 		return err
 	}
@@ -664,33 +824,45 @@ func (v *verifier) nameIndex(k []byte) error {
 	return nil
 }
 
-// vocabWord checks that a word of the vocabulary has all its trigram keys.
-func (v *verifier) vocabWord(k []byte) error {
-	w := string(k[2:])
-	for _, g := range distinct(trigrams(w)) {
-		ok, err := v.has(vocabGramKey(g, w))
-		if err != nil {
-			return err
+// vocabGrams finds what differs between the words of the vocabulary and
+// their trigram keys: for each word, its trigrams that are missing; for
+// each trigram key, whether a word of the vocabulary has it.
+func (v *verifier) vocabGrams() error {
+	err := v.each(key(prefixVocab), func(k, _ []byte) error {
+		w := string(k[2:])
+		if !v.isDirty(k[2:]) {
+			return nil
 		}
-		if !ok {
-			v.problem(probMissingVocab, fmt.Sprintf("trigram %q of the word %q", g, w))
-			if err := v.set(vocabGramKey(g, w), nil); err != nil {
+		for _, g := range distinct(trigrams(w)) {
+			ok, err := v.has(vocabGramKey(g, w))
+			if err != nil {
 				return err
 			}
+			if !ok {
+				v.problem(probMissingVocab, fmt.Sprintf("trigram %q of the word %q", g, w))
+				if err := v.set(vocabGramKey(g, w), nil); err != nil {
+					return err
+				}
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	return v.each(key(prefixVocabGram), func(k, _ []byte) error { return v.vocabGram(k) })
 }
 
 // vocabGram checks that a trigram key is one of a word of the vocabulary.
 func (v *verifier) vocabGram(k []byte) error {
-	rest := k[2:]
-	i := bytes.IndexByte(rest, sep)
-	if i < 0 {
+	g, w, ok := gramKeyWord(k)
+	if !ok {
 		v.problem(probStrayGram, showKey(k))
 		return v.delete(k)
 	}
-	g, w := string(rest[:i]), string(rest[i+1:])
+	if !v.isDirty([]byte(w)) {
+		return nil
+	}
 	if !slices.Contains(trigrams(w), g) {
 		v.problem(probStrayGram, fmt.Sprintf("trigram %q given for the word %q, which does not have it", g, w))
 		return v.delete(k)
@@ -699,11 +871,42 @@ func (v *verifier) vocabGram(k []byte) error {
 	if err != nil {
 		return err
 	}
-	// A word found missing from the vocabulary above keeps its trigrams:
-	// the repair writes it back.
-	if !ok && !v.vocab[w] {
+	// A word of a name that the vocabulary lacks keeps its trigrams: a
+	// repair writes it back.
+	if _, unlisted := v.unlisted[w]; !ok && !unlisted {
 		v.problem(probStrayGram, fmt.Sprintf("trigram %q of the word %q, which is not in the vocabulary", g, w))
 		return v.delete(k)
+	}
+	return nil
+}
+
+// gramKeyWord splits a trigram key of the vocabulary into the trigram and
+// the word.
+func gramKeyWord(k []byte) (gram, word string, ok bool) {
+	rest := k[2:]
+	i := bytes.IndexByte(rest, sep)
+	if i < 0 {
+		return "", "", false
+	}
+	return string(rest[:i]), string(rest[i+1:]), true
+}
+
+// each calls fn with every key under prefix and its value, which are
+// valid only during the call.
+func (v *verifier) each(prefix []byte, fn func(k, val []byte) error) error {
+	it := v.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n++; n%checkEvery == 0 {
+			if err := v.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		k := it.Item().Key()
+		if err := it.Item().Value(func(val []byte) error { return fn(k, val) }); err != nil {
+			return fmt.Errorf("check key %s: %w", showKey(k), err)
+		}
 	}
 	return nil
 }
@@ -719,16 +922,52 @@ func (v *verifier) count(item *badger.Item) error {
 	if v.next < len(v.want) && v.want[v.next] == string(k) {
 		v.next++
 	}
-	b, err := item.ValueCopy(nil)
-	if err != nil {
+	differs := false
+	if err := item.Value(func(b []byte) error {
+		if len(b) != 8 {
+			v.countProblem(k, fmt.Sprintf("holds %d bytes, not a count; recounted %d", len(b), want))
+			differs = true
+		} else if got := int64(binary.BigEndian.Uint64(b)); got != want {
+			v.countProblem(k, fmt.Sprintf("%d stored, %d recounted", got, want))
+			differs = true
+		}
+		return nil
+	}); err != nil || !differs {
 		return err
 	}
-	if len(b) != 8 {
-		v.countProblem(k, fmt.Sprintf("holds %d bytes, not a count; recounted %d", len(b), want))
+	v.recount(k, want)
+	return nil
+}
+
+// recount notes the count of k for a repair to write.
+func (v *verifier) recount(k []byte, n int64) {
+	if v.fix == nil {
+		return
+	}
+	var val []byte
+	if n != 0 {
+		val = binary.BigEndian.AppendUint64(nil, uint64(n))
+	}
+	v.recounted = append(v.recounted, keyValue{slices.Clone(k), val})
+}
+
+// writeCounts writes the counts a repair recounted, if the recount read
+// sound relation indexes: the ties of missions are counted from their
+// adjacency. Otherwise the next pass, once they are mended, recounts.
+func (v *verifier) writeCounts() error {
+	if v.mendedRelationIndexes() || v.problems[probCountsUnread].Count > 0 {
 		return nil
 	}
-	if got := int64(binary.BigEndian.Uint64(b)); got != want {
-		v.countProblem(k, fmt.Sprintf("%d stored, %d recounted", got, want))
+	for _, kv := range v.recounted {
+		var err error
+		if kv.v == nil {
+			err = v.delete(kv.k)
+		} else {
+			err = v.set(kv.k, kv.v)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -739,6 +978,7 @@ func (v *verifier) countsUpTo(k []byte) {
 	for ; v.next < len(v.want) && (k == nil || v.want[v.next] < string(k)); v.next++ {
 		w := v.want[v.next]
 		v.countProblem([]byte(w), fmt.Sprintf("none stored, %d recounted", v.counts[w]))
+		v.recount([]byte(w), v.counts[w])
 	}
 }
 

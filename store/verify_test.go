@@ -263,6 +263,35 @@ func TestVerifyReportsDamage(t *testing.T) {
 		},
 		repaired: true,
 	}, {
+		// The ties of missions to their senders, hosts and cities are
+		// counted from the adjacency, so the counts differ too, and are
+		// mended once it is.
+		name: "TieOfAMissionDeleted",
+		damage: func(t *testing.T, db *DB) (map[problemKind]int, map[problemKind]string) {
+			// A mission with a host, so that its pairs differ too.
+			pair, _ := firstKey(t, db, key(prefixCount, []byte{countPair}), nil)
+			parts := bytes.Split(pair[3:], []byte{sep})
+			sender, mission := graph.ID(parts[0]), graph.ID(parts[2])
+			r, _ := aRelation(t, db, func(r *graph.Relation) bool {
+				return r.Type == graph.SentBy && r.From == mission && r.To == sender
+			})
+			damage(t, db, func(txn *badger.Txn) error { return txn.Delete(adjacencyKey(r.From, dirOut, r)) })
+			return map[problemKind]int{probMissingRelIndex: 1, probCounts: -1, probPairs: -1},
+				map[problemKind]string{probMissingRelIndex: r.ID + ": adjacency of " + string(r.From) + " (SENT_BY, out)",
+					probCounts: "missions sent by " + string(sender) + ", ", probPairs: "pair index: mission " + string(mission)}
+		},
+		repaired: true,
+	}, {
+		name: "TieOfAMissionDoesNotDecode",
+		damage: func(t *testing.T, db *DB) (map[problemKind]int, map[problemKind]string) {
+			r, _ := aRelation(t, db, func(r *graph.Relation) bool { return r.Type == graph.AccreditsTo })
+			damage(t, db, func(txn *badger.Txn) error { return txn.Set(adjacencyKey(r.From, dirOut, r), []byte("{")) })
+			return map[problemKind]int{probWrongRelIndex: 1, probCountsUnread: 1},
+				map[problemKind]string{probWrongRelIndex: r.ID + ": adjacency of " + string(r.From) + " (ACCREDITS_TO, out)",
+					probCountsUnread: "relation of " + string(r.From)}
+		},
+		repaired: true,
+	}, {
 		name: "AdjacencyKeyHoldsAnotherRelation",
 		damage: func(t *testing.T, db *DB) (map[problemKind]int, map[problemKind]string) {
 			r, _ := aRelation(t, db, notTie)

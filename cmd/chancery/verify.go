@@ -86,29 +86,39 @@ func (c *Verify) Run(ctx context.Context) error {
 	if err := db.Announce(command, ""); err != nil {
 		return err
 	}
+	if c.Repair {
+		return c.repair(ctx)
+	}
 	rep, err := db.Verify(ctx)
 	if err != nil {
 		return fmt.Errorf("cannot verify %s: %s", c.DataDir, describe(err))
 	}
 	c.print(rep, "")
-	if rep.Total() == 0 {
-		if c.Repair {
-			fmt.Fprintln(c.stdout, "nothing to repair")
-		}
-		return nil
-	}
-	if !c.Repair {
+	if rep.Total() > 0 {
 		return exitError(1)
 	}
-	fixed, err := db.Repair(ctx)
-	if fixed != nil && len(fixed.Done) > 0 {
+	return nil
+}
+
+// repair repairs the directory and says what it found, what it did, and
+// what is left.
+func (c *Verify) repair(ctx context.Context) error {
+	fixed, err := c.db.Repair(ctx)
+	if fixed != nil && fixed.Before != nil {
+		c.print(fixed.Before, "")
+	}
+	if err != nil {
+		return describe(err)
+	}
+	if fixed.Before.Total() == 0 {
+		fmt.Fprintln(c.stdout, "nothing to repair")
+		return nil
+	}
+	if len(fixed.Done) > 0 {
 		fmt.Fprintf(c.stdout, "repaired %s:\n", c.DataDir)
 		for _, d := range fixed.Done {
 			fmt.Fprintln(c.stdout, "  "+d)
 		}
-	}
-	if err != nil {
-		return describe(err)
 	}
 	c.print(fixed.After, "after repairing, ")
 	if fixed.After.Total() > 0 {
@@ -139,7 +149,11 @@ func (c *Verify) print(rep *store.VerifyReport, prefix string) {
 		fmt.Fprintln(c.stdout, line)
 	}
 	total := rep.Total()
-	summary := fmt.Sprintf("%s%d problems in %s (%s)", prefix, total, c.DataDir, checked)
+	problems := "problems"
+	if total == 1 {
+		problems = "problem"
+	}
+	summary := fmt.Sprintf("%s%d %s in %s (%s)", prefix, total, problems, c.DataDir, checked)
 	switch {
 	case c.Repair:
 	case rep.CutShort():
