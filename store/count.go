@@ -71,7 +71,7 @@ func indexedCount(ctx context.Context, txn *badger.Txn, q graph.CountQuery) (map
 	counts := map[string]int{}
 	for bucket, n := range raw {
 		if n < 0 {
-			return nil, fmt.Errorf("the counts index holds %d for bucket %q of grouping %c; the store's counts are damaged: restore a backup", n, bucket, g)
+			return nil, fmt.Errorf("the counts index holds %d for bucket %q of grouping %c; the store's counts are damaged: stop the server and run chancery verify --repair, which recounts them from the records", n, bucket, g)
 		}
 		if k, ok := bucketKey([]byte(bucket)); ok {
 			counts[k] += int(n)

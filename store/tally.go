@@ -668,49 +668,71 @@ func (db *DB) recount(ctx context.Context) error {
 	if err := db.bdb.DropPrefix(key(prefixCount)); err != nil {
 		return fmt.Errorf("drop the old counts: %w", err)
 	}
-	t := newTally(nil)
-	t.missions = nil // every mission is counted below
-	err := db.view(ctx, func(txn *badger.Txn) error {
-		t.life = lifeIn(txn)
-		for _, p := range []byte{prefixEntity, prefixRelation} {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
-			n := 0
-			for it.Rewind(); it.Valid(); it.Next() {
-				if n++; n%checkEvery == 0 {
-					if err := ctx.Err(); err != nil {
-						it.Close()
-						return err
-					}
-				}
-				err := it.Item().Value(func(v []byte) error {
-					if p == prefixEntity {
-						e, err := decodeEntity(v)
-						if err == nil {
-							t.entity(e, 1)
-						}
-						return err
-					}
-					r, err := decodeRelation(v)
-					if err == nil {
-						t.relation(r, 1)
-					}
-					return err
-				})
-				if err != nil {
-					it.Close()
-					return fmt.Errorf("record %q: %w", it.Item().Key(), err)
-				}
-			}
-			it.Close()
-		}
-		return allMissionTies(ctx, txn, nil, func(m *graph.Entity, rels []*graph.Relation) {
-			t.farEnds(m, rels, t.life, 1)
-		})
+	var t *tally
+	err := db.view(ctx, func(txn *badger.Txn) (err error) {
+		t, err = recordsTally(ctx, txn, nil, nil)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	return db.writeTally(t, true) // the counts were dropped above
+}
+
+// recordFunc is handed each record recordsTally reads: its key and value,
+// and the entity or relation decoded from it, or the error that stopped
+// the decoding. An error it returns stops the count.
+type recordFunc func(k, v []byte, e *graph.Entity, r *graph.Relation, err error) error
+
+// recordsTally counts every record txn holds, as writes count them one by
+// one: what the counts index holds when it is right. It reads the periods
+// of the entities relations join with life, or from txn if life is nil.
+// With each set, every record is handed to it, and one that does not
+// decode is left out of the counts; without, the first stops the count.
+func recordsTally(ctx context.Context, txn *badger.Txn, life lifeFunc, each recordFunc) (*tally, error) {
+	if life == nil {
+		life = lifeIn(txn)
+	}
+	t := newTally(life)
+	t.missions = nil // every mission is counted below
+	for _, p := range []byte{prefixEntity, prefixRelation} {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
+		n := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if n++; n%checkEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					it.Close()
+					return nil, err
+				}
+			}
+			k := it.Item().Key()
+			err := it.Item().Value(func(v []byte) error {
+				var e *graph.Entity
+				var r *graph.Relation
+				var err error
+				if p == prefixEntity {
+					if e, err = decodeEntity(v); err == nil {
+						t.entity(e, 1)
+					}
+				} else if r, err = decodeRelation(v); err == nil {
+					t.relation(r, 1)
+				}
+				if each == nil {
+					return err
+				}
+				return each(k, v, e, r, err)
+			})
+			if err != nil {
+				it.Close()
+				return nil, fmt.Errorf("record %q: %w", k, err)
+			}
+		}
+		it.Close()
+	}
+	err := allMissionTies(ctx, txn, nil, func(m *graph.Entity, rels []*graph.Relation) {
+		t.farEnds(m, rels, t.life, 1)
+	})
+	return t, err
 }
 
 // writeTally adds a settled tally to the store with the batch writer, for

@@ -581,18 +581,32 @@ func relationKeys(r *graph.Relation) ([]keyValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := []byte(r.ID)
-	kvs := []keyValue{
-		{relationKey(r.ID), v},
-		{adjacencyKey(r.From, dirOut, r), v},
-		{adjacencyKey(r.To, dirIn, r), v},
-		{typeKey(r), id},
-	}
-	if r.Type.Symmetric() {
-		kvs = append(kvs, keyValue{adjacencyKey(r.From, dirIn, r), v}, keyValue{adjacencyKey(r.To, dirOut, r), v})
-	}
-	if r.Context != "" {
-		kvs = append(kvs, keyValue{contextKey(r), id})
+	kvs := []keyValue{{relationKey(r.ID), v}}
+	for _, k := range relationIndexKeys(r) {
+		kvs = append(kvs, keyValue{k, relationIndexValue(k, r.ID, v)})
 	}
 	return kvs, nil
+}
+
+// relationIndexKeys returns the index keys of a relation, without its
+// record: its adjacency at both ends (both ways for a symmetric one), the
+// type index and the context index.
+func relationIndexKeys(r *graph.Relation) [][]byte {
+	keys := [][]byte{adjacencyKey(r.From, dirOut, r), adjacencyKey(r.To, dirIn, r), typeKey(r)}
+	if r.Type.Symmetric() {
+		keys = append(keys, adjacencyKey(r.From, dirIn, r), adjacencyKey(r.To, dirOut, r))
+	}
+	if r.Context != "" {
+		keys = append(keys, contextKey(r))
+	}
+	return keys
+}
+
+// relationIndexValue is what index key k of relation id holds: the record
+// for an adjacency key, the id for the type and context indexes.
+func relationIndexValue(k []byte, id string, record []byte) []byte {
+	if k[0] == prefixAdjacency {
+		return record
+	}
+	return []byte(id)
 }

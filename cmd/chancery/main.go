@@ -7,6 +7,7 @@
 //	chancery export   write the graph as JSON Lines, CSV or GraphML
 //	chancery backup   write a backup of a data directory
 //	chancery restore  load a backup into a data directory
+//	chancery verify   check a data directory, and repair its indexes
 //	chancery gen      write a synthetic world for benchmarks
 //	chancery bench    measure a server with a fixed query mix
 //	chancery version  print the version
@@ -73,6 +74,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewBackup(stdout, stderr, getenv)
 	case "restore":
 		cmd = NewRestore(stdout, stderr, getenv)
+	case "verify":
+		cmd = NewVerify(stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "chancery", version())
 		return 0
@@ -128,6 +131,9 @@ Usage:
                               write a backup of the data directory (- for stdout)
   chancery restore [--data DIR] [--force] FILE
                               replace the data directory's contents with a backup
+  chancery verify [--data DIR] [--repair]
+                              check every record, index and count of the data
+                              directory; --repair rebuilds the indexes and counts
   chancery gen [--relations N] [--seed S] [--out FILE.jsonl]
                               write a synthetic world for benchmarks
   chancery bench [--url URL | --data DIR] [--json FILE]
