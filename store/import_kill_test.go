@@ -68,8 +68,10 @@ func TestImportChild(t *testing.T) {
 // SIGKILL at random moments, into a directory that holds more than the
 // seeds (the batch writer) and into a new one (a sorted load), and checks
 // every time that the store either opens whole, with counts that agree
-// with its records, or is refused with a message that says the import was
-// cut short and what to do, never opened part-way or reset.
+// with its records and nothing for Verify to find, or is refused with a
+// message that says the import was cut short and what to do, never opened
+// part-way or reset; and that doing what it says (Repair, then the import
+// again) leaves the whole world, which Verify finds sound.
 func TestImportKilledLeavesACorrectOrRefusedStore(t *testing.T) {
 	world := synthWorld(t, 3000, 17)
 	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
@@ -156,6 +158,49 @@ func TestImportKilledLeavesACorrectOrRefusedStore(t *testing.T) {
 				t.Errorf("trial %d: the refusal %q does not say %q", trial, graph.ErrorMessage(err), want)
 			}
 			outcomes["refused"]++
+			// Verify says so; for an import into a store with data, do
+			// what the message says: repair, then import the file again,
+			// which leaves the whole world with counts that agree.
+			db, err := Open(Options{Dir: dir, Inspect: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := db.Verify(context.Background())
+			if err != nil || rep.Total() == 0 {
+				t.Fatalf("trial %d: verify of a store an import left part-way: %v, %+v; want it reported", trial, err, rep)
+			}
+			if sorted {
+				if _, err := db.Repair(context.Background()); graph.ErrorCode(err) != graph.ECONFLICT {
+					t.Errorf("trial %d: repair of a sorted load cut short: %v; want a refusal", trial, err)
+				}
+				db.Close()
+				continue
+			}
+			rrep, err := db.Repair(context.Background())
+			if err != nil || rrep.After.Total() != 0 {
+				t.Fatalf("trial %d: repair: %v; after it: %+v", trial, err, rrep)
+			}
+			db.Close()
+			if db, err = Open(Options{Dir: dir, Bulk: true}); err != nil {
+				t.Fatalf("trial %d: open after the repair: %v", trial, err)
+			}
+			if _, err := db.Import(context.Background(), fileOpener(restFile), ImportOptions{}); err != nil {
+				t.Fatalf("trial %d: the import again: %v", trial, err)
+			}
+			db.Close()
+			if db, err = Open(Options{Dir: dir}); err != nil {
+				t.Fatal(err)
+			}
+			page, err := db.Relations(context.Background(), graph.RelationQuery{First: 1, CountTotal: true})
+			if err != nil || page.Total != len(world.Relations) {
+				t.Fatalf("trial %d: after repairing and importing again: %d relations, %v; want %d", trial, page.Total, err, len(world.Relations))
+			}
+			assertCountsAgree(t, db, fmt.Sprintf("trial %d, repaired and imported again", trial), world.Relations)
+			if rep, err := db.Verify(context.Background()); err != nil || rep.Total() != 0 {
+				t.Errorf("trial %d: verify after repairing and importing again: %v, %+v", trial, err, rep)
+			}
+			db.Close()
+			outcomes["repaired"]++
 		default:
 			// Whole: what was imported is there, with counts that agree.
 			if _, err := os.Stat(filepath.Join(dir, importingFileName)); !errors.Is(err, os.ErrNotExist) {
@@ -170,6 +215,9 @@ func TestImportKilledLeavesACorrectOrRefusedStore(t *testing.T) {
 					trial, sorted, completed, page.Total, seeded, len(world.Relations))
 			}
 			assertCountsAgree(t, db, fmt.Sprintf("trial %d, after the import", trial), world.Relations)
+			if rep, err := db.Verify(context.Background()); err != nil || rep.Total() != 0 {
+				t.Errorf("trial %d: verify of a whole store: %v, %+v", trial, err, rep)
+			}
 			db.Close()
 			outcomes["whole"]++
 		}
