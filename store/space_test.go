@@ -95,24 +95,9 @@ func TestSeedOnlyANewStore(t *testing.T) {
 	}
 }
 
-// jsonlFile writes b as JSON Lines for Import.
+// jsonlFile gives b as JSON Lines (jsonlOf) for Import.
 func jsonlFile(t *testing.T, b *graph.Batch) func() (store.ItemReader, error) {
 	t.Helper()
-	var buf bytes.Buffer
-	w := jsonl.NewWriter(&buf)
-	for _, e := range b.Entities {
-		if err := w.Entity(e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range b.Relations {
-		if err := w.Relation(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
-	return func() (store.ItemReader, error) { return jsonl.NewReader(bytes.NewReader(data), "input.jsonl"), nil }
+	data := jsonlOf(t, b)
+	return func() (store.ItemReader, error) { return jsonl.NewReader(strings.NewReader(data), "input.jsonl"), nil }
 }
