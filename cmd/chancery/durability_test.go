@@ -11,19 +11,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/chancery/chancery/schema"
 )
 
 // startBinary runs the built binary's serve on dir with env, and returns
 // the process and the GraphQL URL from its startup line.
-func startBinary(t *testing.T, bin, dir string, env ...string) (*exec.Cmd, string) {
+func startBinary(t testing.TB, bin, dir string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
 	cmd.Env = append(os.Environ(), env...)
@@ -109,28 +106,7 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 	// The lock of the killed process is gone with it: a restart opens the
 	// directory and must find every acknowledged write.
 	_, gql = startBinary(t, bin, dir)
-	var missing []string
-	for chunk := range slices.Chunk(acked, schema.DefaultMaxRootFields) {
-		var q strings.Builder
-		q.WriteString("{")
-		for i, id := range chunk {
-			fmt.Fprintf(&q, " e%d: entity(id: %q) { id }", i, id)
-		}
-		q.WriteString(" }")
-		body, _ := json.Marshal(map[string]string{"query": q.String()})
-		resp, err := http.Post(gql, "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var r struct{ Data map[string]any }
-		json.NewDecoder(resp.Body).Decode(&r)
-		resp.Body.Close()
-		for i, id := range chunk {
-			if r.Data[fmt.Sprintf("e%d", i)] == nil {
-				missing = append(missing, id)
-			}
-		}
-	}
+	missing := missingEntities(t, gql, acked)
 	if len(missing) > 0 {
 		t.Errorf("%d of %d acknowledged writes are missing after SIGKILL and restart, such as %v", len(missing), len(acked), missing[:min(5, len(missing))])
 	} else {

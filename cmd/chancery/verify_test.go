@@ -46,7 +46,7 @@ func deleteFirst(txn *badger.Txn, prefix string) ([]byte, error) {
 }
 
 // runVerify runs chancery verify with args through Run, as main does.
-func runVerify(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runVerify(t testing.TB, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errs bytes.Buffer
 	code = Run(context.Background(), append([]string{"verify"}, args...), &out, &errs, func(string) string { return "" })
