@@ -342,6 +342,9 @@ func TestDB_Restore_LoadFails(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "restore-123.partial"), []byte("left by a killed restore"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.MkdirAll(filepath.Join(dir, "import-sort-77"), 0o755); err != nil { // left by a killed import
+		t.Fatal(err)
+	}
 	db, err = store.Open(store.Options{Dir: dir})
 	if err != nil {
 		t.Fatalf("open after the restore: %v", err)
@@ -349,6 +352,9 @@ func TestDB_Restore_LoadFails(t *testing.T) {
 	db.Close()
 	if left, _ := filepath.Glob(filepath.Join(dir, "restore-*")); len(left) > 0 {
 		t.Errorf("the copy a killed restore left is still there: %v", left)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "import-sort-*")); len(left) > 0 {
+		t.Errorf("the runs a killed import left are still there: %v", left)
 	}
 }
 

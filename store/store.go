@@ -132,11 +132,17 @@ func Open(opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A restore that was killed leaves its temporary copy of the backup;
-	// holding the lock, nothing else can be using it.
-	if stale, _ := filepath.Glob(filepath.Join(opts.Dir, "restore-*.partial")); len(stale) > 0 {
+	// A restore that was killed leaves its temporary copy of the backup,
+	// and an import its sorted runs, which can be gigabytes; holding the
+	// lock, nothing else can be using them. (Inspect leaves them for
+	// Verify to report.)
+	for _, pattern := range []string{"restore-*.partial", sortDirPattern} {
+		if opts.Inspect {
+			break
+		}
+		stale, _ := filepath.Glob(filepath.Join(opts.Dir, pattern))
 		for _, f := range stale {
-			os.Remove(f)
+			os.RemoveAll(f)
 		}
 	}
 	if !opts.Bulk {
