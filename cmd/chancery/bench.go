@@ -501,29 +501,33 @@ func (c *Bench) progress(format string, a ...any) {
 
 // write prints the report and writes its JSON.
 func (c *Bench) write(report *bench.Report) error {
-	js, err := json.MarshalIndent(report, "", "  ")
-	if err != nil {
-		return err
-	}
-	js = append(js, '\n')
-	switch c.JSONFile {
-	case "":
-	case "-":
-		if c.Format != "json" {
-			if _, err := c.stdout.Write(js); err != nil {
-				return err
-			}
-		}
-	default:
-		if err := os.WriteFile(c.JSONFile, js, 0o644); err != nil {
-			return fmt.Errorf("cannot write the JSON report: %w", err)
-		}
-	}
-	if c.Format == "json" {
-		_, err = c.stdout.Write(js)
+	if done, err := c.writeJSON(report); done || err != nil {
 		return err
 	}
 	return report.WriteTable(c.stdout)
+}
+
+// writeJSON writes a report as JSON where --json and --format ask for it:
+// to the --json file, or to standard output for --json - or --format
+// json. done says the report was printed as JSON alone, without its
+// table, which every report kind prints otherwise.
+func (c *Bench) writeJSON(report any) (done bool, err error) {
+	js, err := json.MarshalIndent(report, "", "  ")
+	if err != nil {
+		return false, err
+	}
+	js = append(js, '\n')
+	if c.JSONFile != "" && c.JSONFile != "-" {
+		if err := os.WriteFile(c.JSONFile, js, 0o644); err != nil {
+			return false, fmt.Errorf("cannot write the JSON report: %w", err)
+		}
+	}
+	if c.Format == "json" || c.JSONFile == "-" {
+		if _, err := c.stdout.Write(js); err != nil {
+			return false, err
+		}
+	}
+	return c.Format == "json", nil
 }
 
 // Close stops the server bench started, if it is still running.

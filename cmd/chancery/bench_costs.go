@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -394,23 +393,8 @@ func writeCostsTable(w io.Writer, r *costsReport) error {
 
 // writeCosts prints the report and writes its JSON.
 func (c *Bench) writeCosts(r *costsReport) error {
-	js, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
+	if done, err := c.writeJSON(r); done || err != nil {
 		return err
-	}
-	js = append(js, '\n')
-	if c.JSONFile != "" && c.JSONFile != "-" {
-		if err := os.WriteFile(c.JSONFile, js, 0o644); err != nil {
-			return fmt.Errorf("cannot write the JSON report: %w", err)
-		}
-	}
-	if c.Format == "json" || c.JSONFile == "-" {
-		if _, err := c.stdout.Write(js); err != nil {
-			return err
-		}
-		if c.Format == "json" {
-			return nil
-		}
 	}
 	return writeCostsTable(c.stdout, r)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -365,23 +364,8 @@ func (h *costlyClients) stop() costlyOutcome {
 
 // writeHostile prints the report and writes its JSON.
 func (c *Bench) writeHostile(r *hostileReport) error {
-	js, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
+	if done, err := c.writeJSON(r); done || err != nil {
 		return err
-	}
-	js = append(js, '\n')
-	if c.JSONFile != "" && c.JSONFile != "-" {
-		if err := os.WriteFile(c.JSONFile, js, 0o644); err != nil {
-			return fmt.Errorf("cannot write the JSON report: %w", err)
-		}
-	}
-	if c.Format == "json" || c.JSONFile == "-" {
-		if _, err := c.stdout.Write(js); err != nil {
-			return err
-		}
-		if c.Format == "json" {
-			return nil
-		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", strings.Join(r.Command, " "))
@@ -419,7 +403,7 @@ func (c *Bench) writeHostile(r *hostileReport) error {
 			fmt.Fprintf(&b, "normal traffic %s: %d errors; the first: %s\n", f.name, f.f.Errors, f.f.FirstError)
 		}
 	}
-	_, err = io.WriteString(c.stdout, b.String())
+	_, err := io.WriteString(c.stdout, b.String())
 	return err
 }
 
