@@ -55,50 +55,17 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 	const token = "durability-token-0123456789"
 	server, gql := startBinary(t, bin, dir, "CHANCERY_TOKEN="+token)
 
-	var mu sync.Mutex
-	var acked []string
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				id := fmt.Sprintf("city:durable-%d-%d", w, i)
-				err := upsertCity(gql, token, id)
-				if err == errUnreachable {
-					return // the server is gone
-				}
-				if err == nil {
-					mu.Lock()
-					acked = append(acked, id)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	writes := writeCities(gql, token, "city:durable", 4)
 	// Let writes flow, then kill the server without warning.
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 200 || time.Now().After(deadline) {
-			break
-		}
+	for writes.count() < 200 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	server.Wait()
-	close(stop)
-	wg.Wait()
+	acked := writes.stop()
 	if len(acked) < 50 {
 		t.Fatalf("only %d writes were acknowledged before the kill; the test needs a stream", len(acked))
 	}
@@ -138,6 +105,59 @@ func TestReadTokens(t *testing.T) {
 	if _, err := readTokens("", filepath.Join(t.TempDir(), "missing")); err == nil || !strings.Contains(err.Error(), "cannot read the token file") {
 		t.Errorf("a missing token file: %v", err)
 	}
+}
+
+// cityWriters upsert numbered cities through the API, each writer its own,
+// and keep the ids of the writes the server acknowledged.
+type cityWriters struct {
+	mu    sync.Mutex
+	acked []string
+	done  chan struct{}
+	wg    sync.WaitGroup
+}
+
+// writeCities starts n writers upserting cities prefix-w-i through gql
+// until stopped or the server stops answering.
+func writeCities(gql, token, prefix string, n int) *cityWriters {
+	c := &cityWriters{done: make(chan struct{})}
+	for w := range n {
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-c.done:
+					return
+				default:
+				}
+				id := fmt.Sprintf("%s-%d-%d", prefix, w, i)
+				err := upsertCity(gql, token, id)
+				if err == errUnreachable {
+					return // the server is gone
+				}
+				if err == nil {
+					c.mu.Lock()
+					c.acked = append(c.acked, id)
+					c.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return c
+}
+
+// count is how many writes have been acknowledged so far.
+func (c *cityWriters) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.acked)
+}
+
+// stop stops the writers and returns the ids of the acknowledged writes.
+func (c *cityWriters) stop() []string {
+	close(c.done)
+	c.wg.Wait()
+	return c.acked
 }
 
 // errUnreachable is upsertCity's error when the server does not answer.

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -102,36 +101,11 @@ type faults struct {
 func (f *faults) killServer(b *testing.B, bin, dir string, rng *rand.Rand) {
 	const token = "fault-token-0123456789abcdef"
 	server, gql := startBinary(b, bin, dir, "CHANCERY_TOKEN="+token)
-	var mu sync.Mutex
-	var acked []string
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				id := fmt.Sprintf("city:fault-%d-%d-%d", f.serverKills, w, i)
-				if err := upsertCity(gql, token, id); err == errUnreachable {
-					return
-				} else if err == nil {
-					mu.Lock()
-					acked = append(acked, id)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	writes := writeCities(gql, token, fmt.Sprintf("city:fault-%d", f.serverKills), 4)
 	time.Sleep(time.Duration(200+rng.IntN(800)) * time.Millisecond)
 	server.Process.Signal(syscall.SIGKILL)
 	server.Wait()
-	close(stop)
-	wg.Wait()
+	acked := writes.stop()
 	f.serverKills++
 	f.acked += len(acked)
 
