@@ -106,13 +106,18 @@ func cutShortImport(dir string) (*importing, error) {
 	return &im, nil
 }
 
+// since says when the import or restore started, as messages give it.
+func (im *importing) since() string {
+	if im.Started.IsZero() {
+		return "an unknown time"
+	}
+	return im.Started.Format(time.RFC3339)
+}
+
 // cutShortMessage says what a store an import was cut short in holds, and
 // what to do.
 func cutShortMessage(dir string, im *importing) string {
-	since := "an unknown time"
-	if !im.Started.IsZero() {
-		since = im.Started.Format(time.RFC3339)
-	}
+	since := im.since()
 	if im.Restore {
 		return fmt.Sprintf("%s holds part of a restore that started at %s and did not finish (a crash, a kill, a full disk, or a backup that failed to load): what it held before was dropped. Restore the backup again: chancery restore --force --data %s FILE", dir, since, dir)
 	}

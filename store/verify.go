@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
@@ -208,10 +207,7 @@ func (db *DB) Repair(ctx context.Context) (*RepairReport, error) {
 	}
 	batchImport := im != nil && !im.Sorted && !im.Restore
 	if im != nil && !batchImport {
-		since := "an unknown time"
-		if !im.Started.IsZero() {
-			since = im.Started.Format(time.RFC3339)
-		}
+		since := im.since()
 		if im.Restore {
 			restoring = since
 		} else {
@@ -454,10 +450,7 @@ func (db *DB) check(ctx context.Context, fix keyWriter) (*verifier, error) {
 		if im, err := cutShortImport(db.dir); err != nil {
 			return err
 		} else if im != nil {
-			since := "an unknown time"
-			if !im.Started.IsZero() {
-				since = im.Started.Format(time.RFC3339)
-			}
+			since := im.since()
 			switch {
 			case im.Restore:
 				v.problem(probRestoring, "started at "+since)
