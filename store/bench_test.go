@@ -78,8 +78,10 @@ func benchStoreWorld(b *testing.B) *storeWorld {
 }
 
 // TestMain closes the world the benchmarks opened, and removes it if they
-// generated it.
+// generated it. Run as the child process of a kill test, it does that
+// test's child's work instead (importChild, bulkChild).
 func TestMain(m *testing.M) {
+	store.RunTestChild()
 	code := m.Run()
 	if w := theStoreWorld; w != nil {
 		w.db.Close()

@@ -29,15 +29,24 @@ const (
 	importChildFile = "CHANCERY_TEST_IMPORT_FILE"
 )
 
-// TestImportChild is not a test of its own: run by
-// TestImportKilledLeavesACorrectOrRefusedStore in a process of its own,
-// it imports a file into a directory, as chancery import does, and
-// reports when it starts writing.
-func TestImportChild(t *testing.T) {
-	dir, file := os.Getenv(importChildDir), os.Getenv(importChildFile)
-	if dir == "" {
-		return // run directly, there is nothing to do
+// RunTestChild does the work of a kill test's child process and exits,
+// when the test binary was started as one (its environment says so); it
+// returns at once otherwise. TestMain calls it.
+func RunTestChild() {
+	switch {
+	case os.Getenv(importChildDir) != "":
+		importChild()
+	case os.Getenv(bulkChildDir) != "":
+		bulkChild()
 	}
+}
+
+// importChild is the test binary run as the child of
+// TestImportKilledLeavesACorrectOrRefusedStore (see TestMain): it imports a
+// file into a directory, as chancery import does, reports when it starts
+// writing, and exits.
+func importChild() {
+	dir, file := os.Getenv(importChildDir), os.Getenv(importChildFile)
 	db, err := Open(Options{Dir: dir, Bulk: true})
 	if err != nil {
 		fmt.Println("open:", err)
@@ -62,6 +71,7 @@ func TestImportChild(t *testing.T) {
 		os.Exit(5)
 	}
 	fmt.Println("done")
+	os.Exit(0)
 }
 
 // TestImportKilledLeavesACorrectOrRefusedStore kills an import with
@@ -104,7 +114,7 @@ func TestImportKilledLeavesACorrectOrRefusedStore(t *testing.T) {
 			db.Close()
 			file = restFile
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestImportChild$", "-test.count=1")
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), importChildDir+"="+dir, importChildFile+"="+file)
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
@@ -246,12 +256,10 @@ const bulkChildDir = "CHANCERY_TEST_BULK_DIR"
 // store's (128 MiB).
 const bulkChildKeys, bulkChildValue = 110000, 900
 
-// TestBulkChild is not a test of its own; see bulkChildDir.
-func TestBulkChild(t *testing.T) {
+// bulkChild is the test binary run as the child of
+// TestMemtablesABulkWriteLeftAreReplayed (see TestMain and bulkChildDir).
+func bulkChild() {
 	dir := os.Getenv(bulkChildDir)
-	if dir == "" {
-		return
-	}
 	db, err := Open(Options{Dir: dir, Bulk: true})
 	if err != nil {
 		fmt.Println("open:", err)
@@ -277,7 +285,7 @@ func TestBulkChild(t *testing.T) {
 // them.
 func TestMemtablesABulkWriteLeftAreReplayed(t *testing.T) {
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBulkChild$", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), bulkChildDir+"="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the child: %v\n%s", err, out)
