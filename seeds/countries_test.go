@@ -16,10 +16,10 @@ import (
 )
 
 // The public data sets the backbone is checked against, relative to this
-// package's directory (../shared beside the project).
+// package's directory.
 var (
-	countryCodesCSV = filepath.Join("..", "..", "shared", "datasets", "country-codes", "country-codes.csv")
-	cowStatesCSV    = filepath.Join("..", "..", "shared", "datasets", "cow-states", "states2016.csv")
+	countryCodesCSV = filepath.Join("datasets", "country-codes", "country-codes.csv")
+	cowStatesCSV    = filepath.Join("datasets", "cow-states", "states2016.csv")
 )
 
 // The source documents the backbone files cite.
@@ -34,7 +34,7 @@ func readCSV(t *testing.T, path string) []map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
-		t.Fatalf("open data set: %v (the tests expect ../shared beside the project)", err)
+		t.Fatalf("open data set: %v", err)
 	}
 	defer f.Close()
 	records, err := csv.NewReader(f).ReadAll()

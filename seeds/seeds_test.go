@@ -26,11 +26,11 @@ func TestEmbeddedSeedsAreClean(t *testing.T) {
 }
 
 // seedDocuments maps each seed document's title to its file in
-// ../shared/seed-documents.
+// documents/.
 var seedDocuments = map[string]string{
-	"Diplomatic mission":           "000_6a5da31d04dd8c6c.txt",
-	"What is a Permanent Mission?": "001_4483c7ac93ec7bad.txt",
-	"De facto embassy":             "002_69421232c7062892.txt",
+	"Diplomatic mission":           "diplomatic-mission.txt",
+	"What is a Permanent Mission?": "what-is-a-permanent-mission.txt",
+	"De facto embassy":             "de-facto-embassy.txt",
 }
 
 var (
@@ -50,9 +50,9 @@ func normalize(s string) string {
 func TestQuotesOccurInTheirDocuments(t *testing.T) {
 	texts := map[string]string{}
 	for title, file := range seedDocuments {
-		b, err := os.ReadFile(filepath.Join("..", "..", "shared", "seed-documents", file))
+		b, err := os.ReadFile(filepath.Join("documents", file))
 		if err != nil {
-			t.Fatalf("read seed document %q: %v (the tests expect ../shared beside the project)", title, err)
+			t.Fatalf("read seed document %q: %v", title, err)
 		}
 		texts[title] = normalize(string(b))
 	}

@@ -128,7 +128,7 @@ func TestGenThenImport(t *testing.T) {
 
 // wdDir is where the Wikidata diplomatic-missions snapshots sit, beside
 // the repository.
-const wdDir = "../../../shared/datasets/wikidata-embassies/"
+const wdDir = "../../seeds/datasets/wikidata-embassies/"
 
 const (
 	wd2020 = wdDir + "database_of_embassies-2020-10-22.csv"
@@ -450,11 +450,11 @@ func TestImportWikidata(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := regexp.MustCompile("(?ms)^```\n(" + regexp.QuoteMeta("../shared/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv") + ": snapshot of .*?)^```\n").FindSubmatch(raw)
+		m := regexp.MustCompile("(?ms)^```\n(" + regexp.QuoteMeta("seeds/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv") + ": snapshot of .*?)^```\n").FindSubmatch(raw)
 		if m == nil {
 			t.Fatal("README.md shows no report of the 2022 snapshot")
 		}
-		got := regexp.MustCompile(`(?m)^  took .*\n`).ReplaceAllString(strings.ReplaceAll(stdout, wdDir, "../shared/datasets/wikidata-embassies/"), "")
+		got := regexp.MustCompile(`(?m)^  took .*\n`).ReplaceAllString(strings.ReplaceAll(stdout, wdDir, "seeds/datasets/wikidata-embassies/"), "")
 		if got != string(m[1]) {
 			t.Errorf("README.md shows an old report of the 2022 snapshot; the import now prints:\n%s", got)
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // datasets is where the real data set files sit, beside the repository.
-const datasets = "../../../shared/datasets/wikidata-embassies/"
+const datasets = "../../seeds/datasets/wikidata-embassies/"
 
 const header2020 = "operator;operatorQID;country;countryQID;city;cityQID;address;latitude;longitude;phone;email;website;facebook;twitter;youtube;picture;type;typeQID;creation;QID;\n"
 
@@ -142,7 +142,7 @@ func TestParseQID(t *testing.T) {
 
 func TestSnapshotDate(t *testing.T) {
 	for in, want := range map[string]string{
-		"../shared/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv": "2022-11-16",
+		"seeds/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv": "2022-11-16",
 		"2020-10-22/missions-2021-01-05.csv":                                         "2021-01-05",
 		"2020-10-22/missions.csv":                                                    "",
 		"missions-2022-13-01.csv":                                                    "",

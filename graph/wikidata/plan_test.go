@@ -457,7 +457,7 @@ func TestMakePlan_NonModelSenders(t *testing.T) {
 // repository.
 func realFile(t *testing.T, name string) *wikidata.File {
 	t.Helper()
-	f, err := os.Open("../../../shared/datasets/wikidata-embassies/" + name)
+	f, err := os.Open("../../seeds/datasets/wikidata-embassies/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}

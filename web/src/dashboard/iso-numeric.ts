@@ -2,7 +2,7 @@
 // Territory.iso3) to ISO 3166-1 numeric codes (what world-atlas names its
 // shapes by), so the map can find each country's shape. Geography, not
 // data about representation: generated from the country-codes data set
-// (github.com/datasets/country-codes, public domain) in ../shared/datasets.
+// (github.com/datasets/country-codes, public domain) in seeds/datasets/country-codes.
 // The API does not give the numeric code; when it does, this table can go.
 
 export const isoNumeric: Readonly<Record<string, string>> = {
