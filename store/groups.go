@@ -14,8 +14,11 @@ import (
 // puts in one transaction to start with. An entity writes some forty index
 // keys and a relation four or six, so this stays well inside Badger's
 // limit on a transaction; a transaction that still proves too big is
-// retried with half as many groups.
-var groupItems = 2000
+// retried with half as many groups. Badger sorts all of a transaction's
+// pending writes for every iterator opened in it, so the larger the
+// transaction, the more a write that iterates costs (see
+// tally.relationsDuring, which spares the commonest such reads).
+var groupItems = 1000
 
 // ApplyGroups writes a large change made of many small batches, in order,
 // packing as many whole batches as fit into each transaction (never one

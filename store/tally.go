@@ -123,16 +123,43 @@ const spanOpen = math.MaxUint32
 type lifeFunc func(graph.ID) (graph.Period, bool)
 
 // lifeIn reads entities' periods from txn, for the relations a tally
-// counts: the view a write is in, or one before or after it.
+// counts: the view a write is in, or one before or after it. It remembers
+// what it read, for a write counts the relations of the same few
+// countries over and over; the view must not change under it, or the
+// writer must say which entities it changed (lives.forget).
 func lifeIn(txn *badger.Txn) lifeFunc {
-	return func(id graph.ID) (graph.Period, bool) {
-		e, err := getEntity(txn, id)
-		if err != nil {
-			return graph.Period{}, false
-		}
-		return e.Period, true
-	}
+	return (&lives{txn: txn, read: map[graph.ID]life{}}).period
 }
+
+// lives reads entities' periods from a view of the store and remembers
+// them.
+type lives struct {
+	txn  *badger.Txn
+	read map[graph.ID]life
+}
+
+type life struct {
+	period graph.Period
+	found  bool
+}
+
+func (l *lives) period(id graph.ID) (graph.Period, bool) {
+	if got, ok := l.read[id]; ok {
+		return got.period, got.found
+	}
+	var got life
+	if e, err := getEntity(l.txn, id); err == nil {
+		got = life{e.Period, true}
+	} else if !graph.IsNotFound(err) {
+		// Not remembered: an error is not an answer about the entity.
+		return graph.Period{}, false
+	}
+	l.read[id] = got
+	return got.period, got.found
+}
+
+// forget drops what was read of id, which the write has changed.
+func (l *lives) forget(id graph.ID) { delete(l.read, id) }
 
 // relationSpans is the days relation r is known to hold where the
 // entities it joins are known to hold too (graph.RelationAt): what the
@@ -216,6 +243,15 @@ type tally struct {
 	// life gives the periods of the entities the relations it counts
 	// join, as the write leaves them (see relationSpans).
 	life lifeFunc
+	// written, if set, is told of each entity the write stores or
+	// removes, so that life does not answer with what it read before.
+	written func(graph.ID)
+	// before, if set, is a view of the store as it was just before the
+	// write, at the write's own read time; joined holds, by the entities
+	// they join or are the context of, the relations the write stored
+	// (nil: removed), by id. See relationsDuring.
+	before *badger.Txn
+	joined map[graph.ID]map[string]*graph.Relation
 	// missions whose ties to far ends the write may have changed: their
 	// part of the counts is taken away as it was before the write and
 	// added as it is after it. nil when every mission is counted anyway.
@@ -256,8 +292,68 @@ func (t *tally) item(g byte, bucket []byte, spans []span, sign int64) {
 	}
 }
 
+// joins notes that the write stored r, or removed it (stored false).
+func (t *tally) joins(r *graph.Relation, stored bool) {
+	if t.joined == nil {
+		return
+	}
+	var now *graph.Relation
+	if stored {
+		now = r
+	}
+	for _, id := range [3]graph.ID{r.From, r.To, r.Context} {
+		if id == "" {
+			continue
+		}
+		if t.joined[id] == nil {
+			t.joined[id] = map[string]*graph.Relation{}
+		}
+		t.joined[id][r.ID] = now
+	}
+}
+
+// relationsDuring returns the relations of id as the write in txn leaves
+// them so far: those it joins (with context, also those id is the
+// context of). Badger sorts all of a transaction's pending writes for
+// every iterator opened in it, which a write that reads the relations of
+// many entities it changes (an import re-dating its missions) cannot
+// afford; so they are read from the view before the write, and what the
+// write stored or removed is laid over them.
+func (t *tally) relationsDuring(txn *badger.Txn, id graph.ID, context bool) ([]*graph.Relation, error) {
+	view := txn
+	if t.before != nil {
+		view = t.before
+	}
+	rels, err := relationsOf(view, id)
+	if err != nil {
+		return nil, err
+	}
+	if context {
+		if rels, err = withContextOf(view, id, rels); err != nil {
+			return nil, err
+		}
+	}
+	changed := t.joined[id]
+	if t.before == nil || len(changed) == 0 {
+		return rels, nil
+	}
+	rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool {
+		_, ok := changed[r.ID]
+		return ok
+	})
+	for _, r := range changed {
+		if r != nil && (r.From == id || r.To == id || context && r.Context == id) {
+			rels = append(rels, r)
+		}
+	}
+	return rels, nil
+}
+
 // entity counts an entity written (sign +1) or removed (-1).
 func (t *tally) entity(e *graph.Entity, sign int64) {
+	if t.written != nil {
+		t.written(e.ID)
+	}
 	s := knownSpans(e.Period)
 	t.item(countKind, []byte(e.ID.Kind()), s, sign)
 	if e.ID.Kind() == graph.Mission {
@@ -407,13 +503,14 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 	for _, c := range t.ties {
 		changed[c.r.From] = append(changed[c.r.From], c)
 	}
+	then := lifeIn(before)
 	for id := range t.missions {
 		old, rels, err := missionTies(before, id)
 		if err != nil {
 			return err
 		}
 		if old != nil {
-			t.farEnds(old, rels, lifeIn(before), -1)
+			t.farEnds(old, rels, then, -1)
 		}
 		m, err := getEntity(txn, id)
 		if graph.IsNotFound(err) {
@@ -427,7 +524,7 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 				rels = append(rels, c.r)
 			}
 		}
-		t.farEnds(m, rels, lifeIn(txn), +1)
+		t.farEnds(m, rels, t.life, +1)
 	}
 	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
 	return nil

@@ -160,7 +160,14 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 	before := db.bdb.NewTransaction(false)
 	defer before.Discard()
 	return db.bdb.Update(func(txn *badger.Txn) error {
-		t := newTally(lifeIn(txn))
+		// The periods the counts read, remembered until the write
+		// changes them.
+		now := &lives{txn: txn, read: map[graph.ID]life{}}
+		t := newTally(now.period)
+		t.written = now.forget
+		if before.ReadTs() == txn.ReadTs() {
+			t.before, t.joined = before, map[graph.ID]map[string]*graph.Relation{}
+		}
 		if err := fn(txn, t); err != nil {
 			return err
 		}
@@ -221,7 +228,7 @@ func applyBatch(txn *badger.Txn, b *graph.Batch, t *tally, done *graph.Applied) 
 		}
 		seen[r.ID] = r
 	}
-	if err := checkLives(txn, b, deleted); err != nil {
+	if err := checkLives(txn, t, b, deleted); err != nil {
 		return err
 	}
 	v := vocabulary{}
@@ -256,7 +263,7 @@ func itemError(part string, i int, id string, err error) error {
 // relation starts outside the life of one of its ends, whether the batch
 // adds the relation or changes the dates of an entity that stored
 // relations join.
-func checkLives(txn *badger.Txn, b *graph.Batch, deleted map[graph.ID]bool) error {
+func checkLives(txn *badger.Txn, t *tally, b *graph.Batch, deleted map[graph.ID]bool) error {
 	inBatch := make(map[graph.ID]*graph.Entity, len(b.Entities))
 	for _, e := range b.Entities {
 		inBatch[e.ID] = e
@@ -295,7 +302,7 @@ func checkLives(txn *badger.Txn, b *graph.Batch, deleted map[graph.ID]bool) erro
 		if old.Period == e.Period {
 			continue
 		}
-		rels, err := relationsOf(txn, e.ID)
+		rels, err := t.relationsDuring(txn, e.ID, false)
 		if err != nil {
 			return itemError(graph.BatchEntities, i, string(e.ID), err)
 		}
@@ -465,6 +472,7 @@ func deleteRelation(txn *badger.Txn, t *tally, r *graph.Relation) error {
 			return err
 		}
 	}
+	t.joins(r, false)
 	t.relation(r, -1)
 	return nil
 }
@@ -492,11 +500,8 @@ func writeEntity(w keyWriter, read *badger.Txn, t *tally, vocab vocabulary, e *g
 		if old.Period != e.Period {
 			// Its relations count only on the days it holds, and so do
 			// those it is the context of.
-			rels, err := relationsOf(read, e.ID)
+			rels, err := t.relationsDuring(read, e.ID, true)
 			if err != nil {
-				return err
-			}
-			if rels, err = withContextOf(read, e.ID, rels); err != nil {
 				return err
 			}
 			t.relived(e.ID, old.Period, e.Period, rels)
@@ -567,6 +572,7 @@ func writeRelation(w keyWriter, read *badger.Txn, t *tally, r *graph.Relation) e
 			return err
 		}
 	}
+	t.joins(r, true)
 	return nil
 }
 
