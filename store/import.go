@@ -180,15 +180,22 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	var held []keyValue // the store's keys, for a sorted load to carry
 	sorted := false
 	if db.bulk && db.dir != "" {
-		version, err := db.Version(ctx)
+		var version, filled uint64
+		err := db.bdb.View(func(txn *badger.Txn) (err error) {
+			if version, err = readVersion(txn); err != nil {
+				return err
+			}
+			filled, err = filledVersion(txn)
+			return err
+		})
 		if err != nil {
-			return ImportStats{}, err
+			return ImportStats{}, db.translate(err)
 		}
-		// Only a store that is empty or holds the seeds alone (seeding is
-		// its first write): a sorted load cut short by a crash leaves an
-		// empty store, and nothing is lost that seeding does not bring
-		// back.
-		if version <= 1 {
+		// Only a store that is empty or holds what it was first filled
+		// with alone: a sorted load cut short by a crash leaves a store
+		// that is refused, and nothing is lost that a new directory does
+		// not bring back.
+		if version <= filled {
 			limit := min(maxCarriedKeys, 10*(want.Entities+want.Relations))
 			if held, sorted, err = db.keysUpTo(limit); err != nil {
 				return ImportStats{}, err
@@ -341,8 +348,9 @@ const spaceCheckEvery = 2000
 var streamSorted = (*sortedLoad).streamTo
 
 // maxCarriedKeys bounds the keys of a store a sorted load rewrites: the
-// seeds hold a few tens of thousands.
-const maxCarriedKeys = 200000
+// curated seeds hold a few tens of thousands, the world's missions (see
+// package seeds/initial) some hundreds of thousands.
+const maxCarriedKeys = 2_000_000
 
 // keysUpTo returns every key of the store with its value, if it holds at
 // most limit keys; otherwise false.

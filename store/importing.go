@@ -32,6 +32,9 @@ type importing struct {
 	// Restore is true for a restore (Restore), which empties the store
 	// before it loads the backup.
 	Restore bool `json:"restore,omitempty"`
+	// Fill is true for a new store's first fill (Fill), which Open
+	// starts over rather than refuses.
+	Fill bool `json:"fill,omitempty"`
 }
 
 // markImporting writes the importing file durably: the file is synced,
@@ -118,11 +121,14 @@ func (im *importing) since() string {
 // what to do.
 func cutShortMessage(dir string, im *importing) string {
 	since := im.since()
+	if im.Fill {
+		return fmt.Sprintf("%s holds part of its first fill, which started at %s and was cut short (a crash, a kill or a full disk): it never held anything else. Opening it to serve or import starts the fill again", dir, since)
+	}
 	if im.Restore {
 		return fmt.Sprintf("%s holds part of a restore that started at %s and did not finish (a crash, a kill, a full disk, or a backup that failed to load): what it held before was dropped. Restore the backup again: chancery restore --force --data %s FILE", dir, since, dir)
 	}
 	if im.Sorted {
-		return fmt.Sprintf("%s holds part of an import that started at %s and was cut short (a crash, a kill or a full disk); the store held at most the seeds before it, so delete the directory and import again", dir, since)
+		return fmt.Sprintf("%s holds part of an import that started at %s and was cut short (a crash, a kill or a full disk); the store held nothing but what it was first filled with before it, so delete the directory and import again", dir, since)
 	}
 	return fmt.Sprintf("%s holds part of an import that started at %s and was cut short (a crash, a kill or a full disk): the facts it wrote are there, but the indexes and counts that go with them may not be. Run chancery verify --repair --data %s to rebuild them from the facts, then import the same file again, which writes what is missing; or restore a backup", dir, since, dir)
 }

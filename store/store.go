@@ -160,6 +160,13 @@ func Open(opts Options) (*DB, error) {
 	if opts.Replace || opts.Inspect {
 		return db, nil
 	}
+	if im, err := startOverCutShortFill(opts.Dir, bdb); err != nil {
+		db.Close()
+		return nil, err
+	} else if im != nil && opts.Logger != nil {
+		opts.Logger.Warn("the first fill of the data directory was cut short (a crash, a kill or a full disk); what it wrote is removed, and it is filled again",
+			"data", opts.Dir, "fill_started", im.since())
+	}
 	if err := db.refuseCutShortImport(); err != nil {
 		db.Close()
 		return nil, err
@@ -218,7 +225,7 @@ func (db *DB) refuseCutShortImport() error {
 			return graph.Errorf(graph.EINTERNAL, "cannot read %s: %v", db.dir, err)
 		}
 		since, _ := item.ValueCopy(nil)
-		return graph.Errorf(graph.ECONFLICT, "%s holds an import that started at %s and was cut short, and only part of it; the store held at most the seeds before it, so delete the directory and import again", db.dir, since)
+		return graph.Errorf(graph.ECONFLICT, "%s holds an import that started at %s and was cut short, and only part of it; the store held nothing but what it was first filled with before it, so delete the directory and import again", db.dir, since)
 	})
 }
 

@@ -673,7 +673,7 @@ func (v *verifier) walk() error {
 			}
 		case prefixMeta:
 			switch string(k[2:]) {
-			case metaVersion, metaSeeded, metaIndex, metaImporting, metaRestoring:
+			case metaVersion, metaSeeded, metaFilled, metaIndex, metaImporting, metaRestoring:
 			default:
 				v.problem(probUnknownKey, showKey(k))
 			}

@@ -15,8 +15,8 @@ import (
 // metaVersion counts committed writes; it changes whenever the data does.
 const (
 	metaVersion = "version"
-	metaSeeded  = "seeded"
-	metaIndex   = "index" // the indexVersion the store's indexes follow
+	metaSeeded  = "seeded" // what the store was filled with: Fill, Seed
+	metaIndex   = "index"  // the indexVersion the store's indexes follow
 	// metaImporting is set while a sorted load (sortload.go) writes the
 	// store and removed when the import is done, so that an import cut
 	// short by a crash is refused rather than served.
@@ -83,7 +83,7 @@ func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, err
 			return err
 		}
 		seeded = true
-		return txn.Set(metaKey(metaSeeded), []byte(label))
+		return recordFill(txn, label)
 	})
 	return seeded, err
 }

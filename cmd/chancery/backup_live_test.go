@@ -27,7 +27,7 @@ func TestBackupOfARunningServer(t *testing.T) {
 	p := startServe(t, env, "--data", dir)
 	run := func(args ...string) (int, string) {
 		var stdout, stderr strings.Builder
-		code := Run(context.Background(), args, &stdout, &stderr, func(k string) string { return env[k] })
+		code := Run(context.Background(), args, &stdout, &stderr, testEnv(env))
 		return code, stdout.String() + stderr.String()
 	}
 

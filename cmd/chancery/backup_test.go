@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/store/storetest"
 )
@@ -35,13 +36,13 @@ func runCommand(t *testing.T, newCmd func(stdout, stderr io.Writer) command, arg
 
 func backupCmd(env map[string]string) func(stdout, stderr io.Writer) command {
 	return func(stdout, stderr io.Writer) command {
-		return NewBackup(stdout, stderr, func(k string) string { return env[k] })
+		return NewBackup(stdout, stderr, testEnv(env))
 	}
 }
 
 func restoreCmd(stdin io.Reader) func(stdout, stderr io.Writer) command {
 	return func(stdout, stderr io.Writer) command {
-		c := NewRestore(stdout, stderr, func(string) string { return "" })
+		c := NewRestore(stdout, stderr, testEnv(nil))
 		c.Stdin = stdin
 		return c
 	}
@@ -53,7 +54,7 @@ func restoreCmd(stdin io.Reader) func(stdout, stderr io.Writer) command {
 func seededDir(t *testing.T) (string, int, int) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
-	db, _, err := openData(context.Background(), store.Options{Dir: dir})
+	db, _, err := openData(context.Background(), store.Options{Dir: dir}, initial.Curated, cliLogger(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 )
 
@@ -22,7 +24,7 @@ import (
 func runBench(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), append([]string{"bench"}, args...), &stdout, &stderr, func(string) string { return "" })
+	code := Run(context.Background(), append([]string{"bench"}, args...), &stdout, &stderr, testEnv(nil))
 	return code, stdout.String(), stderr.String()
 }
 
@@ -110,7 +112,7 @@ func buildChancery(t *testing.T) string {
 func TestBenchStartsServer(t *testing.T) {
 	bin := buildChancery(t)
 	dir := filepath.Join(t.TempDir(), "data")
-	db, _, err := openData(context.Background(), store.Options{Dir: dir})
+	db, _, err := openData(context.Background(), store.Options{Dir: dir}, initial.Curated, cliLogger(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/export"
+	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 )
 
@@ -21,10 +22,12 @@ import (
 type Export struct {
 	// Settings, from flags or the environment.
 	DataDir string
-	Format  export.Format
-	Dialect export.Dialect
-	Out     string
-	Scope   export.Scope
+	// InitialData is what a new data directory is filled with first.
+	InitialData initial.Data
+	Format      export.Format
+	Dialect     export.Dialect
+	Out         string
+	Scope       export.Scope
 
 	stdout, stderr io.Writer
 	getenv         func(string) string
@@ -94,6 +97,7 @@ func (c *Export) ParseFlags(args []string) error {
 	}
 	var format, ids, types, direction, asOf, dialect string
 	fs.StringVar(&c.DataDir, "data", def, "data `directory` to export from (env CHANCERY_DATA)")
+	initialData := initialDataFlag(fs, c.getenv)
 	fs.StringVar(&format, "format", "", "`format` to write: jsonl, csv or graphml (default jsonl, or graphml for an --out ending in .graphml)")
 	fs.StringVar(&dialect, "csv-dialect", string(export.Neo4j), "CSV header `dialect`: neo4j or gephi")
 	fs.StringVar(&c.Out, "out", "-", "`file` to write, - for standard output; for csv a directory or a file name prefix")
@@ -122,10 +126,13 @@ func (c *Export) ParseFlags(args []string) error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		return bad("the data directory is empty; give one with --data or CHANCERY_DATA")
 	}
+	var err error
+	if c.InitialData, err = initial.Parse(*initialData); err != nil {
+		return bad("--initial-data: %v", err)
+	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	var err error
 	switch {
 	case format != "":
 		if c.Format, err = export.ParseFormat(format); err != nil {
@@ -198,13 +205,13 @@ func (c *Export) ParseFlags(args []string) error {
 // written under temporary names and renamed into place when complete.
 func (c *Export) Run(ctx context.Context) error {
 	start := time.Now()
-	db, seeded, err := openData(ctx, store.Options{Dir: c.DataDir})
+	db, seeded, err := openData(ctx, store.Options{Dir: c.DataDir}, c.InitialData, cliLogger(c.stderr))
 	if err != nil {
 		return err
 	}
 	c.db = db
 	if seeded {
-		fmt.Fprintf(c.stderr, "chancery export: %s was new, so it was filled from the built-in seeds first\n", c.DataDir)
+		fmt.Fprintf(c.stderr, "chancery export: %s was new, so it was filled with the initial data (%s) first\n", c.DataDir, c.InitialData)
 	}
 	if err := db.Announce("chancery export", ""); err != nil {
 		return err

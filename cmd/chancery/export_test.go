@@ -27,7 +27,7 @@ import (
 func runExport(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr strings.Builder
-	c := NewExport(&stdout, &stderr, func(string) string { return "" })
+	c := NewExport(&stdout, &stderr, testEnv(nil))
 	if err := c.ParseFlags(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, stdout.String(), stderr.String()

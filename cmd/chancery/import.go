@@ -15,6 +15,7 @@ import (
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/wikidata"
 	"github.com/chancery/chancery/seeds"
+	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 )
 
@@ -23,7 +24,9 @@ import (
 // checking each file whole before writing any of it.
 type Import struct {
 	DataDir string
-	Files   []string
+	// InitialData is what a new data directory is filled with first.
+	InitialData initial.Data
+	Files       []string
 	// Snapshot overrides the date a data set file's name carries.
 	Snapshot graph.Date
 	// DryRun works out and reports what a data set file would change,
@@ -49,6 +52,7 @@ func (c *Import) ParseFlags(args []string) error {
 		def = v
 	}
 	fs.StringVar(&c.DataDir, "data", def, "data `directory` to load into, created and filled from the built-in seeds if new (env CHANCERY_DATA)")
+	initialData := initialDataFlag(fs, c.getenv)
 	snapshot := fs.String("snapshot-date", "", "the `date` (YYYY-MM-DD) a .csv snapshot was taken, instead of the date in its file name")
 	fs.BoolVar(&c.DryRun, "dry-run", false, "for .csv files, report what the import would change and write nothing")
 	fs.Usage = func() {
@@ -91,6 +95,12 @@ Flags:
 		fs.Usage()
 		return errors.New("no files")
 	}
+	d, err := initial.Parse(*initialData)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "chancery import: --initial-data: %v\n", err)
+		return errors.New("bad initial data")
+	}
+	c.InitialData = d
 	if *snapshot != "" {
 		d, err := graph.ParseDate(*snapshot)
 		if err == nil && d.Precision() != graph.FullDate {
@@ -130,7 +140,7 @@ Flags:
 
 // Run imports the files in order.
 func (c *Import) Run(ctx context.Context) error {
-	db, _, err := openData(ctx, store.Options{Dir: c.DataDir, Bulk: true})
+	db, _, err := openData(ctx, store.Options{Dir: c.DataDir, Bulk: true}, c.InitialData, cliLogger(c.stderr))
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ import (
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr strings.Builder
-	code := Run(context.Background(), args, &stdout, &stderr, func(string) string { return "" })
+	code := Run(context.Background(), args, &stdout, &stderr, testEnv(nil))
 	return code, stdout.String(), stderr.String()
 }
 

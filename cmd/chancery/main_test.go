@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 )
 
@@ -56,7 +57,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *program {
 	}()
 	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)
 	go func() {
-		p.exit <- Run(ctx, args, io.Discard, pw, func(k string) string { return env[k] })
+		p.exit <- Run(ctx, args, io.Discard, pw, testEnv(env))
 		pw.Close()
 	}()
 	t.Cleanup(func() { p.stop(t) })
@@ -239,7 +240,7 @@ func TestServeFlags(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			code := Run(context.Background(), tc.args, io.Discard, &stderr, func(string) string { return "" })
+			code := Run(context.Background(), tc.args, io.Discard, &stderr, testEnv(nil))
 			if code != tc.code || !strings.Contains(stderr.String(), tc.says) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit %d saying %q", code, stderr.String(), tc.code, tc.says)
 			}
@@ -377,4 +378,31 @@ func TestServeWarnsOfOtherSeeds(t *testing.T) {
 			t.Fatal("no warning that the directory holds other seeds")
 		}
 	}
+}
+
+// testEnv is the environment a test runs chancery in: env, and nothing
+// from the test's own environment. A new data directory is filled with the
+// curated seeds alone, unless env says otherwise: most tests need only a
+// few facts, and the world's missions take some seconds to load (the
+// tests that are about them ask for them).
+func testEnv(env map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		if k == "CHANCERY_INITIAL_DATA" {
+			return string(initial.Curated)
+		}
+		return ""
+	}
+}
+
+// TestMain makes the programs the tests start (the binary, and commands
+// run with os.Getenv) fill new data directories with the curated seeds
+// alone, as testEnv does, unless the environment already chose.
+func TestMain(m *testing.M) {
+	if os.Getenv("CHANCERY_INITIAL_DATA") == "" {
+		os.Setenv("CHANCERY_INITIAL_DATA", string(initial.Curated))
+	}
+	os.Exit(m.Run())
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
 	"github.com/chancery/chancery/seeds"
+	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/web"
 )
@@ -39,8 +40,10 @@ const (
 // directory and serves the API until its context ends.
 type Serve struct {
 	// Settings, from flags or the environment.
-	Addr        string
-	DataDir     string
+	Addr    string
+	DataDir string
+	// InitialData is what a new data directory is filled with.
+	InitialData initial.Data
 	CORSOrigins string
 	LogFormat   string
 	TokenFile   string
@@ -98,7 +101,8 @@ func (s *Serve) ParseFlags(args []string) error {
 	fs.StringVar(&s.Addr, "addr", env("CHANCERY_ADDR", DefaultAddr),
 		"`host:port` to listen on; \":8080\" listens on every interface, port 0 picks a free port (env CHANCERY_ADDR)")
 	fs.StringVar(&s.DataDir, "data", env("CHANCERY_DATA", DefaultDataDir),
-		"data `directory`, created and filled from the built-in seeds on first start (env CHANCERY_DATA)")
+		"data `directory`, created and filled with the --initial-data on first start (env CHANCERY_DATA)")
+	initialData := initialDataFlag(fs, s.getenv)
 	fs.StringVar(&s.CORSOrigins, "cors-origins", env("CHANCERY_CORS_ORIGINS", "*"),
 		"comma-separated `origins` browsers may call the API from, or * for any; credentials are never allowed (env CHANCERY_CORS_ORIGINS)")
 	fs.StringVar(&s.LogFormat, "log-format", env("CHANCERY_LOG_FORMAT", "text"),
@@ -155,8 +159,10 @@ func (s *Serve) ParseFlags(args []string) error {
 Serves the GraphQL API at /graphql, the GraphiQL playground at /, the
 graph explorer at /explore, the dashboard at /dashboard, health checks at
 /healthz (alive) and /readyz (ready for requests) and Prometheus metrics at
-/metrics. On first start the data directory is created and filled
-from the built-in seeds; later starts reuse what is there.
+/metrics. On first start the data directory is created and filled with
+the curated seeds and the world's missions from Wikidata (or, with
+--initial-data curated, the curated seeds alone), which takes some seconds;
+later starts reuse what is there.
 
 Traces of requests and resolvers go to an OpenTelemetry collector over
 OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
@@ -175,6 +181,12 @@ Flags:
 		fs.Usage()
 		return errors.New("unexpected arguments")
 	}
+	d, err := initial.Parse(*initialData)
+	if err != nil {
+		fmt.Fprintf(s.stderr, "invalid value for -initial-data: %v\n", err)
+		return errors.New("bad initial data")
+	}
+	s.InitialData = d
 	if _, err := parseBytes(s.MemoryLimit); err != nil {
 		fmt.Fprintf(s.stderr, "invalid value %q for -memory-limit: %v\n", s.MemoryLimit, err)
 		return errors.New("bad memory limit")
@@ -206,7 +218,7 @@ func (s *Serve) Open(ctx context.Context) error {
 	if limit, _ := parseBytes(s.MemoryLimit); limit > 0 {
 		debug.SetMemoryLimit(limit)
 	}
-	db, seeded, err := openData(ctx, store.Options{Dir: s.DataDir, Logger: s.log, SyncWrites: true})
+	db, seeded, err := openData(ctx, store.Options{Dir: s.DataDir, Logger: s.log, SyncWrites: true}, s.InitialData, s.log)
 	if err != nil {
 		return err
 	}
@@ -309,7 +321,7 @@ func (s *Serve) Open(ctx context.Context) error {
 	}
 	attrs = append(attrs, "pages", web.Built(pages))
 	s.log.Info("chancery serving", attrs...)
-	if set, err := seeds.Embedded(); err == nil && label != "" && label != set.Label {
+	if set, err := seeds.Embedded(); err == nil && label != "" && initial.SeedsOf(label) != set.Label {
 		// Seeds are written once, into a new directory: one seeded by
 		// other seed files keeps what they said, dates and attestations
 		// included.
@@ -484,25 +496,47 @@ func (s *Serve) counts(ctx context.Context) (entities, relations int) {
 }
 
 // describe turns a domain error into its message for people.
-// openData opens a data directory, creating it and filling it from the
-// built-in seeds if it was never seeded, and reports whether it did.
-func openData(ctx context.Context, opts store.Options) (*store.DB, bool, error) {
+// openData opens a data directory, creating it and filling it with the
+// initial data if it is new, and reports whether it filled it. log gets a
+// line when the fill starts, saying what it loads, and one when it is done.
+func openData(ctx context.Context, opts store.Options, data initial.Data, log *slog.Logger) (*store.DB, bool, error) {
 	dir := opts.Dir
+	if opts.Logger == nil {
+		opts.Logger = log
+	}
 	db, err := store.Open(opts)
 	if err != nil {
 		return nil, false, describe(err)
 	}
-	set, err := seeds.Embedded()
+	filled, err := initial.Fill(ctx, db, data, log.With("data", dir))
 	if err != nil {
 		db.Close()
-		return nil, false, err
+		return nil, false, fmt.Errorf("fill %s: %s", dir, describe(err))
 	}
-	seeded, err := db.Seed(ctx, set.Batch(), set.Label)
-	if err != nil {
-		db.Close()
-		return nil, false, fmt.Errorf("seed %s: %s", dir, describe(err))
+	return db, filled, nil
+}
+
+// cliLogger logs, for a command run by hand, what it does beside its
+// output: level and message, no time.
+func cliLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
+// initialDataFlag adds the --initial-data flag, whose default is
+// CHANCERY_INITIAL_DATA or initial.Default, to fs.
+func initialDataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	def := string(initial.Default)
+	if v := getenv("CHANCERY_INITIAL_DATA"); v != "" {
+		def = v
 	}
-	return db, seeded, nil
+	return fs.String("initial-data", def, initial.Usage+" (env CHANCERY_INITIAL_DATA)")
 }
 
 func describe(err error) error {

@@ -147,7 +147,7 @@ func TestServeFlagsForObservability(t *testing.T) {
 	var stderr bytes.Buffer
 	env := map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://localhost:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}
 	code := Run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data")},
-		io.Discard, &stderr, func(k string) string { return env[k] })
+		io.Discard, &stderr, testEnv(env))
 	if code == 0 || !strings.Contains(stderr.String(), "http/protobuf") {
 		t.Errorf("OTLP over gRPC: exit %d, %s", code, stderr.String())
 	}
@@ -295,7 +295,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 func TestServeTimeouts(t *testing.T) {
 	for _, requestTimeout := range []string{"10s", "2m"} {
 		t.Run(requestTimeout, func(t *testing.T) {
-			s := NewServe(io.Discard, io.Discard, func(string) string { return "" })
+			s := NewServe(io.Discard, io.Discard, testEnv(nil))
 			if err := s.ParseFlags([]string{"--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"), "--request-timeout", requestTimeout}); err != nil {
 				t.Fatal(err)
 			}

@@ -49,7 +49,7 @@ func deleteFirst(txn *badger.Txn, prefix string) ([]byte, error) {
 func runVerify(t testing.TB, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errs bytes.Buffer
-	code = Run(context.Background(), append([]string{"verify"}, args...), &out, &errs, func(string) string { return "" })
+	code = Run(context.Background(), append([]string{"verify"}, args...), &out, &errs, testEnv(nil))
 	return code, out.String(), errs.String()
 }
 
