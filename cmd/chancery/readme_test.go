@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/chancery/chancery/seeds/initial"
 )
 
 // readmeExample is a query from README.md and the answer the README shows.
@@ -49,7 +51,8 @@ func TestReadmeExamples(t *testing.T) {
 	if len(examples) < 3 {
 		t.Fatalf("README.md has %d example queries with answers; it promises at least three", len(examples))
 	}
-	p := startServe(t, nil, "--data", t.TempDir())
+	// The default data, as a new user's first start fills it.
+	p := startServe(t, map[string]string{"CHANCERY_INITIAL_DATA": string(initial.Default)}, "--data", t.TempDir())
 	for _, ex := range examples {
 		r, _ := p.post(t, ex.query, "")
 		got := map[string]any{"data": r.Data}
