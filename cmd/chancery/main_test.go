@@ -28,7 +28,31 @@ type program struct {
 	exit   chan int
 	cancel context.CancelFunc
 	url    string
-	start  map[string]any // the startup log line
+	start  map[string]any   // the startup log line
+	early  []map[string]any // the lines logged before it
+}
+
+// before returns the line with the message msg that the program logged
+// before it served, or nil.
+func (p *program) before(msg string) map[string]any {
+	for _, line := range p.early {
+		if line["msg"] == msg {
+			return line
+		}
+	}
+	return nil
+}
+
+// decode turns the data of an answer into v.
+func decode(t *testing.T, data map[string]any, v any) {
+	t.Helper()
+	b, err := json.Marshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
 }
 
 // startServe runs "chancery serve" with args on a free port and waits for
@@ -67,6 +91,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *program {
 			p.start = line
 			return p
 		}
+		p.early = append(p.early, line)
 	}
 	t.Fatalf("chancery serve stopped before serving; exit status %d", <-p.exit)
 	return nil
