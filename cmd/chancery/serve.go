@@ -217,7 +217,7 @@ func (s *Serve) Open(ctx context.Context) error {
 		return err
 	}
 	if endpoint != "" {
-		s.tracing, err = schema.StartTracing(ctx, schema.TracingOptions{Endpoint: endpoint, ServiceVersion: version()})
+		s.tracing, err = schema.StartTracing(ctx, schema.TracingOptions{Endpoint: endpoint, ServiceVersion: thisBuild.version()})
 		if err != nil {
 			return err
 		}
@@ -308,6 +308,7 @@ func (s *Serve) Open(ctx context.Context) error {
 		attrs = append(attrs, "traces", endpoint)
 	}
 	attrs = append(attrs, "pages", web.Built(pages))
+	attrs = append(attrs, thisBuild.logAttrs()...)
 	s.log.Info("chancery serving", attrs...)
 	if set, err := seeds.Embedded(); err == nil && label != "" && label != set.Label {
 		// Seeds are written once, into a new directory: one seeded by
