@@ -8,13 +8,15 @@ import (
 // buildInfo is what a binary knows of the source it was built from, as
 // the go command recorded it (runtime/debug.ReadBuildInfo).
 //
-// With Go 1.26, go build and go install in a git checkout record the
+// With Go 1.26, go build and go install in a git clone record the
 // commit, its time and whether the tree had uncommitted changes, and a
 // version: the tag at the commit (v0.3.1), else a pseudo-version
 // (v0.0.0-20261207145500-3cf303b1abcd), with +dirty for a modified tree.
 // go install of a module@version records that version and no commit, as
 // the module's download holds none. go run, go test and -buildvcs=false
-// record neither: the version is "(devel)".
+// record neither: the version is "(devel)". Nor does a build in a git
+// worktree or submodule, whose .git is a file: the go command looks for a
+// .git directory.
 type buildInfo struct {
 	// Version is the main module's version, "" when unknown.
 	Version string
@@ -82,8 +84,8 @@ func (b buildInfo) String() string {
 	case b.Version != "":
 		return v + " (revision and date unknown: built from the module's download, which holds no version control information)"
 	default:
-		return v + " (built without version control information, as go run and -buildvcs=false build; " +
-			"go build or go install in a git checkout records the version, revision and date)"
+		return v + " (built without version control information: go build or go install in a git clone " +
+			"records the version, revision and date; go run and -buildvcs=false do not)"
 	}
 }
 

@@ -71,15 +71,15 @@ func TestReadBuildInfo(t *testing.T) {
 		name: "NoVCS",
 		info: built("(devel)"),
 		ok:   true,
-		want: "version unknown (built without version control information, as go run and -buildvcs=false build; " +
-			"go build or go install in a git checkout records the version, revision and date)",
+		want: "version unknown (built without version control information: go build or go install in a git clone " +
+			"records the version, revision and date; go run and -buildvcs=false do not)",
 		version: "unknown",
 		attrs:   []any{"version", "unknown", "revision", "unknown", "revision_time", "unknown"},
 	}, {
 		name: "NoBuildInfo",
 		info: nil, ok: false,
-		want: "version unknown (built without version control information, as go run and -buildvcs=false build; " +
-			"go build or go install in a git checkout records the version, revision and date)",
+		want: "version unknown (built without version control information: go build or go install in a git clone " +
+			"records the version, revision and date; go run and -buildvcs=false do not)",
 		version: "unknown",
 		attrs:   []any{"version", "unknown", "revision", "unknown", "revision_time", "unknown"},
 	}, {
