@@ -98,8 +98,9 @@ type handler struct {
 // Pages are sent with Cache-Control: no-cache and an ETag, assets with a
 // year's immutable caching, and both with their media type, nosniff and a
 // Content-Security-Policy that keeps the browser on this origin. A page
-// the build does not hold (every page, before the first build) is
-// answered 404 with a page that gives the command that builds it.
+// the build does not hold (every page, in a binary built from a tree that
+// lacks web/dist/app) is answered 404 with a page that says how to get it
+// back.
 // Anything else is 404.
 func Handler(app fs.FS) (http.Handler, error) {
 	h := &handler{app: app, pages: make(map[string]*page, len(pages))}
@@ -195,7 +196,7 @@ var notBuilt = template.Must(template.New("not-built").Parse(`<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Chancery: the pages are not built</title>
+<title>Chancery: the pages are missing from this binary</title>
 <style>
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1f2328; }
 code, pre { font-family: ui-monospace, monospace; }
@@ -203,13 +204,17 @@ pre { background: #f3f4f6; padding: 0.75rem 1rem; border-radius: 6px; }
 </style>
 </head>
 <body>
-<h1>The pages are not built</h1>
-<p>This Chancery binary was built without its web pages, so there is nothing
-to show at <code>{{.Path}}</code>. The GraphQL API works: send queries to
+<h1>The pages are not built into this binary</h1>
+<p>This Chancery binary was built from a source tree that lacks the built
+web pages, <code>web/dist/app</code>, so there is nothing to show at
+<code>{{.Path}}</code>. The GraphQL API works: send queries to
 <a href="/graphql"><code>/graphql</code></a>.</p>
-<p>To build the pages (the GraphiQL playground, <code>/explore</code> and
-<code>/dashboard</code>) into the binary, run this from the repository's root,
-with Node.js 20.19 or later, then start the server again:</p>
+<p>The repository holds the built pages (the GraphiQL playground,
+<code>/explore</code> and <code>/dashboard</code>). In a checkout,
+<code>git checkout -- web/dist/app</code> brings them back, and the next
+<code>go build</code> or <code>go run</code> includes them. To build them
+from their sources instead, run this from the repository's root, with
+Node.js 20.19 or later, then start the server again:</p>
 <pre>{{.Command}} &amp;&amp; go run ./cmd/chancery serve</pre>
 </body>
 </html>

@@ -169,8 +169,8 @@ func TestHandler(t *testing.T) {
 }
 
 func TestHandlerNotBuilt(t *testing.T) {
-	// What a checkout serves before the pages are built: dist/app is
-	// missing, so the embedded build holds only dist/README.md.
+	// What a binary serves if built from a tree without dist/app (deleted,
+	// or left out of a copy): the embedded build holds only dist/README.md.
 	ts := serve(t, fstest.MapFS{"README.md": {Data: []byte("# web/dist")}})
 	for _, path := range []string{"/", "/explore", "/dashboard"} {
 		resp, body := do(t, "GET", ts.URL+path, nil)
@@ -180,7 +180,7 @@ func TestHandlerNotBuilt(t *testing.T) {
 		if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 			t.Errorf("GET %s: Content-Type %q", path, ct)
 		}
-		for _, want := range []string{"The pages are not built", "go generate ./web &amp;&amp; go run ./cmd/chancery serve", "<code>" + path + "</code>", `href="/graphql"`} {
+		for _, want := range []string{"The pages are not built", "git checkout -- web/dist/app", "go generate ./web &amp;&amp; go run ./cmd/chancery serve", "<code>" + path + "</code>", `href="/graphql"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("GET %s: the page lacks %q:\n%s", path, want, body)
 			}

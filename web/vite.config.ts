@@ -7,7 +7,9 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 
 // Three pages, each its own entry: the playground at /, /explore and
 // /dashboard. The output goes to dist/app, which web/embed.go embeds into
-// the binary; dist/README.md stays so the embed compiles before a build.
+// the binary. dist/app is committed, and CI checks that a build from
+// package-lock.json gives it byte for byte, so the build must not depend on
+// the machine, the path or the time (as Vite's does not).
 export default defineConfig({
   root,
   base: "/",

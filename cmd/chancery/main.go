@@ -10,7 +10,7 @@
 //	chancery verify   check a data directory, and repair its indexes
 //	chancery gen      write a synthetic world for benchmarks
 //	chancery bench    measure a server with a fixed query mix
-//	chancery version  print the version
+//	chancery version  print the version, and the revision built from
 //
 // Run "chancery help" or "chancery <command> -h" for the flags.
 package main
@@ -23,7 +23,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -77,7 +76,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "verify":
 		cmd = NewVerify(stdout, stderr, getenv)
 	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "chancery", version())
+		fmt.Fprintln(stdout, "chancery", thisBuild)
 		return 0
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
@@ -138,17 +137,9 @@ Usage:
                               write a synthetic world for benchmarks
   chancery bench [--url URL | --data DIR] [--json FILE]
                               measure a server with a fixed query mix
-  chancery version            print the version
+  chancery version            print the version, and the revision built from
   chancery help               print this help
 
 Run "chancery <command> -h" for a command's flags.
 `)
-}
-
-// version returns the module version the binary was built from.
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
-	}
-	return "(devel)"
 }

@@ -229,7 +229,7 @@ func (s *Serve) Open(ctx context.Context) error {
 		return err
 	}
 	if endpoint != "" {
-		s.tracing, err = schema.StartTracing(ctx, schema.TracingOptions{Endpoint: endpoint, ServiceVersion: version()})
+		s.tracing, err = schema.StartTracing(ctx, schema.TracingOptions{Endpoint: endpoint, ServiceVersion: thisBuild.version()})
 		if err != nil {
 			return err
 		}
@@ -320,6 +320,7 @@ func (s *Serve) Open(ctx context.Context) error {
 		attrs = append(attrs, "traces", endpoint)
 	}
 	attrs = append(attrs, "pages", web.Built(pages))
+	attrs = append(attrs, thisBuild.logAttrs()...)
 	s.log.Info("chancery serving", attrs...)
 	if set, err := seeds.Embedded(); err == nil && label != "" && initial.SeedsOf(label) != set.Label {
 		// Seeds are written once, into a new directory: one seeded by
@@ -329,8 +330,8 @@ func (s *Serve) Open(ctx context.Context) error {
 			"seeds", label, "built_in", set.Label, "to_use_the_built_in_seeds", "serve a new --data directory, and import into it what else this one holds (chancery export, then chancery import)")
 	}
 	if !web.Built(pages) {
-		s.log.Warn("this binary was built without its pages: / only says how to build them; the API works",
-			"build", web.BuildCommand+" && go build ./cmd/chancery")
+		s.log.Warn("this binary was built from a tree without web/dist/app, its pages: / only says how to get them back; the API works",
+			"restore", "git checkout -- web/dist/app && go build ./cmd/chancery", "rebuild", web.BuildCommand+" && go build ./cmd/chancery")
 	}
 	return nil
 }
