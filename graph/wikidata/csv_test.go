@@ -143,9 +143,9 @@ func TestParseQID(t *testing.T) {
 func TestSnapshotDate(t *testing.T) {
 	for in, want := range map[string]string{
 		"seeds/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv": "2022-11-16",
-		"2020-10-22/missions-2021-01-05.csv":                                         "2021-01-05",
-		"2020-10-22/missions.csv":                                                    "",
-		"missions-2022-13-01.csv":                                                    "",
+		"2020-10-22/missions-2021-01-05.csv":                                     "2021-01-05",
+		"2020-10-22/missions.csv":                                                "",
+		"missions-2022-13-01.csv":                                                "",
 	} {
 		d, ok := SnapshotDate(filepath.FromSlash(in))
 		if d.String() != want || ok != (want != "") {
