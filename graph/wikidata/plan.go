@@ -102,10 +102,20 @@ type Plan struct {
 	// Created are the countries, territories, organisations and cities
 	// the import makes because nothing in the graph matched them.
 	Created []*graph.Entity
-	Notes   []Note
+	// Attested are the countries, territories, organisations and cities
+	// the graph already held that the rows used name (as operator, host
+	// country, jurisdiction or city) and that this snapshot attests anew:
+	// its date widens their attested days, or its document joins their
+	// sources. NotAttested are those whose stated dates rule the
+	// snapshot's date out; they are left as they are, and the missions'
+	// relations to them do not hold on that date.
+	Attested    []graph.ID
+	NotAttested []*graph.Entity
+	Notes       []Note
 	// Groups are the writes, in order: the entities made (with the
-	// LOCATED_IN of new cities), then one group for each mission that
-	// changes, so that a mission is written whole or not at all.
+	// LOCATED_IN of new cities), then one group for each entity attested,
+	// then one group for each mission that changes, so that a mission is
+	// written whole or not at all.
 	Groups []*graph.Batch
 }
 
@@ -118,6 +128,11 @@ type pending struct {
 	accredits []graph.ID
 	city      graph.ID
 	rejected  bool
+	// hostStands says the host stands for jurisdictions that match
+	// nothing (or that the row does not give): accredits is the host.
+	hostStands bool
+	// used says the row's mission is added, updated or listed again.
+	used bool
 	// refusedHost says why the host country cannot be held, when the
 	// known table refuses it: the row is used if a jurisdiction matches.
 	refusedHost string
@@ -150,6 +165,11 @@ func (pl *planner) note(row *Row, why, detail string) {
 // attribute. A mission of an earlier snapshot that this one does not list
 // is closed: its validTo, and that of its open relations from the data
 // set, becomes the snapshot date. It is never deleted.
+//
+// The countries, territories, organisations and cities a used row names
+// are attested on the snapshot's date too, as its mission is, citing the
+// snapshot (see attestGroups): so that a mission listed on that date is
+// known to hold then with its sender, hosts and city.
 func MakePlan(ctx context.Context, r graph.Reader, f *File, snapshot graph.Date) (*Plan, error) {
 	if snapshot.Precision() != graph.FullDate {
 		return nil, graph.Errorf(graph.EINVALID, "the snapshot date %q must be a full date, YYYY-MM-DD", snapshot)
@@ -377,6 +397,7 @@ func (pl *planner) matchActors(ctx context.Context) error {
 		}
 		if len(p.accredits) == 0 && p.host != "" {
 			p.accredits = []graph.ID{p.host}
+			p.hostStands = true
 		}
 		switch {
 		case len(p.accredits) == 0 && p.refusedHost != "":
@@ -513,6 +534,7 @@ func (pl *planner) compare(ctx context.Context, imported map[string]*graph.Entit
 				continue
 			}
 			pl.Added = append(pl.Added, e.ID)
+			p.used = true
 			groups = append(groups, &graph.Batch{Entities: []*graph.Entity{e}, Relations: rels})
 			continue
 		case old.Attributes[AttrDataset] != Dataset:
@@ -547,6 +569,7 @@ func (pl *planner) compare(ctx context.Context, imported map[string]*graph.Entit
 				reattested = false
 			}
 		}
+		p.used = true
 		if reattested {
 			pl.Unchanged = append(pl.Unchanged, e.ID)
 			if len(b.Entities)+len(b.Relations) > 0 {
@@ -572,7 +595,7 @@ func (pl *planner) compare(ctx context.Context, imported map[string]*graph.Entit
 		groups = append(groups, pl.close(e, stored[id]))
 		pl.Closed = append(pl.Closed, id)
 	}
-	pl.Groups = append(pl.createdGroups(), groups...)
+	pl.Groups = append(append(pl.createdGroups(), pl.attestGroups()...), groups...)
 	return nil
 }
 

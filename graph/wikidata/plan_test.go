@@ -3,6 +3,7 @@ package wikidata_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strconv"
@@ -564,3 +565,212 @@ func TestMakePlan_LeavesOthersAlone(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestMakePlan_AttestsWhatRowsName: a snapshot shows that the sender, host
+// country, jurisdictions and city of each mission it lists held on its
+// date, so it attests the entities the graph held that its rows name, and
+// the missions' relations to them are known to hold then.
+func TestMakePlan_AttestsWhatRowsName(t *testing.T) {
+	db := storetest.OpenSeeded(t, t.TempDir())
+	snapshot := graph.MustDate("2022-11-16")
+	doc := wikidata.Document(snapshot)
+	fixture := []graph.Source{{Document: "Test fixture"}}
+	// Laterland and Latertown are known only from a list taken in 2026,
+	// as the seeds know the Holy See; Earlyland only from 1990.
+	later := graph.Period{Open: true}
+	later.Attest(graph.MustDate("2026-11-22"))
+	var early graph.Period
+	early.Attest(graph.MustDate("1990"))
+	err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
+		{ID: "country:laterland", Kind: graph.Country, Name: "Laterland", Period: later,
+			Attributes: map[string]string{graph.AttrWikidata: "Q999201"}, Sources: fixture},
+		{ID: "city:latertown", Kind: graph.City, Name: "Latertown", Period: later,
+			Attributes: map[string]string{graph.AttrWikidata: "Q999203"}, Sources: fixture},
+		{ID: "country:earlyland", Kind: graph.Country, Name: "Earlyland", Period: early, Sources: fixture},
+		// Stated dates that rule the snapshot's date out: an end before
+		// it, a start after it.
+		{ID: "country:oldland", Kind: graph.Country, Name: "Oldland",
+			Period: graph.Period{From: graph.MustDate("1900"), To: graph.MustDate("2000")}, Sources: fixture},
+		{ID: "country:newland", Kind: graph.Country, Name: "Newland", Period: graph.Period{From: graph.MustDate("2030")}, Sources: fixture},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	life := func(id graph.ID) (graph.Period, bool) {
+		e, err := db.Entity(ctx, id)
+		if err != nil {
+			return graph.Period{}, false
+		}
+		return e.Period, true
+	}
+	if h := mustEntity(t, db, "country:laterland").Period.At(snapshot); h != graph.Possible {
+		t.Fatalf("before the import, country:laterland is %s on %s; want POSSIBLE", h, snapshot)
+	}
+	rows := []row{
+		{"operator": "Laterland=Q999201", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy", "QID": "Q960"},
+		{"operator": "Canada=Q16", "jurisdictions": "Laterland=Q999201", "country": "Laterland=Q999201", "city": "Latertown=Q999203",
+			"type": "embassy", "QID": "Q961"},
+		{"operator": "Earlyland=Q999207", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy", "QID": "Q962"},
+		{"operator": "Oldland=Q999202", "country": "Canada=Q16", "type": "embassy", "QID": "Q963"},
+		{"operator": "Newland=Q999204", "country": "Canada=Q16", "type": "embassy", "QID": "Q964"},
+		// Made by the import, and so attested already.
+		{"operator": "Fooland Council=Q999205", "country": "Canada=Q16", "city": "Newtown=Q999206", "type": "liaison office", "QID": "Q965"},
+		// A row that is rejected attests nothing.
+		{"operator": "Fooland Council=Q999205", "country": "Earlyland=Q999207", "type": "hospital", "QID": "Q966"},
+	}
+	p := mustPlan(t, db, "2022-11-16", rows...)
+	if len(p.Added) != 6 || len(p.Rejected) != 1 {
+		t.Fatalf("added %v, rejected %v", p.Added, p.Rejected)
+	}
+
+	t.Run("Plan", func(t *testing.T) {
+		for _, id := range []graph.ID{"country:laterland", "city:latertown", "country:earlyland", "country:canada", "city:ottawa"} {
+			if !slices.Contains(p.Attested, id) {
+				t.Errorf("%s is not attested; attested %v", id, p.Attested)
+			}
+		}
+		for _, e := range p.Created {
+			if e.AttestedFrom != snapshot || !e.AttestedTo.IsZero() {
+				t.Errorf("%s, made by the import, is attested %s..%s; want %s", e.ID, e.AttestedFrom, e.AttestedTo, snapshot)
+			}
+			if slices.Contains(p.Attested, e.ID) {
+				t.Errorf("%s, made by the import, is attested again", e.ID)
+			}
+		}
+		var not []graph.ID
+		for _, e := range p.NotAttested {
+			not = append(not, e.ID)
+		}
+		if want := []graph.ID{"country:newland", "country:oldland"}; !slices.Equal(not, want) {
+			t.Errorf("not attested %v, want %v", not, want)
+		}
+		var b strings.Builder
+		if err := p.WriteSummary(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			fmt.Sprintf("  attested   %6d entities the graph held that the rows name, on 2022-11-16 too (", len(p.Attested)),
+			"  not attested    2 entities the rows name whose stated dates rule 2022-11-16 out",
+			"    country:oldland \"Oldland\" (1900–2000)\n",
+		} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("the summary lacks %q:\n%s", want, b.String())
+			}
+		}
+	})
+
+	mustApply(t, db, p)
+
+	t.Run("KnownOnTheSnapshotDate", func(t *testing.T) {
+		e := mustEntity(t, db, "country:laterland")
+		if e.AttestedFrom != snapshot || e.AttestedTo.String() != "2026-11-22" || !e.Open || !e.From.IsZero() {
+			t.Errorf("country:laterland is %s attested %s..%s; want its open end kept, attested 2022-11-16..2026-11-22", e.Period, e.AttestedFrom, e.AttestedTo)
+		}
+		if h := e.Period.At(snapshot); h != graph.Known {
+			t.Errorf("country:laterland is %s on %s; want KNOWN", h, snapshot)
+		}
+		if h := e.Period.At(graph.MustDate("2022-11-15")); h != graph.Possible {
+			t.Errorf("country:laterland is %s the day before the snapshot; want POSSIBLE", h)
+		}
+		want := graph.Source{Document: doc, URL: "https://www.wikidata.org/wiki/Q999201",
+			Quote: "Listed in this snapshot as operator of 1 mission, country of 1 mission and jurisdiction of 1 mission (as Laterland, Q999201)"}
+		if len(e.Sources) != 2 || e.Sources[0] != fixture[0] || e.Sources[1] != want {
+			t.Errorf("country:laterland cites %+v; want the fixture, then %+v", e.Sources, want)
+		}
+		if e := mustEntity(t, db, "country:earlyland"); e.AttestedFrom.String() != "1990" || e.AttestedTo != snapshot {
+			t.Errorf("country:earlyland is attested %s..%s; want 1990..2022-11-16", e.AttestedFrom, e.AttestedTo)
+		}
+		for _, c := range []struct {
+			mission, to graph.ID
+			typ         graph.RelationType
+		}{
+			{"mission:wd-q960", "country:laterland", graph.SentBy},
+			{"mission:wd-q961", "country:laterland", graph.AccreditsTo},
+			{"mission:wd-q961", "city:latertown", graph.LocatedIn},
+			{"mission:wd-q962", "country:earlyland", graph.SentBy},
+		} {
+			r := relationTo(t, db, c.mission, c.typ, c.to)
+			if h := graph.RelationAt(r, snapshot, life); h != graph.Known {
+				t.Errorf("%s is %s on %s; want KNOWN", r.Describe(), h, snapshot)
+			}
+		}
+		// The counts, which the store keeps as it writes, agree.
+		for _, c := range []struct {
+			by graph.GroupBy
+			id graph.ID
+		}{{graph.BySender, "country:laterland"}, {graph.ByHost, "country:laterland"}, {graph.ByCity, "city:latertown"}, {graph.BySender, "country:earlyland"}} {
+			buckets, err := db.Count(ctx, graph.CountQuery{GroupBy: c.by, AsOf: snapshot, Limit: graph.MaxCountBuckets})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i := slices.IndexFunc(buckets, func(b graph.Bucket) bool { return b.Key == string(c.id) }); i < 0 || buckets[i].Count != 1 {
+				t.Errorf("count by %s as of %s: %s is not counted once: %v", c.by, snapshot, c.id, buckets)
+			}
+		}
+	})
+
+	t.Run("RuledOutIsLeftAlone", func(t *testing.T) {
+		for _, c := range []struct {
+			id      graph.ID
+			mission graph.ID
+			period  string
+		}{{"country:oldland", "mission:wd-q963", "1900–2000"}, {"country:newland", "mission:wd-q964", "2030–?"}} {
+			e := mustEntity(t, db, c.id)
+			if e.Period.String() != c.period || !e.AttestedFrom.IsZero() || len(e.Sources) != 1 {
+				t.Errorf("%s is %s attested %s, citing %v; want it left as it was", c.id, e.Period, e.AttestedFrom, e.Sources)
+			}
+			// Its mission is imported, and its relation to it does not
+			// hold on the snapshot's date.
+			r := relationTo(t, db, c.mission, graph.SentBy, c.id)
+			if h := graph.RelationAt(r, snapshot, life); h != graph.RuledOut {
+				t.Errorf("%s is %s on %s; want RULED_OUT", r.Describe(), h, snapshot)
+			}
+		}
+	})
+
+	t.Run("SameSnapshotAgain", func(t *testing.T) {
+		before, _ := db.Version(ctx)
+		again := mustPlan(t, db, "2022-11-16", rows...)
+		if len(again.Groups) != 0 || len(again.Attested) != 0 || len(again.Unchanged) != 6 {
+			t.Errorf("%d groups, attested %v, unchanged %v; want nothing to write", len(again.Groups), again.Attested, again.Unchanged)
+		}
+		mustApply(t, db, again)
+		if after, _ := db.Version(ctx); after != before {
+			t.Errorf("the data version went from %d to %d", before, after)
+		}
+		if e := mustEntity(t, db, "country:laterland"); len(e.Sources) != 2 {
+			t.Errorf("country:laterland cites %+v; want the snapshot once", e.Sources)
+		}
+	})
+
+	t.Run("LaterSnapshot", func(t *testing.T) {
+		// A later snapshot inside what is attested already narrows
+		// nothing, and is cited too.
+		next := mustPlan(t, db, "2023-06-01", rows[:2]...)
+		if !slices.Contains(next.Attested, "country:laterland") {
+			t.Fatalf("attested %v", next.Attested)
+		}
+		mustApply(t, db, next)
+		e := mustEntity(t, db, "country:laterland")
+		if e.AttestedFrom != snapshot || e.AttestedTo.String() != "2026-11-22" || len(e.Sources) != 3 ||
+			e.Sources[2].Document != wikidata.Document(graph.MustDate("2023-06-01")) {
+			t.Errorf("country:laterland is attested %s..%s, citing %+v", e.AttestedFrom, e.AttestedTo, e.Sources)
+		}
+	})
+}
+
+// relationTo returns the relation of type typ from one entity to another.
+func relationTo(t *testing.T, db *store.DB, from graph.ID, typ graph.RelationType, to graph.ID) *graph.Relation {
+	t.Helper()
+	adj, err := db.Adjacent(ctx, graph.AdjacencyQuery{IDs: []graph.ID{from}, Direction: graph.Out, Types: []graph.RelationType{typ}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range adj[from].Relations {
+		if r.To == to {
+			return r
+		}
+	}
+	t.Fatalf("%s has no %s to %s", from, typ, to)
+	return nil
+}

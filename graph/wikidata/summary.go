@@ -12,8 +12,9 @@ import (
 
 // WriteSummary writes what the plan does, for people: how many missions it
 // adds, updates, leaves unchanged and closes, the rows it rejects counted
-// by reason with their first lines, the entities it makes, and what it
-// left out of the rows it used.
+// by reason with their first lines, the entities it makes, those the graph
+// held that it attests on the snapshot's date (and those whose stated
+// dates rule that date out), and what it left out of the rows it used.
 func (p *Plan) WriteSummary(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: snapshot of %s, %d rows\n", p.File, p.Snapshot, p.Rows)
@@ -47,6 +48,22 @@ func (p *Plan) WriteSummary(w io.Writer) error {
 	for _, e := range p.Created {
 		if e.Kind != graph.City {
 			fmt.Fprintf(&b, "    %s %q (%s)\n", e.ID, e.Name, e.Attributes[graph.AttrWikidata])
+		}
+	}
+	counts = map[graph.Kind]int{}
+	for _, id := range p.Attested {
+		counts[id.Kind()]++
+	}
+	fmt.Fprintf(&b, "  attested   %6d entities the graph held that the rows name, on %s too (%d countries, %d territories, %d organisations, %d cities)\n",
+		len(p.Attested), p.Snapshot, counts[graph.Country], counts[graph.Territory], counts[graph.Organisation], counts[graph.City])
+	if len(p.NotAttested) > 0 {
+		fmt.Fprintf(&b, "  not attested %4d entities the rows name whose stated dates rule %s out: their missions' relations to them do not hold then\n", len(p.NotAttested), p.Snapshot)
+		for i, e := range p.NotAttested {
+			if i == firstLines {
+				fmt.Fprintf(&b, "    ...\n")
+				break
+			}
+			fmt.Fprintf(&b, "    %s %q (%s)\n", e.ID, e.Name, e.Period)
 		}
 	}
 	if len(p.Notes) > 0 {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -170,6 +171,31 @@ func TestWorld(t *testing.T) {
 	}
 	if kenya.Total < 40 {
 		t.Errorf("%d missions accredited to Kenya as of 2022-11-16; the world's data has dozens", kenya.Total)
+	}
+
+	// The Holy See, which the curated seeds know only from the ISO list
+	// taken in 2026, is attested by the snapshots that list its
+	// nunciatures, citing each: they count as known on 2022-11-16, not
+	// merely possible.
+	senders, err := db.Count(ctx, graph.CountQuery{GroupBy: graph.BySender, AsOf: closedOn, Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(senders, func(b graph.Bucket) bool { return b.Key == "country:holy-see" }); i < 0 || senders[i].Count < 150 {
+		t.Errorf("the top senders as of 2022-11-16 leave out the Holy See's nunciatures: %v", senders)
+	}
+	holySee, err := db.Entity(ctx, "country:holy-see")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		date, _ := wikidata.SnapshotDate(name)
+		if n := len(slices.DeleteFunc(slices.Clone(holySee.Sources), func(s graph.Source) bool { return s.Document != wikidata.Document(date) })); n != 1 {
+			t.Errorf("country:holy-see cites the snapshot of %s %d times: %+v", date, n, holySee.Sources)
+		}
+	}
+	if holySee.AttestedFrom != graph.MustDate("2020-10-22") {
+		t.Errorf("country:holy-see is attested from %s; want the first snapshot's date", holySee.AttestedFrom)
 	}
 
 	// A second fill leaves the store as it is.
