@@ -588,7 +588,7 @@ func (pl *planner) compare(ctx context.Context, imported map[string]*graph.Entit
 		if listed[e.Attributes[graph.AttrWikidata]] {
 			continue
 		}
-		if !e.To.IsZero() {
+		if !e.Open {
 			pl.StillClosed++
 			continue
 		}
@@ -779,23 +779,27 @@ func (pl *planner) managedRelations(ctx context.Context, ids []graph.ID) (map[gr
 }
 
 // close ends a mission the snapshot no longer lists, and its open
-// relations from the data set, at the snapshot date, citing the snapshot
-// for the end. A relation's id derives from its period, so closing one
+// relations from the data set, citing the snapshot for the end. The end
+// is not open any more, but it is not stated either: the mission was last
+// listed on the date it is last attested, and the snapshot does not say
+// when it went; stating the snapshot's date would say it held until then.
+// So it is known to hold on the days it was listed, and only possible
+// after them. A relation's id derives from its period, so closing one
 // replaces it.
 func (pl *planner) close(e *graph.Entity, rels map[string]*graph.Relation) *graph.Batch {
 	qid := e.Attributes[graph.AttrWikidata]
-	gone := graph.Source{Document: pl.doc, URL: qidURL(qid), Quote: qid + " is not listed in this snapshot; closed as of " + pl.Snapshot.String()}
+	gone := graph.Source{Document: pl.doc, URL: qidURL(qid), Quote: qid + " is not listed in this snapshot of " + pl.Snapshot.String() + "; it ended after it was last listed, on a day no snapshot gives"}
 	c := *e
-	c.To, c.Open = pl.Snapshot, false
+	c.Open = false
 	c.Sources = append(slices.Clone(e.Sources), gone)
 	b := &graph.Batch{Entities: []*graph.Entity{&c}}
 	for _, id := range sortedKeys(rels) {
 		r := rels[id]
-		if !r.Period.To.IsZero() {
+		if !r.Period.Open {
 			continue
 		}
 		n := *r
-		n.Period.To, n.Period.Open = pl.Snapshot, false
+		n.Period.Open = false
 		n.Sources = append(slices.Clone(r.Sources), gone)
 		n.Normalize()
 		b.DeleteRelations = append(b.DeleteRelations, r.ID)
