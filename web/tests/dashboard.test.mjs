@@ -166,9 +166,14 @@ void test("dashboard: every panel has data from the API and shows its query", as
   const us = hosts.find((b) => b.key === "country:united-states");
   assert.ok(us);
   assert.equal(await page.locator('#panel-map path[data-id="country:united-states"]').getAttribute("data-count"), String(us.count));
-  // The default data has no coordinates, and the panel says so rather than drawing made-up dots.
-  assert.equal(await page.locator("#panel-map circle.point").count(), 0);
-  assert.match((await page.locator("#panel-map .map-summary").textContent()) ?? "", /has coordinates in this data/);
+  // The default data's missions from Wikidata have coordinates: each is a dot, and the panel
+  // says how many of the missions it read have them.
+  const dots = await page.locator("#panel-map circle.point").count();
+  assert.ok(dots > 1000, `the map draws ${dots} missions as dots`);
+  const summary = (await page.locator("#panel-map .map-summary").textContent()) ?? "";
+  const m = /([\d,]+) of ([\d,]+) missions have coordinates and are drawn as dots/.exec(summary);
+  assert.ok(m, `the map's summary: ${summary}`);
+  assert.equal(Number(m[1].replaceAll(",", "")), dots);
 
   await visit.close();
 });

@@ -20,7 +20,7 @@ const examples = [
   { tab: "RenamingChain", shows: ['"name": "Coordination Council for North American Affairs"', '"change": "RENAMED_FROM"'] },
   { tab: "PathPolandIraq", shows: ['"name": "Embassy of Poland in Iraq"', '"type": "ACCREDITS_TO"'] },
   { tab: "RepresentationAsOf", shows: ['"kind": "PROTECTING_POWER"', '"name": "Switzerland"'] },
-  { tab: "Counts", shows: ['"key": "MISSION"', '"bySender": [ { "key": "country:taiwan"'] },
+  { tab: "Counts", shows: ['"key": "MISSION"', '"bySender": [ { "key": "country:netherlands"'] },
 ];
 
 /* global document -- in the functions page.waitForFunction runs in the page */
