@@ -145,6 +145,10 @@ func Open(opts Options) (*DB, error) {
 			os.RemoveAll(f)
 		}
 	}
+	if err := removeEmptyMemtables(opts.Dir); err != nil {
+		lock.Close()
+		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v", opts.Dir, err)
+	}
 	if !opts.Bulk {
 		if err := replayLargeMemtables(opts.Dir, bopts.MemTableSize); err != nil {
 			lock.Close()
@@ -176,6 +180,35 @@ func Open(opts Options) (*DB, error) {
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot bring the indexes of %s up to date: %v", opts.Dir, err)
 	}
 	return db, nil
+}
+
+// removeEmptyMemtables removes the memtable logs of no bytes in dir. Badger
+// creates a memtable's log and then sizes it; a process killed between the
+// two leaves an empty file, which holds nothing (not even the log's
+// header), but which Badger cannot open again: it reports "while opening
+// fid: N err: Create a new file" and the store would never open.
+func removeEmptyMemtables(dir string) error {
+	logs, err := filepath.Glob(filepath.Join(dir, "*.mem"))
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, path := range logs {
+		info, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		if info.Size() == 0 {
+			if err := os.Remove(path); err != nil {
+				return fmt.Errorf("remove the empty memtable log %s: %w", path, err)
+			}
+			removed = true
+		}
+	}
+	if removed {
+		return syncDir(dir)
+	}
+	return nil
 }
 
 // replayLargeMemtables replays, at the size they were written with, the

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -667,5 +668,32 @@ func TestDB_SeedOnceKeepsTheVersion(t *testing.T) {
 	}
 	if after, _ := db.Version(ctx); after != before {
 		t.Errorf("the version moved from %d to %d on a seed that wrote nothing", before, after)
+	}
+}
+
+// TestAnEmptyMemtableLogIsNoObstacle: a process killed between creating a
+// memtable's log and sizing it leaves a file of no bytes, which Badger
+// alone cannot open again. The store opens, with what it held.
+func TestAnEmptyMemtableLogIsNoObstacle(t *testing.T) {
+	dir := t.TempDir()
+	db := mustOpen(t, dir)
+	if err := db.Apply(ctx, cubaFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "*.mem"))
+	empty := filepath.Join(dir, fmt.Sprintf("%05d.mem", 90+len(logs)))
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(store.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("open with an empty memtable log: %v", err)
+	}
+	defer db.Close()
+	if _, err := db.Entity(ctx, "country:cuba"); err != nil {
+		t.Errorf("what the store held: %v", err)
 	}
 }
