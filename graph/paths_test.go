@@ -38,7 +38,7 @@ func randomPeriod(rng *rand.Rand) graph.Period {
 	year := func() int { return 1950 + rng.IntN(50) }
 	d := func(y int) graph.Date { return graph.MustDate(fmt.Sprint(y)) }
 	from := year()
-	switch rng.IntN(6) {
+	switch rng.IntN(7) {
 	case 0:
 		return graph.Period{From: d(from), To: d(from + rng.IntN(30))}
 	case 1:
@@ -49,6 +49,9 @@ func randomPeriod(rng *rand.Rand) graph.Period {
 		return graph.Period{AttestedFrom: d(from), AttestedTo: d(from + rng.IntN(30))}
 	case 4:
 		return graph.Period{Open: true, AttestedFrom: d(from)}
+	case 5:
+		// Attested, then gone by a later date, on an unknown day.
+		return graph.Period{AttestedFrom: d(from), EndedBy: d(from + 1 + rng.IntN(20))}
 	}
 	return graph.Period{}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"strings"
 )
 
 // Period is the time a fact holds, and what is known of it.
@@ -34,6 +35,11 @@ type Period struct {
 	// one such date.
 	AttestedFrom Date `json:"attestedFrom,omitzero"`
 	AttestedTo   Date `json:"attestedTo,omitzero"`
+	// EndedBy, for an unknown end, is a date by which the fact had ended:
+	// it did not hold then, though no source says when it stopped (a
+	// snapshot that no longer lists a mission listed before). It rules out
+	// its own first day and every day after.
+	EndedBy Date `json:"endedBy,omitzero"`
 }
 
 // BoundKind is what is known of one bound of a period.
@@ -94,6 +100,17 @@ func (p Period) Validate() error {
 	}
 	if !p.AttestedTo.IsZero() && p.AttestedFrom.First() > p.AttestedTo.Last() {
 		return Errorf(EINVALID, "attestedFrom %s is after attestedTo %s", p.AttestedFrom, p.AttestedTo)
+	}
+	if !p.EndedBy.IsZero() {
+		if !p.To.IsZero() || p.Open {
+			return Errorf(EINVALID, "endedBy %s is for an unknown end, but the end is %s; give one or the other", p.EndedBy, strings.ToLower(p.EndKind().String()))
+		}
+		if !p.From.IsZero() && p.EndedBy.First() <= p.From.First() {
+			return Errorf(EINVALID, "the fact ended by %s, which is not after its validFrom %s", p.EndedBy, p.From)
+		}
+		if !p.AttestedFrom.IsZero() && p.attestedTo().Last() >= p.EndedBy.First() {
+			return Errorf(EINVALID, "the fact is attested on %s, but had ended by %s", p.attestedTo(), p.EndedBy)
+		}
 	}
 	if !p.AttestedFrom.IsZero() {
 		if !p.From.IsZero() && p.AttestedFrom.Last() < p.From.First() {
@@ -181,14 +198,17 @@ const Forever = math.MaxUint32
 
 // PossibleSpan is the days no stated bound rules out, both ends included:
 // from the stated start (day 0 if unknown) to the stated end (Forever if
-// open or unknown).
+// open or unknown), or to the day before EndedBy.
 func (p Period) PossibleSpan() (from, to uint32) {
 	from, to = 0, Forever
 	if !p.From.IsZero() {
 		from = p.From.First()
 	}
-	if !p.To.IsZero() {
+	switch {
+	case !p.To.IsZero():
 		to = p.To.Last()
+	case !p.EndedBy.IsZero() && p.EndedBy.First() > 0:
+		to = p.EndedBy.First() - 1
 	}
 	return from, to
 }
@@ -296,6 +316,9 @@ func (p Period) String() string {
 		to = ""
 	case Unknown:
 		to = "?"
+		if !p.EndedBy.IsZero() {
+			to = "<" + p.EndedBy.String()
+		}
 	}
 	return from + "–" + to
 }

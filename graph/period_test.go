@@ -25,9 +25,12 @@ func period(t testing.TB, s string) Period {
 		return MustDate(s)
 	}
 	p.From = date(from)
-	if to == "open" {
+	switch {
+	case to == "open":
 		p.Open = true
-	} else {
+	case strings.HasPrefix(to, "<"): // ended by this date, on an unknown day
+		p.EndedBy = date(to[1:])
+	default:
 		p.To = date(to)
 	}
 	if attested != "" {
@@ -79,6 +82,17 @@ func TestPeriodAt(t *testing.T) {
 		{"..open@2022-11-16", "2022-11-15", Possible},
 		{"1977..open", "2500", Known},
 		{"..open", "2000", Possible}, // open, but nothing says since when
+		// Ended by a date, on an unknown day: known while attested,
+		// possible after until that date, ruled out from it on.
+		{"..<2022-11-16@2020-10-22", "2020-10-22", Known},
+		{"..<2022-11-16@2020-10-22", "2021-12-15", Possible},
+		{"..<2022-11-16@2020-10-22", "2022-11-15", Possible},
+		{"..<2022-11-16@2020-10-22", "2022-11-16", RuledOut},
+		{"..<2022-11-16@2020-10-22", "2030", RuledOut},
+		{"..<2022-11-16@2020-10-22", "2019", Possible},
+		{"1994..<2000", "1994", Known},
+		{"1994..<2000", "1999-12-31", Possible},
+		{"1994..<2000", "2000", RuledOut},
 	} {
 		p := period(t, tt.period)
 		if err := p.Validate(); err != nil {
@@ -132,6 +146,10 @@ func TestPeriodValidate(t *testing.T) {
 		{"1977..2015@1976", false}, // attested before its stated start
 		{"1977..@1976..1980", false},
 		{"1977..@1977-06..1980", true},
+		{"..<2022-11-16@2020-10-22", true},
+		{"..<2020-10-22@2020-10-22", false}, // attested on the day it had ended by
+		{"1994..<1994", false},              // ended by the year it started
+		{"1994..<1995", true},
 	} {
 		err := period(t, tt.period).Validate()
 		if (err == nil) != tt.ok {
@@ -180,11 +198,13 @@ func randomPeriod(rnd *rand.Rand) Period {
 		if rnd.IntN(2) == 0 {
 			p.From = day()
 		}
-		switch rnd.IntN(3) {
+		switch rnd.IntN(4) {
 		case 0:
 			p.To = day()
 		case 1:
 			p.Open = true
+		case 2:
+			p.EndedBy = day()
 		}
 		for range rnd.IntN(3) {
 			p.Attest(day())

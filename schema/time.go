@@ -7,8 +7,9 @@ import (
 // bound resolves Bound: one bound of a period, its kind and, when stated,
 // its date.
 type bound struct {
-	kind graph.BoundKind
-	date graph.Date
+	kind    graph.BoundKind
+	date    graph.Date
+	endedBy graph.Date
 }
 
 // Kind resolves Bound.kind.
@@ -17,9 +18,12 @@ func (b bound) Kind() string { return b.kind.String() }
 // Date resolves Bound.date.
 func (b bound) Date() *Date { return dateOrNil(b.date) }
 
-func startOf(p graph.Period) bound { return bound{p.StartKind(), p.From} }
+// EndedBy resolves Bound.endedBy.
+func (b bound) EndedBy() *Date { return dateOrNil(b.endedBy) }
 
-func endOf(p graph.Period) bound { return bound{p.EndKind(), p.To} }
+func startOf(p graph.Period) bound { return bound{kind: p.StartKind(), date: p.From} }
+
+func endOf(p graph.Period) bound { return bound{kind: p.EndKind(), date: p.To, endedBy: p.EndedBy} }
 
 // attestedTo is the latest date a period is attested on: AttestedTo, or
 // AttestedFrom when it is attested on one date.

@@ -783,14 +783,14 @@ func (pl *planner) managedRelations(ctx context.Context, ids []graph.ID) (map[gr
 // is not open any more, but it is not stated either: the mission was last
 // listed on the date it is last attested, and the snapshot does not say
 // when it went; stating the snapshot's date would say it held until then.
-// So it is known to hold on the days it was listed, and only possible
-// after them. A relation's id derives from its period, so closing one
-// replaces it.
+// So the end is unknown, and had come by the snapshot's date (EndedBy):
+// the mission is known to hold on the days it was listed, possible
+// between them and the snapshot, ruled out from the snapshot on.
 func (pl *planner) close(e *graph.Entity, rels map[string]*graph.Relation) *graph.Batch {
 	qid := e.Attributes[graph.AttrWikidata]
-	gone := graph.Source{Document: pl.doc, URL: qidURL(qid), Quote: qid + " is not listed in this snapshot of " + pl.Snapshot.String() + "; it ended after it was last listed, on a day no snapshot gives"}
+	gone := graph.Source{Document: pl.doc, URL: qidURL(qid), Quote: qid + " is not listed in this snapshot of " + pl.Snapshot.String() + ": it had ended by then, on a day after it was last listed that no snapshot gives"}
 	c := *e
-	c.Open = false
+	c.Open, c.EndedBy = false, pl.Snapshot
 	c.Sources = append(slices.Clone(e.Sources), gone)
 	b := &graph.Batch{Entities: []*graph.Entity{&c}}
 	for _, id := range sortedKeys(rels) {
@@ -799,7 +799,7 @@ func (pl *planner) close(e *graph.Entity, rels map[string]*graph.Relation) *grap
 			continue
 		}
 		n := *r
-		n.Period.Open = false
+		n.Period.Open, n.Period.EndedBy = false, pl.Snapshot
 		n.Sources = append(slices.Clone(r.Sources), gone)
 		n.Normalize()
 		b.DeleteRelations = append(b.DeleteRelations, r.ID)

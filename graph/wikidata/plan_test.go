@@ -317,17 +317,18 @@ func TestMakePlan_Snapshots(t *testing.T) {
 	})
 	t.Run("Closed", func(t *testing.T) {
 		// No longer open, and the snapshot does not say when it went: an
-		// unknown end, known while it was listed and only possible after.
+		// unknown end, ended by the snapshot; known while it was listed,
+		// possible after until the snapshot, ruled out from it on.
 		e := mustEntity(t, db, "mission:wd-q3")
-		if e.Open || !e.To.IsZero() || len(e.Sources) != 2 || !strings.Contains(e.Sources[1].Quote, "not listed in this snapshot of 2022-11-16") {
+		if e.Open || !e.To.IsZero() || e.EndedBy.String() != "2022-11-16" || len(e.Sources) != 2 || !strings.Contains(e.Sources[1].Quote, "not listed in this snapshot of 2022-11-16") {
 			t.Errorf("mission:wd-q3 is %+v", e)
 		}
-		for day, want := range map[string]graph.Holding{"2020-10-22": graph.Known, "2021-06-01": graph.Possible, "2022-11-16": graph.Possible} {
+		for day, want := range map[string]graph.Holding{"2020-10-22": graph.Known, "2021-06-01": graph.Possible, "2022-11-15": graph.Possible, "2022-11-16": graph.RuledOut} {
 			if got := e.Period.At(graph.MustDate(day)); got != want {
 				t.Errorf("mission:wd-q3 is %s on %s, want %s", got, day, want)
 			}
 		}
-		want := []string{"ACCREDITS_TO country:france ?–?", "LOCATED_IN city:paris ?–?", "SENT_BY country:germany ?–?"}
+		want := []string{"ACCREDITS_TO country:france ?–<2022-11-16", "LOCATED_IN city:paris ?–<2022-11-16", "SENT_BY country:germany ?–<2022-11-16"}
 		if got := relationsOf(t, db, "mission:wd-q3"); !slices.Equal(got, want) {
 			t.Errorf("relations %q, want %q", got, want)
 		}
@@ -354,7 +355,7 @@ func TestMakePlan_Snapshots(t *testing.T) {
 			t.Fatalf("updated %v, closed %v", c.Updated, c.Closed)
 		}
 		mustApply(t, db, c)
-		if e := mustEntity(t, db, "mission:wd-q3"); !e.To.IsZero() || !e.Open {
+		if e := mustEntity(t, db, "mission:wd-q3"); !e.To.IsZero() || !e.Open || !e.EndedBy.IsZero() {
 			t.Errorf("mission:wd-q3 is still closed: %s", e.Period)
 		}
 		want := []string{"ACCREDITS_TO country:france", "LOCATED_IN city:paris", "SENT_BY country:germany"}

@@ -31,7 +31,7 @@ func (p *Plan) WriteSummary(w io.Writer) error {
 	}
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "  unchanged  %6d (listed again: attested on %s too)\n", len(p.Unchanged), p.Snapshot)
-	fmt.Fprintf(&b, "  closed     %6d (not in this snapshot: no longer open, end unknown)\n", len(p.Closed))
+	fmt.Fprintf(&b, "  closed     %6d (not in this snapshot: ended, on an unknown day before it)\n", len(p.Closed))
 	if p.StillClosed > 0 {
 		fmt.Fprintf(&b, "  still closed %4d (closed by an earlier snapshot, not listed again)\n", p.StillClosed)
 	}

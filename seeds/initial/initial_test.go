@@ -131,11 +131,12 @@ func TestWorld(t *testing.T) {
 				t.Errorf("%s (%s) is listed in the later snapshot, but not open: %+v", e.ID, q, e.Period)
 			}
 		case older[q]:
-			// Known while listed, only possible once it is not: the
-			// snapshots do not say when it went.
+			// Known while listed, ended by the snapshot that no longer
+			// lists it, on a day neither gives.
 			closed++
-			if e.Period.Open || !e.Period.To.IsZero() || e.Period.At(graph.MustDate("2020-10-22")) != graph.Known || e.Period.At(closedOn) != graph.Possible {
-				t.Errorf("%s (%s) is listed in 2020 only, but is not known then and only possible on 2022-11-16: %+v", e.ID, q, e.Period)
+			if e.Period.Open || !e.Period.To.IsZero() || e.Period.EndedBy != closedOn ||
+				e.Period.At(graph.MustDate("2020-10-22")) != graph.Known || e.Period.At(graph.MustDate("2021-06-01")) != graph.Possible || e.Period.At(closedOn) != graph.RuledOut {
+				t.Errorf("%s (%s) is listed in 2020 only, but is not known then, possible after and ended by 2022-11-16: %+v", e.ID, q, e.Period)
 			}
 		default:
 			t.Errorf("%s (%s) is in neither snapshot", e.ID, q)
