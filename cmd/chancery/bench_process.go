@@ -181,7 +181,7 @@ func checkDataDir(dir string) error {
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("the data directory %s does not exist; fill one with chancery import --data %s FILE.jsonl (chancery gen writes a synthetic world), start chancery serve --data %s once for the built-in seeds, or pass --import FILE to import into it first", dir, dir, dir)
+		return fmt.Errorf("the data directory %s does not exist; fill one with chancery import --data %s FILE.jsonl (chancery gen writes a synthetic world), start chancery serve --data %s once for the default data, or pass --import FILE to import into it first", dir, dir, dir)
 	case err != nil:
 		return fmt.Errorf("cannot use the data directory: %w", err)
 	case !info.IsDir():

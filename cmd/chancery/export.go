@@ -73,7 +73,7 @@ created) that receives nodes.csv and relationships.csv, or else a prefix:
 exports/cuba-relationships.csv. Files appear complete or not at all.
 
 The data directory is read as chancery serve would (a new one is first
-filled from the built-in seeds); stop the server that uses it first.
+filled with the --initial-data); stop the server that uses it first.
 
 Examples:
   chancery export --out chancery.jsonl

@@ -51,16 +51,18 @@ func (c *Import) ParseFlags(args []string) error {
 	if v := c.getenv("CHANCERY_DATA"); v != "" {
 		def = v
 	}
-	fs.StringVar(&c.DataDir, "data", def, "data `directory` to load into, created and filled from the built-in seeds if new (env CHANCERY_DATA)")
+	fs.StringVar(&c.DataDir, "data", def, "data `directory` to load into, created and filled with the --initial-data if new (env CHANCERY_DATA)")
 	initialData := initialDataFlag(fs, c.getenv)
 	snapshot := fs.String("snapshot-date", "", "the `date` (YYYY-MM-DD) a .csv snapshot was taken, instead of the date in its file name")
 	fs.BoolVar(&c.DryRun, "dry-run", false, "for .csv files, report what the import would change and write nothing")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: chancery import [--data DIR] [--snapshot-date YYYY-MM-DD] [--dry-run] FILE...
+		fmt.Fprint(fs.Output(), `Usage: chancery import [--data DIR] [--initial-data world|curated] [--snapshot-date YYYY-MM-DD] [--dry-run] FILE...
 
 Loads files into the data directory, in the order given; a new directory is
-first filled from the built-in seeds, as chancery serve does, so files may
-refer to the seeds' entities. Stop the server that uses the directory first.
+first filled, as chancery serve does, with the curated seeds and the
+world's missions from Wikidata (or with --initial-data curated, the curated
+seeds alone), so files may refer to their entities. Stop the server that
+uses the directory first.
 
 FILE.jsonl  JSON Lines (one {"entity": ...} or {"relation": ...} per line,
             the format chancery gen writes). The file is checked whole
