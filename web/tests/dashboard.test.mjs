@@ -173,7 +173,7 @@ void test("dashboard: every panel has data from the API and shows its query", as
   const summary = (await page.locator("#panel-map .map-summary").textContent()) ?? "";
   const m = /([\d,]+) of ([\d,]+) missions have coordinates and are drawn as dots/.exec(summary);
   assert.ok(m, `the map's summary: ${summary}`);
-  assert.equal(Number(m[1].replaceAll(",", "")), dots);
+  assert.equal(Number((m[1] ?? "").replaceAll(",", "")), dots);
 
   await visit.close();
 });
