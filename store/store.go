@@ -145,7 +145,7 @@ func Open(opts Options) (*DB, error) {
 			os.RemoveAll(f)
 		}
 	}
-	if err := removeEmptyMemtables(opts.Dir); err != nil {
+	if err := removeEmptyLogs(opts.Dir); err != nil {
 		lock.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v", opts.Dir, err)
 	}
@@ -182,15 +182,22 @@ func Open(opts Options) (*DB, error) {
 	return db, nil
 }
 
-// removeEmptyMemtables removes the memtable logs of no bytes in dir. Badger
-// creates a memtable's log and then sizes it; a process killed between the
-// two leaves an empty file, which holds nothing (not even the log's
+// removeEmptyLogs removes the memtable and value logs of no bytes in dir.
+// Badger creates such a log and then sizes it; a process killed between
+// the two leaves an empty file, which holds nothing (not even the log's
 // header), but which Badger cannot open again: it reports "while opening
-// fid: N err: Create a new file" and the store would never open.
-func removeEmptyMemtables(dir string) error {
-	logs, err := filepath.Glob(filepath.Join(dir, "*.mem"))
-	if err != nil {
-		return err
+// fid: N err: Create a new file" (a memtable) or "Open existing file: ...
+// err: Create a new file" (a value log), and the store would never open.
+// Nothing points into an empty value log, and Badger makes a new one when
+// it finds none.
+func removeEmptyLogs(dir string) error {
+	var logs []string
+	for _, pattern := range []string{"*.mem", "*.vlog"} {
+		found, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return err
+		}
+		logs = append(logs, found...)
 	}
 	removed := false
 	for _, path := range logs {
@@ -200,7 +207,7 @@ func removeEmptyMemtables(dir string) error {
 		}
 		if info.Size() == 0 {
 			if err := os.Remove(path); err != nil {
-				return fmt.Errorf("remove the empty memtable log %s: %w", path, err)
+				return fmt.Errorf("remove the empty log %s: %w", path, err)
 			}
 			removed = true
 		}

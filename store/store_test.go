@@ -671,29 +671,40 @@ func TestDB_SeedOnceKeepsTheVersion(t *testing.T) {
 	}
 }
 
-// TestAnEmptyMemtableLogIsNoObstacle: a process killed between creating a
-// memtable's log and sizing it leaves a file of no bytes, which Badger
-// alone cannot open again. The store opens, with what it held.
-func TestAnEmptyMemtableLogIsNoObstacle(t *testing.T) {
-	dir := t.TempDir()
-	db := mustOpen(t, dir)
-	if err := db.Apply(ctx, cubaFixture()); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	logs, _ := filepath.Glob(filepath.Join(dir, "*.mem"))
-	empty := filepath.Join(dir, fmt.Sprintf("%05d.mem", 90+len(logs)))
-	if err := os.WriteFile(empty, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		t.Fatalf("open with an empty memtable log: %v", err)
-	}
-	defer db.Close()
-	if _, err := db.Entity(ctx, "country:cuba"); err != nil {
-		t.Errorf("what the store held: %v", err)
+// TestAnEmptyLogIsNoObstacle: a process killed between creating a
+// memtable's or a value log's file and sizing it leaves a file of no
+// bytes, which Badger alone cannot open again. The store opens, with what
+// it held, and takes writes.
+func TestAnEmptyLogIsNoObstacle(t *testing.T) {
+	for _, ext := range []string{"mem", "vlog"} {
+		t.Run(ext, func(t *testing.T) {
+			dir := t.TempDir()
+			db := mustOpen(t, dir)
+			if err := db.Apply(ctx, cubaFixture()); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			logs, _ := filepath.Glob(filepath.Join(dir, "*."+ext))
+			empty := filepath.Join(dir, fmt.Sprintf("%06d.%s", 90+len(logs), ext))
+			if ext == "mem" {
+				empty = filepath.Join(dir, fmt.Sprintf("%05d.mem", 90+len(logs)))
+			}
+			if err := os.WriteFile(empty, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			db, err := store.Open(store.Options{Dir: dir})
+			if err != nil {
+				t.Fatalf("open with an empty .%s file: %v", ext, err)
+			}
+			defer db.Close()
+			if _, err := db.Entity(ctx, "country:cuba"); err != nil {
+				t.Errorf("what the store held: %v", err)
+			}
+			if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:norway", "Norway")}}); err != nil {
+				t.Errorf("a write after: %v", err)
+			}
+		})
 	}
 }
