@@ -5,6 +5,12 @@ import (
 	"strings"
 )
 
+// This file is the one source of the vocabulary: the entity kinds,
+// mission types and relation types, in order. The store's sort keys follow
+// that order; the GraphQL enums (schema/*.graphql) and the pages' lists
+// (web/src/shared/model.ts) repeat it, and a test
+// (schema.TestVocabularyHasOneSource) fails until they agree with it.
+
 // Kind is the kind of an entity, spelled as in the GraphQL enum EntityKind.
 type Kind string
 
