@@ -408,7 +408,7 @@ func TestImportWikidata(t *testing.T) {
 			t.Errorf("the 2022 snapshot made other entities than the reviewed two organisations:\n%s", stdout)
 		}
 	})
-	// The README shows this report, as the commands it gives print it
+	// docs/data.md shows this report, as the commands it gives print it
 	// from the repository's root, without the time it took.
 	t.Run("KnownFromTheSnapshotsOn", func(t *testing.T) {
 		// A mission the snapshots list is known to hold from its creation
@@ -448,17 +448,14 @@ func TestImportWikidata(t *testing.T) {
 	})
 
 	t.Run("ReadmeSample", func(t *testing.T) {
-		raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		raw := []byte(readDoc(t, "docs/data.md"))
 		m := regexp.MustCompile("(?ms)^```\n(" + regexp.QuoteMeta("seeds/datasets/wikidata-embassies/database_of_embassies-2022-11-16.csv") + ": snapshot of .*?)^```\n").FindSubmatch(raw)
 		if m == nil {
-			t.Fatal("README.md shows no report of the 2022 snapshot")
+			t.Fatal("docs/data.md shows no report of the 2022 snapshot")
 		}
 		got := regexp.MustCompile(`(?m)^  took .*\n`).ReplaceAllString(strings.ReplaceAll(stdout, wdDir, "seeds/datasets/wikidata-embassies/"), "")
 		if got != string(m[1]) {
-			t.Errorf("README.md shows an old report of the 2022 snapshot; the import now prints:\n%s", got)
+			t.Errorf("docs/data.md shows an old report of the 2022 snapshot; the import now prints:\n%s", got)
 		}
 	})
 	t.Run("NotSenders", func(t *testing.T) {
