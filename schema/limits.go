@@ -26,7 +26,7 @@ type Limits struct {
 	MaxAliases int
 	// MaxRootFields bounds the fields at the top of the operation.
 	MaxRootFields int
-	// MaxCost bounds the estimated cost; see the README for how a query's
+	// MaxCost bounds the estimated cost; see docs/api.md ("Limits") for how a query's
 	// cost is estimated.
 	MaxCost int
 	// Timeout cancels a request's work after this long.
@@ -459,7 +459,7 @@ func (t tally) cost() float64 {
 // 500 entities with every scalar 12.7 / 15.2, 43; neighbourhood(limit:
 // 2000) depth 1 42 / 27, 56, depth 2 76 / 38, 78; paths(maxLength: 6,
 // first: 20) 81 at 10^5, 92; search(first: 100) 16 / 9.5, 17; lineage
-// 0.5, 0.6. The README ("Limits") has the whole table.
+// 0.5, 0.6. docs/api.md ("Limits") has the whole table.
 //
 // Some work grows with the data rather than with the arguments: a path
 // search reads every relation of the hubs it passes (up to half a
