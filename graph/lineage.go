@@ -77,84 +77,136 @@ func Lineage(ctx context.Context, r Reader, id ID) ([]LineageStep, error) {
 // orderLineage sorts the members oldest first (Kahn's algorithm over the
 // "followed" edges, with ties broken by date and id).
 func orderLineage(members map[ID]*Entity, older map[ID][]*Relation) []LineageStep {
-	waiting := map[ID]int{} // how many older members each still waits for
-	newer := map[ID][]*Relation{}
+	o := newLineageOrder(members, older)
+	out := o.inOrder()
+	// Members on a cycle (which the seed checker rejects, but imported data
+	// might hold) never become ready; list them last rather than lose them.
+	if len(out) < len(members) {
+		out = append(out, o.onCycles()...)
+	}
+	return out
+}
+
+// lineageOrder is what orderLineage knows of the "followed" edges between
+// the members of a lineage.
+type lineageOrder struct {
+	members map[ID]*Entity
+	older   map[ID][]*Relation // each member's relations to those it followed
+	newer   map[ID][]*Relation // the relations of the members that followed each
+	waiting map[ID]int         // how many older members each still waits for
+	// via[x] is the relation that brought x into the chain: its newest
+	// link to an older member.
+	via map[ID]*Relation
+}
+
+func newLineageOrder(members map[ID]*Entity, older map[ID][]*Relation) *lineageOrder {
+	o := &lineageOrder{members: members, older: older, newer: map[ID][]*Relation{}, waiting: map[ID]int{}, via: map[ID]*Relation{}}
 	for from, rels := range older {
 		for _, rel := range rels {
 			if members[rel.To] == nil || members[from] == nil {
 				continue
 			}
-			waiting[from]++
-			newer[rel.To] = append(newer[rel.To], rel)
+			o.waiting[from]++
+			o.newer[rel.To] = append(o.newer[rel.To], rel)
 		}
 	}
-	// via[x] is the relation that brought x into the chain: its newest
-	// link to an older member.
-	via := map[ID]*Relation{}
 	for from, rels := range older {
 		for _, rel := range rels {
-			if members[rel.To] != nil && (via[from] == nil || rel.Period.From.First() > via[from].Period.From.First()) {
-				via[from] = rel
+			if members[rel.To] != nil && (o.via[from] == nil || rel.Period.From.First() > o.via[from].Period.From.First()) {
+				o.via[from] = rel
 			}
 		}
 	}
-	date := func(id ID) Date {
-		if rel := via[id]; rel != nil && !rel.Period.From.IsZero() {
-			return rel.Period.From
-		}
-		return members[id].Period.From
-	}
+	return o
+}
+
+// inOrder lists the members that follow no cycle, each after those it
+// followed, the oldest first of those whose turn it is.
+func (o *lineageOrder) inOrder() []LineageStep {
 	var ready []ID
-	for id := range members {
-		if waiting[id] == 0 {
+	for id := range o.members {
+		if o.waiting[id] == 0 {
 			ready = append(ready, id)
 		}
 	}
-	byAge := func(a, b ID) int {
-		if c := cmp.Compare(date(a).First(), date(b).First()); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	}
 	var out []LineageStep
 	for len(ready) > 0 {
-		slices.SortFunc(ready, byAge)
+		slices.SortFunc(ready, o.byAge)
 		id := ready[0]
 		ready = ready[1:]
-		step := LineageStep{Entity: members[id]}
-		if rel := via[id]; rel != nil {
-			step.Change, step.Date, step.Relation = rel.Type, rel.Period.From, rel
-			for _, other := range older[id] {
-				if other != rel && other.To == rel.To {
-					step.Conflicts = append(step.Conflicts, other)
-				}
-			}
-			slices.SortFunc(step.Conflicts, func(a, b *Relation) int { return cmp.Compare(a.ID, b.ID) })
-		}
-		out = append(out, step)
-		for _, rel := range newer[id] {
-			if waiting[rel.From]--; waiting[rel.From] == 0 {
-				ready = append(ready, rel.From)
-			}
-		}
-	}
-	// Members on a cycle (which the seed checker rejects, but imported data
-	// might hold) never become ready; list them last rather than lose them.
-	if len(out) < len(members) {
-		var rest []ID
-		for id := range members {
-			if waiting[id] > 0 {
-				rest = append(rest, id)
-			}
-		}
-		slices.SortFunc(rest, byAge)
-		for _, id := range rest {
-			step := LineageStep{Entity: members[id]}
-			if rel := via[id]; rel != nil {
-				step.Change, step.Date, step.Relation = rel.Type, rel.Period.From, rel
-			}
-			out = append(out, step)
-		}
+		out = append(out, o.stepWithConflicts(id))
+		ready = append(ready, o.release(id)...)
 	}
 	return out
+}
+
+// release notes that id has its place, and returns the members that
+// followed it and now wait for no one.
+func (o *lineageOrder) release(id ID) []ID {
+	var ready []ID
+	for _, rel := range o.newer[id] {
+		if o.waiting[rel.From]--; o.waiting[rel.From] == 0 {
+			ready = append(ready, rel.From)
+		}
+	}
+	return ready
+}
+
+// onCycles lists, oldest first, the members inOrder could not place, as
+// they still wait for one another.
+func (o *lineageOrder) onCycles() []LineageStep {
+	var rest []ID
+	for id := range o.members {
+		if o.waiting[id] > 0 {
+			rest = append(rest, id)
+		}
+	}
+	slices.SortFunc(rest, o.byAge)
+	out := make([]LineageStep, 0, len(rest))
+	for _, id := range rest {
+		out = append(out, o.step(id))
+	}
+	return out
+}
+
+// step is id's place in the lineage: the member and the change that
+// brought it into the chain.
+func (o *lineageOrder) step(id ID) LineageStep {
+	step := LineageStep{Entity: o.members[id]}
+	if rel := o.via[id]; rel != nil {
+		step.Change, step.Date, step.Relation = rel.Type, rel.Period.From, rel
+	}
+	return step
+}
+
+// stepWithConflicts is step with the other relations that say id
+// followed the same member, in id order.
+func (o *lineageOrder) stepWithConflicts(id ID) LineageStep {
+	step := o.step(id)
+	if rel := step.Relation; rel != nil {
+		for _, other := range o.older[id] {
+			if other != rel && other.To == rel.To {
+				step.Conflicts = append(step.Conflicts, other)
+			}
+		}
+		slices.SortFunc(step.Conflicts, func(a, b *Relation) int { return cmp.Compare(a.ID, b.ID) })
+	}
+	return step
+}
+
+// byAge orders members by the date they came into the chain, then by id.
+func (o *lineageOrder) byAge(a, b ID) int {
+	if c := cmp.Compare(o.date(a).First(), o.date(b).First()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a, b)
+}
+
+// date is when id came into the chain: when the relation that brought it
+// began, or else when id itself began.
+func (o *lineageOrder) date(id ID) Date {
+	if rel := o.via[id]; rel != nil && !rel.Period.From.IsZero() {
+		return rel.Period.From
+	}
+	return o.members[id].Period.From
 }

@@ -217,6 +217,18 @@ type reach struct {
 	depth int
 }
 
+// searchSide is one end of a bidirectional search: how it reached each
+// entity it reached, the frontier it grows next and how far that is.
+type searchSide struct {
+	seen  map[ID]reach
+	front []ID
+	depth int
+}
+
+func newSearchSide(from ID) *searchSide {
+	return &searchSide{seen: map[ID]reach{from: {}}, front: []ID{from}}
+}
+
 // shortest finds a shortest path from src to dst of at most maxLen
 // relations that avoids the banned entities and relations, searching from
 // both ends and always growing the smaller frontier.
@@ -224,64 +236,87 @@ func (s *pathSearch) shortest(ctx context.Context, src, dst ID, maxLen int, bann
 	if src == dst {
 		return Path{Nodes: []ID{src}}, true, nil
 	}
-	fwd := map[ID]reach{src: {}}
-	bwd := map[ID]reach{dst: {}}
-	frontF, frontB := []ID{src}, []ID{dst}
-	depthF, depthB := 0, 0
-	for depthF+depthB < maxLen && len(frontF) > 0 && len(frontB) > 0 {
+	fwd, bwd := newSearchSide(src), newSearchSide(dst)
+	for fwd.depth+bwd.depth < maxLen && len(fwd.front) > 0 && len(bwd.front) > 0 {
 		if err := ctx.Err(); err != nil {
 			return Path{}, false, err
 		}
-		forward, err := s.cheaperForward(ctx, frontF, frontB)
+		side, other, err := s.cheaperSide(ctx, fwd, bwd)
 		if err != nil {
 			return Path{}, false, err
 		}
-		front, seen, other, depth := frontF, fwd, bwd, depthF+1
-		if !forward {
-			front, seen, other, depth = frontB, bwd, fwd, depthB+1
-		}
-		if err := s.load(ctx, front); err != nil {
+		meets, err := s.grow(ctx, side, other, bannedNodes, bannedRels)
+		if err != nil {
 			return Path{}, false, err
 		}
-		var next, meets []ID
-		for _, u := range front {
-			links, err := s.links(ctx, u)
-			if err != nil {
-				return Path{}, false, err
-			}
-			for _, l := range links {
-				if bannedNodes[l.other] || bannedRels[l.rel.ID] {
-					continue
-				}
-				if _, ok := seen[l.other]; ok {
-					continue
-				}
-				seen[l.other] = reach{prev: u, rel: l.rel, depth: depth}
-				next = append(next, l.other)
-				if _, ok := other[l.other]; ok {
-					meets = append(meets, l.other)
-				}
-			}
-		}
-		if forward {
-			frontF, depthF = next, depth
-		} else {
-			frontB, depthB = next, depth
-		}
 		if len(meets) > 0 {
-			best := slices.MinFunc(meets, func(a, b ID) int {
-				if c := cmp.Compare(fwd[a].depth+bwd[a].depth, fwd[b].depth+bwd[b].depth); c != 0 {
-					return c
-				}
-				return cmp.Compare(a, b)
-			})
-			if fwd[best].depth+bwd[best].depth > maxLen {
-				return Path{}, false, nil
-			}
-			return join(fwd, bwd, src, dst, best), true, nil
+			p, ok := closestMeeting(fwd, bwd, src, dst, meets, maxLen)
+			return p, ok, nil
 		}
 	}
 	return Path{}, false, nil
+}
+
+// cheaperSide returns the side of the search whose frontier reads fewer
+// relations to grow (see cheaperForward), then the other.
+func (s *pathSearch) cheaperSide(ctx context.Context, fwd, bwd *searchSide) (side, other *searchSide, err error) {
+	forward, err := s.cheaperForward(ctx, fwd.front, bwd.front)
+	if err != nil {
+		return nil, nil, err
+	}
+	if forward {
+		return fwd, bwd, nil
+	}
+	return bwd, fwd, nil
+}
+
+// grow moves side's frontier one relation further, along the links that
+// are not banned to the entities it has not reached yet, and returns those
+// of them that other has reached: where the two searches meet.
+func (s *pathSearch) grow(ctx context.Context, side, other *searchSide, bannedNodes map[ID]bool, bannedRels map[string]bool) ([]ID, error) {
+	if err := s.load(ctx, side.front); err != nil {
+		return nil, err
+	}
+	depth := side.depth + 1
+	var next, meets []ID
+	for _, u := range side.front {
+		links, err := s.links(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			if bannedNodes[l.other] || bannedRels[l.rel.ID] {
+				continue
+			}
+			if _, ok := side.seen[l.other]; ok {
+				continue
+			}
+			side.seen[l.other] = reach{prev: u, rel: l.rel, depth: depth}
+			next = append(next, l.other)
+			if _, ok := other.seen[l.other]; ok {
+				meets = append(meets, l.other)
+			}
+		}
+	}
+	side.front, side.depth = next, depth
+	return meets, nil
+}
+
+// closestMeeting returns the path from src to dst through the meeting
+// point that makes it shortest (the least id of equals), and whether it
+// has no more than maxLen relations.
+func closestMeeting(fwd, bwd *searchSide, src, dst ID, meets []ID, maxLen int) (Path, bool) {
+	length := func(id ID) int { return fwd.seen[id].depth + bwd.seen[id].depth }
+	best := slices.MinFunc(meets, func(a, b ID) int {
+		if c := cmp.Compare(length(a), length(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	if length(best) > maxLen {
+		return Path{}, false
+	}
+	return join(fwd.seen, bwd.seen, src, dst, best), true
 }
 
 // cheaperForward reports whether growing the forward frontier reads no
@@ -403,38 +438,9 @@ func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, e
 	if !slices.Contains(actors, q.From.Kind()) || !slices.Contains(actors, q.To.Kind()) {
 		return nil, false, nil
 	}
-	var found []Path
-	if types := typesJoining(q.From.Kind(), q.To.Kind(), q.Types); len(types) > 0 {
-		deg, err := s.r.Degrees(ctx, []ID{q.From, q.To})
-		if err != nil {
-			return nil, false, err
-		}
-		// Kept for the search, if one follows.
-		s.deg[q.From], s.deg[q.To] = deg[q.From], deg[q.To]
-		end, far := q.From, q.To // read end's relations, keep those to far
-		if deg[q.To] < deg[q.From] {
-			end, far = q.To, q.From
-		}
-		rq := RelationQuery{Of: end, Direction: Both, Types: types, AsOf: q.AsOf, Possible: q.Possible, First: MaxPageSize, Slim: true}
-		for {
-			page, err := s.r.Relations(ctx, rq)
-			if err != nil {
-				return nil, false, err
-			}
-			if s.read += len(page.Relations); s.read > maxPathReads {
-				return nil, false, errTooManyReads
-			}
-			for _, rel := range page.Relations {
-				if rel.Other(end) == far {
-					found = append(found, Path{Nodes: []ID{q.From, q.To}, Relations: []*Relation{rel}})
-				}
-			}
-			if !page.HasNext {
-				break
-			}
-			rq.After = page.Cursors[len(page.Cursors)-1]
-		}
-		slices.SortFunc(found, comparePaths)
+	found, err := s.direct(ctx, q)
+	if err != nil {
+		return nil, false, err
 	}
 	if len(found) >= q.First {
 		return found[:q.First], true, nil
@@ -451,6 +457,70 @@ func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, e
 		return found[:q.First], true, nil
 	}
 	return found, false, nil
+}
+
+// direct returns the paths of one relation from q.From to q.To, in order:
+// every relation joining the two, of the types that may join their kinds,
+// read from the end with fewer relations.
+func (s *pathSearch) direct(ctx context.Context, q PathQuery) ([]Path, error) {
+	types := typesJoining(q.From.Kind(), q.To.Kind(), q.Types)
+	if len(types) == 0 {
+		return nil, nil
+	}
+	end, far, err := s.endWithFewerRelations(ctx, q.From, q.To)
+	if err != nil {
+		return nil, err
+	}
+	rq := RelationQuery{Of: end, Direction: Both, Types: types, AsOf: q.AsOf, Possible: q.Possible, First: MaxPageSize, Slim: true}
+	rels, err := s.relationsTo(ctx, rq, far)
+	if err != nil {
+		return nil, err
+	}
+	var found []Path
+	for _, rel := range rels {
+		found = append(found, Path{Nodes: []ID{q.From, q.To}, Relations: []*Relation{rel}})
+	}
+	slices.SortFunc(found, comparePaths)
+	return found, nil
+}
+
+// endWithFewerRelations reads the degrees of from and to, keeping them
+// for the search should one follow, and returns the one with fewer
+// relations (from if neither has), then the other.
+func (s *pathSearch) endWithFewerRelations(ctx context.Context, from, to ID) (end, far ID, err error) {
+	deg, err := s.r.Degrees(ctx, []ID{from, to})
+	if err != nil {
+		return "", "", err
+	}
+	s.deg[from], s.deg[to] = deg[from], deg[to]
+	if deg[to] < deg[from] {
+		return to, from, nil
+	}
+	return from, to, nil
+}
+
+// relationsTo reads every page of the relations rq asks for, counting them
+// against maxPathReads, and returns those whose other end is far.
+func (s *pathSearch) relationsTo(ctx context.Context, rq RelationQuery, far ID) ([]*Relation, error) {
+	var rels []*Relation
+	for {
+		page, err := s.r.Relations(ctx, rq)
+		if err != nil {
+			return nil, err
+		}
+		if s.read += len(page.Relations); s.read > maxPathReads {
+			return nil, errTooManyReads
+		}
+		for _, rel := range page.Relations {
+			if rel.Other(rq.Of) == far {
+				rels = append(rels, rel)
+			}
+		}
+		if !page.HasNext {
+			return rels, nil
+		}
+		rq.After = page.Cursors[len(page.Cursors)-1]
+	}
 }
 
 // throughMissions returns up to need paths q.From, mission, q.To through

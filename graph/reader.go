@@ -140,6 +140,17 @@ type Reader interface {
 	Count(ctx context.Context, q CountQuery) ([]Bucket, error)
 }
 
+// Writer is what the API's mutations need of a store: a batch written
+// whole or not at all, checked as chancery check checks seeds. An error
+// about one item of the batch is a *ItemError that says which.
+type Writer interface {
+	// Apply writes b in one transaction.
+	Apply(ctx context.Context, b *Batch) error
+	// ApplyChanges is Apply, saying too what the batch deleted and the
+	// data version just after the write.
+	ApplyChanges(ctx context.Context, b *Batch) (Applied, error)
+}
+
 // Batch is a set of changes to write together: all of them or none.
 // Deletions happen first, then the entities and relations are written.
 type Batch struct {

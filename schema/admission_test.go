@@ -44,7 +44,7 @@ func admissionServer(t *testing.T, wait time.Duration) (*server, *gatedReader) {
 	t.Helper()
 	g := &gatedReader{countingReader: &countingReader{DB: MustOpenSeeded(t)}, id: "country:cuba",
 		entered: make(chan struct{}, 16), release: make(chan struct{})}
-	s, err := schema.New(g, nil, schema.Limits{MaxExpensive: 1, ExpensiveWait: wait})
+	s, err := schema.New(g, g, nil, schema.Limits{MaxExpensive: 1, ExpensiveWait: wait})
 	if err != nil {
 		t.Fatal(err)
 	}

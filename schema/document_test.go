@@ -90,7 +90,8 @@ func rootField(name string, args map[string]any) string {
 func recordedSchema(t testing.TB) (*Schema, *runRecorder) {
 	t.Helper()
 	rec := &runRecorder{}
-	s, err := New(storetest.OpenSeeded(t, ""), slog.New(slog.DiscardHandler), Limits{},
+	db := storetest.OpenSeeded(t, "")
+	s, err := New(db, db, slog.New(slog.DiscardHandler), Limits{},
 		func(*Schema) []graphql.SchemaOpt { return []graphql.SchemaOpt{graphql.Tracer(rec)} })
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +165,8 @@ func TestTheBypassIsRefused(t *testing.T) {
 // panic: 1_0 in a list, which gqlparser alone would read as [1, _0].
 func TestUnderscoreInANumberIsASyntaxError(t *testing.T) {
 	var logged strings.Builder
-	s, err := New(storetest.OpenSeeded(t, ""), slog.New(slog.NewTextHandler(&logged, nil)), Limits{})
+	db := storetest.OpenSeeded(t, "")
+	s, err := New(db, db, slog.New(slog.NewTextHandler(&logged, nil)), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func fuzzHandler(tb testing.TB) (http.Handler, *errorLog) {
 	tb.Helper()
 	db := storetest.OpenSeeded(tb, "")
 	log := &errorLog{}
-	s, err := schema.New(db, slog.New(log), schema.Limits{})
+	s, err := schema.New(db, db, slog.New(log), schema.Limits{})
 	if err != nil {
 		tb.Fatal(err)
 	}

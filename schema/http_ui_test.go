@@ -32,7 +32,7 @@ func getPage(tb testing.TB, s *server, path string) (*http.Response, string) {
 func newUIServers(tb testing.TB, uis ...http.Handler) []*server {
 	tb.Helper()
 	r := &countingReader{DB: MustOpenSeeded(tb)}
-	s, err := schema.New(r, nil, schema.Limits{})
+	s, err := schema.New(r, r, nil, schema.Limits{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,15 +12,6 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// Writer is what the mutations need of a store: a batch written whole or
-// not at all, checked as chancery check checks seeds. ApplyChanges says
-// too what the batch deleted and the data version after it; an error
-// about one item of the batch is a *graph.ItemError.
-type Writer interface {
-	Apply(ctx context.Context, b *graph.Batch) error
-	ApplyChanges(ctx context.Context, b *graph.Batch) (graph.Applied, error)
-}
-
 // access is what the request may write, as the HTTP layer decided from its
 // method and credentials. The zero value refuses, saying why.
 type access struct {
@@ -35,9 +26,17 @@ func withAccess(ctx context.Context, a access) context.Context {
 	return context.WithValue(ctx, accessKey{}, a)
 }
 
+type writerKey struct{}
+
+// withWriter returns ctx carrying the store the schema writes to; nil
+// leaves the API read-only.
+func withWriter(ctx context.Context, w graph.Writer) context.Context {
+	return context.WithValue(ctx, writerKey{}, w)
+}
+
 // writer returns the store to write to, or the error that says why this
 // request may not write.
-func writer(ctx context.Context) (Writer, *loader, error) {
+func writer(ctx context.Context) (graph.Writer, *loader, error) {
 	ld := loaderFrom(ctx)
 	a, _ := ctx.Value(accessKey{}).(access)
 	if !a.allowed {
@@ -47,8 +46,8 @@ func writer(ctx context.Context) (Writer, *loader, error) {
 		}
 		return nil, nil, &apiError{code: CodeUnauthorized, message: msg}
 	}
-	w, ok := ld.r.(Writer)
-	if !ok {
+	w, _ := ctx.Value(writerKey{}).(graph.Writer)
+	if w == nil {
 		return nil, nil, &apiError{code: CodeInternal, message: "this server's store cannot be written to"}
 	}
 	return w, ld, nil

@@ -7,17 +7,12 @@ import (
 )
 
 // reader returns r counting every call into the request's observation and
-// chancery_store_reads_total. A store that can be written stays one, so
-// mutations work through it.
+// chancery_store_reads_total.
 func (o *observation) reader(r graph.Reader) graph.Reader {
 	if o == nil {
 		return r
 	}
-	c := countedReader{r: r, o: o}
-	if w, ok := r.(Writer); ok {
-		return countedReadWriter{countedReader: c, Writer: w}
-	}
-	return c
+	return countedReader{r: r, o: o}
 }
 
 // countedReader passes every call to r and counts it.
@@ -26,15 +21,7 @@ type countedReader struct {
 	o *observation
 }
 
-type countedReadWriter struct {
-	countedReader
-	Writer
-}
-
-var (
-	_ graph.Reader = countedReader{}
-	_ Writer       = countedReadWriter{}
-)
+var _ graph.Reader = countedReader{}
 
 func (c countedReader) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {
 	c.o.read(readEntity)

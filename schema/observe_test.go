@@ -239,7 +239,8 @@ func TestTracing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := schema.New(MustOpenSeeded(t), nil, schema.Limits{}, schema.WithTracing(tr))
+	db := MustOpenSeeded(t)
+	api, err := schema.New(db, db, nil, schema.Limits{}, schema.WithTracing(tr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +310,8 @@ func (faultyReader) Search(context.Context, graph.SearchQuery) ([]graph.SearchHi
 func TestRequestIDInEveryLogLine(t *testing.T) {
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	api, err := schema.New(faultyReader{MustOpenSeeded(t)}, log, schema.Limits{})
+	r := faultyReader{MustOpenSeeded(t)}
+	api, err := schema.New(r, r, log, schema.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,7 @@ var SDL = func() string {
 type Schema struct {
 	gql    *graphql.Schema
 	r      graph.Reader
+	w      graph.Writer // nil: the API is read-only
 	log    *slog.Logger
 	limits Limits
 	cost   *costModel
@@ -64,16 +65,17 @@ type Schema struct {
 	tracing *Tracing
 }
 
-// New parses the SDL and binds it to resolvers reading from r, with the
-// given limits (zero fields take their defaults) and options. Errors the
-// resolvers cannot show to clients go to log (nil: slog.Default()).
-func New(r graph.Reader, log *slog.Logger, limits Limits, opts ...Option) (*Schema, error) {
+// New parses the SDL and binds it to resolvers reading from r and writing
+// to w (nil: mutations answer that the store cannot be written to), with
+// the given limits (zero fields take their defaults) and options. Errors
+// the resolvers cannot show to clients go to log (nil: slog.Default()).
+func New(r graph.Reader, w graph.Writer, log *slog.Logger, limits Limits, opts ...Option) (*Schema, error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	log = logWithRequestID(log) // a line about a request says which
 	limits = limits.withDefaults()
-	s := &Schema{r: r, log: log, limits: limits, expensive: make(chan struct{}, limits.MaxExpensive)}
+	s := &Schema{r: r, w: w, log: log, limits: limits, expensive: make(chan struct{}, limits.MaxExpensive)}
 	gqlOpts := []graphql.SchemaOpt{
 		graphql.UseStringDescriptions(),
 		graphql.PanicHandler(panicHandler{log}),
@@ -138,7 +140,8 @@ func (s *Schema) prepare(ctx context.Context, req Request) (*document, *Response
 }
 
 // run executes a document prepare accepted. It gives the request its own
-// entity loader and makes sure every error carries a code.
+// entity loader and the store to write to, and makes sure every error
+// carries a code.
 func (s *Schema) run(ctx context.Context, d *document, req Request) *Response {
 	obs := observationFrom(ctx)
 	if d.cost > float64(s.limits.ExpensiveCost) {
@@ -152,6 +155,7 @@ func (s *Schema) run(ctx context.Context, d *document, req Request) *Response {
 	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 	defer cancel()
 	ctx = withLoader(ctx, newLoader(obs.reader(s.r), s.log))
+	ctx = withWriter(ctx, s.w)
 	resp := s.exec(ctx, d, req.Variables)
 	for _, e := range resp.Errors {
 		classify(e)

@@ -22,6 +22,12 @@ import (
 	"github.com/chancery/chancery/store/storetest"
 )
 
+// The store is what the API reads and writes.
+var (
+	_ graph.Reader = (*store.DB)(nil)
+	_ graph.Writer = (*store.DB)(nil)
+)
+
 // countingReader passes every call to the real store and counts the reads
 // of entities and relations, so tests can see that lists are resolved in
 // batches.
@@ -92,7 +98,7 @@ func newServer(tb testing.TB, opts schema.HandlerOptions) *server {
 func newServerWithLimits(tb testing.TB, opts schema.HandlerOptions, limits schema.Limits) *server {
 	tb.Helper()
 	r := &countingReader{DB: MustOpenSeeded(tb)}
-	s, err := schema.New(r, nil, limits)
+	s, err := schema.New(r, r, nil, limits)
 	if err != nil {
 		tb.Fatal(err)
 	}

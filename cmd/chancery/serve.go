@@ -234,7 +234,7 @@ func (s *Serve) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	api, err := schema.New(db, s.log, s.limits, schema.WithTracing(s.tracing))
+	api, err := schema.New(db, db, s.log, s.limits, schema.WithTracing(s.tracing))
 	if err != nil {
 		return err
 	}

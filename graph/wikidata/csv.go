@@ -270,74 +270,119 @@ func (c *csvReader) record() ([]string, int, error) {
 	}
 }
 
+// fields reads one record, which quoted fields may spread over lines, and
+// returns its fields, or io.EOF at the end of the file.
 func (c *csvReader) fields() ([]string, error) {
-	var fields []string
-	var field bytes.Buffer
-	start := c.line
-	atEOF := func() bool {
-		_, err := c.r.Peek(1)
-		return err != nil
-	}
-	if atEOF() {
+	if _, err := c.r.Peek(1); err != nil {
 		return nil, io.EOF
 	}
+	start := c.line
+	var fields []string
+	var field bytes.Buffer
 	for {
-		// One field, starting at the current byte.
 		field.Reset()
-		b, err := c.r.ReadByte()
-		if err == nil && b == '"' {
-			quoteLine := c.line
-			for {
-				b, err = c.r.ReadByte()
-				if err != nil {
-					if errors.Is(err, io.EOF) {
-						return nil, graph.Errorf(graph.EINVALID, "%s:%d: a quoted field starts on this line and is never closed (is the file cut short?)", c.name, quoteLine)
-					}
-					return nil, fmt.Errorf("read %s at line %d: %w", c.name, c.line, err)
-				}
-				if b == '\n' {
-					c.line++
-				}
-				if b != '"' {
-					field.WriteByte(b)
-					continue
-				}
-				next, err := c.r.Peek(1)
-				if err == nil && next[0] == '"' {
-					c.r.ReadByte()
-					field.WriteByte('"')
-					continue
-				}
-				break // the closing quote
-			}
-			b, err = c.r.ReadByte()
-			if err == nil && b == '\r' {
-				if next, perr := c.r.Peek(1); perr == nil && next[0] == '\n' {
-					b, err = c.r.ReadByte()
-				}
-			}
-			if err == nil && b != delimiter && b != '\n' {
-				return nil, graph.Errorf(graph.EINVALID, "%s:%d: a quoted field is followed by %q; a quote inside a quoted field must be doubled", c.name, c.line, b)
-			}
-		} else {
-			for err == nil && b != delimiter && b != '\n' {
-				field.WriteByte(b)
-				b, err = c.r.ReadByte()
-			}
-			if err == nil && b == '\n' {
-				field.Truncate(len(bytes.TrimSuffix(field.Bytes(), []byte{'\r'})))
-			}
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("read %s at line %d: %w", c.name, start, err)
+		end, err := c.field(&field, start)
+		if err != nil {
+			return nil, err
 		}
 		fields = append(fields, field.String())
-		switch {
-		case err != nil: // the end of the file ends the record
+		switch end {
+		case endOfFile: // the end of the file ends the record
 			return fields, nil
-		case b == '\n':
+		case endOfLine:
 			c.line++
 			return fields, nil
 		}
 	}
+}
+
+// fieldEnd is what ends a field.
+type fieldEnd int
+
+const (
+	endOfField fieldEnd = iota // a delimiter: another field follows
+	endOfLine                  // the end of the record
+	endOfFile
+)
+
+// field reads one field, starting at the current byte, into field and
+// says what ended it. start is the line the record starts on.
+func (c *csvReader) field(field *bytes.Buffer, start int) (fieldEnd, error) {
+	b, err := c.r.ReadByte()
+	if err == nil && b == '"' {
+		if err := c.quoted(field); err != nil {
+			return 0, err
+		}
+		b, err = c.afterQuote()
+		if err == nil && b != delimiter && b != '\n' {
+			return 0, graph.Errorf(graph.EINVALID, "%s:%d: a quoted field is followed by %q; a quote inside a quoted field must be doubled", c.name, c.line, b)
+		}
+	} else {
+		b, err = c.unquoted(field, b, err)
+	}
+	switch {
+	case err != nil && !errors.Is(err, io.EOF):
+		return 0, fmt.Errorf("read %s at line %d: %w", c.name, start, err)
+	case err != nil:
+		return endOfFile, nil
+	case b == '\n':
+		return endOfLine, nil
+	}
+	return endOfField, nil
+}
+
+// quoted reads the rest of a quoted field, after its opening quote, up to
+// and with its closing quote, into field: a doubled quote is one.
+func (c *csvReader) quoted(field *bytes.Buffer) error {
+	quoteLine := c.line
+	for {
+		b, err := c.r.ReadByte()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return graph.Errorf(graph.EINVALID, "%s:%d: a quoted field starts on this line and is never closed (is the file cut short?)", c.name, quoteLine)
+			}
+			return fmt.Errorf("read %s at line %d: %w", c.name, c.line, err)
+		}
+		if b == '\n' {
+			c.line++
+		}
+		if b != '"' {
+			field.WriteByte(b)
+			continue
+		}
+		next, err := c.r.Peek(1)
+		if err == nil && next[0] == '"' {
+			c.r.ReadByte()
+			field.WriteByte('"')
+			continue
+		}
+		return nil // the closing quote
+	}
+}
+
+// afterQuote reads the byte after a closing quote, a line's end written
+// \r\n as '\n'.
+func (c *csvReader) afterQuote() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil && b == '\r' {
+		if next, perr := c.r.Peek(1); perr == nil && next[0] == '\n' {
+			b, err = c.r.ReadByte()
+		}
+	}
+	return b, err
+}
+
+// unquoted reads into field an unquoted field whose first byte, or the
+// error reading it, is b and err, up to the delimiter or the end of the
+// line, without the \r of a \r\n. It returns the byte that ended the
+// field, or the error that did.
+func (c *csvReader) unquoted(field *bytes.Buffer, b byte, err error) (byte, error) {
+	for err == nil && b != delimiter && b != '\n' {
+		field.WriteByte(b)
+		b, err = c.r.ReadByte()
+	}
+	if err == nil && b == '\n' {
+		field.Truncate(len(bytes.TrimSuffix(field.Bytes(), []byte{'\r'})))
+	}
+	return b, err
 }

@@ -308,19 +308,28 @@ func (pl *planner) live() []*pending {
 // reason, and the row is rejected only if nothing else it is accredited to
 // matches.
 func (pl *planner) matchActors(ctx context.Context) error {
-	hostQIDs := map[string]bool{}
-	for _, p := range pl.live() {
-		if p.row.Country.QID != "" {
-			hostQIDs[p.row.Country.QID] = true
-		}
+	toMake, err := pl.matchSendersAndHosts(ctx)
+	if err != nil {
+		return err
 	}
-	type missing struct {
-		p    *pending
-		ref  Ref
-		kind graph.Kind
-		col  string
-	}
-	var toMake []missing
+	pl.makeActors(toMake)
+	return pl.matchJurisdictions(ctx)
+}
+
+// missingActor is an operator or host that matches nothing, to be made as
+// kind.
+type missingActor struct {
+	p    *pending
+	ref  Ref
+	kind graph.Kind
+	col  string
+}
+
+// matchSendersAndHosts matches each row's operator and host country, and
+// returns those that match nothing and are to be made.
+func (pl *planner) matchSendersAndHosts(ctx context.Context) ([]missingActor, error) {
+	hosts := pl.hostQIDs()
+	var toMake []missingActor
 	for _, p := range pl.live() {
 		for _, c := range []struct {
 			ref  Ref
@@ -330,36 +339,70 @@ func (pl *planner) matchActors(ctx context.Context) error {
 			if c.ref == (Ref{}) || p.rejected {
 				continue
 			}
-			id, taken, err := pl.w.matchActor(ctx, c.ref)
+			id, m, err := pl.matchSenderOrHost(ctx, p, c.ref, c.col, hosts)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			switch {
-			case id != "":
+			if id != "" {
 				*c.dest = id
-			case known[c.ref.QID].Refuse != "":
-				why := fmt.Sprintf("%s %s (%s): %s", c.col, c.ref.Label, c.ref.QID, known[c.ref.QID].Refuse)
-				if c.col == "country" && len(p.row.Jurisdictions) > 0 {
-					p.refusedHost = why
-					continue
-				}
-				pl.reject(p, why, "")
-			case c.ref.QID == "":
-				pl.reject(p, c.col+" has no QID and matches nothing in the graph", c.ref.Label)
-			case c.ref.Label == "" && known[c.ref.QID].Name == "":
-				pl.reject(p, c.col+" has no name and matches nothing in the graph", c.ref.QID)
-			case taken:
-				pl.reject(p, c.col+" is an entity that cannot send or receive missions",
-					fmt.Sprintf("%s (%s) is %s", c.ref.Label, c.ref.QID, pl.w.byQID[c.ref.QID][0].ID))
-			default:
-				k := graph.Organisation
-				if c.col == "country" || hostQIDs[c.ref.QID] {
-					k = graph.Country
-				}
-				toMake = append(toMake, missing{p, c.ref, k, c.col})
+			}
+			if m != nil {
+				toMake = append(toMake, *m)
 			}
 		}
 	}
+	return toMake, nil
+}
+
+// hostQIDs are the QIDs of every row's host country.
+func (pl *planner) hostQIDs() map[string]bool {
+	hosts := map[string]bool{}
+	for _, p := range pl.live() {
+		if p.row.Country.QID != "" {
+			hosts[p.row.Country.QID] = true
+		}
+	}
+	return hosts
+}
+
+// matchSenderOrHost matches ref, the row's operator or country (col), and
+// returns the entity it matches; or else, if it is to be made, what to
+// make; or neither, having rejected the row or noted a refused host.
+func (pl *planner) matchSenderOrHost(ctx context.Context, p *pending, ref Ref, col string, hosts map[string]bool) (graph.ID, *missingActor, error) {
+	id, taken, err := pl.w.matchActor(ctx, ref)
+	if err != nil {
+		return "", nil, err
+	}
+	switch {
+	case id != "":
+		return id, nil, nil
+	case known[ref.QID].Refuse != "":
+		why := fmt.Sprintf("%s %s (%s): %s", col, ref.Label, ref.QID, known[ref.QID].Refuse)
+		if col == "country" && len(p.row.Jurisdictions) > 0 {
+			p.refusedHost = why
+			return "", nil, nil
+		}
+		pl.reject(p, why, "")
+	case ref.QID == "":
+		pl.reject(p, col+" has no QID and matches nothing in the graph", ref.Label)
+	case ref.Label == "" && known[ref.QID].Name == "":
+		pl.reject(p, col+" has no name and matches nothing in the graph", ref.QID)
+	case taken:
+		pl.reject(p, col+" is an entity that cannot send or receive missions",
+			fmt.Sprintf("%s (%s) is %s", ref.Label, ref.QID, pl.w.byQID[ref.QID][0].ID))
+	default:
+		k := graph.Organisation
+		if col == "country" || hosts[ref.QID] {
+			k = graph.Country
+		}
+		return "", &missingActor{p, ref, k, col}, nil
+	}
+	return "", nil, nil
+}
+
+// makeActors makes the operators and hosts that match nothing, each QID
+// once, for the rows still kept, and gives each row its own.
+func (pl *planner) makeActors(toMake []missingActor) {
 	for _, m := range toMake {
 		if m.p.rejected {
 			continue
@@ -374,26 +417,16 @@ func (pl *planner) matchActors(ctx context.Context) error {
 			m.p.host = id
 		}
 	}
+}
+
+// matchJurisdictions accredits each row's mission to its jurisdictions
+// that match, or else to its host, and rejects the rows accredited to
+// nothing. What a kept row leaves out becomes its notes.
+func (pl *planner) matchJurisdictions(ctx context.Context) error {
 	for _, p := range pl.live() {
-		var notes []Note
-		leftOut := func(why, detail string) {
-			notes = append(notes, Note{Line: p.row.Line, Why: why, Detail: detail})
-		}
-		for _, j := range p.row.Jurisdictions {
-			id, _, err := pl.w.matchActor(ctx, j)
-			if err != nil {
-				return err
-			}
-			switch {
-			case id != "":
-				if !slices.Contains(p.accredits, id) {
-					p.accredits = append(p.accredits, id)
-				}
-			case known[j.QID].Refuse != "":
-				leftOut("jurisdiction not linked: "+known[j.QID].Refuse, j.Label+" ("+j.QID+")")
-			default:
-				leftOut("jurisdiction not linked: it matches no country, territory or organisation", j.Label+" ("+j.QID+")")
-			}
+		notes, err := pl.linkJurisdictions(ctx, p)
+		if err != nil {
+			return err
 		}
 		if len(p.accredits) == 0 && p.host != "" {
 			p.accredits = []graph.ID{p.host}
@@ -406,12 +439,40 @@ func (pl *planner) matchActors(ctx context.Context) error {
 			pl.reject(p, "no jurisdiction or host country matches anything in the graph", "")
 		default:
 			if p.refusedHost != "" {
-				leftOut("host country not linked: "+known[p.row.Country.QID].Refuse, p.row.Country.Label+" ("+p.row.Country.QID+")")
+				notes = append(notes, leftOut(p, "host country not linked: "+known[p.row.Country.QID].Refuse, p.row.Country))
 			}
 			pl.Notes = append(pl.Notes, notes...)
 		}
 	}
 	return nil
+}
+
+// linkJurisdictions adds the jurisdictions of p that match to what its
+// mission is accredited to, and returns a note for each of the others.
+func (pl *planner) linkJurisdictions(ctx context.Context, p *pending) ([]Note, error) {
+	var notes []Note
+	for _, j := range p.row.Jurisdictions {
+		id, _, err := pl.w.matchActor(ctx, j)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case id != "":
+			if !slices.Contains(p.accredits, id) {
+				p.accredits = append(p.accredits, id)
+			}
+		case known[j.QID].Refuse != "":
+			notes = append(notes, leftOut(p, "jurisdiction not linked: "+known[j.QID].Refuse, j))
+		default:
+			notes = append(notes, leftOut(p, "jurisdiction not linked: it matches no country, territory or organisation", j))
+		}
+	}
+	return notes, nil
+}
+
+// leftOut is the note that p's mission is not linked to ref, and why.
+func leftOut(p *pending, why string, ref Ref) Note {
+	return Note{Line: p.row.Line, Why: why, Detail: ref.Label + " (" + ref.QID + ")"}
 }
 
 // matchCities finds or makes the city of each row.
