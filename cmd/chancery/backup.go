@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/cmd/chancery/internal/atomicfile"
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store"
 )
@@ -222,26 +223,22 @@ func (c *Backup) write(produce func(io.Writer) (store.BackupInfo, error)) (store
 		}
 		return info, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.File), filepath.Base(c.File)+".*.partial")
+	out, err := atomicfile.Create(c.File, atomicfile.Options{Pattern: filepath.Base(c.File) + ".*.partial"})
 	if err != nil {
-		return store.BackupInfo{}, fmt.Errorf("cannot write the backup beside %s: %v", c.File, errors.Unwrap(err))
+		return store.BackupInfo{}, err
 	}
-	bw := bufio.NewWriterSize(tmp, 1<<20)
+	defer out.Abort()
+	bw := bufio.NewWriterSize(out, 1<<20)
 	info, err := produce(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
 	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.File)
+		if err = out.Commit(); err != nil {
+			err = errors.Unwrap(err) // Commit's error names c.File too
+		}
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
 		return info, fmt.Errorf("no backup written to %s: %s", c.File, describe(err))
 	}
 	return info, nil
