@@ -76,7 +76,7 @@ type Bench struct {
 
 	args           []string
 	stdout, stderr io.Writer
-	server         *serverProcess
+	server         *bench.ServerProcess
 }
 
 // NewBench returns the bench command writing to the given streams.
@@ -260,10 +260,10 @@ func (c *Bench) Run(ctx context.Context) error {
 		if err := c.startOwnServer(ctx, report); err != nil {
 			return err
 		}
-		pid = c.server.cmd.Process.Pid
+		pid = c.server.PID()
 	} else {
 		report.URL = c.URL
-		if err := checkReachable(ctx, c.URL); err != nil {
+		if err := bench.CheckReachable(ctx, c.URL); err != nil {
 			return err
 		}
 	}
@@ -362,7 +362,7 @@ func (c *Bench) Run(ctx context.Context) error {
 	}
 	if c.server != nil {
 		c.progress("stopping the server")
-		err := c.server.stop()
+		err := c.server.Stop()
 		c.server = nil
 		if err != nil {
 			return err
@@ -390,32 +390,32 @@ func (c *Bench) startOwnServer(ctx context.Context, report *bench.Report) error 
 	report.DataDir = dir
 	report.StartedServer = true
 	if len(c.Imports) > 0 {
-		if err := checkNewDir(dir); err != nil {
+		if err := bench.CheckNewDir(dir); err != nil {
 			return err
 		}
 		c.progress("importing %s into %s", strings.Join(c.Imports, ", "), dir)
-		im, err := runImport(ctx, bin, dir, c.Imports, c.stderr)
+		im, err := bench.RunImport(ctx, bin, dir, c.Imports, c.stderr)
 		if err != nil {
 			return err
 		}
 		report.Import = im
-	} else if err := checkDataDir(dir); err != nil {
+	} else if err := bench.CheckDataDir(dir); err != nil {
 		return err
 	}
 	if allocated, apparent, err := bench.DirSize(dir); err == nil {
 		report.Disk = &bench.DiskReport{Bytes: allocated, ApparentBytes: apparent}
 	}
 	c.progress("starting chancery serve on %s", dir)
-	srv, firstAnswer, err := startServer(ctx, bin, dir, c.StartTimeout, c.serveArgs...)
+	srv, firstAnswer, err := bench.StartServer(ctx, bin, dir, c.StartTimeout, c.serveArgs...)
 	if err != nil {
 		return err
 	}
 	c.server = srv
-	report.URL = srv.url
-	report.Server.PID = srv.cmd.Process.Pid
+	report.URL = srv.URL()
+	report.Server.PID = srv.PID()
 	ms := float64(firstAnswer) / float64(time.Millisecond)
 	report.Server.FirstAnswerMs = &ms
-	c.progress("first answer %.0f ms after start, at %s", ms, srv.url)
+	c.progress("first answer %.0f ms after start, at %s", ms, srv.URL())
 	return nil
 }
 
@@ -535,7 +535,7 @@ func (c *Bench) Close() error {
 	if c.server == nil {
 		return nil
 	}
-	err := c.server.stop()
+	err := c.server.Stop()
 	c.server = nil
 	return err
 }

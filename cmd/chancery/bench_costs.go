@@ -413,7 +413,7 @@ func (c *Bench) runMode(ctx context.Context) error {
 		defer c.Close()
 	} else {
 		base.URL = c.URL
-		if err := checkReachable(ctx, c.URL); err != nil {
+		if err := bench.CheckReachable(ctx, c.URL); err != nil {
 			return err
 		}
 	}
