@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/mix"
 	"github.com/chancery/chancery/schema"
 )
 
@@ -85,13 +86,13 @@ type costlyTemplate struct {
 
 // costlyQueries builds the hostile clients' queries around the biggest
 // senders and hosts: each as large as the budget allows.
-func costlyQueries(s *sampler, budget int) ([]costly, error) {
-	if len(s.senders) == 0 || len(s.hosts) == 0 {
+func costlyQueries(s *mix.Sampler, budget int) ([]costly, error) {
+	if len(s.Senders) == 0 || len(s.Hosts) == 0 {
 		return nil, fmt.Errorf("the data has no missions, so no hubs to build costly queries around")
 	}
-	hub, host := s.senders[0].Key, s.hosts[0].Key
-	if host == hub && len(s.hosts) > 1 {
-		host = s.hosts[1].Key
+	hub, host := s.Senders[0].Key, s.Hosts[0].Key
+	if host == hub && len(s.Hosts) > 1 {
+		host = s.Hosts[1].Key
 	}
 	lit := func(id string) string { b, _ := json.Marshal(id); return string(b) }
 	templates := []costlyTemplate{
@@ -142,34 +143,34 @@ func costlyQueries(s *sampler, budget int) ([]costly, error) {
 }
 
 // runHostile measures the mix alone, then beside the costly clients.
-func (c *Bench) runHostile(ctx context.Context, api *gqlClient, client *http.Client, report *hostileReport) error {
-	mix, err := chooseMix(ctx, api, c.Seed, c.Inputs, c.Only, c.progress)
+func (c *Bench) runHostile(ctx context.Context, api *mix.Client, client *http.Client, report *hostileReport) error {
+	queries, err := mix.Choose(ctx, api, c.Seed, c.Inputs, c.Only, c.progress)
 	if err != nil {
 		return err
 	}
-	if _, err := c.checkInputs(ctx, api, mix); err != nil {
+	if _, err := c.checkInputs(ctx, api, queries); err != nil {
 		return err
 	}
 	// Normal traffic is the mix's cheap queries: those above the default
 	// threshold of costly ones (a quarter of the budget) take turns with
 	// the hostile clients' by design, and are left out.
-	for _, q := range mix {
-		if q.skipped != "" || len(q.inputs) == 0 {
+	for _, q := range queries {
+		if q.Skipped != "" || len(q.Inputs) == 0 {
 			continue
 		}
-		if cost, err := schema.EstimateCost(schema.Request{Query: q.query, Variables: q.inputs[0]}); err == nil && cost > float64(c.Budget)/4 {
-			q.skipped = fmt.Sprintf("costly (estimated cost %.0f, above a quarter of the budget)", cost)
-			report.Excluded = append(report.Excluded, fmt.Sprintf("%s: %s", q.name, q.skipped))
-			c.progress("%s is left out of the normal traffic: %s", q.name, q.skipped)
+		if cost, err := schema.EstimateCost(schema.Request{Query: q.Query, Variables: q.Inputs[0]}); err == nil && cost > float64(c.Budget)/4 {
+			q.Skipped = fmt.Sprintf("costly (estimated cost %.0f, above a quarter of the budget)", cost)
+			report.Excluded = append(report.Excluded, fmt.Sprintf("%s: %s", q.Name, q.Skipped))
+			c.progress("%s is left out of the normal traffic: %s", q.Name, q.Skipped)
 		}
 	}
 	// The mix's queries in turn, input by input.
 	var bodies [][]byte
 	for i := 0; ; i++ {
 		added := false
-		for _, q := range mix {
-			if q.skipped == "" && i < len(q.bodies) {
-				bodies = append(bodies, q.bodies[i])
+		for _, q := range queries {
+			if q.Skipped == "" && i < len(q.Bodies) {
+				bodies = append(bodies, q.Bodies[i])
 				added = true
 			}
 		}
@@ -177,13 +178,13 @@ func (c *Bench) runHostile(ctx context.Context, api *gqlClient, client *http.Cli
 			break
 		}
 	}
-	for _, q := range mix {
-		if q.skipped == "" {
-			report.Normal = append(report.Normal, q.name)
+	for _, q := range queries {
+		if q.Skipped == "" {
+			report.Normal = append(report.Normal, q.Name)
 		}
 	}
-	s := &sampler{api: api, rng: nil, n: c.Inputs}
-	if err := s.gatherBuckets(ctx); err != nil {
+	s := mix.NewSampler(api, 0, c.Inputs)
+	if err := s.GatherBuckets(ctx); err != nil {
 		return err
 	}
 	hostile, err := costlyQueries(s, c.Budget)
