@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
@@ -35,37 +30,14 @@ type hostileReport struct {
 	Normal             []string `json:"normal"` // the mix's queries, sent in turn
 	// Excluded are the mix's queries left out of the normal traffic as
 	// costly, and why.
-	Excluded []string `json:"excluded,omitempty"`
-	Costly   []costly `json:"costly"`
+	Excluded []string       `json:"excluded,omitempty"`
+	Costly   []bench.Costly `json:"costly"`
 	// Alone is the mix with nothing else running; Beside is the same
 	// load while the costly clients run.
-	Alone  bench.Figures `json:"alone"`
-	Beside bench.Figures `json:"beside"`
-	Costs  costlyOutcome `json:"costly_outcome"`
-	Ratios hostileRatios `json:"ratios"`
-}
-
-// costly is one query the hostile clients send.
-type costly struct {
-	Name  string  `json:"name"`
-	Query string  `json:"query"`
-	Cost  float64 `json:"cost"`
-}
-
-// costlyOutcome counts what became of the costly queries sent while the
-// mix was measured beside them.
-type costlyOutcome struct {
-	Sent     int64 `json:"sent"`
-	Answered int64 `json:"answered"`
-	// Busy were refused because the server was running as many costly
-	// queries as it allows (BUSY).
-	Busy int64 `json:"busy"`
-	// Refused were over a limit (QUERY_TOO_COMPLEX); none should be.
-	Refused       int64   `json:"refused"`
-	Failed        int64   `json:"failed"`
-	FirstError    string  `json:"first_error,omitempty"`
-	AnsweredP50Ms float64 `json:"answered_p50_ms"`
-	AnsweredMaxMs float64 `json:"answered_max_ms"`
+	Alone  bench.Figures       `json:"alone"`
+	Beside bench.Figures       `json:"beside"`
+	Costs  bench.CostlyOutcome `json:"costly_outcome"`
+	Ratios hostileRatios       `json:"ratios"`
 }
 
 // hostileRatios compare the mix beside the costly queries with the mix
@@ -74,72 +46,6 @@ type hostileRatios struct {
 	P50        float64 `json:"p50"`
 	P99        float64 `json:"p99"`
 	Throughput float64 `json:"throughput"` // alone over beside: how many times fewer requests a second
-}
-
-// costlyTemplate is a query whose size argument %d is raised until its
-// cost comes just under the budget.
-type costlyTemplate struct {
-	name     string
-	template string // fmt format with one %d
-	max      int
-}
-
-// costlyQueries builds the hostile clients' queries around the biggest
-// senders and hosts: each as large as the budget allows.
-func costlyQueries(s *mix.Sampler, budget int) ([]costly, error) {
-	if len(s.Senders) == 0 || len(s.Hosts) == 0 {
-		return nil, fmt.Errorf("the data has no missions, so no hubs to build costly queries around")
-	}
-	hub, host := s.Senders[0].Key, s.Hosts[0].Key
-	if host == hub && len(s.Hosts) > 1 {
-		host = s.Hosts[1].Key
-	}
-	lit := func(id string) string { b, _ := json.Marshal(id); return string(b) }
-	templates := []costlyTemplate{
-		{"neighbourhood", `query HostileNeighbourhood { neighbourhood(id: ` + lit(hub) + `, depth: 4, limit: %d) {
-  nodes { id kind name } relations { id type validFrom validTo from { id } to { id } } } }`, 2000},
-		{"entity-pages", `query HostilePages { entities(first: %d) { edges { node { id
-  relations(first: 50) { edges { node { type to { name } } } } } } } }`, 500},
-		{"hub-pages", `query HostileHubPages { entity(id: ` + lit(hub) + `) { relations(first: %d) { edges { node { id type
-  from { id name } to { id name relations(first: 20) { edges { node { id type } } } } } } } } }`, 500},
-		{"paths", `query HostilePaths { paths(from: ` + lit(hub) + `, to: ` + lit(host) + `, maxLength: 6, first: %d) {
-  length nodes { id name } relations { id type } } }`, 20},
-		{"relations", `query HostileRelations { relations(first: %d) { edges { node {
-  id type validFrom validTo from { id kind name } to { id kind name } } } } }`, 500},
-	}
-	var out []costly
-	for _, t := range templates {
-		cost := func(n int) float64 {
-			c, err := schema.EstimateCost(schema.Request{Query: fmt.Sprintf(t.template, n)})
-			if err != nil {
-				return -1
-			}
-			return c
-		}
-		// The largest size within the budget, by bisection: cost grows
-		// with size.
-		lo, hi := 0, t.max
-		for lo < hi {
-			mid := (lo + hi + 1) / 2
-			if c := cost(mid); c >= 0 && c <= float64(budget) {
-				lo = mid
-			} else {
-				hi = mid - 1
-			}
-		}
-		if lo == 0 {
-			continue
-		}
-		c := cost(lo)
-		if c < float64(budget)/2 {
-			continue // even the largest the API allows is cheap
-		}
-		out = append(out, costly{Name: fmt.Sprintf("%s (size %d)", t.name, lo), Query: fmt.Sprintf(t.template, lo), Cost: c})
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no query of the hostile set comes within half of the budget %d; is --budget the server's --max-cost?", budget)
-	}
-	return out, nil
 }
 
 // runHostile measures the mix alone, then beside the costly clients.
@@ -187,7 +93,7 @@ func (c *Bench) runHostile(ctx context.Context, api *mix.Client, client *http.Cl
 	if err := s.GatherBuckets(ctx); err != nil {
 		return err
 	}
-	hostile, err := costlyQueries(s, c.Budget)
+	hostile, err := mix.CostlyQueries(s, c.Budget)
 	if err != nil {
 		return err
 	}
@@ -218,12 +124,12 @@ func (c *Bench) runHostile(ctx context.Context, api *mix.Client, client *http.Cl
 		return err
 	}
 
-	h := startCostly(ctx, client, report.URL, hostile, c.HostileConcurrency)
+	h := bench.StartCostly(ctx, client, report.URL, hostile, c.HostileConcurrency)
 	// Let every costly client have its first query in flight.
 	time.Sleep(200 * time.Millisecond)
-	h.reset()
+	h.Reset()
 	report.Beside = measure(fmt.Sprintf("beside %d costly clients", c.HostileConcurrency))
-	report.Costs = h.stop()
+	report.Costs = h.Stop()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -240,127 +146,6 @@ func (c *Bench) runHostile(ctx context.Context, api *mix.Client, client *http.Cl
 		report.Ratios.Throughput = report.Alone.RequestsPerSecond / report.Beside.RequestsPerSecond
 	}
 	return nil
-}
-
-// costlyClients send costly queries without pause until stopped.
-type costlyClients struct {
-	stopCh chan struct{}
-	wg     sync.WaitGroup
-
-	mu       sync.Mutex
-	outcome  costlyOutcome
-	answered []time.Duration
-	counting atomic.Bool
-}
-
-func startCostly(ctx context.Context, client *http.Client, url string, queries []costly, n int) *costlyClients {
-	h := &costlyClients{stopCh: make(chan struct{})}
-	var bodies [][]byte
-	for _, q := range queries {
-		b, _ := json.Marshal(map[string]any{"query": q.Query})
-		bodies = append(bodies, b)
-	}
-	for i := range n {
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			for j := i; ; j++ {
-				select {
-				case <-h.stopCh:
-					return
-				case <-ctx.Done():
-					return
-				default:
-				}
-				start := time.Now()
-				code, err := sendCostly(ctx, client, url, bodies[j%len(bodies)])
-				h.record(code, err, time.Since(start))
-			}
-		}()
-	}
-	return h
-}
-
-// sendCostly sends one costly query and returns the code of its first
-// error, "" if it was answered.
-func sendCostly(ctx context.Context, client *http.Client, url string, body []byte) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Errors []struct {
-			Message    string
-			Extensions struct{ Code string }
-		}
-	}
-	if err := json.Unmarshal(answer, &r); err != nil {
-		return "", fmt.Errorf("status %d, not JSON: %v", resp.StatusCode, err)
-	}
-	if len(r.Errors) > 0 {
-		return r.Errors[0].Extensions.Code, fmt.Errorf("%s: %s", r.Errors[0].Extensions.Code, r.Errors[0].Message)
-	}
-	return "", nil
-}
-
-func (h *costlyClients) record(code string, err error, took time.Duration) {
-	if !h.counting.Load() {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	o := &h.outcome
-	o.Sent++
-	switch {
-	case err == nil:
-		o.Answered++
-		h.answered = append(h.answered, took)
-	case code == schema.CodeBusy:
-		o.Busy++
-	case code == schema.CodeTooComplex:
-		o.Refused++
-	default:
-		o.Failed++
-	}
-	if err != nil && code != schema.CodeBusy && o.FirstError == "" {
-		o.FirstError = err.Error()
-	}
-}
-
-// reset starts counting from now.
-func (h *costlyClients) reset() {
-	h.mu.Lock()
-	h.outcome, h.answered = costlyOutcome{}, nil
-	h.mu.Unlock()
-	h.counting.Store(true)
-}
-
-// stop stops the clients, waits for their last queries and returns what
-// became of those counted.
-func (h *costlyClients) stop() costlyOutcome {
-	h.counting.Store(false)
-	close(h.stopCh)
-	h.wg.Wait()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	r := bench.Result{Latencies: h.answered}
-	slices.Sort(r.Latencies)
-	h.outcome.AnsweredP50Ms = float64(r.Percentile(0.5)) / float64(time.Millisecond)
-	if n := len(r.Latencies); n > 0 {
-		h.outcome.AnsweredMaxMs = float64(r.Latencies[n-1]) / float64(time.Millisecond)
-	}
-	return h.outcome
 }
 
 // writeHostile prints the report and writes its JSON.
