@@ -13,43 +13,8 @@ import (
 	"github.com/chancery/chancery/schema"
 )
 
-// hostileReport is what chancery bench --hostile measured, as written in
-// JSON: the mix alone, and the same mix while other clients send queries
-// just under the budget.
-type hostileReport struct {
-	Command []string      `json:"command"`
-	Time    time.Time     `json:"time"`
-	URL     string        `json:"url"`
-	DataDir string        `json:"data_dir,omitempty"`
-	Machine bench.Machine `json:"machine"`
-	Store   bench.Store   `json:"store"`
-	// Budget is the --max-cost the costly queries come just under.
-	Budget             int      `json:"budget"`
-	NormalConcurrency  int      `json:"normal_concurrency"`
-	HostileConcurrency int      `json:"hostile_concurrency"`
-	Normal             []string `json:"normal"` // the mix's queries, sent in turn
-	// Excluded are the mix's queries left out of the normal traffic as
-	// costly, and why.
-	Excluded []string       `json:"excluded,omitempty"`
-	Costly   []bench.Costly `json:"costly"`
-	// Alone is the mix with nothing else running; Beside is the same
-	// load while the costly clients run.
-	Alone  bench.Figures       `json:"alone"`
-	Beside bench.Figures       `json:"beside"`
-	Costs  bench.CostlyOutcome `json:"costly_outcome"`
-	Ratios hostileRatios       `json:"ratios"`
-}
-
-// hostileRatios compare the mix beside the costly queries with the mix
-// alone.
-type hostileRatios struct {
-	P50        float64 `json:"p50"`
-	P99        float64 `json:"p99"`
-	Throughput float64 `json:"throughput"` // alone over beside: how many times fewer requests a second
-}
-
 // runHostile measures the mix alone, then beside the costly clients.
-func (c *Bench) runHostile(ctx context.Context, api *mix.Client, client *http.Client, report *hostileReport) error {
+func (c *Bench) runHostile(ctx context.Context, api *mix.Client, client *http.Client, report *bench.HostileReport) error {
 	queries, err := mix.Choose(ctx, api, c.Seed, c.Inputs, c.Only, c.progress)
 	if err != nil {
 		return err
@@ -149,7 +114,7 @@ func (c *Bench) runHostile(ctx context.Context, api *mix.Client, client *http.Cl
 }
 
 // writeHostile prints the report and writes its JSON.
-func (c *Bench) writeHostile(r *hostileReport) error {
+func (c *Bench) writeHostile(r *bench.HostileReport) error {
 	if done, err := c.writeJSON(r); done || err != nil {
 		return err
 	}

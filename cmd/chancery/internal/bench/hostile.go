@@ -15,6 +15,41 @@ import (
 	"github.com/chancery/chancery/schema"
 )
 
+// HostileReport is what chancery bench --hostile measured, as written in
+// JSON: the mix alone, and the same mix while other clients send queries
+// just under the budget.
+type HostileReport struct {
+	Command []string  `json:"command"`
+	Time    time.Time `json:"time"`
+	URL     string    `json:"url"`
+	DataDir string    `json:"data_dir,omitempty"`
+	Machine Machine   `json:"machine"`
+	Store   Store     `json:"store"`
+	// Budget is the --max-cost the costly queries come just under.
+	Budget             int      `json:"budget"`
+	NormalConcurrency  int      `json:"normal_concurrency"`
+	HostileConcurrency int      `json:"hostile_concurrency"`
+	Normal             []string `json:"normal"` // the mix's queries, sent in turn
+	// Excluded are the mix's queries left out of the normal traffic as
+	// costly, and why.
+	Excluded []string `json:"excluded,omitempty"`
+	Costly   []Costly `json:"costly"`
+	// Alone is the mix with nothing else running; Beside is the same
+	// load while the costly clients run.
+	Alone  Figures       `json:"alone"`
+	Beside Figures       `json:"beside"`
+	Costs  CostlyOutcome `json:"costly_outcome"`
+	Ratios HostileRatios `json:"ratios"`
+}
+
+// HostileRatios compare the mix beside the costly queries with the mix
+// alone.
+type HostileRatios struct {
+	P50        float64 `json:"p50"`
+	P99        float64 `json:"p99"`
+	Throughput float64 `json:"throughput"` // alone over beside: how many times fewer requests a second
+}
+
 // Costly is one query the hostile clients send.
 type Costly struct {
 	Name  string  `json:"name"`
