@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
+	"github.com/chancery/chancery/cmd/chancery/internal/backup"
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store"
 )
@@ -91,7 +87,7 @@ func (c *Backup) Run(ctx context.Context) error {
 	if err := db.Announce("chancery backup", ""); err != nil {
 		return err
 	}
-	info, err := c.write(func(w io.Writer) (store.BackupInfo, error) { return db.Backup(ctx, w) })
+	info, err := backup.Write(c.File, c.stdout, func(w io.Writer) (store.BackupInfo, error) { return db.Backup(ctx, w) })
 	if err != nil {
 		return err
 	}
@@ -101,7 +97,7 @@ func (c *Backup) Run(ctx context.Context) error {
 
 // download fetches the backup from the server that holds the directory.
 func (c *Backup) download(ctx context.Context, h store.Holder) error {
-	token, from, err := c.token()
+	token, from, err := backup.Token(c.TokenFile, c.getenv)
 	if err != nil {
 		return err
 	}
@@ -109,142 +105,17 @@ func (c *Backup) download(ctx context.Context, h store.Holder) error {
 		return fmt.Errorf("data directory %s is held by %s (pid %d) at %s; give an admin token with CHANCERY_TOKEN or --token-file to back it up through that server, or stop the server first",
 			c.DataDir, h.Command, h.PID, h.Address)
 	}
-	base := h.Address
-	if !strings.Contains(base, "://") {
-		base = "http://" + base
-	}
-	url := strings.TrimSuffix(base, "/") + "/admin/backup"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return fmt.Errorf("the server holding %s recorded the address %q, which is not a URL: %v", c.DataDir, h.Address, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := backupClient.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("cannot reach %s (pid %d), which holds %s, at %s: %v", h.Command, h.PID, c.DataDir, url, errors.Unwrap(err))
-	}
-	defer resp.Body.Close()
-	if err := backupStatus(resp, url, from); err != nil {
-		return err
-	}
-	info, err := c.write(func(w io.Writer) (store.BackupInfo, error) {
-		tw := &trackedWriter{w: w}
-		info, err := store.VerifyBackup(ctx, io.TeeReader(resp.Body, tw))
-		if tw.err != nil {
-			return info, tw.err
-		}
-		if err != nil {
-			return info, fmt.Errorf("the backup downloaded from %s is not whole: %s", url, describe(err))
-		}
-		return info, nil
-	})
+	d, err := backup.Fetch(ctx, h, c.DataDir, token, from)
 	if err != nil {
 		return err
 	}
-	c.report(info, base)
+	defer d.Close()
+	info, err := backup.Write(c.File, c.stdout, func(w io.Writer) (store.BackupInfo, error) { return d.CopyTo(ctx, w) })
+	if err != nil {
+		return err
+	}
+	c.report(info, d.Base)
 	return nil
-}
-
-// backupClient downloads backups: no overall time limit, since a backup
-// takes as long as the store is large, but a server that does not start
-// answering within a minute is given up on.
-var backupClient = &http.Client{Transport: func() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.ResponseHeaderTimeout = time.Minute
-	return t
-}()}
-
-// backupStatus turns an answer of the backup endpoint other than a backup
-// into an error that says what to do.
-func backupStatus(resp *http.Response, url, tokenFrom string) error {
-	if resp.StatusCode == http.StatusOK {
-		if ct := resp.Header.Get("Content-Type"); ct != "application/octet-stream" {
-			return fmt.Errorf("%s answered with %q, not a backup; is a chancery server listening there?", url, ct)
-		}
-		return nil
-	}
-	var body struct {
-		Error string `json:"error"`
-	}
-	json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
-	why := body.Error
-	if why == "" {
-		why = resp.Status
-	}
-	switch resp.StatusCode {
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("the server at %s refused the admin token from %s: %s; check the token", url, tokenFrom, why)
-	case http.StatusServiceUnavailable:
-		return fmt.Errorf("the server at %s takes no backups over HTTP: %s; configure admin tokens on it, or stop it and run chancery backup again", url, why)
-	case http.StatusNotFound:
-		return fmt.Errorf("the server at %s has no backup endpoint (it answered %s); it may run an older chancery: stop it and run chancery backup again", url, resp.Status)
-	default:
-		return fmt.Errorf("the server at %s answered %s: %s", url, resp.Status, why)
-	}
-}
-
-// token returns the admin token and where it came from: the file named by
-// --token-file, else CHANCERY_TOKEN, else "".
-func (c *Backup) token() (token, from string, err error) {
-	if c.TokenFile != "" {
-		b, err := os.ReadFile(c.TokenFile)
-		if err != nil {
-			return "", "", fmt.Errorf("cannot read the token file: %v", err)
-		}
-		for line := range strings.Lines(string(b)) {
-			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-				return line, c.TokenFile, nil
-			}
-		}
-		return "", "", fmt.Errorf("the token file %s holds no token, only blank lines and # comments", c.TokenFile)
-	}
-	if t := strings.TrimSpace(c.getenv("CHANCERY_TOKEN")); t != "" {
-		return t, "CHANCERY_TOKEN", nil
-	}
-	return "", "", nil
-}
-
-// write runs produce with the output: standard output, or a temporary file
-// beside c.File that is renamed to it once produce has succeeded and
-// removed if it has not.
-func (c *Backup) write(produce func(io.Writer) (store.BackupInfo, error)) (store.BackupInfo, error) {
-	if c.File == "-" {
-		bw := bufio.NewWriterSize(c.stdout, 1<<20)
-		info, err := produce(bw)
-		if err == nil {
-			err = bw.Flush()
-		}
-		if err != nil {
-			return info, fmt.Errorf("%s; what was written to standard output is not a whole backup", describe(err))
-		}
-		return info, nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.File), filepath.Base(c.File)+".*.partial")
-	if err != nil {
-		return store.BackupInfo{}, fmt.Errorf("cannot write the backup beside %s: %v", c.File, errors.Unwrap(err))
-	}
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	info, err := produce(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.File)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return info, fmt.Errorf("no backup written to %s: %s", c.File, describe(err))
-	}
-	return info, nil
 }
 
 // report says what the backup holds: on standard output, unless the
@@ -258,7 +129,7 @@ func (c *Backup) report(info store.BackupInfo, server string) {
 	if server != "" {
 		via = " through the server at " + server
 	}
-	fmt.Fprintf(w, "backed up %s%s to %s: %s\n", c.DataDir, via, to, describeBackup(info))
+	fmt.Fprintf(w, "backed up %s%s to %s: %s\n", c.DataDir, via, to, backup.Describe(info))
 }
 
 // Close closes the data directory if the backup opened it.
@@ -267,22 +138,6 @@ func (c *Backup) Close() error {
 		return nil
 	}
 	return c.db.Close()
-}
-
-// trackedWriter keeps the first error of its writer, so that a download
-// that could not be written is not reported as a bad download.
-type trackedWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (t *trackedWriter) Write(p []byte) (int, error) {
-	if t.err != nil {
-		return 0, t.err
-	}
-	n, err := t.w.Write(p)
-	t.err = err
-	return n, err
 }
 
 // Restore is the restore command: it replaces the contents of a data
@@ -380,7 +235,7 @@ func (c *Restore) Run(ctx context.Context) error {
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(c.stdout, "restored %s into %s: %s; data version now %d\n", name, c.DataDir, describeBackup(info), v)
+	fmt.Fprintf(c.stdout, "restored %s into %s: %s; data version now %d\n", name, c.DataDir, backup.Describe(info), v)
 	return nil
 }
 
@@ -390,15 +245,6 @@ func (c *Restore) Close() error {
 		return nil
 	}
 	return c.db.Close()
-}
-
-// describeBackup says in one line what a backup holds.
-func describeBackup(info store.BackupInfo) string {
-	s := fmt.Sprintf("%d entities, %d relations, data version %d", info.Entities, info.Relations, info.DataVersion)
-	if info.Seeds != "" {
-		s += ", seeded with " + info.Seeds
-	}
-	return s + fmt.Sprintf(", taken %s, %d bytes", info.Created.Format(time.RFC3339), info.Bytes)
 }
 
 // dataDefault is the default of --data: CHANCERY_DATA, else

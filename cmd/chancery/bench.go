@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/mix"
 	"github.com/chancery/chancery/schema"
 )
 
@@ -76,7 +77,7 @@ type Bench struct {
 
 	args           []string
 	stdout, stderr io.Writer
-	server         *serverProcess
+	server         *bench.ServerProcess
 }
 
 // NewBench returns the bench command writing to the given streams.
@@ -104,7 +105,7 @@ func (c *Bench) ParseFlags(args []string) error {
 	fs.IntVar(&c.Inputs, "inputs", defaultBenchInputs, "cycle each query through `n` different inputs (entities, pairs, texts)")
 	fs.DurationVar(&c.TimeLimit, "time-limit", defaultBenchTimeLimit, "stop sending a query at one concurrency after this `duration`, even before --requests; 0 for no limit")
 	fs.DurationVar(&c.StartTimeout, "start-timeout", 5*time.Minute, "with --data, the longest `duration` the server may take to give its first answer")
-	only := fs.String("queries", "", "comma-separated `names` of the queries to run (default: all): "+strings.Join(mixNames(), ", "))
+	only := fs.String("queries", "", "comma-separated `names` of the queries to run (default: all): "+strings.Join(mix.Names(), ", "))
 	fs.StringVar(&c.JSONFile, "json", "", "also write every figure as JSON to this `file` (- for standard output)")
 	fs.StringVar(&c.Format, "format", "table", "the `format` to print on standard output: table or json")
 	fs.BoolVar(&c.Costs, "costs", false, "time queries at the edge of the limits, one at a time, against their estimated cost, instead of the mix; with --data the server is started with no cost budget")
@@ -186,10 +187,10 @@ Flags:
 	case c.Budget < 1:
 		return fail("--budget is %d; it must be at least 1", c.Budget)
 	}
-	names := mixNames()
+	names := mix.Names()
 	if c.Costs {
 		// Each input is timed one request at a time: fewer requests do.
-		names = costShapeNames()
+		names = mix.CostShapeNames()
 		if !set["requests"] {
 			c.Requests = defaultCostRequests
 		}
@@ -260,10 +261,10 @@ func (c *Bench) Run(ctx context.Context) error {
 		if err := c.startOwnServer(ctx, report); err != nil {
 			return err
 		}
-		pid = c.server.cmd.Process.Pid
+		pid = c.server.PID()
 	} else {
 		report.URL = c.URL
-		if err := checkReachable(ctx, c.URL); err != nil {
+		if err := bench.CheckReachable(ctx, c.URL); err != nil {
 			return err
 		}
 	}
@@ -271,9 +272,9 @@ func (c *Bench) Run(ctx context.Context) error {
 	maxConc := slices.Max(c.Concurrency)
 	client := bench.NewClient(maxConc)
 	defer client.CloseIdleConnections()
-	api := &gqlClient{http: client, url: report.URL}
+	api := mix.NewClient(client, report.URL)
 	c.progress("counting what the store holds")
-	counts, err := api.counts(ctx)
+	counts, err := api.Counts(ctx)
 	if err != nil {
 		return err
 	}
@@ -290,11 +291,11 @@ func (c *Bench) Run(ctx context.Context) error {
 	}
 
 	c.progress("choosing the queries' inputs from the data (seed %d)", c.Seed)
-	mix, err := chooseMix(ctx, api, c.Seed, c.Inputs, c.Only, c.progress)
+	queries, err := mix.Choose(ctx, api, c.Seed, c.Inputs, c.Only, c.progress)
 	if err != nil {
 		return err
 	}
-	bare, err := c.checkInputs(ctx, api, mix)
+	bare, err := c.checkInputs(ctx, api, queries)
 	if err != nil {
 		return err
 	}
@@ -323,11 +324,11 @@ func (c *Bench) Run(ctx context.Context) error {
 	}
 	defer bareSrv.Close()
 	report.Bare.Bytes = len(bare)
-	report.Queries = make([]bench.QueryReport, len(mix))
-	for i, q := range mix {
-		report.Queries[i] = bench.QueryReport{Name: q.name, Description: q.description, Inputs: len(q.bodies), Skipped: q.skipped}
+	report.Queries = make([]bench.QueryReport, len(queries))
+	for i, q := range queries {
+		report.Queries[i] = bench.QueryReport{Name: q.Name, Description: q.Description, Inputs: len(q.Bodies), Skipped: q.Skipped}
 	}
-	entityBodies := mix[0].bodies // the bare handler is sent what the first query is
+	entityBodies := queries[0].Bodies // the bare handler is sent what the first query is
 	for _, conc := range c.Concurrency {
 		// The bare handler answers in microseconds, so that a single
 		// stall of the machine would skew a short run: it gets at least
@@ -337,11 +338,11 @@ func (c *Bench) Run(ctx context.Context) error {
 			return err
 		}
 		report.Bare.Results = append(report.Bare.Results, f)
-		for i, q := range mix {
-			if q.skipped != "" {
+		for i, q := range queries {
+			if q.Skipped != "" {
 				continue
 			}
-			f, err := c.measure(ctx, client, q.name, report.URL, q.bodies, conc, c.Requests)
+			f, err := c.measure(ctx, client, q.Name, report.URL, q.Bodies, conc, c.Requests)
 			if err != nil {
 				return err
 			}
@@ -362,7 +363,7 @@ func (c *Bench) Run(ctx context.Context) error {
 	}
 	if c.server != nil {
 		c.progress("stopping the server")
-		err := c.server.stop()
+		err := c.server.Stop()
 		c.server = nil
 		if err != nil {
 			return err
@@ -390,32 +391,32 @@ func (c *Bench) startOwnServer(ctx context.Context, report *bench.Report) error 
 	report.DataDir = dir
 	report.StartedServer = true
 	if len(c.Imports) > 0 {
-		if err := checkNewDir(dir); err != nil {
+		if err := bench.CheckNewDir(dir); err != nil {
 			return err
 		}
 		c.progress("importing %s into %s", strings.Join(c.Imports, ", "), dir)
-		im, err := runImport(ctx, bin, dir, c.Imports, c.stderr)
+		im, err := bench.RunImport(ctx, bin, dir, c.Imports, c.stderr)
 		if err != nil {
 			return err
 		}
 		report.Import = im
-	} else if err := checkDataDir(dir); err != nil {
+	} else if err := bench.CheckDataDir(dir); err != nil {
 		return err
 	}
 	if allocated, apparent, err := bench.DirSize(dir); err == nil {
 		report.Disk = &bench.DiskReport{Bytes: allocated, ApparentBytes: apparent}
 	}
 	c.progress("starting chancery serve on %s", dir)
-	srv, firstAnswer, err := startServer(ctx, bin, dir, c.StartTimeout, c.serveArgs...)
+	srv, firstAnswer, err := bench.StartServer(ctx, bin, dir, c.StartTimeout, c.serveArgs...)
 	if err != nil {
 		return err
 	}
 	c.server = srv
-	report.URL = srv.url
-	report.Server.PID = srv.cmd.Process.Pid
+	report.URL = srv.URL()
+	report.Server.PID = srv.PID()
 	ms := float64(firstAnswer) / float64(time.Millisecond)
 	report.Server.FirstAnswerMs = &ms
-	c.progress("first answer %.0f ms after start, at %s", ms, srv.url)
+	c.progress("first answer %.0f ms after start, at %s", ms, srv.URL())
 	return nil
 }
 
@@ -423,17 +424,17 @@ func (c *Bench) startOwnServer(ctx context.Context, report *bench.Report) error 
 // data cannot answer shows at once, and returns the answer the bare
 // handler will give: one of the first query's answers, the one closest to
 // their mean size.
-func (c *Bench) checkInputs(ctx context.Context, api *gqlClient, mix []*mixQuery) ([]byte, error) {
+func (c *Bench) checkInputs(ctx context.Context, api *mix.Client, queries []*mix.Query) ([]byte, error) {
 	var bare []byte
-	for i, q := range mix {
-		if q.skipped != "" {
-			c.progress("%s: skipped, %s", q.name, q.skipped)
+	for i, q := range queries {
+		if q.Skipped != "" {
+			c.progress("%s: skipped, %s", q.Name, q.Skipped)
 			continue
 		}
 		var answers [][]byte
 		var total int
-		for j, body := range q.bodies {
-			status, answer, err := api.post(ctx, body)
+		for j, body := range q.Bodies {
+			status, answer, err := api.Post(ctx, body)
 			if err == nil {
 				err = bench.CheckAnswer(status, answer)
 			}
@@ -441,7 +442,7 @@ func (c *Bench) checkInputs(ctx context.Context, api *gqlClient, mix []*mixQuery
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
-				c.progress("%s: input %d fails, and will count as errors: %v", q.name, j+1, err)
+				c.progress("%s: input %d fails, and will count as errors: %v", q.Name, j+1, err)
 			}
 			answers = append(answers, answer)
 			total += len(answer)
@@ -535,7 +536,7 @@ func (c *Bench) Close() error {
 	if c.server == nil {
 		return nil
 	}
-	err := c.server.stop()
+	err := c.server.Stop()
 	c.server = nil
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/mix"
 	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 )
@@ -87,8 +88,8 @@ func checkLoads(t *testing.T, r *bench.Report, requests int, concurrency ...int)
 		}
 		check(q.Name, q.Results, requests)
 	}
-	if strings.Join(names, ",") != strings.Join(mixNames(), ",") {
-		t.Errorf("queries %q, want the whole mix %q", names, mixNames())
+	if strings.Join(names, ",") != strings.Join(mix.Names(), ",") {
+		t.Errorf("queries %q, want the whole mix %q", names, mix.Names())
 	}
 	if r.Store.Entities < 10 || r.Store.Relations < 10 {
 		t.Errorf("store %+v", r.Store)
@@ -146,7 +147,7 @@ func TestBenchStartsServer(t *testing.T) {
 	if r.Import != nil {
 		t.Errorf("an import was reported without --import: %+v", r.Import)
 	}
-	for _, want := range append(mixNames(), "bare handler", "concurrency 1", "concurrency 32", "first answer", "resident memory", "vs bare", "p99 ms") {
+	for _, want := range append(mix.Names(), "bare handler", "concurrency 1", "concurrency 32", "first answer", "resident memory", "vs bare", "p99 ms") {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the table has no %q:\n%s", want, stdout)
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chancery/chancery/cmd/chancery/internal/atomicfile"
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/export"
 	"github.com/chancery/chancery/seeds/initial"
@@ -32,7 +33,7 @@ type Export struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	db             *store.DB
-	outputs        []*pendingFile
+	outputs        []*atomicfile.File
 }
 
 // NewExport returns the export command writing to the given streams and
@@ -259,10 +260,10 @@ func (c *Export) Run(ctx context.Context) error {
 	}
 	var names []string
 	for _, p := range c.outputs {
-		if err := p.commit(); err != nil {
+		if err := p.Commit(); err != nil {
 			return err
 		}
-		names = append(names, p.final)
+		names = append(names, p.Name())
 	}
 	summary, where := c.stdout, strings.Join(names, " and ")
 	if c.Out == "-" {
@@ -303,19 +304,19 @@ func joinIDs(ids []graph.ID) string {
 // create starts the file name, under a temporary name beside it, and
 // appends it to out.
 func (c *Export) create(out []io.Writer, name string) ([]io.Writer, error) {
-	p, err := createPending(name)
+	p, err := atomicfile.Create(name, atomicfile.Options{Perm: 0o644})
 	if err != nil {
 		return nil, err
 	}
 	c.outputs = append(c.outputs, p)
-	return append(out, p.f), nil
+	return append(out, p), nil
 }
 
 // Close removes output files not completed and closes the data directory.
 func (c *Export) Close() error {
 	var errs []error
 	for _, p := range c.outputs {
-		p.abort()
+		p.Abort()
 	}
 	if c.db != nil {
 		if err := c.db.Close(); err != nil {
@@ -338,53 +339,4 @@ func csvPaths(out string) (nodes, relationships string, err error) {
 		return filepath.Join(out, "nodes.csv"), filepath.Join(out, "relationships.csv"), nil
 	}
 	return out + "nodes.csv", out + "relationships.csv", nil
-}
-
-// pendingFile is an output file being written under a temporary name in
-// the directory of its final name, so that a failed export leaves no part
-// of a file behind and does not replace a good one.
-type pendingFile struct {
-	f     *os.File
-	final string
-	done  bool
-}
-
-func createPending(final string) (*pendingFile, error) {
-	dir := filepath.Dir(final)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("cannot write %s: the directory %s does not exist", final, dir)
-	}
-	if fi, err := os.Stat(final); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("cannot write %s: it is a directory", final)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("cannot write %s: %v", final, errors.Unwrap(err))
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, fmt.Errorf("cannot write %s: %v", final, err)
-	}
-	return &pendingFile{f: f, final: final}, nil
-}
-
-// commit closes the file and gives it its final name.
-func (p *pendingFile) commit() error {
-	if err := p.f.Close(); err != nil {
-		return fmt.Errorf("write %s: %v", p.final, err)
-	}
-	if err := os.Rename(p.f.Name(), p.final); err != nil {
-		return fmt.Errorf("cannot write %s: %v", p.final, errors.Unwrap(err))
-	}
-	p.done = true
-	return nil
-}
-
-// abort removes the file unless it was committed.
-func (p *pendingFile) abort() {
-	if !p.done {
-		p.f.Close()
-		os.Remove(p.f.Name())
-	}
 }

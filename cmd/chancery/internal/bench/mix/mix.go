@@ -1,4 +1,7 @@
-package main
+// Package mix chooses what chancery bench sends: the queries of its mix
+// and of --costs, with inputs sampled from the data through the GraphQL
+// API, the same for the same data and seed.
+package mix
 
 import (
 	"bytes"
@@ -15,15 +18,15 @@ import (
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
 )
 
-// mixQuery is one query of bench's mix, with the inputs chosen for it.
-type mixQuery struct {
-	name, description string
-	query             string
-	inputs            []map[string]any
-	bodies            [][]byte
-	// skipped says why the query is not run, when the data has nothing
+// Query is one query of bench's mix, with the inputs chosen for it.
+type Query struct {
+	Name, Description string
+	Query             string
+	Inputs            []map[string]any
+	Bodies            [][]byte
+	// Skipped says why the query is not run, when the data has nothing
 	// to ask it about.
-	skipped string
+	Skipped string
 }
 
 // The queries of the mix. Each is named, so that the server's metrics and
@@ -57,7 +60,7 @@ const (
 	mixCount          = "count-by-sender"
 )
 
-func mixNames() []string {
+func Names() []string {
 	return []string{mixEntity20, mixDeepPage, mixNeighbourhood, mixPaths, mixLineage, mixRepresentation, mixSearch, mixCount}
 }
 
@@ -71,18 +74,17 @@ const (
 	deepWalkLimit = 100_000
 )
 
-// chooseMix chooses n inputs for each query of the mix (or of only, if
+// Choose chooses n inputs for each query of the mix (or of only, if
 // given) from the data, through the API, the same for the same data and
 // seed.
-func chooseMix(ctx context.Context, api *gqlClient, seed uint64, n int, only []string, progress func(string, ...any)) ([]*mixQuery, error) {
-	rng := rand.New(rand.NewPCG(seed, 0x6368616e63657279))
+func Choose(ctx context.Context, api *Client, seed uint64, n int, only []string, progress func(string, ...any)) ([]*Query, error) {
 	want := func(name string) bool { return len(only) == 0 || slices.Contains(only, name) }
-	s := &sampler{api: api, rng: rng, n: n}
-	if err := s.gather(ctx); err != nil {
+	s := NewSampler(api, seed, n)
+	if err := s.Gather(ctx); err != nil {
 		return nil, err
 	}
-	var mix []*mixQuery
-	add := func(name string, choose func(context.Context) (*mixQuery, error)) error {
+	var mix []*Query
+	add := func(name string, choose func(context.Context) (*Query, error)) error {
 		if !want(name) {
 			return nil
 		}
@@ -91,23 +93,23 @@ func chooseMix(ctx context.Context, api *gqlClient, seed uint64, n int, only []s
 		if err != nil {
 			return fmt.Errorf("choose inputs for %s: %w", name, err)
 		}
-		q.name = name
-		if len(q.inputs) == 0 && q.skipped == "" {
-			q.skipped = "the data has nothing to ask it about"
+		q.Name = name
+		if len(q.Inputs) == 0 && q.Skipped == "" {
+			q.Skipped = "the data has nothing to ask it about"
 		}
-		for _, in := range q.inputs {
-			body, err := json.Marshal(map[string]any{"query": q.query, "variables": in})
+		for _, in := range q.Inputs {
+			body, err := json.Marshal(map[string]any{"query": q.Query, "variables": in})
 			if err != nil {
 				return err
 			}
-			q.bodies = append(q.bodies, body)
+			q.Bodies = append(q.Bodies, body)
 		}
 		mix = append(mix, q)
 		return nil
 	}
 	for _, step := range []struct {
 		name   string
-		choose func(context.Context) (*mixQuery, error)
+		choose func(context.Context) (*Query, error)
 	}{
 		{mixEntity20, s.entity20},
 		{mixDeepPage, s.deepPage},
@@ -122,19 +124,25 @@ func chooseMix(ctx context.Context, api *gqlClient, seed uint64, n int, only []s
 			return nil, err
 		}
 	}
-	if mix[0].skipped != "" {
-		return nil, fmt.Errorf("%s cannot run on this data (%s), and the bare handler mimics its answer; choose other queries with --queries", mix[0].name, mix[0].skipped)
+	if mix[0].Skipped != "" {
+		return nil, fmt.Errorf("%s cannot run on this data (%s), and the bare handler mimics its answer; choose other queries with --queries", mix[0].Name, mix[0].Skipped)
 	}
 	return mix, nil
 }
 
-// sampler holds what bench learnt of the data to choose inputs from.
-type sampler struct {
-	api *gqlClient
+// NewSampler returns a sampler that asks api and chooses n inputs of a
+// kind, the same for the same data and seed.
+func NewSampler(api *Client, seed uint64, n int) *Sampler {
+	return &Sampler{api: api, rng: rand.New(rand.NewPCG(seed, 0x6368616e63657279)), n: n}
+}
+
+// Sampler holds what bench learnt of the data to choose inputs from.
+type Sampler struct {
+	api *Client
 	rng *rand.Rand
 	n   int
 
-	senders, hosts, cities []bucket
+	Senders, Hosts, cities []Bucket
 	countries              []named // those that send or host missions
 	// places are the first cities in id order: unlike the buckets,
 	// which list the biggest, they include small ones.
@@ -142,7 +150,7 @@ type sampler struct {
 	missions []sampledMission
 }
 
-type bucket struct {
+type Bucket struct {
 	Key   string
 	Label *string
 	Count int
@@ -159,23 +167,23 @@ type sampledMission struct {
 	hosts  []string
 }
 
-// gather reads the counts, the countries and a sample of missions, one
+// Gather reads the counts, the countries and a sample of missions, one
 // from each of n senders chosen at random.
-func (s *sampler) gather(ctx context.Context) error {
-	if err := s.gatherBuckets(ctx); err != nil {
+func (s *Sampler) Gather(ctx context.Context) error {
+	if err := s.GatherBuckets(ctx); err != nil {
 		return err
 	}
 	return s.gatherEntities(ctx)
 }
 
-// gatherBuckets reads the counts of missions by sender, host and city.
-func (s *sampler) gatherBuckets(ctx context.Context) error {
+// GatherBuckets reads the counts of missions by sender, host and city.
+func (s *Sampler) GatherBuckets(ctx context.Context) error {
 	for _, g := range []struct {
 		by  string
-		dst *[]bucket
-	}{{"SENDER", &s.senders}, {"HOST", &s.hosts}, {"CITY", &s.cities}} {
-		var out struct{ Count []bucket }
-		if err := s.api.ask(ctx, `query BenchBuckets($by: GroupBy!) { count(groupBy: $by, limit: 500) { key label count } }`,
+		dst *[]Bucket
+	}{{"SENDER", &s.Senders}, {"HOST", &s.Hosts}, {"CITY", &s.cities}} {
+		var out struct{ Count []Bucket }
+		if err := s.api.Ask(ctx, `query BenchBuckets($by: GroupBy!) { count(groupBy: $by, limit: 500) { key label count } }`,
 			map[string]any{"by": g.by}, &out); err != nil {
 			return err
 		}
@@ -185,18 +193,18 @@ func (s *sampler) gatherBuckets(ctx context.Context) error {
 }
 
 // gatherEntities reads the countries, cities and a sample of missions.
-func (s *sampler) gatherEntities(ctx context.Context) error {
+func (s *Sampler) gatherEntities(ctx context.Context) error {
 	var countries struct {
 		Entities struct{ Edges []struct{ Node named } }
 	}
-	if err := s.api.ask(ctx, `query BenchCountries { entities(kind: COUNTRY, first: 500) { edges { node { id name } } } }`, nil, &countries); err != nil {
+	if err := s.api.Ask(ctx, `query BenchCountries { entities(kind: COUNTRY, first: 500) { edges { node { id name } } } }`, nil, &countries); err != nil {
 		return err
 	}
 	// Countries that send or host missions, so that paths and
 	// neighbourhoods have something to walk; all of them if fewer than
 	// two do.
 	active := map[string]bool{}
-	for _, b := range append(slices.Clone(s.senders), s.hosts...) {
+	for _, b := range append(slices.Clone(s.Senders), s.Hosts...) {
 		active[b.Key] = true
 	}
 	var all []named
@@ -212,14 +220,14 @@ func (s *sampler) gatherEntities(ctx context.Context) error {
 	var cities struct {
 		Entities struct{ Edges []struct{ Node named } }
 	}
-	if err := s.api.ask(ctx, `query BenchCities { entities(kind: CITY, first: 500) { edges { node { id } } } }`, nil, &cities); err != nil {
+	if err := s.api.Ask(ctx, `query BenchCities { entities(kind: CITY, first: 500) { edges { node { id } } } }`, nil, &cities); err != nil {
 		return err
 	}
 	for _, e := range cities.Entities.Edges {
 		s.places = append(s.places, e.Node.ID)
 	}
-	for _, i := range s.pick(len(s.senders)) {
-		sender := s.senders[i].Key
+	for _, i := range s.pick(len(s.Senders)) {
+		sender := s.Senders[i].Key
 		var out struct {
 			Entity *struct {
 				Relations struct {
@@ -234,7 +242,7 @@ func (s *sampler) gatherEntities(ctx context.Context) error {
 				}
 			}
 		}
-		if err := s.api.ask(ctx, `query BenchMissions($id: ID!) { entity(id: $id) {
+		if err := s.api.Ask(ctx, `query BenchMissions($id: ID!) { entity(id: $id) {
   relations(types: [SENT_BY], direction: IN, first: 100) { edges { node { from { id name ... on Mission { accreditedTo { id } } } } } } } }`,
 			map[string]any{"id": sender}, &out); err != nil {
 			return err
@@ -254,7 +262,7 @@ func (s *sampler) gatherEntities(ctx context.Context) error {
 }
 
 // pick returns up to n distinct indices below size, at random.
-func (s *sampler) pick(size int) []int {
+func (s *Sampler) pick(size int) []int {
 	p := s.rng.Perm(size)
 	return p[:min(s.n, size)]
 }
@@ -263,11 +271,11 @@ func (s *sampler) pick(size int) []int {
 // is full: it asks the relation count of cities, senders and hosts with
 // few missions first, then of others, and falls back to the nearest
 // counts above 20.
-func (s *sampler) entity20(ctx context.Context) (*mixQuery, error) {
-	q := &mixQuery{query: benchEntity20}
+func (s *Sampler) entity20(ctx context.Context) (*Query, error) {
+	q := &Query{Query: benchEntity20}
 	var few, many []string
 	seen := map[string]bool{}
-	for _, bs := range [][]bucket{s.cities, s.senders, s.hosts} {
+	for _, bs := range [][]Bucket{s.cities, s.Senders, s.Hosts} {
 		for _, b := range bs {
 			if seen[b.Key] {
 				continue
@@ -316,7 +324,7 @@ func (s *sampler) entity20(ctx context.Context) (*mixQuery, error) {
 			ID        string
 			Relations struct{ TotalCount int }
 		}
-		if err := s.api.ask(ctx, b.String(), nil, &out); err != nil {
+		if err := s.api.Ask(ctx, b.String(), nil, &out); err != nil {
 			return nil, err
 		}
 		for i := range batch {
@@ -351,27 +359,27 @@ func (s *sampler) entity20(ctx context.Context) (*mixQuery, error) {
 		}
 	}
 	if len(chosen) == 0 {
-		q.skipped = "the data has no entity with relations"
+		q.Skipped = "the data has no entity with relations"
 		return q, nil
 	}
 	lo, hi := chosen[0].n, chosen[0].n
 	for _, d := range chosen {
 		lo, hi = min(lo, d.n), max(hi, d.n)
-		q.inputs = append(q.inputs, map[string]any{"id": d.id})
+		q.Inputs = append(q.Inputs, map[string]any{"id": d.id})
 	}
-	q.description = fmt.Sprintf("an entity (with %d to %d relations) and 20 of its relations, each with both ends", lo, hi)
+	q.Description = fmt.Sprintf("an entity (with %d to %d relations) and 20 of its relations, each with both ends", lo, hi)
 	return q, nil
 }
 
 // deepPage walks the biggest sender's relations once, and chooses cursors
 // in the last quarter of them: each request asks for the page after one.
-func (s *sampler) deepPage(ctx context.Context) (*mixQuery, error) {
-	q := &mixQuery{query: benchDeepPage}
-	if len(s.senders) == 0 {
-		q.skipped = "the data has no missions, so no sender"
+func (s *Sampler) deepPage(ctx context.Context) (*Query, error) {
+	q := &Query{Query: benchDeepPage}
+	if len(s.Senders) == 0 {
+		q.Skipped = "the data has no missions, so no sender"
 		return q, nil
 	}
-	hub := s.senders[0]
+	hub := s.Senders[0]
 	var cursors []string
 	var after any
 	capped := false
@@ -387,7 +395,7 @@ func (s *sampler) deepPage(ctx context.Context) (*mixQuery, error) {
 				}
 			}
 		}
-		if err := s.api.ask(ctx, `query BenchWalk($id: ID!, $after: String) { entity(id: $id) {
+		if err := s.api.Ask(ctx, `query BenchWalk($id: ID!, $after: String) { entity(id: $id) {
   relations(first: 500, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } } }`,
 			map[string]any{"id": hub.Key, "after": after}, &out); err != nil {
 			return nil, err
@@ -410,7 +418,7 @@ func (s *sampler) deepPage(ctx context.Context) (*mixQuery, error) {
 	}
 	total := len(cursors)
 	if total == 0 {
-		q.skipped = fmt.Sprintf("the biggest sender %s has no relations", hub.Key)
+		q.Skipped = fmt.Sprintf("the biggest sender %s has no relations", hub.Key)
 		return q, nil
 	}
 	// A cursor at position i asks for the page from i+1 on.
@@ -421,7 +429,7 @@ func (s *sampler) deepPage(ctx context.Context) (*mixQuery, error) {
 		if i >= total {
 			i = total - 1
 		}
-		q.inputs = append(q.inputs, map[string]any{"id": hub.Key, "after": cursors[i]})
+		q.Inputs = append(q.Inputs, map[string]any{"id": hub.Key, "after": cursors[i]})
 	}
 	of := fmt.Sprintf("its %s relations", bench.Thousands(int64(total)))
 	if capped {
@@ -431,30 +439,30 @@ func (s *sampler) deepPage(ctx context.Context) (*mixQuery, error) {
 	if hub.Label != nil {
 		name = *hub.Label
 	}
-	q.description = fmt.Sprintf("a page of 50 relations of the biggest sender, %s, with both ends, after a cursor in the last quarter of %s", name, of)
+	q.Description = fmt.Sprintf("a page of 50 relations of the biggest sender, %s, with both ends, after a cursor in the last quarter of %s", name, of)
 	return q, nil
 }
 
 // neighbourhood asks around missions and countries, in turn.
-func (s *sampler) neighbourhood(context.Context) (*mixQuery, error) {
-	q := &mixQuery{query: benchNeighbourhood, description: "the neighbourhood, depth 2, limit 500, of a mission or a country"}
+func (s *Sampler) neighbourhood(context.Context) (*Query, error) {
+	q := &Query{Query: benchNeighbourhood, Description: "the neighbourhood, depth 2, limit 500, of a mission or a country"}
 	countries := s.pick(len(s.countries))
 	for i := range s.n {
 		switch {
 		case i%2 == 0 && i/2 < len(s.missions):
-			q.inputs = append(q.inputs, map[string]any{"id": s.missions[i/2].ID})
+			q.Inputs = append(q.Inputs, map[string]any{"id": s.missions[i/2].ID})
 		case i/2 < len(countries):
-			q.inputs = append(q.inputs, map[string]any{"id": s.countries[countries[i/2]].ID})
+			q.Inputs = append(q.Inputs, map[string]any{"id": s.countries[countries[i/2]].ID})
 		}
 	}
 	return q, nil
 }
 
 // paths asks between pairs of countries chosen at random.
-func (s *sampler) paths(context.Context) (*mixQuery, error) {
-	q := &mixQuery{query: benchPaths, description: "paths, maxLength 6, first 3, between two countries that send or host missions"}
+func (s *Sampler) paths(context.Context) (*Query, error) {
+	q := &Query{Query: benchPaths, Description: "paths, maxLength 6, first 3, between two countries that send or host missions"}
 	if len(s.countries) < 2 {
-		q.skipped = "the data has fewer than two countries"
+		q.Skipped = "the data has fewer than two countries"
 		return q, nil
 	}
 	for range s.n {
@@ -463,14 +471,14 @@ func (s *sampler) paths(context.Context) (*mixQuery, error) {
 		if b >= a {
 			b++
 		}
-		q.inputs = append(q.inputs, map[string]any{"from": s.countries[a].ID, "to": s.countries[b].ID})
+		q.Inputs = append(q.Inputs, map[string]any{"from": s.countries[a].ID, "to": s.countries[b].ID})
 	}
 	return q, nil
 }
 
 // lineage asks after bodies that were renamed.
-func (s *sampler) lineage(ctx context.Context) (*mixQuery, error) {
-	q := &mixQuery{query: benchLineage, description: "the lineage of a body renamed at least once"}
+func (s *Sampler) lineage(ctx context.Context) (*Query, error) {
+	q := &Query{Query: benchLineage, Description: "the lineage of a body renamed at least once"}
 	var out struct {
 		Relations struct {
 			Edges []struct {
@@ -478,7 +486,7 @@ func (s *sampler) lineage(ctx context.Context) (*mixQuery, error) {
 			}
 		}
 	}
-	if err := s.api.ask(ctx, `query BenchRenamed { relations(types: [RENAMED_FROM], first: 500) { edges { node { from { id } } } } }`, nil, &out); err != nil {
+	if err := s.api.Ask(ctx, `query BenchRenamed { relations(types: [RENAMED_FROM], first: 500) { edges { node { from { id } } } } }`, nil, &out); err != nil {
 		return nil, err
 	}
 	var ids []string
@@ -488,19 +496,19 @@ func (s *sampler) lineage(ctx context.Context) (*mixQuery, error) {
 		}
 	}
 	if len(ids) == 0 {
-		q.skipped = "the data has no RENAMED_FROM relations"
+		q.Skipped = "the data has no RENAMED_FROM relations"
 		return q, nil
 	}
 	for _, i := range s.pick(len(ids)) {
-		q.inputs = append(q.inputs, map[string]any{"id": ids[i]})
+		q.Inputs = append(q.Inputs, map[string]any{"id": ids[i]})
 	}
 	return q, nil
 }
 
 // representation asks how the sender of each sampled mission is
 // represented in a host the mission is accredited to.
-func (s *sampler) representation(context.Context) (*mixQuery, error) {
-	q := &mixQuery{query: benchRepresentation, description: "how a sender is represented in a host one of its missions is accredited to"}
+func (s *Sampler) representation(context.Context) (*Query, error) {
+	q := &Query{Query: benchRepresentation, Description: "how a sender is represented in a host one of its missions is accredited to"}
 	seen := map[string]bool{}
 	for _, m := range s.missions {
 		if len(m.hosts) == 0 {
@@ -511,18 +519,18 @@ func (s *sampler) representation(context.Context) (*mixQuery, error) {
 			continue
 		}
 		seen[m.sender+" "+host] = true
-		q.inputs = append(q.inputs, map[string]any{"of": m.sender, "in": host})
+		q.Inputs = append(q.Inputs, map[string]any{"of": m.sender, "in": host})
 	}
-	if len(q.inputs) == 0 {
-		q.skipped = "the data has no mission accredited to a host"
+	if len(q.Inputs) == 0 {
+		q.Skipped = "the data has no mission accredited to a host"
 	}
 	return q, nil
 }
 
 // search looks for the names of missions and countries, in turn, each
 // with one letter left out.
-func (s *sampler) search(context.Context) (*mixQuery, error) {
-	q := &mixQuery{query: benchSearch, description: "a search, first 10, for the name of a mission or a country with one letter left out"}
+func (s *Sampler) search(context.Context) (*Query, error) {
+	q := &Query{Query: benchSearch, Description: "a search, first 10, for the name of a mission or a country with one letter left out"}
 	var names []string
 	countries := s.pick(len(s.countries))
 	for i := range max(len(s.missions), len(countries)) {
@@ -534,11 +542,11 @@ func (s *sampler) search(context.Context) (*mixQuery, error) {
 		}
 	}
 	for _, name := range names {
-		if len(q.inputs) == s.n {
+		if len(q.Inputs) == s.n {
 			break
 		}
 		if text, ok := typo(s.rng, name); ok {
-			q.inputs = append(q.inputs, map[string]any{"text": text})
+			q.Inputs = append(q.Inputs, map[string]any{"text": text})
 		}
 	}
 	return q, nil
@@ -561,19 +569,24 @@ func typo(rng *rand.Rand, name string) (string, bool) {
 }
 
 // count asks the one count a dashboard asks most.
-func (s *sampler) count(context.Context) (*mixQuery, error) {
-	return &mixQuery{query: benchCount, description: "count(groupBy: SENDER, limit: 20): the biggest senders",
-		inputs: []map[string]any{nil}}, nil
+func (s *Sampler) count(context.Context) (*Query, error) {
+	return &Query{Query: benchCount, Description: "count(groupBy: SENDER, limit: 20): the biggest senders",
+		Inputs: []map[string]any{nil}}, nil
 }
 
-// gqlClient asks the server questions while bench chooses its inputs.
-type gqlClient struct {
+// NewClient returns a client of the GraphQL endpoint url.
+func NewClient(client *http.Client, url string) *Client {
+	return &Client{http: client, url: url}
+}
+
+// Client asks the server questions while bench chooses its inputs.
+type Client struct {
 	http *http.Client
 	url  string
 }
 
-// post sends a request body and returns the status and answer.
-func (c *gqlClient) post(ctx context.Context, body []byte) (int, []byte, error) {
+// Post sends a request body and returns the status and answer.
+func (c *Client) Post(ctx context.Context, body []byte) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
@@ -592,38 +605,46 @@ func (c *gqlClient) post(ctx context.Context, body []byte) (int, []byte, error) 
 	return resp.StatusCode, answer, nil
 }
 
-// ask runs a query and decodes its data into out; GraphQL errors are
+// Ask runs a query and decodes its data into out; GraphQL errors are
 // errors.
-func (c *gqlClient) ask(ctx context.Context, query string, vars map[string]any, out any) error {
+func (c *Client) Ask(ctx context.Context, query string, vars map[string]any, out any) error {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return err
 	}
-	status, answer, err := c.post(ctx, body)
+	status, answer, err := c.Post(ctx, body)
 	if err != nil {
 		return err
 	}
 	if err := bench.CheckAnswer(status, answer); err != nil {
-		return fmt.Errorf("%s: %w", firstLine(query), err)
+		return fmt.Errorf("%s: %w", FirstLine(query), err)
 	}
 	var r struct{ Data json.RawMessage }
 	if err := json.Unmarshal(answer, &r); err != nil {
-		return fmt.Errorf("%s: the answer is not JSON: %w", firstLine(query), err)
+		return fmt.Errorf("%s: the answer is not JSON: %w", FirstLine(query), err)
 	}
 	return json.Unmarshal(r.Data, out)
 }
 
-// counts asks how many entities and relations the store holds.
-func (c *gqlClient) counts(ctx context.Context) (bench.Store, error) {
+// Counts asks how many entities and relations the store holds.
+func (c *Client) Counts(ctx context.Context) (bench.Store, error) {
 	var out struct {
 		Entities  struct{ TotalCount int }
 		Relations struct{ TotalCount int }
 	}
-	err := c.ask(ctx, `query BenchTotals { entities(first: 1) { totalCount } relations(first: 1) { totalCount } }`, nil, &out)
+	err := c.Ask(ctx, `query BenchTotals { entities(first: 1) { totalCount } relations(first: 1) { totalCount } }`, nil, &out)
 	return bench.Store{Entities: out.Entities.TotalCount, Relations: out.Relations.TotalCount}, err
 }
 
-func firstLine(s string) string {
+// FirstLine is the first line of s, to name a query in a message.
+func FirstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return strings.TrimSuffix(strings.TrimSpace(line), "{")
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -17,12 +17,10 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"github.com/chancery/chancery/cmd/chancery/internal/bench"
 )
 
-// serverProcess is a chancery serve that bench started.
-type serverProcess struct {
+// ServerProcess is a chancery serve that bench started.
+type ServerProcess struct {
 	cmd    *exec.Cmd
 	url    string
 	dir    string
@@ -31,14 +29,20 @@ type serverProcess struct {
 	err    error         // what Wait returned, once exited is closed
 }
 
+// URL is the server's GraphQL endpoint.
+func (p *ServerProcess) URL() string { return p.url }
+
+// PID is the server's process id.
+func (p *ServerProcess) PID() int { return p.cmd.Process.Pid }
+
 // firstAnswerQuery is the query whose first answer ends the start-up: a
 // small read of the store, as a user's first query would be.
 const firstAnswerQuery = `{"query":"query BenchFirstAnswer { entities(first: 1) { edges { node { id name } } } }"}`
 
-// startServer runs "chancery serve" on dir, on a free port of loopback,
+// StartServer runs "chancery serve" on dir, on a free port of loopback,
 // and waits for its first successful GraphQL answer, which it times from
 // the moment the process was started.
-func startServer(ctx context.Context, bin, dir string, timeout time.Duration, extra ...string) (*serverProcess, time.Duration, error) {
+func StartServer(ctx context.Context, bin, dir string, timeout time.Duration, extra ...string) (*ServerProcess, time.Duration, error) {
 	// The port is chosen here rather than by the server (port 0), so that
 	// bench can ask from the first moment instead of waiting for the
 	// server's log line, which comes only after it has counted the store.
@@ -49,7 +53,7 @@ func startServer(ctx context.Context, bin, dir string, timeout time.Duration, ex
 	addr := ln.Addr().String()
 	ln.Close()
 
-	p := &serverProcess{url: "http://" + addr + "/graphql", dir: dir, log: newLogTail(40), exited: make(chan struct{})}
+	p := &ServerProcess{url: "http://" + addr + "/graphql", dir: dir, log: newLogTail(40), exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", dir}, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	start := time.Now()
@@ -71,35 +75,35 @@ func startServer(ctx context.Context, bin, dir string, timeout time.Duration, ex
 		if err == nil {
 			body, rerr := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if rerr == nil && bench.CheckAnswer(resp.StatusCode, body) == nil {
+			if rerr == nil && CheckAnswer(resp.StatusCode, body) == nil {
 				return p, time.Since(start), nil
 			}
 			if rerr == nil {
-				err = bench.CheckAnswer(resp.StatusCode, body)
+				err = CheckAnswer(resp.StatusCode, body)
 			} else {
 				err = rerr
 			}
-			p.stop()
+			p.Stop()
 			return nil, 0, fmt.Errorf("the server on %s answered its first query with an error: %v", dir, err)
 		}
 		select {
 		case <-p.exited:
 			return nil, 0, fmt.Errorf("chancery serve stopped before answering (%v); what it said:\n%s", p.err, p.log)
 		case <-ctx.Done():
-			p.stop()
+			p.Stop()
 			return nil, 0, ctx.Err()
 		case <-time.After(time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			p.stop()
+			p.Stop()
 			return nil, 0, fmt.Errorf("chancery serve on %s gave no answer within %s (--start-timeout); what it said:\n%s", dir, timeout, p.log)
 		}
 	}
 }
 
-// stop sends SIGTERM, as an operator would, and waits for the server to
+// Stop sends SIGTERM, as an operator would, and waits for the server to
 // finish its requests and close the store; after 30 seconds it is killed.
-func (p *serverProcess) stop() error {
+func (p *ServerProcess) Stop() error {
 	select {
 	case <-p.exited:
 		return nil
@@ -125,9 +129,9 @@ func (p *serverProcess) stop() error {
 // seed file.
 var importLine = regexp.MustCompile(`imported (\d+) entities and (\d+) relations in (\S+) \(`)
 
-// runImport runs "chancery import" on dir and times it from start to
+// RunImport runs "chancery import" on dir and times it from start to
 // exit.
-func runImport(ctx context.Context, bin, dir string, files []string, stderr io.Writer) (*bench.ImportReport, error) {
+func RunImport(ctx context.Context, bin, dir string, files []string, stderr io.Writer) (*ImportReport, error) {
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, append([]string{"import", "--data", dir}, files...)...)
 	cmd.Stdout = io.MultiWriter(&out, stderr)
@@ -141,7 +145,7 @@ func runImport(ctx context.Context, bin, dir string, files []string, stderr io.W
 		}
 		return nil, fmt.Errorf("chancery import into %s failed (%v); its messages are above", dir, err)
 	}
-	im := &bench.ImportReport{Files: files, Seconds: took.Seconds(), PeakRSSBytes: peakRSS(cmd.ProcessState)}
+	im := &ImportReport{Files: files, Seconds: took.Seconds(), PeakRSSBytes: peakRSS(cmd.ProcessState)}
 	var own time.Duration
 	for _, m := range importLine.FindAllStringSubmatch(out.String(), -1) {
 		e, _ := strconv.Atoi(m[1])
@@ -160,9 +164,9 @@ func runImport(ctx context.Context, bin, dir string, files []string, stderr io.W
 	return im, nil
 }
 
-// checkNewDir makes sure an import starts from nothing, so that it
+// CheckNewDir makes sure an import starts from nothing, so that it
 // measures the import alone.
-func checkNewDir(dir string) error {
+func CheckNewDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -175,9 +179,9 @@ func checkNewDir(dir string) error {
 	return nil
 }
 
-// checkDataDir makes sure there is a data directory to serve, rather than
+// CheckDataDir makes sure there is a data directory to serve, rather than
 // letting the server create and seed one unasked.
-func checkDataDir(dir string) error {
+func CheckDataDir(dir string) error {
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -190,9 +194,9 @@ func checkDataDir(dir string) error {
 	return nil
 }
 
-// checkReachable asks the server at url a small query, so that a wrong
+// CheckReachable asks the server at url a small query, so that a wrong
 // address fails at once with a message that says what to do.
-func checkReachable(ctx context.Context, url string) error {
+func CheckReachable(ctx context.Context, url string) error {
 	client := &http.Client{Timeout: 30 * time.Second}
 	defer client.CloseIdleConnections()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(firstAnswerQuery))
@@ -207,7 +211,7 @@ func checkReachable(ctx context.Context, url string) error {
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if err == nil {
-		err = bench.CheckAnswer(resp.StatusCode, body)
+		err = CheckAnswer(resp.StatusCode, body)
 	}
 	if err != nil {
 		return fmt.Errorf("%s did not answer a GraphQL query (%v); is it the /graphql of chancery serve?", url, err)
