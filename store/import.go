@@ -248,8 +248,7 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 		}
 		return stored(id)
 	}
-	t, v := newTally(life), vocabulary{}
-	t.ties = nil // settled against the store after the import, not kept
+	t, v := newImportTally(life), vocabulary{}
 	items := 0
 	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
 		// The batch writer writes into the store as it goes, through

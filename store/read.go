@@ -553,7 +553,7 @@ func planRelations(q graph.RelationQuery) *relationPlan {
 	}
 	switch {
 	case q.Of != "":
-		p.common = key(prefixAdjacency, []byte(q.Of), []byte{sep})
+		p.common = adjacencyPrefix(q.Of)
 		switch q.Direction {
 		case graph.Out:
 			p.prefixes = adjacency(q.Of, dirOut)
@@ -563,18 +563,18 @@ func planRelations(q graph.RelationQuery) *relationPlan {
 			p.prefixes = adjacency(q.Of, dirOut, dirIn)
 		}
 	case q.From != "":
-		p.common = key(prefixAdjacency, []byte(q.From), []byte{sep})
+		p.common = adjacencyPrefix(q.From)
 		p.prefixes = adjacency(q.From, dirOut)
 	case q.To != "":
-		p.common = key(prefixAdjacency, []byte(q.To), []byte{sep})
+		p.common = adjacencyPrefix(q.To)
 		p.prefixes = adjacency(q.To, dirIn)
 	case q.Context != "":
 		p.byID = true
-		p.common = key(prefixContext, []byte(q.Context), []byte{sep})
+		p.common = contextPrefix(q.Context)
 		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{contextTypePrefix(q.Context, t)} }
 	default:
 		p.byID = true
-		p.common = key(prefixType)
+		p.common = typeIndexPrefix()
 		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{typePrefix(t)} }
 	}
 	return p

@@ -563,7 +563,7 @@ func intersectWordsIn(ctx context.Context, txn *badger.Txn, lists [][]string, li
 		if agreed {
 			out = append(out, graph.ID(target))
 			// The next id after target: ids never hold the separator.
-			target = ranges.next(append(bytes.Clone(target), sep))
+			target = ranges.next(idAfter(target))
 		}
 	}
 	return out, nil
@@ -813,7 +813,7 @@ func editDistance(a, b string, limit int) int {
 // versions. It runs when a store written by an older version is opened,
 // in batches so that no transaction grows too large.
 func (db *DB) reindex(ctx context.Context) error {
-	if err := db.bdb.DropPrefix([]byte{prefixGramV3, sep}); err != nil {
+	if err := db.bdb.DropPrefix(gramV3IndexPrefix()); err != nil {
 		return err
 	}
 	var after []byte
