@@ -500,35 +500,59 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 	if len(t.missions) == 0 {
 		return nil
 	}
+	changed := t.tiesByMission()
+	then := lifeIn(before)
+	for id := range t.missions {
+		if err := t.settleMissionIn(id, before, then, txn, changed[id]); err != nil {
+			return err
+		}
+	}
+	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
+	return nil
+}
+
+// tiesByMission returns the ties the write changed, by their mission.
+func (t *tally) tiesByMission() map[graph.ID][]*tieChange {
 	changed := map[graph.ID][]*tieChange{}
 	for _, c := range t.ties {
 		changed[c.r.From] = append(changed[c.r.From], c)
 	}
-	then := lifeIn(before)
-	for id := range t.missions {
-		old, rels, err := missionTies(before, id)
-		if err != nil {
-			return err
-		}
-		if old != nil {
-			t.farEnds(old, rels, then, -1)
-		}
-		m, err := getEntity(txn, id)
-		if graph.IsNotFound(err) {
-			continue
-		} else if err != nil {
-			return err
-		}
-		for _, c := range changed[id] {
-			rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return r.ID == c.r.ID })
-			if c.present {
-				rels = append(rels, c.r)
-			}
-		}
-		t.farEnds(m, rels, t.life, +1)
+	return changed
+}
+
+// settleMissionIn is settleIn for one mission, id: counted off with its
+// ties as before reads them (the far ends as then reads them), and
+// counted again as txn reads its record, with those ties less the ones
+// the write removed plus the ones it added (changes), unless the write
+// removed it.
+func (t *tally) settleMissionIn(id graph.ID, before *badger.Txn, then lifeFunc, txn *badger.Txn, changes []*tieChange) error {
+	old, rels, err := missionTies(before, id)
+	if err != nil {
+		return err
 	}
-	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
+	if old != nil {
+		t.farEnds(old, rels, then, -1)
+	}
+	m, err := getEntity(txn, id)
+	if graph.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	t.farEnds(m, tiesAfter(rels, changes), t.life, +1)
 	return nil
+}
+
+// tiesAfter returns a mission's ties rels as they were before a write,
+// less the ones the write removed plus the ones it added (changes).
+func tiesAfter(rels []*graph.Relation, changes []*tieChange) []*graph.Relation {
+	for _, c := range changes {
+		rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return r.ID == c.r.ID })
+		if c.present {
+			rels = append(rels, c.r)
+		}
+	}
+	return rels
 }
 
 // farEnds counts a mission once for each distinct far end of its ties of
