@@ -129,6 +129,12 @@ func sortKey(r *graph.Relation) []byte {
 	return append(k, r.ID...)
 }
 
+// typeSortKey is the sort key of a relation of type t whose sort key
+// without its type byte is rest, as the keys of an index of type t end.
+func typeSortKey(t graph.RelationType, rest []byte) []byte {
+	return append([]byte{byte(t.Index())}, rest...)
+}
+
 func adjacencyTypePrefix(id graph.ID, t graph.RelationType, dir byte) []byte {
 	return key(prefixAdjacency, []byte(id), []byte{sep, byte(t.Index()), dir})
 }

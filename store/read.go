@@ -702,7 +702,7 @@ func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, iters []*b
 		if bestIt == nil {
 			return true, nil
 		}
-		sk := append([]byte{byte(t.Index())}, best...)
+		sk := typeSortKey(t, best)
 		var r *graph.Relation
 		if values {
 			var err error
