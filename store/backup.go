@@ -58,11 +58,6 @@ const (
 	maxBackupRecord = 1 << 30
 	// maxBackupLine bounds the header and trailer lines.
 	maxBackupLine = 64 << 10
-
-	// metaRestoring is set while Restore loads a backup into an emptied
-	// store and removed when it is done, so that a restore cut short by a
-	// crash is not mistaken for a store.
-	metaRestoring = "restoring"
 )
 
 // BackupInfo describes a backup and the store it was taken from.
@@ -441,10 +436,13 @@ func (db *DB) contents(ctx context.Context, count bool) (storeContents, error) {
 		if !count {
 			return nil
 		}
-		for prefix, n := range map[byte]*int{prefixEntity: &c.entities, prefixRelation: &c.relations} {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefix)})
+		for _, records := range []struct {
+			prefix []byte
+			n      *int
+		}{{entityRecordsPrefix(), &c.entities}, {relationRecordsPrefix(), &c.relations}} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: records.prefix})
 			for it.Rewind(); it.Valid(); it.Next() {
-				*n++
+				*records.n++
 			}
 			it.Close()
 		}

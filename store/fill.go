@@ -12,13 +12,6 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// metaFilled is the data version a store's first fill left it at (Fill,
-// Seed). A store whose version has not moved past it holds nothing but
-// what it was filled with, which an import may rebuild around (a sorted
-// load, see writeImport). Stores seeded before it was kept have none, and
-// their seeding was their first write: version 1.
-const metaFilled = "filled"
-
 // Fill fills a new store with what it starts with, once. fill writes it
 // through the store's usual writes (Apply, ApplyGroups); when fill returns
 // nil, label is recorded as what the store was filled with (SeededWith).
@@ -82,7 +75,7 @@ func recordFill(txn *badger.Txn, label string) error {
 func (db *DB) refuseUnmarkedFacts() error {
 	holds := false
 	err := db.bdb.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixEntity), PrefetchValues: false})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: entityRecordsPrefix(), PrefetchValues: false})
 		defer it.Close()
 		it.Rewind()
 		holds = it.Valid()

@@ -177,166 +177,242 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	if err := db.SpaceProblem(); err != nil {
 		return ImportStats{}, err
 	}
-	var held []keyValue // the store's keys, for a sorted load to carry
-	sorted := false
-	if db.bulk && db.dir != "" {
-		var version, filled uint64
-		err := db.bdb.View(func(txn *badger.Txn) (err error) {
-			if version, err = readVersion(txn); err != nil {
-				return err
-			}
-			filled, err = filledVersion(txn)
-			return err
-		})
-		if err != nil {
-			return ImportStats{}, db.translate(err)
-		}
-		// Only a store that is empty or holds what it was first filled
-		// with alone: a sorted load cut short by a crash leaves a store
-		// that is refused, and nothing is lost that a new directory does
-		// not bring back.
-		if version <= filled {
-			limit := min(maxCarriedKeys, 10*(want.Entities+want.Relations))
-			if held, sorted, err = db.keysUpTo(limit); err != nil {
-				return ImportStats{}, err
-			}
-		}
+	held, sorted, err := db.keysToCarry(want)
+	if err != nil {
+		return ImportStats{}, err
 	}
 	// Entities being replaced need their old index keys removed, read from
 	// a snapshot taken before the first write.
 	snap := db.bdb.NewTransaction(false)
 	defer snap.Discard()
-	var w keyWriter
-	var sl *sortedLoad
+	iw := &importWriter{db: db, snap: snap, v: vocabulary{}, written: map[graph.ID]graph.Period{}}
 	if sorted {
-		var err error
-		if sl, err = newSortedLoad(db.dir); err != nil {
+		if iw.sl, err = startSortedLoad(db.dir, held); err != nil {
 			return ImportStats{}, err
 		}
-		defer sl.close()
-		for _, kv := range held {
-			if err := sl.Set(kv.k, kv.v); err != nil {
-				return ImportStats{}, err
-			}
-		}
-		// Removed with the last write of the import, below.
-		if err := sl.Set(metaKey(metaImporting), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
-			return ImportStats{}, err
-		}
-		w = sl
+		defer iw.sl.close()
+		iw.w = iw.sl
 	} else {
-		// The batch writer commits as it fills, so from here on a crash
-		// leaves part of the import in the store: say so, durably, first.
-		if db.dir != "" {
-			if err := markImporting(db.dir, false); err != nil {
-				return ImportStats{}, err
-			}
+		if iw.wb, err = db.startBatchImport(); err != nil {
+			return ImportStats{}, err
 		}
-		// Only here: every transaction must be done before a sorted load
-		// streams, which replaces the store's timestamps, and the batch
-		// writer holds one.
-		wb := db.bdb.NewWriteBatch()
-		defer wb.Cancel()
-		w = wb
+		defer iw.wb.Cancel()
+		iw.w = iw.wb
 	}
-	// The periods of the entities written so far, for the relations the
-	// tally counts, over those the store held.
-	written, stored := map[graph.ID]graph.Period{}, lifeIn(snap)
-	life := func(id graph.ID) (graph.Period, bool) {
-		if p, ok := written[id]; ok {
-			return p, true
-		}
-		return stored(id)
-	}
-	t, v := newTally(life), vocabulary{}
-	t.ties = nil // settled against the store after the import, not kept
-	items := 0
-	s, err := eachItem(ctx, open, "write", progress, func(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
-		// The batch writer writes into the store as it goes, through
-		// files a full disk would kill the process in: stop first.
-		if items++; sl == nil && items%spaceCheckEvery == 0 {
-			if err := db.SpaceProblem(); err != nil {
-				return err
-			}
-		}
-		if e != nil {
-			if err := writeEntity(w, snap, t, v, e); err != nil {
-				return db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
-			}
-			written[e.ID] = e.Period
-			return nil
-		}
-		rel.Normalize()
-		if err := writeRelation(w, snap, t, rel); err != nil {
-			return db.translate(fmt.Errorf("write relation %s: %w", rel.ID, err))
-		}
-		return nil
-	})
+	iw.t = newImportTally(iw.life(lifeIn(snap)))
+	s, err := eachItem(ctx, open, "write", progress, iw.item)
 	if err != nil {
-		if sl == nil && db.dir != "" {
-			// The batch writer may have committed part of it.
-			return s, fmt.Errorf("%w; %s", err, cutShortMessage(db.dir, &importing{}))
-		}
-		return s, err
+		return s, db.importCutShort(err, iw.sl)
 	}
 	if s != want {
 		return s, fmt.Errorf("the input changed between the two passes: %d entities and %d relations were checked, %d and %d read to write", want.Entities, want.Relations, s.Entities, s.Relations)
 	}
 	// The touched missions as they were, counted off before the store
 	// changes.
-	if err := t.settleSide(ctx, snap, -1); err != nil {
+	if err := iw.t.settleSide(ctx, snap, -1); err != nil {
 		return s, fmt.Errorf("count the import: %w", err)
 	}
 	snap.Discard()
-	if sl != nil {
-		progress("sort", s)
-		// The stream writes about what the runs hold into the store.
-		if err := db.needSpace(sl.size()); err != nil {
-			return s, fmt.Errorf("%w; nothing of the import was written", err)
-		}
-		// The stream replaces the store's data: from here on a crash
-		// leaves part of the import, which the importing file says.
-		if err := markImporting(db.dir, true); err != nil {
-			return s, err
-		}
-		if err := streamSorted(sl, db.bdb); err != nil {
-			if rerr := db.putBack(held); rerr != nil {
-				return s, fmt.Errorf("write the import: %w; putting back what the store held failed too (%v): restore %s from a backup, or delete it and import again", err, rerr, db.dir)
-			}
-			if uerr := unmarkImporting(db.dir); uerr != nil {
-				return s, fmt.Errorf("write the import: %w; the store holds what it held before, but %v", err, uerr)
-			}
-			return s, fmt.Errorf("write the import: %w; the store holds what it held before", err)
-		}
-	} else if err := w.(*badger.WriteBatch).Flush(); err != nil {
-		return s, db.translate(fmt.Errorf("write the import: %w; the store holds part of it, and is refused until its indexes and counts are rebuilt: %s", err, cutShortMessage(db.dir, &importing{})))
+	if iw.sl != nil {
+		err = db.streamImport(iw.sl, held, s, progress)
+	} else {
+		err = db.flushImport(iw.wb)
 	}
-	after := db.bdb.NewTransaction(false)
-	err = t.settleSide(ctx, after, +1)
-	after.Discard()
 	if err != nil {
-		return s, fmt.Errorf("count the import: %w", err)
-	}
-	t.settled()
-	if err := db.writeTally(t, false); err != nil {
 		return s, err
 	}
-	// The last write moves the data version on and, after a sorted load,
-	// marks the import done.
+	if err := db.countImport(ctx, iw.t); err != nil {
+		return s, err
+	}
+	return s, db.finishImport(ctx, iw.sl != nil)
+}
+
+// keysToCarry decides whether an import makes a sorted load, which it
+// does into a store on disk opened for a bulk import that is empty or
+// holds what it was first filled with alone, and not too many keys of
+// it; it returns the store's keys for the load to carry.
+func (db *DB) keysToCarry(want ImportStats) (held []keyValue, sorted bool, err error) {
+	if !db.bulk || db.dir == "" {
+		return nil, false, nil
+	}
+	var version, filled uint64
+	err = db.bdb.View(func(txn *badger.Txn) (err error) {
+		if version, err = readVersion(txn); err != nil {
+			return err
+		}
+		filled, err = filledVersion(txn)
+		return err
+	})
+	if err != nil {
+		return nil, false, db.translate(err)
+	}
+	// Only a store that is empty or holds what it was first filled
+	// with alone: a sorted load cut short by a crash leaves a store
+	// that is refused, and nothing is lost that a new directory does
+	// not bring back.
+	if version > filled {
+		return nil, false, nil
+	}
+	limit := min(maxCarriedKeys, 10*(want.Entities+want.Relations))
+	return db.keysUpTo(limit)
+}
+
+// startSortedLoad opens a sorted load in dir that carries held and marks
+// the store as being imported into, a mark removed with the last write
+// of the import (finishImport).
+func startSortedLoad(dir string, held []keyValue) (*sortedLoad, error) {
+	sl, err := newSortedLoad(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range held {
+		if err := sl.Set(kv.k, kv.v); err != nil {
+			sl.close()
+			return nil, err
+		}
+	}
+	if err := sl.Set(metaKey(metaImporting), []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
+		sl.close()
+		return nil, err
+	}
+	return sl, nil
+}
+
+// startBatchImport opens the batch writer for an import. It commits as it
+// fills, so from here on a crash leaves part of the import in the store:
+// a store on disk says so, durably, first.
+func (db *DB) startBatchImport() (*badger.WriteBatch, error) {
+	if db.dir != "" {
+		if err := markImporting(db.dir, false); err != nil {
+			return nil, err
+		}
+	}
+	// Only here: every transaction must be done before a sorted load
+	// streams, which replaces the store's timestamps, and the batch
+	// writer holds one.
+	return db.bdb.NewWriteBatch(), nil
+}
+
+// An importWriter writes the items of an import's second pass, into a
+// sorted load or the batch writer, and counts them.
+type importWriter struct {
+	db   *DB
+	sl   *sortedLoad        // the sorted load, or nil
+	wb   *badger.WriteBatch // the batch writer, or nil
+	w    keyWriter          // whichever of the two is set
+	snap *badger.Txn        // the store before the import
+	t    *tally
+	v    vocabulary
+	// written holds the periods of the entities written so far, for the
+	// relations the tally counts, over those the store held.
+	written map[graph.ID]graph.Period
+	items   int
+}
+
+// life reads the period of an entity as the import leaves it so far:
+// written, or else as stored says.
+func (iw *importWriter) life(stored lifeFunc) lifeFunc {
+	return func(id graph.ID) (graph.Period, bool) {
+		if p, ok := iw.written[id]; ok {
+			return p, true
+		}
+		return stored(id)
+	}
+}
+
+// item writes one entity or relation of the import.
+func (iw *importWriter) item(_ ItemReader, e *graph.Entity, rel *graph.Relation) error {
+	// The batch writer writes into the store as it goes, through
+	// files a full disk would kill the process in: stop first.
+	if iw.items++; iw.sl == nil && iw.items%spaceCheckEvery == 0 {
+		if err := iw.db.SpaceProblem(); err != nil {
+			return err
+		}
+	}
+	if e != nil {
+		if err := writeEntity(iw.w, iw.snap, iw.t, iw.v, e); err != nil {
+			return iw.db.translate(fmt.Errorf("write entity %s: %w", e.ID, err))
+		}
+		iw.written[e.ID] = e.Period
+		return nil
+	}
+	rel.Normalize()
+	if err := writeRelation(iw.w, iw.snap, iw.t, rel); err != nil {
+		return iw.db.translate(fmt.Errorf("write relation %s: %w", rel.ID, err))
+	}
+	return nil
+}
+
+// importCutShort is the error of an import whose items stopped with err:
+// the batch writer (sl nil) may have committed part of it.
+func (db *DB) importCutShort(err error, sl *sortedLoad) error {
+	if sl == nil && db.dir != "" {
+		return fmt.Errorf("%w; %s", err, cutShortMessage(db.dir, &importing{}))
+	}
+	return err
+}
+
+// streamImport writes a sorted load into the store, putting back what the
+// store held, held, if it fails.
+func (db *DB) streamImport(sl *sortedLoad, held []keyValue, s ImportStats, progress func(string, ImportStats)) error {
+	progress("sort", s)
+	// The stream writes about what the runs hold into the store.
+	if err := db.needSpace(sl.size()); err != nil {
+		return fmt.Errorf("%w; nothing of the import was written", err)
+	}
+	// The stream replaces the store's data: from here on a crash
+	// leaves part of the import, which the importing file says.
+	if err := markImporting(db.dir, true); err != nil {
+		return err
+	}
+	if err := streamSorted(sl, db.bdb); err != nil {
+		if rerr := db.putBack(held); rerr != nil {
+			return fmt.Errorf("write the import: %w; putting back what the store held failed too (%v): restore %s from a backup, or delete it and import again", err, rerr, db.dir)
+		}
+		if uerr := unmarkImporting(db.dir); uerr != nil {
+			return fmt.Errorf("write the import: %w; the store holds what it held before, but %v", err, uerr)
+		}
+		return fmt.Errorf("write the import: %w; the store holds what it held before", err)
+	}
+	return nil
+}
+
+// flushImport commits the last of the batch writer's import.
+func (db *DB) flushImport(wb *badger.WriteBatch) error {
+	if err := wb.Flush(); err != nil {
+		return db.translate(fmt.Errorf("write the import: %w; the store holds part of it, and is refused until its indexes and counts are rebuilt: %s", err, cutShortMessage(db.dir, &importing{})))
+	}
+	return nil
+}
+
+// countImport counts the touched missions as the import leaves them, the
+// side before it being counted already, and adds the tally to the store.
+func (db *DB) countImport(ctx context.Context, t *tally) error {
+	after := db.bdb.NewTransaction(false)
+	err := t.settleSide(ctx, after, +1)
+	after.Discard()
+	if err != nil {
+		return fmt.Errorf("count the import: %w", err)
+	}
+	t.settled()
+	return db.writeTally(t, false)
+}
+
+// finishImport makes the last write of an import, which moves the data
+// version on and, after a sorted load, marks the import done.
+func (db *DB) finishImport(ctx context.Context, sorted bool) error {
 	if err := db.update(ctx, func(txn *badger.Txn, _ *tally) error {
-		if sl == nil {
+		if !sorted {
 			return nil
 		}
 		return txn.Delete(metaKey(metaImporting))
 	}); err != nil {
-		return s, err
+		return err
 	}
 	if db.dir != "" {
-		if err := unmarkImporting(db.dir); err != nil {
-			return s, err
-		}
+		return unmarkImporting(db.dir)
 	}
-	return s, nil
+	return nil
 }
 
 // spaceCheckEvery is how many items an import writes between checks of the

@@ -18,7 +18,7 @@ package store
 //	c 0 <grouping> <level> <when> <bucket>             counts: a signed count
 //	c 0 m <sender> 0 <host> 0 <mission id>             missions by sender and host: 1
 //	c 0 g T <entity id>                                relations of an entity: a count
-//	m 0 <name>                                         store metadata
+//	m 0 <name>                                         store metadata (the meta* names below)
 //
 // <type> is the relation type's index in graph.RelationTypes, one byte.
 // <dir> is 'o' for a relation leading out of the entity and 'i' for one
@@ -30,7 +30,8 @@ package store
 // bucket, how many items it has had over all history (level 'T', no
 // <when>), and how many items start (+) and stop (-) holding on each day,
 // summed at four levels of time so that the items holding on any day are a
-// sum of a few hundred keys per bucket at most; see counts.go. Beside them,
+// sum of a few hundred keys per bucket at most; tally.go keeps them and
+// count.go reads them. Beside them,
 // and changed with them, the pair index lists for each sender and host the
 // missions ever both sent by the one and accredited to the other, and each
 // entity's degree is counted.
@@ -66,6 +67,29 @@ const (
 	// g 0 <trigram> 0 <entity id>, up to index version 3; opening such a
 	// store drops them.
 	prefixGramV3 = 'g'
+)
+
+// The names of the store metadata keys (metaKey).
+const (
+	// metaVersion counts committed writes; it changes whenever the data
+	// does.
+	metaVersion = "version"
+	metaSeeded  = "seeded" // what the store was filled with: Fill, Seed
+	metaIndex   = "index"  // the indexVersion the store's indexes follow
+	// metaImporting is set while a sorted load (sortload.go) writes the
+	// store and removed when the import is done, so that an import cut
+	// short by a crash is refused rather than served.
+	metaImporting = "importing"
+	// metaFilled is the data version a store's first fill left it at
+	// (Fill, Seed). A store whose version has not moved past it holds
+	// nothing but what it was filled with, which an import may rebuild
+	// around (a sorted load, see writeImport). Stores seeded before it was
+	// kept have none, and their seeding was their first write: version 1.
+	metaFilled = "filled"
+	// metaRestoring is set while Restore loads a backup into an emptied
+	// store and removed when it is done, so that a restore cut short by a
+	// crash is not mistaken for a store.
+	metaRestoring = "restoring"
 )
 
 const (
@@ -105,8 +129,22 @@ func sortKey(r *graph.Relation) []byte {
 	return append(k, r.ID...)
 }
 
+// typeSortKey is the sort key of a relation of type t whose sort key
+// without its type byte is rest, as the keys of an index of type t end.
+func typeSortKey(t graph.RelationType, rest []byte) []byte {
+	return append([]byte{byte(t.Index())}, rest...)
+}
+
 func adjacencyTypePrefix(id graph.ID, t graph.RelationType, dir byte) []byte {
 	return key(prefixAdjacency, []byte(id), []byte{sep, byte(t.Index()), dir})
+}
+
+// adjacencyPrefix matches every adjacency key of entity id.
+func adjacencyPrefix(id graph.ID) []byte { return key(prefixAdjacency, []byte(id), []byte{sep}) }
+
+// adjacencyKindPrefix matches the adjacency keys of every entity of kind k.
+func adjacencyKindPrefix(k graph.Kind) []byte {
+	return key(prefixAdjacency, []byte(k.IDPrefix()))
 }
 
 func adjacencyKey(id graph.ID, dir byte, r *graph.Relation) []byte {
@@ -117,6 +155,10 @@ func adjacencyKey(id graph.ID, dir byte, r *graph.Relation) []byte {
 func contextTypePrefix(id graph.ID, t graph.RelationType) []byte {
 	return key(prefixContext, []byte(id), []byte{sep, byte(t.Index())})
 }
+
+// contextPrefix matches the context index keys of the relations whose
+// context is id.
+func contextPrefix(id graph.ID) []byte { return key(prefixContext, []byte(id), []byte{sep}) }
 
 func contextKey(r *graph.Relation) []byte {
 	sk := sortKey(r)
@@ -166,6 +208,50 @@ func pairKey(sender, host, mission graph.ID) []byte {
 func degreeKey(id graph.ID) []byte {
 	return key(prefixCount, []byte{countDegree, levelTotal}, []byte(id))
 }
+
+// countLevelPrefix is where a grouping's keys of one level start.
+func countLevelPrefix(g, level byte) []byte { return key(prefixCount, []byte{g, level}) }
+
+// countTotalKey is where the items a grouping's bucket has had over all
+// history are counted.
+func countTotalKey(g byte, bucket []byte) []byte {
+	return key(prefixCount, []byte{g, levelTotal}, bucket)
+}
+
+// countChangeKeys returns the four keys a change on day holds under, or
+// the one decade key of "before any date" for day 0 (an undated start).
+func countChangeKeys(g byte, bucket []byte, day uint32) [][]byte {
+	if day == 0 {
+		return [][]byte{key(prefixCount, []byte{g, levelDecade, 0, 0}, bucket)}
+	}
+	y, m, d := graph.CivilOfDay(day)
+	yb := binary.BigEndian.AppendUint16(nil, uint16(y))
+	return [][]byte{
+		key(prefixCount, []byte{g, levelDecade}, binary.BigEndian.AppendUint16(nil, decadeCode(y)), bucket),
+		key(prefixCount, []byte{g, levelYear}, yb, bucket),
+		key(prefixCount, []byte{g, levelMonth}, yb, []byte{byte(m)}, bucket),
+		key(prefixCount, []byte{g, levelDay}, yb, []byte{byte(m), byte(d)}, bucket),
+	}
+}
+
+// Each of these matches every key of one record set or index, for a scan
+// or a drop of all of it.
+func entityRecordsPrefix() []byte   { return key(prefixEntity) }
+func relationRecordsPrefix() []byte { return key(prefixRelation) }
+func adjacencyIndexPrefix() []byte  { return key(prefixAdjacency) }
+func contextIndexPrefix() []byte    { return key(prefixContext) }
+func typeIndexPrefix() []byte       { return key(prefixType) }
+func nameIndexPrefix() []byte       { return key(prefixName) }
+func wordIndexPrefix() []byte       { return key(prefixWord) }
+func vocabIndexPrefix() []byte      { return key(prefixVocab) }
+func vocabGramIndexPrefix() []byte  { return key(prefixVocabGram) }
+func countIndexPrefix() []byte      { return key(prefixCount) }
+func gramV3IndexPrefix() []byte     { return key(prefixGramV3) }
+
+// idAfter returns the first id after id in byte order, which is where a
+// scan of keys ending in ids goes on past id's: ids never hold the
+// separator.
+func idAfter(id []byte) []byte { return append(bytes.Clone(id), sep) }
 
 // nameKeyID returns the entity id at the end of a name or word key.
 func nameKeyID(k []byte) graph.ID {
@@ -218,13 +304,17 @@ func parseAdjacencyKey(k []byte) (id []byte, typ, dir byte, ok bool) {
 	return rest[:i], rest[i+1], rest[i+2], true
 }
 
-// entityKeyID returns the entity id of an entity record key.
-func entityKeyID(k []byte) graph.ID { return graph.ID(k[2:]) }
-
-// adjacencyKindPrefix matches the adjacency keys of every entity of kind k.
-func adjacencyKindPrefix(k graph.Kind) []byte {
-	return key(prefixAdjacency, []byte(k.IDPrefix()))
+// parsePairKey splits a pair index key into its sender, host and mission.
+func parsePairKey(k []byte) (sender, host, mission []byte, ok bool) {
+	if len(k) < 3 {
+		return nil, nil, nil, false
+	}
+	parts := bytes.Split(k[3:], []byte{sep})
+	if len(parts) != 3 {
+		return nil, nil, nil, false
+	}
+	return parts[0], parts[1], parts[2], true
 }
 
-// entityRecordsPrefix matches every entity record key.
-func entityRecordsPrefix() []byte { return key(prefixEntity) }
+// entityKeyID returns the entity id of an entity record key.
+func entityKeyID(k []byte) graph.ID { return graph.ID(k[2:]) }

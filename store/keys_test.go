@@ -2,6 +2,11 @@ package store
 
 import (
 	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/graph"
@@ -72,4 +77,108 @@ func TestKeys_SortOrder(t *testing.T) {
 			t.Errorf("sort key %d does not sort before %d", i-1, i)
 		}
 	}
+}
+
+// TestKeys_BuiltInKeysGo keeps the rule that every key and prefix is
+// built by a named function of keys.go: outside it, no code of the
+// package calls key, uses a prefix byte except to compare a key's first
+// byte with it, or appends the separator or puts it in a byte slice.
+func TestKeys_BuiltInKeysGo(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	keys, err := parser.ParseFile(fset, "keys.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefixes := map[string]bool{}
+	for _, d := range keys.Decls {
+		if d, ok := d.(*ast.GenDecl); ok && d.Tok == token.CONST {
+			for _, s := range d.Specs {
+				for _, n := range s.(*ast.ValueSpec).Names {
+					if strings.HasPrefix(n.Name, "prefix") {
+						prefixes[n.Name] = true
+					}
+				}
+			}
+		}
+	}
+	if !prefixes["prefixEntity"] || !prefixes["prefixCount"] {
+		t.Fatalf("keys.go declares the prefix bytes %v; the check below expects prefixEntity and prefixCount among them", prefixes)
+	}
+	checked := 0
+	for _, name := range files {
+		if name == "keys.go" || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked++
+		for _, at := range keysBuiltIn(f, prefixes) {
+			t.Errorf("%s: a key is built outside keys.go; add a function there that builds it", fset.Position(at))
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no source files found to check")
+	}
+}
+
+// keysBuiltIn returns where f builds a key: a call of key, a use of a
+// prefix byte (one of prefixes) other than as an operand of == or != or a case of a
+// switch, or the separator appended or in a composite literal.
+func keysBuiltIn(f *ast.File, prefixes map[string]bool) []token.Pos {
+	isPrefix := func(e ast.Expr) bool {
+		id, ok := e.(*ast.Ident)
+		return ok && prefixes[id.Name]
+	}
+	isSep := func(e ast.Expr) bool {
+		id, ok := e.(*ast.Ident)
+		return ok && id.Name == "sep"
+	}
+	compared := map[ast.Expr]bool{}
+	var found []token.Pos
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BinaryExpr:
+			if n.Op == token.EQL || n.Op == token.NEQ {
+				compared[n.X], compared[n.Y] = true, true
+			}
+		case *ast.CaseClause:
+			for _, e := range n.List {
+				compared[e] = true
+			}
+		case *ast.CallExpr:
+			if fn, ok := n.Fun.(*ast.Ident); ok {
+				if fn.Name == "key" {
+					found = append(found, n.Pos())
+				}
+				if fn.Name == "append" {
+					for _, a := range n.Args {
+						if isSep(a) {
+							found = append(found, a.Pos())
+						}
+					}
+				}
+			}
+		case *ast.CompositeLit:
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					e = kv.Value
+				}
+				if isSep(e) {
+					found = append(found, e.Pos())
+				}
+			}
+		case ast.Expr:
+			if isPrefix(n) && !compared[n] {
+				found = append(found, n.Pos())
+			}
+		}
+		return true
+	})
+	return found
 }

@@ -553,7 +553,7 @@ func planRelations(q graph.RelationQuery) *relationPlan {
 	}
 	switch {
 	case q.Of != "":
-		p.common = key(prefixAdjacency, []byte(q.Of), []byte{sep})
+		p.common = adjacencyPrefix(q.Of)
 		switch q.Direction {
 		case graph.Out:
 			p.prefixes = adjacency(q.Of, dirOut)
@@ -563,18 +563,18 @@ func planRelations(q graph.RelationQuery) *relationPlan {
 			p.prefixes = adjacency(q.Of, dirOut, dirIn)
 		}
 	case q.From != "":
-		p.common = key(prefixAdjacency, []byte(q.From), []byte{sep})
+		p.common = adjacencyPrefix(q.From)
 		p.prefixes = adjacency(q.From, dirOut)
 	case q.To != "":
-		p.common = key(prefixAdjacency, []byte(q.To), []byte{sep})
+		p.common = adjacencyPrefix(q.To)
 		p.prefixes = adjacency(q.To, dirIn)
 	case q.Context != "":
 		p.byID = true
-		p.common = key(prefixContext, []byte(q.Context), []byte{sep})
+		p.common = contextPrefix(q.Context)
 		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{contextTypePrefix(q.Context, t)} }
 	default:
 		p.byID = true
-		p.common = key(prefixType)
+		p.common = typeIndexPrefix()
 		p.prefixes = func(t graph.RelationType) [][]byte { return [][]byte{typePrefix(t)} }
 	}
 	return p
@@ -620,75 +620,89 @@ func (p *relationPlan) scan(ctx context.Context, txn *badger.Txn, after []byte, 
 	if len(p.types) == 0 {
 		return nil
 	}
-	// Values are read in place rather than prefetched: they are held in
-	// the tree beside their keys, and prefetching would copy each one in
-	// a goroutine of its own.
-	iters := make([]*badger.Iterator, len(p.prefixes(p.types[0])))
-	for i := range iters {
-		iters[i] = txn.NewIterator(badger.IteratorOptions{Prefix: p.common})
-		defer iters[i].Close()
-	}
+	iters := p.openIterators(txn)
+	defer closeIterators(iters)
 	next := byte(0) // the lowest type index that may still have keys
 	for _, t := range p.types {
 		ti := byte(t.Index())
 		if ti < next || after != nil && after[0] > ti {
 			continue
 		}
-		var rest []byte // the sort key without its type byte, to start after
-		if after != nil && after[0] == ti {
-			rest = after[1:]
-		}
-		more, err := p.scanType(ctx, txn, iters, t, rest, values, visit)
+		more, err := p.scanType(ctx, txn, iters, t, restOfTypeAfter(after, ti), values, visit)
 		if err != nil || !more {
 			return err
 		}
-		// Each iterator stands at the first key past its prefix of type t.
-		// The last prefix of a type ends its keys, so the furthest
-		// iterator stands on the next type that has any; an iterator at
-		// the end means there is none.
-		next = ti + 1
-		for _, it := range iters {
-			if !it.Valid() {
-				return nil
-			}
-			next = max(next, it.Item().Key()[len(p.common)])
+		var ok bool
+		if next, ok = p.nextType(iters, ti); !ok {
+			return nil
 		}
 	}
 	return nil
 }
 
+// openIterators opens one iterator over p.common for each prefix the
+// plan merges. Values are read in place rather than prefetched: they are
+// held in the tree beside their keys, and prefetching would copy each one
+// in a goroutine of its own.
+func (p *relationPlan) openIterators(txn *badger.Txn) []*badger.Iterator {
+	iters := make([]*badger.Iterator, len(p.prefixes(p.types[0])))
+	for i := range iters {
+		iters[i] = txn.NewIterator(badger.IteratorOptions{Prefix: p.common})
+	}
+	return iters
+}
+
+// closeIterators closes iters, the last first.
+func closeIterators(iters []*badger.Iterator) {
+	for i := len(iters) - 1; i >= 0; i-- {
+		iters[i].Close()
+	}
+}
+
+// restOfTypeAfter is the sort key after without its type byte, to start
+// a scan of type index ti after, if after is of that type; else nil.
+func restOfTypeAfter(after []byte, ti byte) []byte {
+	if after != nil && after[0] == ti {
+		return after[1:]
+	}
+	return nil
+}
+
+// nextType returns the lowest type index after ti that may have keys,
+// once a scan of type ti is done, or false if no type after it has any.
+// Each iterator stands at the first key past its prefix of type ti. The
+// last prefix of a type ends its keys, so the furthest iterator stands
+// on the next type that has any; an iterator at the end means there is
+// none.
+func (p *relationPlan) nextType(iters []*badger.Iterator, ti byte) (byte, bool) {
+	next := ti + 1
+	for _, it := range iters {
+		if !it.Valid() {
+			return 0, false
+		}
+		next = max(next, it.Item().Key()[len(p.common)])
+	}
+	return next, true
+}
+
+// scanType visits the relations of type t, as scan does, after rest (the
+// sort key without its type byte; nil: from the start). It returns false
+// if visit stopped it.
 func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, iters []*badger.Iterator, t graph.RelationType, rest []byte, values bool,
 	visit func(*graph.Relation, []byte) bool) (bool, error) {
 	prefixes := p.prefixes(t)
-	for i, prefix := range prefixes {
-		it := iters[i]
-		it.Seek(append(slices.Clip(prefix), rest...))
-		if rest != nil && it.ValidForPrefix(prefix) && bytes.Equal(it.Item().Key()[len(prefix):], rest) {
-			it.Next()
-		}
-	}
+	seekPast(iters, prefixes, rest)
 	for n := 0; ; n++ {
 		if n%256 == 255 {
 			if err := ctx.Err(); err != nil {
 				return false, err
 			}
 		}
-		// Pick the smallest current suffix; advance every iterator at it.
-		var best []byte
-		var bestIt *badger.Iterator
-		for i, it := range iters {
-			if !it.ValidForPrefix(prefixes[i]) {
-				continue
-			}
-			suffix := it.Item().Key()[len(prefixes[i]):]
-			if best == nil || bytes.Compare(suffix, best) < 0 {
-				best, bestIt = suffix, it
-			}
-		}
+		best, bestIt := smallestSuffix(iters, prefixes)
 		if bestIt == nil {
 			return true, nil
 		}
-		sk := append([]byte{byte(t.Index())}, best...)
+		sk := typeSortKey(t, best)
 		var r *graph.Relation
 		if values {
 			var err error
@@ -696,14 +710,50 @@ func (p *relationPlan) scanType(ctx context.Context, txn *badger.Txn, iters []*b
 				return false, err
 			}
 		}
-		for i, it := range iters {
-			if it != bestIt && it.ValidForPrefix(prefixes[i]) && bytes.Equal(it.Item().Key()[len(prefixes[i]):], best) {
-				it.Next()
-			}
-		}
+		skipSuffix(iters, prefixes, bestIt, best)
 		bestIt.Next()
 		if !visit(r, sk) {
 			return false, nil
+		}
+	}
+}
+
+// seekPast moves each iterator of iters to the first key under its
+// prefix of prefixes that comes after rest.
+func seekPast(iters []*badger.Iterator, prefixes [][]byte, rest []byte) {
+	for i, prefix := range prefixes {
+		it := iters[i]
+		it.Seek(append(slices.Clip(prefix), rest...))
+		if rest != nil && it.ValidForPrefix(prefix) && bytes.Equal(it.Item().Key()[len(prefix):], rest) {
+			it.Next()
+		}
+	}
+}
+
+// smallestSuffix returns the smallest suffix, past their prefixes, of
+// the keys the iterators stand on, and the first iterator that stands on
+// it; a nil iterator if every one is past its prefix.
+func smallestSuffix(iters []*badger.Iterator, prefixes [][]byte) ([]byte, *badger.Iterator) {
+	var best []byte
+	var bestIt *badger.Iterator
+	for i, it := range iters {
+		if !it.ValidForPrefix(prefixes[i]) {
+			continue
+		}
+		suffix := it.Item().Key()[len(prefixes[i]):]
+		if best == nil || bytes.Compare(suffix, best) < 0 {
+			best, bestIt = suffix, it
+		}
+	}
+	return best, bestIt
+}
+
+// skipSuffix advances every iterator but bestIt that stands on suffix,
+// so that a relation found under two prefixes is visited once.
+func skipSuffix(iters []*badger.Iterator, prefixes [][]byte, bestIt *badger.Iterator, suffix []byte) {
+	for i, it := range iters {
+		if it != bestIt && it.ValidForPrefix(prefixes[i]) && bytes.Equal(it.Item().Key()[len(prefixes[i]):], suffix) {
+			it.Next()
 		}
 	}
 }

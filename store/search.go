@@ -156,53 +156,15 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 	}
 	var hits []graph.SearchHit
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		cands := map[graph.ID]*candidate{}
-		add := func(id graph.ID, how func(e *graph.Entity) (string, float64)) {
-			if _, ok := cands[id]; !ok && len(cands) < searchCandidates {
-				cands[id] = &candidate{id: id, how: how}
-			}
-		}
-		// Names that start with the text, the exact ones among them.
-		err := scanIDs(ctx, txn, nameStartPrefix(f), searchScanLimit, func(id graph.ID) { add(id, matchName(f)) })
-		if err != nil {
-			return err
-		}
-		// Names whose words start with the text's words.
 		words := strings.Fields(f)
-		starts, err := vocabStarts(ctx, txn, words)
+		cands, starts, err := nameCandidates(ctx, txn, f, words)
 		if err != nil {
 			return err
 		}
-		ids, err := wordCandidates(ctx, txn, words, starts)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			add(id, matchWords(words))
-		}
-		// Names a typo or two away, when the text is long enough to judge.
-		if utf8.RuneCountInString(f) >= minTypoText {
-			ids, err := typoCandidates(ctx, txn, words, typoAllowance(f))
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				add(id, matchTypo(f))
-			}
-		}
-
 		entities := &entityReader{db: db}
-		found, err := loadEntities(ctx, txn, entities, cands)
+		direct, err := directHits(ctx, txn, entities, cands)
 		if err != nil {
 			return err
-		}
-		var direct []graph.SearchHit
-		for id, c := range cands {
-			if e := found[id]; e != nil {
-				if matched, score := c.how(e); score > 0 {
-					direct = append(direct, graph.SearchHit{Entity: e, Matched: matched, Score: score})
-				}
-			}
 		}
 		// Missions found through the names of their places, which rank
 		// below every match of an entity's own names: only when those
@@ -215,37 +177,8 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 			direct = append(direct, placed...)
 		}
 		sortHits(direct)
-		// Add the later names of the bodies found, best first. A later
-		// name ranks below the hit it comes from, so once q.First hits
-		// rank at or above the current one, no later name can make the
-		// cut, and the rest need not be read.
-		best := map[graph.ID]graph.SearchHit{}
-		keep := func(h graph.SearchHit) {
-			if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, h.Entity.Kind) {
-				return
-			}
-			if old, ok := best[h.Entity.ID]; !ok || h.Score > old.Score {
-				best[h.Entity.ID] = h
-			}
-		}
-		enough := false
-		for _, h := range direct {
-			keep(h)
-			if enough = enough || atOrAbove(best, h.Score) >= q.First; enough {
-				continue
-			}
-			later, err := laterNames(txn, entities, h.Entity, 0)
-			if err != nil {
-				return err
-			}
-			for _, l := range later {
-				keep(graph.SearchHit{Entity: l, Matched: h.Matched, Score: h.Score * graph.FormerNameFactor})
-			}
-		}
-		for _, h := range best {
-			hits = append(hits, h)
-		}
-		return nil
+		hits, err = withLaterNames(txn, entities, q, direct)
+		return err
 	})
 	if err != nil {
 		return nil, db.translate(err)
@@ -253,6 +186,101 @@ func (db *DB) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHi
 	sortHits(hits)
 	if len(hits) > q.First {
 		hits = hits[:q.First]
+	}
+	return hits, nil
+}
+
+// nameCandidates returns the entities whose names may match the folded
+// text f, of words, each with how to score it, and the words of the
+// vocabulary each of words starts (vocabStarts).
+func nameCandidates(ctx context.Context, txn *badger.Txn, f string, words []string) (map[graph.ID]*candidate, [][]string, error) {
+	cands := map[graph.ID]*candidate{}
+	add := func(id graph.ID, how func(e *graph.Entity) (string, float64)) {
+		if _, ok := cands[id]; !ok && len(cands) < searchCandidates {
+			cands[id] = &candidate{id: id, how: how}
+		}
+	}
+	// Names that start with the text, the exact ones among them.
+	err := scanIDs(ctx, txn, nameStartPrefix(f), searchScanLimit, func(id graph.ID) { add(id, matchName(f)) })
+	if err != nil {
+		return nil, nil, err
+	}
+	// Names whose words start with the text's words.
+	starts, err := vocabStarts(ctx, txn, words)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := wordCandidates(ctx, txn, words, starts)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range ids {
+		add(id, matchWords(words))
+	}
+	// Names a typo or two away, when the text is long enough to judge.
+	if utf8.RuneCountInString(f) >= minTypoText {
+		ids, err := typoCandidates(ctx, txn, words, typoAllowance(f))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, id := range ids {
+			add(id, matchTypo(f))
+		}
+	}
+	return cands, starts, nil
+}
+
+// directHits loads the candidates through entities and returns those
+// whose names match, scored.
+func directHits(ctx context.Context, txn *badger.Txn, entities *entityReader, cands map[graph.ID]*candidate) ([]graph.SearchHit, error) {
+	found, err := loadEntities(ctx, txn, entities, cands)
+	if err != nil {
+		return nil, err
+	}
+	var direct []graph.SearchHit
+	for id, c := range cands {
+		if e := found[id]; e != nil {
+			if matched, score := c.how(e); score > 0 {
+				direct = append(direct, graph.SearchHit{Entity: e, Matched: matched, Score: score})
+			}
+		}
+	}
+	return direct, nil
+}
+
+// withLaterNames returns the hits of direct, sorted best first, of the
+// kinds q asks for, with the later names of the bodies found, each
+// entity once at its best score, in no order. A later name ranks below
+// the hit it comes from, so once q.First hits rank at or above the
+// current one, no later name can make the cut, and the rest need not be
+// read.
+func withLaterNames(txn *badger.Txn, entities *entityReader, q graph.SearchQuery, direct []graph.SearchHit) ([]graph.SearchHit, error) {
+	best := map[graph.ID]graph.SearchHit{}
+	keep := func(h graph.SearchHit) {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, h.Entity.Kind) {
+			return
+		}
+		if old, ok := best[h.Entity.ID]; !ok || h.Score > old.Score {
+			best[h.Entity.ID] = h
+		}
+	}
+	enough := false
+	for _, h := range direct {
+		keep(h)
+		if enough = enough || atOrAbove(best, h.Score) >= q.First; enough {
+			continue
+		}
+		later, err := laterNames(txn, entities, h.Entity, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range later {
+			keep(graph.SearchHit{Entity: l, Matched: h.Matched, Score: h.Score * graph.FormerNameFactor})
+		}
+	}
+	var hits []graph.SearchHit
+	for _, h := range best {
+		hits = append(hits, h)
 	}
 	return hits, nil
 }
@@ -563,7 +591,7 @@ func intersectWordsIn(ctx context.Context, txn *badger.Txn, lists [][]string, li
 		if agreed {
 			out = append(out, graph.ID(target))
 			// The next id after target: ids never hold the separator.
-			target = ranges.next(append(bytes.Clone(target), sep))
+			target = ranges.next(idAfter(target))
 		}
 	}
 	return out, nil
@@ -813,7 +841,7 @@ func editDistance(a, b string, limit int) int {
 // versions. It runs when a store written by an older version is opened,
 // in batches so that no transaction grows too large.
 func (db *DB) reindex(ctx context.Context) error {
-	if err := db.bdb.DropPrefix([]byte{prefixGramV3, sep}); err != nil {
+	if err := db.bdb.DropPrefix(gramV3IndexPrefix()); err != nil {
 		return err
 	}
 	var after []byte

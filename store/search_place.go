@@ -605,7 +605,7 @@ func (run *placeRun) countTied(txn *badger.Txn) error {
 	run.tied = 0
 	for _, p := range run.places {
 		for _, f := range farEndGroupings {
-			n, err := readCount(txn, key(prefixCount, []byte{f.g, levelTotal}, []byte(p)))
+			n, err := readCount(txn, countTotalKey(f.g, []byte(p)))
 			if err != nil {
 				return err
 			}
@@ -649,7 +649,7 @@ type tieReader struct {
 
 func newTieReader(txn *badger.Txn) *tieReader {
 	return &tieReader{
-		it:     txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixAdjacency)}),
+		it:     txn.NewIterator(badger.IteratorOptions{Prefix: adjacencyIndexPrefix()}),
 		cities: map[graph.ID][]graph.ID{},
 	}
 }
@@ -728,7 +728,7 @@ func (t *tieReader) missions(ctx context.Context, places []graph.ID, add func(mi
 	}
 	var cities, of []graph.ID // the cities in places, and the place of each
 	for _, p := range places {
-		prefix := key(prefixAdjacency, []byte(p), []byte{sep})
+		prefix := adjacencyPrefix(p)
 		into := func(k []byte) (bool, bool) { return isTie(k, prefix, false) }
 		more, err := near(prefix, into, func(from graph.ID) bool {
 			switch from.Kind() {
@@ -760,7 +760,7 @@ func (t *tieReader) missions(ctx context.Context, places []graph.ID, add func(mi
 func (t *tieReader) placesOf(m graph.ID) (map[graph.ID]bool, error) {
 	out := map[graph.ID]bool{}
 	var inCities []graph.ID
-	prefix := key(prefixAdjacency, []byte(m), []byte{sep})
+	prefix := adjacencyPrefix(m)
 	located := byte(graph.LocatedIn.Index())
 	err := t.each(prefix, func(k []byte, ends func() (graph.ID, graph.ID, error)) (bool, error) {
 		tie, done := isTie(k, prefix, true)

@@ -77,27 +77,8 @@ var farEndGroupings = []struct {
 	g byte
 }{{graph.SentBy, countSender}, {graph.AccreditsTo, countHost}, {graph.LocatedIn, countCity}}
 
-// countLevelPrefix is where a grouping's keys of one level start.
-func countLevelPrefix(g, level byte) []byte { return key(prefixCount, []byte{g, level}) }
-
 // decadeCode numbers decades so that 0 is free for "before any date".
 func decadeCode(year int) uint16 { return uint16(year/10 + 1) }
-
-// countChangeKeys returns the four keys a change on day holds under, or
-// the one decade key of "before any date" for day 0 (an undated start).
-func countChangeKeys(g byte, bucket []byte, day uint32) [][]byte {
-	if day == 0 {
-		return [][]byte{key(prefixCount, []byte{g, levelDecade, 0, 0}, bucket)}
-	}
-	y, m, d := graph.CivilOfDay(day)
-	yb := binary.BigEndian.AppendUint16(nil, uint16(y))
-	return [][]byte{
-		key(prefixCount, []byte{g, levelDecade}, binary.BigEndian.AppendUint16(nil, decadeCode(y)), bucket),
-		key(prefixCount, []byte{g, levelYear}, yb, bucket),
-		key(prefixCount, []byte{g, levelMonth}, yb, []byte{byte(m)}, bucket),
-		key(prefixCount, []byte{g, levelDay}, yb, []byte{byte(m), byte(d)}, bucket),
-	}
-}
 
 // whenWidth is the width of <when> in the keys of each level.
 func whenWidth(level byte) int {
@@ -254,13 +235,15 @@ type tally struct {
 	joined map[graph.ID]map[string]*graph.Relation
 	// missions whose ties to far ends the write may have changed: their
 	// part of the counts is taken away as it was before the write and
-	// added as it is after it. nil when every mission is counted anyway.
+	// added as it is after it. nil when every mission is counted anyway
+	// (newRecordsTally).
 	missions map[graph.ID]struct{}
 	// ties are the relations of touched missions to far ends that the
 	// write added (net > 0) or removed (net < 0), by id, for settling
 	// inside the write's own transaction (settleIn). nil for a write that
 	// settles against a view of the store after it (settle), which need
-	// not keep them: an import would keep every mission's ties.
+	// not keep them: an import would keep every mission's ties
+	// (newImportTally).
 	ties map[string]*tieChange
 }
 
@@ -272,14 +255,32 @@ type tieChange struct {
 	present bool // the write leaves it stored
 }
 
-func newTally(life lifeFunc) *tally {
+// newWriteTally is the tally of a write in one transaction: it keeps the
+// missions the write touches and the ties it changes, to settle them
+// inside the transaction (settleIn).
+func newWriteTally(life lifeFunc) *tally {
 	return &tally{deltas: map[string]int64{}, life: life, missions: map[graph.ID]struct{}{}, ties: map[string]*tieChange{}}
+}
+
+// newImportTally is the tally of an import: it keeps the missions the
+// import touches, to settle them against views of the store from before
+// and after it (settle), but not their ties, which it would keep for
+// every mission.
+func newImportTally(life lifeFunc) *tally {
+	return &tally{deltas: map[string]int64{}, life: life, missions: map[graph.ID]struct{}{}}
+}
+
+// newRecordsTally is the tally of a count of every record (recordsTally),
+// which counts every mission's ties itself: it keeps neither the
+// missions it touches nor their ties.
+func newRecordsTally(life lifeFunc) *tally {
+	return &tally{deltas: map[string]int64{}, life: life}
 }
 
 // item counts an item of a bucket, holding over spans, sign times (+1
 // when it is written, -1 when it goes).
 func (t *tally) item(g byte, bucket []byte, spans []span, sign int64) {
-	t.deltas[string(key(prefixCount, []byte{g, levelTotal}, bucket))] += sign
+	t.deltas[string(countTotalKey(g, bucket))] += sign
 	for _, s := range spans {
 		for _, k := range countChangeKeys(g, bucket, s.from) {
 			t.deltas[string(k)] += sign
@@ -499,35 +500,59 @@ func (t *tally) settleIn(before, txn *badger.Txn) error {
 	if len(t.missions) == 0 {
 		return nil
 	}
+	changed := t.tiesByMission()
+	then := lifeIn(before)
+	for id := range t.missions {
+		if err := t.settleMissionIn(id, before, then, txn, changed[id]); err != nil {
+			return err
+		}
+	}
+	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
+	return nil
+}
+
+// tiesByMission returns the ties the write changed, by their mission.
+func (t *tally) tiesByMission() map[graph.ID][]*tieChange {
 	changed := map[graph.ID][]*tieChange{}
 	for _, c := range t.ties {
 		changed[c.r.From] = append(changed[c.r.From], c)
 	}
-	then := lifeIn(before)
-	for id := range t.missions {
-		old, rels, err := missionTies(before, id)
-		if err != nil {
-			return err
-		}
-		if old != nil {
-			t.farEnds(old, rels, then, -1)
-		}
-		m, err := getEntity(txn, id)
-		if graph.IsNotFound(err) {
-			continue
-		} else if err != nil {
-			return err
-		}
-		for _, c := range changed[id] {
-			rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return r.ID == c.r.ID })
-			if c.present {
-				rels = append(rels, c.r)
-			}
-		}
-		t.farEnds(m, rels, t.life, +1)
+	return changed
+}
+
+// settleMissionIn is settleIn for one mission, id: counted off with its
+// ties as before reads them (the far ends as then reads them), and
+// counted again as txn reads its record, with those ties less the ones
+// the write removed plus the ones it added (changes), unless the write
+// removed it.
+func (t *tally) settleMissionIn(id graph.ID, before *badger.Txn, then lifeFunc, txn *badger.Txn, changes []*tieChange) error {
+	old, rels, err := missionTies(before, id)
+	if err != nil {
+		return err
 	}
-	t.missions, t.ties = map[graph.ID]struct{}{}, map[string]*tieChange{}
+	if old != nil {
+		t.farEnds(old, rels, then, -1)
+	}
+	m, err := getEntity(txn, id)
+	if graph.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	t.farEnds(m, tiesAfter(rels, changes), t.life, +1)
 	return nil
+}
+
+// tiesAfter returns a mission's ties rels as they were before a write,
+// less the ones the write removed plus the ones it added (changes).
+func tiesAfter(rels []*graph.Relation, changes []*tieChange) []*graph.Relation {
+	for _, c := range changes {
+		rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return r.ID == c.r.ID })
+		if c.present {
+			rels = append(rels, c.r)
+		}
+	}
+	return rels
 }
 
 // farEnds counts a mission once for each distinct far end of its ties of
@@ -671,7 +696,7 @@ func allMissionTies(ctx context.Context, txn *badger.Txn, missions map[graph.ID]
 		}); err != nil {
 			return fmt.Errorf("entity %s: %w", id, err)
 		}
-		start := key(prefixAdjacency, []byte(id), []byte{sep})
+		start := adjacencyPrefix(id)
 		var rels []*graph.Relation
 		for adj.Seek(start); adj.Valid() && bytes.HasPrefix(adj.Item().Key(), start); adj.Next() {
 			_, typ, dir, ok := parseAdjacencyKey(adj.Item().Key())
@@ -762,7 +787,7 @@ func readCount(txn *badger.Txn, k []byte) (int64, error) {
 // recount rebuilds the counts index from the records: for a store written
 // before the index existed, or restored from such a store's backup.
 func (db *DB) recount(ctx context.Context) error {
-	if err := db.bdb.DropPrefix(key(prefixCount)); err != nil {
+	if err := db.bdb.DropPrefix(countIndexPrefix()); err != nil {
 		return fmt.Errorf("drop the old counts: %w", err)
 	}
 	var t *tally
@@ -790,10 +815,12 @@ func recordsTally(ctx context.Context, txn *badger.Txn, life lifeFunc, each reco
 	if life == nil {
 		life = lifeIn(txn)
 	}
-	t := newTally(life)
-	t.missions = nil // every mission is counted below
-	for _, p := range []byte{prefixEntity, prefixRelation} {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(p)})
+	t := newRecordsTally(life)
+	for _, records := range []struct {
+		prefix   []byte
+		entities bool
+	}{{entityRecordsPrefix(), true}, {relationRecordsPrefix(), false}} {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: records.prefix})
 		n := 0
 		for it.Rewind(); it.Valid(); it.Next() {
 			if n++; n%checkEvery == 0 {
@@ -807,7 +834,7 @@ func recordsTally(ctx context.Context, txn *badger.Txn, life lifeFunc, each reco
 				var e *graph.Entity
 				var r *graph.Relation
 				var err error
-				if p == prefixEntity {
+				if records.entities {
 					if e, err = decodeEntity(v); err == nil {
 						t.entity(e, 1)
 					}

@@ -712,7 +712,7 @@ func (v *verifier) unlistedWords() error {
 // their index keys: for each record, its keys that are missing or hold
 // something else; for each key, whether a record gives it.
 func (v *verifier) relationIndexes() error {
-	err := v.each(key(prefixRelation), func(k, b []byte) error {
+	err := v.each(relationRecordsPrefix(), func(k, b []byte) error {
 		if !v.isDirty(k[2:]) {
 			return nil
 		}
@@ -742,8 +742,8 @@ func (v *verifier) relationIndexes() error {
 	if err != nil {
 		return err
 	}
-	for _, p := range []byte{prefixAdjacency, prefixType, prefixContext} {
-		if err := v.each(key(p), func(k, _ []byte) error { return v.relationIndex(k) }); err != nil {
+	for _, p := range [][]byte{adjacencyIndexPrefix(), typeIndexPrefix(), contextIndexPrefix()} {
+		if err := v.each(p, func(k, _ []byte) error { return v.relationIndex(k) }); err != nil {
 			return err
 		}
 	}
@@ -808,7 +808,7 @@ func relationIndexID(k []byte) (string, bool) {
 // word keys: for each entity, its keys that are missing; for each key,
 // whether an entity gives it.
 func (v *verifier) nameIndexes() error {
-	err := v.each(key(prefixEntity), func(k, b []byte) error {
+	err := v.each(entityRecordsPrefix(), func(k, b []byte) error {
 		if !v.isDirty(k[2:]) {
 			return nil
 		}
@@ -832,8 +832,8 @@ func (v *verifier) nameIndexes() error {
 	if err != nil {
 		return err
 	}
-	for _, p := range []byte{prefixName, prefixWord} {
-		if err := v.each(key(p), func(k, _ []byte) error { return v.nameIndex(k) }); err != nil {
+	for _, p := range [][]byte{nameIndexPrefix(), wordIndexPrefix()} {
+		if err := v.each(p, func(k, _ []byte) error { return v.nameIndex(k) }); err != nil {
 			return err
 		}
 	}
@@ -870,7 +870,7 @@ func (v *verifier) nameIndex(k []byte) error {
 // their trigram keys: for each word, its trigrams that are missing; for
 // each trigram key, whether a word of the vocabulary has it.
 func (v *verifier) vocabGrams() error {
-	err := v.each(key(prefixVocab), func(k, _ []byte) error {
+	err := v.each(vocabIndexPrefix(), func(k, _ []byte) error {
 		w := string(k[2:])
 		if !v.isDirty(k[2:]) {
 			return nil
@@ -892,7 +892,7 @@ func (v *verifier) vocabGrams() error {
 	if err != nil {
 		return err
 	}
-	return v.each(key(prefixVocabGram), func(k, _ []byte) error { return v.vocabGram(k) })
+	return v.each(vocabGramIndexPrefix(), func(k, _ []byte) error { return v.vocabGram(k) })
 }
 
 // vocabGram checks that a trigram key is one of a word of the vocabulary.
@@ -1110,9 +1110,8 @@ func describeCountKey(k []byte) string {
 	g, level, rest := k[2], k[3], k[4:]
 	switch g {
 	case countPair:
-		parts := bytes.Split(k[3:], []byte{sep})
-		if len(parts) == 3 {
-			return fmt.Sprintf("pair index: mission %s, sent by %s to %s", parts[2], parts[0], parts[1])
+		if sender, host, mission, ok := parsePairKey(k); ok {
+			return fmt.Sprintf("pair index: mission %s, sent by %s to %s", mission, sender, host)
 		}
 		return showKey(k)
 	case countDegree:

@@ -12,17 +12,6 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// metaVersion counts committed writes; it changes whenever the data does.
-const (
-	metaVersion = "version"
-	metaSeeded  = "seeded" // what the store was filled with: Fill, Seed
-	metaIndex   = "index"  // the indexVersion the store's indexes follow
-	// metaImporting is set while a sorted load (sortload.go) writes the
-	// store and removed when the import is done, so that an import cut
-	// short by a crash is refused rather than served.
-	metaImporting = "importing"
-)
-
 // Apply validates a batch against itself and the store, then writes it in
 // one transaction: all of it or none of it. Entities replace any stored
 // entity with the same id; relations replace a stored relation that states
@@ -72,7 +61,7 @@ func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, err
 		// Seeds go into a new store only: one that holds facts but no
 		// mark of its seeding was left so by something that went wrong,
 		// and seeding it would hide that.
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixEntity), PrefetchValues: false})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: entityRecordsPrefix(), PrefetchValues: false})
 		it.Rewind()
 		holds := it.Valid()
 		it.Close()
@@ -163,7 +152,7 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 		// The periods the counts read, remembered until the write
 		// changes them.
 		now := &lives{txn: txn, read: map[graph.ID]life{}}
-		t := newTally(now.period)
+		t := newWriteTally(now.period)
 		t.written = now.forget
 		if before.ReadTs() == txn.ReadTs() {
 			t.before, t.joined = before, map[graph.ID]map[string]*graph.Relation{}
@@ -422,7 +411,7 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally, done *graph.Applied
 
 // relationsOf returns every relation that touches id, either way.
 func relationsOf(txn *badger.Txn, id graph.ID) ([]*graph.Relation, error) {
-	prefix := key(prefixAdjacency, []byte(id), []byte{sep})
+	prefix := adjacencyPrefix(id)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	seen := map[string]bool{}
@@ -445,7 +434,7 @@ func relationsOf(txn *badger.Txn, id graph.ID) ([]*graph.Relation, error) {
 
 // withContextOf adds to rels the relations whose context is id.
 func withContextOf(txn *badger.Txn, id graph.ID, rels []*graph.Relation) ([]*graph.Relation, error) {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: key(prefixContext, []byte(id), []byte{sep})})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: contextPrefix(id)})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
 		var rid string
