@@ -32,8 +32,8 @@ func (db *DB) Fill(ctx context.Context, label string, fill func(context.Context)
 	case got != "":
 		return false, nil
 	}
-	if err := db.refuseUnmarkedFacts(); err != nil {
-		return false, err
+	if err := db.view(ctx, db.refuseUnmarkedFacts); err != nil {
+		return false, db.translate(err)
 	}
 	if db.dir != "" {
 		if err := mark(db.dir, importing{Started: time.Now().UTC().Truncate(time.Second), Fill: true}); err != nil {
@@ -69,22 +69,13 @@ func recordFill(txn *badger.Txn, label string) error {
 	return txn.Set(metaKey(metaSeeded), []byte(label))
 }
 
-// refuseUnmarkedFacts refuses a store that holds facts but no mark that it
-// was ever filled: it is not a new store, and filling it could hide what
-// happened to it.
-func (db *DB) refuseUnmarkedFacts() error {
-	holds := false
-	err := db.bdb.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: entityRecordsPrefix(), PrefetchValues: false})
-		defer it.Close()
-		it.Rewind()
-		holds = it.Valid()
-		return nil
-	})
-	if err != nil {
-		return db.translate(err)
-	}
-	if holds {
+// refuseUnmarkedFacts refuses, as txn sees it, a store that holds facts
+// but no mark that it was ever filled: it is not a new store, and filling
+// it could hide what happened to it.
+func (db *DB) refuseUnmarkedFacts(txn *badger.Txn) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: entityRecordsPrefix(), PrefetchValues: false})
+	defer it.Close()
+	if it.Rewind(); it.Valid() {
 		return graph.Errorf(graph.ECONFLICT, "%s holds facts but no mark that it was ever seeded, so it is not seeded now: it is not a new directory, and seeding it could hide what happened to it; check it with chancery verify, or serve a new directory", db.where())
 	}
 	return nil

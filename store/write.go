@@ -58,15 +58,8 @@ func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, err
 		case !errors.Is(err, badger.ErrKeyNotFound):
 			return err
 		}
-		// Seeds go into a new store only: one that holds facts but no
-		// mark of its seeding was left so by something that went wrong,
-		// and seeding it would hide that.
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: entityRecordsPrefix(), PrefetchValues: false})
-		it.Rewind()
-		holds := it.Valid()
-		it.Close()
-		if holds {
-			return graph.Errorf(graph.ECONFLICT, "%s holds facts but no mark that it was ever seeded, so it is not seeded now: it is not a new directory, and seeding it could hide what happened to it; check it with chancery verify, or serve a new directory", db.where())
+		if err := db.refuseUnmarkedFacts(txn); err != nil {
+			return err
 		}
 		if err := applyBatch(txn, b, t, nil); err != nil {
 			return err

@@ -100,7 +100,9 @@ func TestFirstFillKilledStartsOver(t *testing.T) {
 	}
 	// The fill, uninterrupted, to compare with.
 	ref := filepath.Join(t.TempDir(), "ref")
+	began := time.Now()
 	server, _ := startBinary(t, bin, ref, env...)
+	fill := time.Since(began)
 	server.Process.Signal(syscall.SIGTERM)
 	server.Wait()
 	want := exportOf(ref)
@@ -121,11 +123,16 @@ func TestFirstFillKilledStartsOver(t *testing.T) {
 			for lines.Scan() {
 			}
 		}()
-		wait := time.Duration(rng.Int64N(int64(3 * time.Second)))
+		// Inside the fill: between a tenth and four fifths of the time
+		// the uninterrupted one took.
+		wait := fill/10 + time.Duration(rng.Int64N(int64(fill*7/10)))
 		time.Sleep(wait)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		_, statErr := os.Stat(filepath.Join(dir, "chancery.importing"))
+		if statErr != nil {
+			t.Errorf("round %d: killed %s into a fill that takes %s, but the directory is not marked as being filled: %v", round, wait, fill, statErr)
+		}
 		t.Logf("round %d: killed %s into the fill; marked as being filled: %v", round, wait.Round(time.Millisecond), statErr == nil)
 
 		var logs bytes.Buffer

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/wikidata"
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
@@ -59,12 +58,17 @@ func (d Data) Label(set *seeds.Set) string {
 	if d != World {
 		return set.Label
 	}
+	return set.Label + snapshotSep + strings.Join(snapshotDates(), ",")
+}
+
+// snapshotDates are the dates of the built-in snapshots, oldest first.
+func snapshotDates() []string {
 	var dates []string
 	for _, name := range seeds.Snapshots() {
 		date, _ := wikidata.SnapshotDate(name)
 		dates = append(dates, date.String())
 	}
-	return set.Label + snapshotSep + strings.Join(dates, ",")
+	return dates
 }
 
 // SeedsOf returns the curated seeds' part of a store's label.
@@ -78,12 +82,7 @@ func (d Data) Loads() string {
 	if d != World {
 		return "the curated seeds"
 	}
-	var dates []string
-	for _, name := range seeds.Snapshots() {
-		date, _ := wikidata.SnapshotDate(name)
-		dates = append(dates, date.String())
-	}
-	return "the curated seeds, then Wikidata's diplomatic missions as of " + strings.Join(dates, " and ")
+	return "the curated seeds, then Wikidata's diplomatic missions as of " + strings.Join(snapshotDates(), " and ")
 }
 
 // Fill fills db with d if it is new, and reports whether it did (see
@@ -156,5 +155,3 @@ func loadSnapshot(ctx context.Context, db *store.DB, name string, log *slog.Logg
 		"changes", len(plan.Groups), "rows_not_used", len(plan.Rejected), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
-
-var _ graph.Reader = (*store.DB)(nil)
