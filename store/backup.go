@@ -415,14 +415,8 @@ func (db *DB) contents(ctx context.Context, count bool) (storeContents, error) {
 			return err
 		}
 		meta := func(name string) (string, bool, error) {
-			item, err := txn.Get(metaKey(name))
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				return "", false, nil
-			} else if err != nil {
-				return "", false, err
-			}
-			v, err := item.ValueCopy(nil)
-			return string(v), true, err
+			v, found, err := readMeta(txn, name)
+			return string(v), found, err
 		}
 		if c.seeds, _, err = meta(metaSeeded); err != nil {
 			return err

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
@@ -84,19 +83,16 @@ func (db *DB) refuseUnmarkedFacts(txn *badger.Txn) error {
 // filledVersion is the data version the store's fill left it at; 0 for a
 // store never filled.
 func filledVersion(txn *badger.Txn) (uint64, error) {
-	item, err := txn.Get(metaKey(metaFilled))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		if _, err := txn.Get(metaKey(metaSeeded)); err == nil {
-			return 1, nil
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
-			return 0, err
-		}
-		return 0, nil
-	} else if err != nil {
+	v, filled, err := readMeta(txn, metaFilled)
+	if err != nil {
 		return 0, err
 	}
-	v, err := item.ValueCopy(nil)
-	if err != nil {
+	if !filled {
+		// A store seeded before fills were marked was filled at version 1.
+		_, seeded, err := readMeta(txn, metaSeeded)
+		if seeded {
+			return 1, err
+		}
 		return 0, err
 	}
 	if len(v) != 8 {

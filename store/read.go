@@ -138,20 +138,24 @@ func (db *DB) Version(ctx context.Context) (uint64, error) {
 }
 
 func readVersion(txn *badger.Txn) (uint64, error) {
-	item, err := txn.Get(metaKey(metaVersion))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return 0, nil
-	} else if err != nil {
+	b, _, err := readMeta(txn, metaVersion)
+	if err != nil || len(b) != 8 {
 		return 0, err
 	}
-	var v uint64
-	err = item.Value(func(b []byte) error {
-		if len(b) == 8 {
-			v = binary.BigEndian.Uint64(b)
-		}
-		return nil
-	})
-	return v, err
+	return binary.BigEndian.Uint64(b), nil
+}
+
+// readMeta reads the store metadata value of the given name (see
+// metaKey), and whether it is there at all.
+func readMeta(txn *badger.Txn, name string) (value []byte, found bool, err error) {
+	item, err := txn.Get(metaKey(name))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	value, err = item.ValueCopy(nil)
+	return value, err == nil, err
 }
 
 // Degrees returns how many relations each of ids has, of every type and

@@ -258,13 +258,12 @@ func (db *DB) refuseCutShortImport() error {
 		return graph.Errorf(graph.ECONFLICT, "%s", cutShortMessage(db.dir, im))
 	}
 	return db.bdb.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(metaKey(metaImporting))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
+		since, importing, err := readMeta(txn, metaImporting)
+		if err != nil {
 			return graph.Errorf(graph.EINTERNAL, "cannot read %s: %v", db.dir, err)
+		} else if !importing {
+			return nil
 		}
-		since, _ := item.ValueCopy(nil)
 		return graph.Errorf(graph.ECONFLICT, "%s holds an import that started at %s and was cut short, and only part of it; the store held nothing but what it was first filled with before it, so delete the directory and import again", db.dir, since)
 	})
 }
@@ -284,13 +283,7 @@ const indexVersion = "7"
 func (db *DB) upgradeIndexes(ctx context.Context) error {
 	var have string
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		item, err := txn.Get(metaKey(metaIndex))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		v, err := item.ValueCopy(nil)
+		v, _, err := readMeta(txn, metaIndex)
 		have = string(v)
 		return err
 	})

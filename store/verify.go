@@ -313,15 +313,11 @@ func (v *verifier) mendedRelationIndexes() bool {
 // none was) and the version of the indexes.
 func readMarkers(txn *badger.Txn) (importing, restoring, index string, err error) {
 	for name, to := range map[string]*string{metaImporting: &importing, metaRestoring: &restoring, metaIndex: &index} {
-		item, gerr := txn.Get(metaKey(name))
-		if errors.Is(gerr, badger.ErrKeyNotFound) {
-			continue
-		} else if gerr != nil {
+		b, found, gerr := readMeta(txn, name)
+		if gerr != nil {
 			return "", "", "", gerr
-		}
-		b, verr := item.ValueCopy(nil)
-		if verr != nil {
-			return "", "", "", verr
+		} else if !found {
+			continue
 		}
 		*to = string(b)
 		if *to == "" && name != metaIndex {

@@ -52,11 +52,11 @@ func (db *DB) ApplyChanges(ctx context.Context, b *graph.Batch) (graph.Applied, 
 func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, error) {
 	seeded := false
 	err := db.update(ctx, func(txn *badger.Txn, t *tally) error {
-		switch _, err := txn.Get(metaKey(metaSeeded)); {
-		case err == nil:
-			return errNoChange
-		case !errors.Is(err, badger.ErrKeyNotFound):
+		switch _, seeded, err := readMeta(txn, metaSeeded); {
+		case err != nil:
 			return err
+		case seeded:
+			return errNoChange
 		}
 		if err := db.refuseUnmarkedFacts(txn); err != nil {
 			return err
@@ -74,13 +74,7 @@ func (db *DB) Seed(ctx context.Context, b *graph.Batch, label string) (bool, err
 func (db *DB) SeededWith(ctx context.Context) (string, error) {
 	var label string
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		item, err := txn.Get(metaKey(metaSeeded))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		v, err := item.ValueCopy(nil)
+		v, _, err := readMeta(txn, metaSeeded)
 		label = string(v)
 		return err
 	})
