@@ -82,18 +82,24 @@ func readByID[K comparable, V any](ctx context.Context, db *DB, ids []K, get fun
 }
 
 func getEntity(txn *badger.Txn, id graph.ID) (*graph.Entity, error) {
-	item, err := txn.Get(entityKey(id))
+	return getRecord(txn, entityKey(id), decodeEntity, "entity", string(id))
+}
+
+// getRecord reads and decodes the record at key; a record not stored is
+// ENOTFOUND, naming what and id.
+func getRecord[T any](txn *badger.Txn, key []byte, decode func([]byte) (T, error), what, id string) (T, error) {
+	var rec T
+	item, err := txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, graph.Errorf(graph.ENOTFOUND, "no entity with id %s", id)
+		return rec, graph.Errorf(graph.ENOTFOUND, "no %s with id %s", what, id)
 	} else if err != nil {
-		return nil, err
+		return rec, err
 	}
-	var e *graph.Entity
 	err = item.Value(func(v []byte) (err error) {
-		e, err = decodeEntity(v)
+		rec, err = decode(v)
 		return err
 	})
-	return e, err
+	return rec, err
 }
 
 // Relation returns the relation with the given id.
@@ -113,18 +119,7 @@ func (db *DB) RelationsByID(ctx context.Context, ids []string) (map[string]*grap
 }
 
 func getRelation(txn *badger.Txn, id string) (*graph.Relation, error) {
-	item, err := txn.Get(relationKey(id))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, graph.Errorf(graph.ENOTFOUND, "no relation with id %s", id)
-	} else if err != nil {
-		return nil, err
-	}
-	var r *graph.Relation
-	err = item.Value(func(v []byte) (err error) {
-		r, err = decodeRelation(v)
-		return err
-	})
-	return r, err
+	return getRecord(txn, relationKey(id), decodeRelation, "relation", id)
 }
 
 // Version returns a number that changes whenever the stored data does.
