@@ -193,6 +193,18 @@ func vocabGramPrefix(gram string) []byte { return key(prefixVocabGram, []byte(gr
 
 func vocabGramKey(gram, word string) []byte { return append(vocabGramPrefix(gram), word...) }
 
+// vocabWordKeys are the keys that list word in the vocabulary: its own
+// key, and one under each of its distinct trigrams.
+func vocabWordKeys(word string) [][]byte {
+	grams := distinct(trigrams(word))
+	keys := make([][]byte, 0, 1+len(grams))
+	keys = append(keys, vocabKey(word))
+	for _, g := range grams {
+		keys = append(keys, vocabGramKey(g, word))
+	}
+	return keys
+}
+
 // pairPrefix matches the pair index keys of the missions of sender in
 // host (countPair).
 func pairPrefix(sender, host graph.ID) []byte {

@@ -109,11 +109,8 @@ func (v vocabulary) add(w keyWriter, read *badger.Txn, e *graph.Entity) error {
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
-		if err := w.Set(vocabKey(word), nil); err != nil {
-			return err
-		}
-		for _, g := range distinct(trigrams(word)) {
-			if err := w.Set(vocabGramKey(g, word), nil); err != nil {
+		for _, k := range vocabWordKeys(word) {
+			if err := w.Set(k, nil); err != nil {
 				return err
 			}
 		}

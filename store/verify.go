@@ -692,11 +692,8 @@ func (v *verifier) unlistedWords() error {
 	slices.Sort(words)
 	for _, w := range words {
 		v.problem(probMissingVocab, fmt.Sprintf("word %q of %s", w, v.unlisted[w]))
-		if err := v.set(vocabKey(w), nil); err != nil {
-			return err
-		}
-		for _, g := range distinct(trigrams(w)) {
-			if err := v.set(vocabGramKey(g, w), nil); err != nil {
+		for _, k := range vocabWordKeys(w) {
+			if err := v.set(k, nil); err != nil {
 				return err
 			}
 		}
