@@ -450,19 +450,9 @@ func (pt *placeText) candidates(ctx context.Context, txn *badger.Txn, ties *tieR
 	if bestN > placeCandidateLimit && len(groups) > 1 && groups[1].run != nil {
 		return pt.pairCandidates(ctx, txn, groups)
 	}
-	var ids []graph.ID
-	seen := map[graph.ID]bool{}
-	add := func(id graph.ID) bool {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-		return len(ids) < placeCandidateLimit
-	}
-	for _, id := range bestOwn {
-		if !add(id) {
-			return ids, nil
-		}
+	cands := newCandidates(placeCandidateLimit)
+	if !cands.addAll(bestOwn) {
+		return cands.ids, nil
 	}
 	if run := best.run; run != nil {
 		run.missions = map[graph.ID]graph.ID{}
@@ -470,14 +460,47 @@ func (pt *placeText) candidates(ctx context.Context, txn *badger.Txn, ties *tieR
 			if run.missions[m] == "" {
 				run.missions[m] = place
 			}
-			return add(m)
+			return cands.add(m)
 		})
 		if err != nil {
 			return nil, err
 		}
 		run.complete = complete
 	}
-	return ids, nil
+	return cands.ids, nil
+}
+
+// candidates is a list of distinct ids, in the order first added, that
+// holds at most limit.
+type candidates struct {
+	ids   []graph.ID
+	seen  map[graph.ID]bool
+	limit int
+}
+
+func newCandidates(limit int) *candidates {
+	return &candidates{seen: map[graph.ID]bool{}, limit: limit}
+}
+
+// add adds id unless it is there already, and reports whether the list
+// has room for more.
+func (c *candidates) add(id graph.ID) bool {
+	if !c.seen[id] {
+		c.seen[id] = true
+		c.ids = append(c.ids, id)
+	}
+	return len(c.ids) < c.limit
+}
+
+// addAll adds each of ids in turn until the list is full, and reports
+// whether it has room for more.
+func (c *candidates) addAll(ids []graph.ID) bool {
+	for _, id := range ids {
+		if !c.add(id) {
+			return false
+		}
+	}
+	return true
 }
 
 // pairCandidates returns the candidates of a text in which every part
@@ -499,19 +522,9 @@ func (pt *placeText) pairCandidates(ctx context.Context, txn *badger.Txn, groups
 	if err != nil {
 		return nil, err
 	}
-	var out []graph.ID
-	seen := map[graph.ID]bool{}
-	more := func(id graph.ID) bool {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-		return len(out) < placeCandidateLimit
-	}
-	for _, id := range own {
-		if !more(id) {
-			return out, nil
-		}
+	cands := newCandidates(placeCandidateLimit)
+	if !cands.addAll(own) {
+		return cands.ids, nil
 	}
 	var runs []*placeRun
 	for _, g := range groups {
@@ -530,7 +543,7 @@ func (pt *placeText) pairCandidates(ctx context.Context, txn *badger.Txn, groups
 							sender, host = q, p
 						}
 						if scans++; scans > maxPairScans {
-							return out, nil
+							return cands.ids, nil
 						}
 						prefix := pairPrefix(sender, host)
 						stop := false
@@ -541,17 +554,17 @@ func (pt *placeText) pairCandidates(ctx context.Context, txn *badger.Txn, groups
 							m := graph.ID(k[len(prefix):])
 							note(pair[0], m, sender)
 							note(pair[1], m, host)
-							stop = !more(m)
+							stop = !cands.add(m)
 						})
 						if err != nil || stop {
-							return out, err
+							return cands.ids, err
 						}
 					}
 				}
 			}
 		}
 	}
-	return out, nil
+	return cands.ids, nil
 }
 
 // note records that mission m is tied to place, a place of run.
