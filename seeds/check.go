@@ -2,6 +2,7 @@ package seeds
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/chancery/chancery/graph"
@@ -112,21 +113,12 @@ func renameLoops(next map[graph.ID][]renaming) []renameLoop {
 		path = path[:len(path)-1]
 		state[id] = done
 	}
-	for _, id := range sortedKeys(next) {
+	for _, id := range slices.Sorted(maps.Keys(next)) {
 		if state[id] == unseen {
 			visit(id)
 		}
 	}
 	return loops
-}
-
-func sortedKeys(m map[graph.ID][]renaming) []graph.ID {
-	keys := make([]graph.ID, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // knownOutsideLife says why relation r would be known to hold on a day

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -61,16 +62,7 @@ func nameWords(e *graph.Entity) []string {
 			words[w] = true
 		}
 	}
-	return sortedKeys(words)
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(words))
 }
 
 // trigrams returns the three-letter windows of a folded string padded with

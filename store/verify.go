@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -685,12 +686,7 @@ func (v *verifier) walk() error {
 // unlistedWords reports the words of names the vocabulary lacks, and a
 // repair writes them with their trigrams.
 func (v *verifier) unlistedWords() error {
-	words := make([]string, 0, len(v.unlisted))
-	for w := range v.unlisted {
-		words = append(words, w)
-	}
-	slices.Sort(words)
-	for _, w := range words {
+	for _, w := range slices.Sorted(maps.Keys(v.unlisted)) {
 		v.problem(probMissingVocab, fmt.Sprintf("word %q of %s", w, v.unlisted[w]))
 		for _, k := range vocabWordKeys(w) {
 			if err := v.set(k, nil); err != nil {

@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -172,16 +173,7 @@ func AttributeKeys(entities []*graph.Entity) []string {
 			seen[k] = true
 		}
 	}
-	return sortedKeys(seen)
-}
-
-func sortedKeys(set map[string]bool) []string {
-	keys := make([]string, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // storeAttributeKeys reads every entity as of asOf for the attribute keys
@@ -196,7 +188,7 @@ func storeAttributeKeys(ctx context.Context, r graph.Reader, asOf graph.Date) ([
 		}
 		return nil
 	})
-	return sortedKeys(seen), err
+	return slices.Sorted(maps.Keys(seen)), err
 }
 
 // eachEntityPage calls fn with every page of entities as of asOf.

@@ -624,7 +624,7 @@ func (pl *planner) compare(ctx context.Context, imported map[string]*graph.Entit
 			}
 			b.Relations = append(b.Relations, r)
 		}
-		for _, id := range sortedKeys(have) {
+		for _, id := range slices.Sorted(maps.Keys(have)) {
 			if !slices.ContainsFunc(rels, func(r *graph.Relation) bool { return r.ID == id }) {
 				b.DeleteRelations = append(b.DeleteRelations, id)
 				reattested = false
@@ -854,7 +854,7 @@ func (pl *planner) close(e *graph.Entity, rels map[string]*graph.Relation) *grap
 	c.Open, c.EndedBy = false, pl.Snapshot
 	c.Sources = append(slices.Clone(e.Sources), gone)
 	b := &graph.Batch{Entities: []*graph.Entity{&c}}
-	for _, id := range sortedKeys(rels) {
+	for _, id := range slices.Sorted(maps.Keys(rels)) {
 		r := rels[id]
 		if !r.Period.Open {
 			continue
@@ -905,10 +905,4 @@ func (pl *planner) createdGroups() []*graph.Batch {
 		}
 	}
 	return groups
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.Sort(keys)
-	return keys
 }
