@@ -142,9 +142,12 @@ type checked struct {
 }
 
 // check reads a request's query once (see document) and holds it to the
-// limits. It returns the document to run, or why it will not run; a
-// document refused after it was parsed is returned too, so that the
-// caller knows its operation (a mutation sent by GET is refused as such).
+// limits, in the order that spends least on a query it refuses: what the
+// text shows, then validation, then the fields the fragments expand to,
+// then the estimate. It returns the document to run, or why it will not
+// run; a document refused after it was parsed is returned too, so that
+// the caller knows its operation (a mutation sent by GET is refused as
+// such).
 func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) {
 	var c checked
 	refused := func(d *document, r *refusal) (*document, checked, *refusal) {
@@ -157,44 +160,81 @@ func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) 
 	}
 	d := &document{op: op}
 	c.operation = d.name()
-	// Validation compares fields pairwise, so hundreds of aliases cost it
-	// dearly: what the operation's own text shows is counted first. It is
-	// no more than the query has with its fragments spread.
-	if roots, aliases := ownFields(op.SelectionSet, true); roots > l.MaxRootFields {
-		return refused(d, tooManyRoots(roots, l.MaxRootFields))
-	} else if aliases > l.MaxAliases {
-		return refused(d, tooManyAliases(aliases, l.MaxAliases))
+	if r := checkOwnText(op, l); r != nil {
+		return refused(d, r)
 	}
 	vars, r := m.validate(doc, op, req.Variables)
 	if r != nil {
 		return refused(d, r)
 	}
-	e := &estimate{vars: vars, costs: m.costs}
-	roots := countRoots(op.SelectionSet, l.MaxRootFields)
-	if roots > l.MaxRootFields {
-		return refused(d, tooManyRoots(roots, l.MaxRootFields))
+	if r := checkRootsThroughFragments(op, l); r != nil {
+		return refused(d, r)
 	}
-	// Every field costs at least one, so a query that expands to more
-	// fields than the budget is over it; counted first, in time linear in
-	// its length, because the walk below takes time in the expanded size.
-	if n := expandedFields(op.SelectionSet, map[*ast.FragmentDefinition]float64{}); n > float64(l.MaxCost) {
+	if n, r := checkExpandedFields(op, l); r != nil {
 		c.cost, c.estimated = n, true
-		return refused(d, refuse(reasonCost, CodeTooComplex, "the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost))
+		return refused(d, r)
 	}
-	t := e.selections(op.SelectionSet, nil, 1)
-	cost := t.cost()
-	c.cost, c.estimated, c.tally = cost, true, t
-	switch {
-	case e.depth > l.MaxDepth:
-		return refused(d, refuse(reasonDepth, CodeTooComplex, "the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth))
-	case e.aliases > l.MaxAliases:
-		return refused(d, tooManyAliases(e.aliases, l.MaxAliases))
-	case cost > float64(l.MaxCost):
-		return refused(d, refuse(reasonCost, CodeTooComplex, "the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost))
+	e := &estimate{vars: vars, costs: m.costs}
+	c.tally = e.selections(op.SelectionSet, nil, 1)
+	c.cost, c.estimated = c.tally.cost(), true
+	if r := e.checkEstimate(c.cost, l); r != nil {
+		return refused(d, r)
 	}
 	d.text = printOperation(doc, op)
-	d.cost = cost
+	d.cost = c.cost
 	return d, c, nil
+}
+
+// checkOwnText holds the fields at the top of op and its aliased fields,
+// as its own text shows them, to the limits. Validation compares fields
+// pairwise, so hundreds of aliases cost it dearly: these are counted
+// before it. They are no more than the query has with its fragments
+// spread.
+func checkOwnText(op *ast.OperationDefinition, l Limits) *refusal {
+	roots, aliases := ownFields(op.SelectionSet, true)
+	if roots > l.MaxRootFields {
+		return tooManyRoots(roots, l.MaxRootFields)
+	}
+	if aliases > l.MaxAliases {
+		return tooManyAliases(aliases, l.MaxAliases)
+	}
+	return nil
+}
+
+// checkRootsThroughFragments holds the fields at the top of op, counted
+// through its fragments, to the limit.
+func checkRootsThroughFragments(op *ast.OperationDefinition, l Limits) *refusal {
+	if roots := countRoots(op.SelectionSet, l.MaxRootFields); roots > l.MaxRootFields {
+		return tooManyRoots(roots, l.MaxRootFields)
+	}
+	return nil
+}
+
+// checkExpandedFields refuses op if it expands to more fields than the
+// cost budget, and says how many. Every field costs at least one, so such
+// a query is over the budget; this is counted in time linear in the
+// query's length, before the estimate, which takes time in the expanded
+// size.
+func checkExpandedFields(op *ast.OperationDefinition, l Limits) (float64, *refusal) {
+	n := expandedFields(op.SelectionSet, map[*ast.FragmentDefinition]float64{})
+	if n <= float64(l.MaxCost) {
+		return n, nil
+	}
+	return n, refuse(reasonCost, CodeTooComplex, "the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost)
+}
+
+// checkEstimate holds what the walk found, the nesting, the aliases and
+// the estimated cost, to the limits.
+func (e *estimate) checkEstimate(cost float64, l Limits) *refusal {
+	switch {
+	case e.depth > l.MaxDepth:
+		return refuse(reasonDepth, CodeTooComplex, "the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
+	case e.aliases > l.MaxAliases:
+		return tooManyAliases(e.aliases, l.MaxAliases)
+	case cost > float64(l.MaxCost):
+		return refuse(reasonCost, CodeTooComplex, "the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
+	}
+	return nil
 }
 
 // ownFields counts the fields at the top of set, if top, and the aliased
