@@ -242,28 +242,39 @@ func readCostTable(s *ast.Schema) (costTable, error) {
 			if strings.HasPrefix(f.Name, "__") {
 				continue
 			}
-			field := def.Name + "." + f.Name
-			dirs := costDirectives(s, def, f)
-			if len(dirs) == 0 {
-				if mayReadMore(f) {
-					return nil, fmt.Errorf("%s may read more than a constant amount but declares no @cost: add one that says what it reads (schema/cost.graphql describes them)", field)
-				}
-				continue
+			rules, declared, err := readFieldCost(s, kinds, def, f)
+			if err != nil {
+				return nil, fmt.Errorf("%s.%s: %w", def.Name, f.Name, err)
 			}
-			var rules []costRule
-			for _, d := range dirs {
-				r, items, err := readCostRule(s, kinds, f, d)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", field, err)
-				}
-				if !items {
-					rules = append(rules, r)
-				}
+			if declared {
+				t[costKey{def.Name, f.Name}] = rules
 			}
-			t[costKey{def.Name, f.Name}] = rules
 		}
 	}
 	return t, nil
+}
+
+// readFieldCost reads the @cost directives of field f of def into rules.
+// declared reports whether it has any; one that may read more than a
+// constant amount without any is an error.
+func readFieldCost(s *ast.Schema, kinds map[string]workKind, def *ast.Definition, f *ast.FieldDefinition) (rules []costRule, declared bool, err error) {
+	dirs := costDirectives(s, def, f)
+	if len(dirs) == 0 {
+		if mayReadMore(f) {
+			return nil, false, errors.New("it may read more than a constant amount but declares no @cost: add one that says what it reads (schema/cost.graphql describes them)")
+		}
+		return nil, false, nil
+	}
+	for _, d := range dirs {
+		r, items, err := readCostRule(s, kinds, f, d)
+		if err != nil {
+			return nil, false, err
+		}
+		if !items {
+			rules = append(rules, r)
+		}
+	}
+	return rules, true, nil
 }
 
 // costedTypes are the object and interface types of s, by name, without

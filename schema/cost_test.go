@@ -127,7 +127,7 @@ func TestATraversalWithoutCostIsRefused(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := loadCostModel(c.sdl)
-			if err == nil || !strings.Contains(err.Error(), c.field+" may read more than a constant amount but declares no @cost") {
+			if err == nil || !strings.Contains(err.Error(), c.field+": it may read more than a constant amount but declares no @cost") {
 				t.Errorf("error %v, want one that names %s", err, c.field)
 			}
 		})
