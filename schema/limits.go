@@ -86,16 +86,30 @@ func (l Limits) withDefaults() Limits {
 // CodeTooComplex is the extensions.code of a query refused by Limits.
 const CodeTooComplex = "QUERY_TOO_COMPLEX"
 
-// costModel is the schema the estimator reads field types and argument
-// defaults from.
-type costModel struct{ schema *ast.Schema }
+// costModel is what the estimator reads from the schema: its field types
+// and argument defaults, and what each field costs beyond its items (its
+// @cost directives).
+type costModel struct {
+	schema *ast.Schema
+	costs  costTable
+}
 
-func newCostModel() (*costModel, error) {
-	s, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: SDL})
+// newCostModel reads the cost model from the schema's SDL.
+func newCostModel() (*costModel, error) { return loadCostModel(SDL) }
+
+// loadCostModel reads the cost model from the SDL sdl. A field whose
+// @cost it cannot read, or that may read more than a constant amount and
+// declares none, is an error that names it.
+func loadCostModel(sdl string) (*costModel, error) {
+	s, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: sdl})
 	if err != nil {
 		return nil, fmt.Errorf("load the schema for the cost estimator: %w", err)
 	}
-	return &costModel{schema: s}, nil
+	costs, err := readCostTable(s)
+	if err != nil {
+		return nil, fmt.Errorf("read the cost of each field from schema/*.graphql: %w", err)
+	}
+	return &costModel{schema: s, costs: costs}, nil
 }
 
 // EstimateCost returns the estimated cost of a request's operation as the
@@ -128,9 +142,12 @@ type checked struct {
 }
 
 // check reads a request's query once (see document) and holds it to the
-// limits. It returns the document to run, or why it will not run; a
-// document refused after it was parsed is returned too, so that the
-// caller knows its operation (a mutation sent by GET is refused as such).
+// limits, in the order that spends least on a query it refuses: what the
+// text shows, then validation, then the fields the fragments expand to,
+// then the estimate. It returns the document to run, or why it will not
+// run; a document refused after it was parsed is returned too, so that
+// the caller knows its operation (a mutation sent by GET is refused as
+// such).
 func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) {
 	var c checked
 	refused := func(d *document, r *refusal) (*document, checked, *refusal) {
@@ -143,44 +160,81 @@ func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) 
 	}
 	d := &document{op: op}
 	c.operation = d.name()
-	// Validation compares fields pairwise, so hundreds of aliases cost it
-	// dearly: what the operation's own text shows is counted first. It is
-	// no more than the query has with its fragments spread.
-	if roots, aliases := ownFields(op.SelectionSet, true); roots > l.MaxRootFields {
-		return refused(d, tooManyRoots(roots, l.MaxRootFields))
-	} else if aliases > l.MaxAliases {
-		return refused(d, tooManyAliases(aliases, l.MaxAliases))
+	if r := checkOwnText(op, l); r != nil {
+		return refused(d, r)
 	}
 	vars, r := m.validate(doc, op, req.Variables)
 	if r != nil {
 		return refused(d, r)
 	}
-	e := &estimate{vars: vars}
-	roots := e.countRoots(op.SelectionSet, l.MaxRootFields)
-	if roots > l.MaxRootFields {
-		return refused(d, tooManyRoots(roots, l.MaxRootFields))
+	if r := checkRootsThroughFragments(op, l); r != nil {
+		return refused(d, r)
 	}
-	// Every field costs at least one, so a query that expands to more
-	// fields than the budget is over it; counted first, in time linear in
-	// its length, because the walk below takes time in the expanded size.
-	if n := expandedFields(op.SelectionSet, map[*ast.FragmentDefinition]float64{}); n > float64(l.MaxCost) {
+	if n, r := checkExpandedFields(op, l); r != nil {
 		c.cost, c.estimated = n, true
-		return refused(d, refuse(reasonCost, CodeTooComplex, "the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost))
+		return refused(d, r)
 	}
-	t := e.selections(op.SelectionSet, nil, 1)
-	cost := t.cost()
-	c.cost, c.estimated, c.tally = cost, true, t
-	switch {
-	case e.depth > l.MaxDepth:
-		return refused(d, refuse(reasonDepth, CodeTooComplex, "the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth))
-	case e.aliases > l.MaxAliases:
-		return refused(d, tooManyAliases(e.aliases, l.MaxAliases))
-	case cost > float64(l.MaxCost):
-		return refused(d, refuse(reasonCost, CodeTooComplex, "the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost))
+	e := &estimate{vars: vars, costs: m.costs}
+	c.tally = e.selections(op.SelectionSet, nil, 1)
+	c.cost, c.estimated = c.tally.cost(), true
+	if r := e.checkEstimate(c.cost, l); r != nil {
+		return refused(d, r)
 	}
 	d.text = printOperation(doc, op)
-	d.cost = cost
+	d.cost = c.cost
 	return d, c, nil
+}
+
+// checkOwnText holds the fields at the top of op and its aliased fields,
+// as its own text shows them, to the limits. Validation compares fields
+// pairwise, so hundreds of aliases cost it dearly: these are counted
+// before it. They are no more than the query has with its fragments
+// spread.
+func checkOwnText(op *ast.OperationDefinition, l Limits) *refusal {
+	roots, aliases := ownFields(op.SelectionSet, true)
+	if roots > l.MaxRootFields {
+		return tooManyRoots(roots, l.MaxRootFields)
+	}
+	if aliases > l.MaxAliases {
+		return tooManyAliases(aliases, l.MaxAliases)
+	}
+	return nil
+}
+
+// checkRootsThroughFragments holds the fields at the top of op, counted
+// through its fragments, to the limit.
+func checkRootsThroughFragments(op *ast.OperationDefinition, l Limits) *refusal {
+	if roots := countRoots(op.SelectionSet, l.MaxRootFields); roots > l.MaxRootFields {
+		return tooManyRoots(roots, l.MaxRootFields)
+	}
+	return nil
+}
+
+// checkExpandedFields refuses op if it expands to more fields than the
+// cost budget, and says how many. Every field costs at least one, so such
+// a query is over the budget; this is counted in time linear in the
+// query's length, before the estimate, which takes time in the expanded
+// size.
+func checkExpandedFields(op *ast.OperationDefinition, l Limits) (float64, *refusal) {
+	n := expandedFields(op.SelectionSet, map[*ast.FragmentDefinition]float64{})
+	if n <= float64(l.MaxCost) {
+		return n, nil
+	}
+	return n, refuse(reasonCost, CodeTooComplex, "the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost)
+}
+
+// checkEstimate holds what the walk found, the nesting, the aliases and
+// the estimated cost, to the limits.
+func (e *estimate) checkEstimate(cost float64, l Limits) *refusal {
+	switch {
+	case e.depth > l.MaxDepth:
+		return refuse(reasonDepth, CodeTooComplex, "the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
+	case e.aliases > l.MaxAliases:
+		return tooManyAliases(e.aliases, l.MaxAliases)
+	case cost > float64(l.MaxCost):
+		return refuse(reasonCost, CodeTooComplex, "the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
+	}
+	return nil
 }
 
 // ownFields counts the fields at the top of set, if top, and the aliased
@@ -216,6 +270,7 @@ func tooManyAliases(n, limit int) *refusal {
 // estimate walks one operation, adding up what it may cost.
 type estimate struct {
 	vars    map[string]any
+	costs   costTable
 	depth   int
 	aliases int
 	// introspecting counts the introspection fields (__schema, __type)
@@ -229,7 +284,7 @@ type estimate struct {
 // countRoots counts the fields at the top of a selection, through
 // fragments, until it has counted more than limit: fragments spread
 // within fragments can multiply a short query's fields without end.
-func (e *estimate) countRoots(set ast.SelectionSet, limit int) int {
+func countRoots(set ast.SelectionSet, limit int) int {
 	n := 0
 	for _, sel := range set {
 		if n > limit {
@@ -240,10 +295,10 @@ func (e *estimate) countRoots(set ast.SelectionSet, limit int) int {
 			n++
 		case *ast.FragmentSpread:
 			if s.Definition != nil {
-				n += e.countRoots(s.Definition.SelectionSet, limit-n)
+				n += countRoots(s.Definition.SelectionSet, limit-n)
 			}
 		case *ast.InlineFragment:
-			n += e.countRoots(s.SelectionSet, limit-n)
+			n += countRoots(s.SelectionSet, limit-n)
 		}
 	}
 	return n
@@ -306,7 +361,7 @@ func (e *estimate) selections(set ast.SelectionSet, parent map[string]any, depth
 				e.introspecting--
 			}
 			// The field's own work is done once, whatever items it returns.
-			t.add(fieldWork(s, args))
+			t.add(e.costs.work(s, args))
 			var own tally
 			if len(s.SelectionSet) == 0 {
 				own[workLeaf]++
@@ -357,225 +412,6 @@ func items(f *ast.Field, args, parent map[string]any) float64 {
 		return n
 	}
 	return defaultItems
-}
-
-// workKind is a kind of work the cost model counts. A query's estimate is
-// how much of each kind it may do (a tally), and its cost the sum of
-// those weighted by costWeights.
-type workKind int
-
-const (
-	// workLeaf is a scalar or enum field, once for each item.
-	workLeaf workKind = iota
-	// workObject is a field of an object or interface type (an entity,
-	// a relation, an edge, a page), once for each item: its resolver,
-	// and for an entity or relation the record it may read.
-	workObject
-	// workPage is a record a page of a connection may read from the
-	// store (an entity's relations, Query.relations, Query.entities): its
-	// first, once for each item of the field above it.
-	workPage
-	// workScan is a listing that reads what it does not return: one as
-	// of a date or with include: POSSIBLE, which reads past what the
-	// date rules out, and a totalCount that reads every match.
-	workScan
-	// workNeighbourhood is a relation a neighbourhood may read: its
-	// limit, for each hop of its depth.
-	workNeighbourhood
-	// workPathSearch is one path search, and workPathStep a step of it:
-	// first times maxLength.
-	workPathSearch
-	workPathStep
-	// workRepresentation is one representation.
-	workRepresentation
-	// workLineage is one lineage.
-	workLineage
-	// workCount is one count from the counts index, and workCountRead
-	// one that reads what it counts (include: POSSIBLE as of a date).
-	workCount
-	workCountRead
-	// workSearchHit is a result a search may rank: its first.
-	workSearchHit
-	numWorkKinds
-)
-
-// workNames name the kinds of work, for the tests that fit the weights.
-var workNames = [numWorkKinds]string{"leaf", "object", "page", "scan", "neighbourhood", "path-search", "path-step",
-	"representation", "lineage", "count", "count-read", "search-hit"}
-
-// tally is how much of each kind of work a query may do.
-type tally [numWorkKinds]float64
-
-func (t *tally) add(o tally) {
-	for i := range t {
-		t[i] += o[i]
-	}
-}
-
-func (t tally) plus(o tally) tally {
-	t.add(o)
-	return t
-}
-
-func (t tally) times(n float64) tally {
-	for i := range t {
-		t[i] *= n
-	}
-	return t
-}
-
-// saturated caps every count, so that sums and products of hostile
-// nesting stay finite.
-func (t tally) saturated() tally {
-	for i := range t {
-		t[i] = math.Min(t[i], math.MaxFloat64/1e12)
-	}
-	return t
-}
-
-// cost weighs the tally.
-func (t tally) cost() float64 {
-	c := 0.0
-	for i, n := range t {
-		c += n * costWeights[i]
-	}
-	return math.Min(c, math.MaxFloat64/1e6)
-}
-
-// costWeights are the cost of each kind of work, in units of about a
-// microsecond of one core. They were fitted with
-//
-//	chancery bench --data DIR --costs
-//
-// on stores of 10^5 and 10^6 relations from chancery gen --seed 1, on a
-// virtual machine with two cores (GOMAXPROCS 2), so that the estimate of
-// each query it times bounds the median time of that query on the larger
-// store where the work is bounded by the query's arguments: a query at
-// the default budget of 100,000 takes about 100 ms or less there. The
-// medians that set them (ms, 10^5 / 10^6, against the estimate in
-// thousands): relations(first: 500) with both ends 20.6 / -, 21.5;
-// 500 relations of a hub each with 20 of its far end's 222 / -, 360;
-// 500 entities each with 50 relations and their far ends 147 / 542, 660;
-// 500 entities with every scalar 12.7 / 15.2, 43; neighbourhood(limit:
-// 2000) depth 1 42 / 27, 56, depth 2 76 / 38, 78; paths(maxLength: 6,
-// first: 20) 81 at 10^5, 92; search(first: 100) 16 / 9.5, 17; lineage
-// 0.5, 0.6. docs/api.md ("Limits") has the whole table.
-//
-// Some work grows with the data rather than with the arguments: a path
-// search reads every relation of the hubs it passes (up to half a
-// million), a representation lists every mission between the two, and a
-// scan reads what it skips or counts. These are costed at dataBound,
-// above the default threshold of costly queries (a quarter of the
-// budget), so that they take turns in the costly slots however long they
-// run; between the largest hubs of 10^6 relations they took 1.3 s
-// (paths) and 1.6 s (representation), which no estimate from their
-// arguments alone can bound.
-var costWeights = tally{
-	workLeaf:           1,
-	workObject:         2,
-	workPage:           25,
-	workScan:           dataBound,
-	workNeighbourhood:  11,
-	workPathSearch:     dataBound,
-	workPathStep:       500,
-	workRepresentation: dataBound + 10_000,
-	workLineage:        500,
-	workCount:          300,
-	workCountRead:      dataBound,
-	workSearchHit:      160,
-}
-
-// dataBound is the cost of work that grows with the data rather than with
-// a query's arguments; see costWeights.
-const dataBound = 30_000
-
-// fieldWork is what a field does beyond resolving itself and its items:
-// the store reads of pages and scans, and the traversals. It is never
-// negative: a negative limit, refused when the field runs, must not pay
-// for the rest of the query.
-func fieldWork(f *ast.Field, args map[string]any) tally {
-	var t tally
-	num := func(name string) float64 {
-		n, _ := number(args[name])
-		return max(n, 0)
-	}
-	dated := args["asOf"] != nil
-	possible := args["include"] == "POSSIBLE"
-	switch on := f.ObjectDefinition; {
-	case on == nil:
-	case on.Name == "Query":
-		switch f.Name {
-		case "neighbourhood":
-			t[workNeighbourhood] = num("limit") * max(num("depth"), 1)
-		case "paths":
-			t[workPathSearch] = 1
-			t[workPathStep] = max(num("first"), 1) * max(num("maxLength"), 1)
-		case "representation":
-			t[workRepresentation] = 1
-		case "lineage":
-			t[workLineage] = 1
-		case "count":
-			t[workCount] = 1
-			if dated && possible {
-				t[workCountRead] = 1
-			}
-		case "search":
-			t[workSearchHit] = max(num("first"), 1)
-		case "relations":
-			t[workPage] = pageSize(args)
-			// A page as of a date reads past what the date rules out. By
-			// types alone over all of history the counts index has the
-			// total; any other total reads every match.
-			filtered := args["from"] != nil || args["to"] != nil || args["context"] != nil
-			if (dated && num("first") > 0) || (selects(f.SelectionSet, "totalCount") && (filtered || dated)) {
-				t[workScan] = 1
-			}
-		case "entities":
-			t[workPage] = pageSize(args)
-			// The counts index has the totals of what is known to hold;
-			// what may have held is read.
-			if (dated && num("first") > 0) || (dated && possible && selects(f.SelectionSet, "totalCount")) {
-				t[workScan] = 1
-			}
-		}
-	case f.Name == "relations" && f.Definition.Type.Name() == "RelationConnection":
-		// An entity's relations: a page, or every one of them for a
-		// total or as of a date.
-		t[workPage] = pageSize(args)
-		if dated || selects(f.SelectionSet, "totalCount") {
-			t[workScan] = 1
-		}
-	}
-	return t
-}
-
-// pageSize is how many records a page may read: its first, and one more
-// to know whether another page follows.
-func pageSize(args map[string]any) float64 {
-	n, _ := number(args["first"])
-	return max(n, 0) + 1
-}
-
-// selects reports whether set asks for the field name, directly or in
-// its inline fragments and fragment spreads.
-func selects(set ast.SelectionSet, name string) bool {
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Name == name {
-				return true
-			}
-		case *ast.InlineFragment:
-			if selects(s.SelectionSet, name) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if s.Definition != nil && selects(s.Definition.SelectionSet, name) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // number reads an Int argument, as gqlparser gives it: from the query

@@ -173,39 +173,57 @@ func keyOf(q graph.AdjacencyQuery) adjacencyKey {
 // entity cache with the ends of what it read. It also returns the group of
 // the far ends, so that entities resolved from them are siblings in turn.
 func (l *loader) adjacent(ctx context.Context, sib *siblings, id graph.ID, q graph.AdjacencyQuery) (*graph.Adjacency, *siblings, error) {
-	k := keyOf(q)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	have := sib.have[k]
-	if have == nil {
-		have = map[graph.ID]*graph.Adjacency{}
-		sib.have[k] = have
-		sib.far[k] = newSiblings()
-	}
-	far := sib.far[k]
+	have, far := sib.answers(keyOf(q))
 	if a, ok := have[id]; ok {
 		return a, far, nil
 	}
-	q.IDs = []graph.ID{id}
-	for _, s := range sib.ids {
-		if _, ok := have[s]; !ok && s != id {
-			q.IDs = append(q.IDs, s)
-		}
-	}
+	q.IDs = sib.unanswered(have, id)
 	found, err := l.r.Adjacent(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, s := range q.IDs {
-		a := found[s]
+	l.keepLocked(q.IDs, found, have, far)
+	return have[id], far, nil
+}
+
+// answers returns what the group has read for the question k, by id, and
+// the group of the far ends of those answers, each empty until the
+// question is first asked.
+func (sib *siblings) answers(k adjacencyKey) (map[graph.ID]*graph.Adjacency, *siblings) {
+	if sib.have[k] == nil {
+		sib.have[k] = map[graph.ID]*graph.Adjacency{}
+		sib.far[k] = newSiblings()
+	}
+	return sib.have[k], sib.far[k]
+}
+
+// unanswered lists id, then the members of the group that have no answer
+// in have: those one store call reads for.
+func (sib *siblings) unanswered(have map[graph.ID]*graph.Adjacency, id graph.ID) []graph.ID {
+	ids := []graph.ID{id}
+	for _, s := range sib.ids {
+		if _, ok := have[s]; !ok && s != id {
+			ids = append(ids, s)
+		}
+	}
+	return ids
+}
+
+// keepLocked records in have the answer found for each of ids (an empty
+// one where the store had none), wants the ends of every relation read,
+// and adds their far ends to the group far. l.mu must be held.
+func (l *loader) keepLocked(ids []graph.ID, found, have map[graph.ID]*graph.Adjacency, far *siblings) {
+	for _, id := range ids {
+		a := found[id]
 		if a == nil {
 			a = &graph.Adjacency{}
 		}
-		have[s] = a
+		have[id] = a
 		for _, r := range a.Relations {
 			l.wantLocked(r.From, r.To, r.Context)
-			far.ids = append(far.ids, r.Other(s))
+			far.ids = append(far.ids, r.Other(id))
 		}
 	}
-	return have[id], far, nil
 }
