@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chancery/chancery/cmd/chancery/internal/progress"
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/wikidata"
@@ -204,9 +205,9 @@ func (c *Import) importFile(ctx context.Context, name string) error {
 // summary on stdout.
 func (c *Import) load(ctx context.Context, name string, open func() (store.ItemReader, error)) error {
 	start := time.Now()
-	progress := newImportProgress(c.stderr, name)
-	s, err := c.db.Import(ctx, open, store.ImportOptions{Progress: progress.update})
-	progress.finish()
+	bar := progress.NewImport(c.stderr, name)
+	s, err := c.db.Import(ctx, open, store.ImportOptions{Progress: bar.Update})
+	bar.Finish()
 	if err != nil {
 		return describe(err)
 	}
