@@ -94,7 +94,7 @@ func (r *CostsReport) WriteTable(w io.Writer) error {
 			note += fmt.Sprintf("; %d errors", errs)
 		}
 		fmt.Fprintf(&b, "%-*s  %6d  %8s–%-10s  %10s  %10s  %9.3f  %s\n", width, s.Name, len(s.Inputs),
-			Thousands(int64(lo)), Thousands(int64(hi)), Millis(p50), Millis(maxMs), worst, note)
+			Thousands(int64(lo)), Thousands(int64(hi)), millis(p50), millis(maxMs), worst, note)
 	}
 	fmt.Fprintf(&b, "\np50 ms and max ms are of the slowest input; µs/cost is the highest median time over estimated cost of any input.\n")
 	if r.WorstMicrosPerCost > 0 {

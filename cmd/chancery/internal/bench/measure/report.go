@@ -355,12 +355,7 @@ func at(fs []Figures, c int) *Figures {
 	return nil
 }
 
-// Rate writes requests a second as the tables do.
-func Rate(v float64) string { return rate(v) }
-
-// Millis writes milliseconds as the tables do: three figures or so.
-func Millis(v float64) string { return millis(v) }
-
+// rate writes requests a second as the tables do.
 func rate(v float64) string {
 	if v >= 100 {
 		return Thousands(int64(v + 0.5))
@@ -368,6 +363,7 @@ func rate(v float64) string {
 	return fmt.Sprintf("%.1f", v)
 }
 
+// millis writes milliseconds as the tables do: three figures or so.
 func millis(v float64) string {
 	switch {
 	case v < 10:
