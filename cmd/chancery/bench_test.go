@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/measure"
 	"github.com/chancery/chancery/cmd/chancery/internal/bench/mix"
 	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
@@ -31,7 +32,7 @@ func runBench(t *testing.T, args ...string) (int, string, string) {
 
 // readReport reads the JSON bench wrote, checking that it parses into
 // the report and has the fields a reader relies on.
-func readReport(t *testing.T, file string) *bench.Report {
+func readReport(t *testing.T, file string) *measure.Report {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -46,7 +47,7 @@ func readReport(t *testing.T, file string) *bench.Report {
 			t.Errorf("the JSON report has no %q", field)
 		}
 	}
-	var r bench.Report
+	var r measure.Report
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -62,9 +63,9 @@ func readReport(t *testing.T, file string) *bench.Report {
 // checkLoads checks that the bare handler and every query of the mix ran
 // at every concurrency, all their requests, without an error. Speed is
 // not checked: machines are too noisy for that.
-func checkLoads(t *testing.T, r *bench.Report, requests int, concurrency ...int) {
+func checkLoads(t *testing.T, r *measure.Report, requests int, concurrency ...int) {
 	t.Helper()
-	check := func(name string, fs []bench.Figures, wantDone int) {
+	check := func(name string, fs []measure.Figures, wantDone int) {
 		if len(fs) != len(concurrency) {
 			t.Errorf("%s: figures for %d levels of concurrency, want %d", name, len(fs), len(concurrency))
 			return
@@ -79,7 +80,7 @@ func checkLoads(t *testing.T, r *bench.Report, requests int, concurrency ...int)
 	if r.Bare.Bytes <= 0 {
 		t.Errorf("the bare handler's answer has %d bytes", r.Bare.Bytes)
 	}
-	check("bare handler", r.Bare.Results, max(requests, bareMinRequests))
+	check("bare handler", r.Bare.Results, max(requests, bench.BareMinRequests))
 	var names []string
 	for _, q := range r.Queries {
 		names = append(names, q.Name)
@@ -169,7 +170,7 @@ func TestBenchStartsServer(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}
-		var r bench.Report
+		var r measure.Report
 		if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 			t.Fatalf("--format json printed no report: %v\n%s", err, stdout)
 		}
@@ -195,7 +196,7 @@ func TestBenchStartsServer(t *testing.T) {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}
 		dec := json.NewDecoder(strings.NewReader(stdout))
-		r = bench.Report{}
+		r = measure.Report{}
 		if err := dec.Decode(&r); err != nil {
 			t.Fatal(err)
 		}

@@ -98,7 +98,9 @@ func (c *Export) ParseFlags(args []string) error {
 	}
 	var format, ids, types, direction, asOf, dialect string
 	fs.StringVar(&c.DataDir, "data", def, "data `directory` to export from (env CHANCERY_DATA)")
-	initialData := initialDataFlag(fs, c.getenv)
+	if err := initialDataFlag(fs, c.getenv, &c.InitialData); err != nil {
+		return err
+	}
 	fs.StringVar(&format, "format", "", "`format` to write: jsonl, csv or graphml (default jsonl, or graphml for an --out ending in .graphml)")
 	fs.StringVar(&dialect, "csv-dialect", string(export.Neo4j), "CSV header `dialect`: neo4j or gephi")
 	fs.StringVar(&c.Out, "out", "-", "`file` to write, - for standard output; for csv a directory or a file name prefix")
@@ -127,13 +129,10 @@ func (c *Export) ParseFlags(args []string) error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		return bad("the data directory is empty; give one with --data or CHANCERY_DATA")
 	}
-	var err error
-	if c.InitialData, err = initial.Parse(*initialData); err != nil {
-		return bad("--initial-data: %v", err)
-	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
+	var err error
 	switch {
 	case format != "":
 		if c.Format, err = export.ParseFormat(format); err != nil {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/chancery/chancery/cmd/chancery/internal/progress"
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/wikidata"
@@ -52,7 +53,9 @@ func (c *Import) ParseFlags(args []string) error {
 		def = v
 	}
 	fs.StringVar(&c.DataDir, "data", def, "data `directory` to load into, created and filled with the --initial-data if new (env CHANCERY_DATA)")
-	initialData := initialDataFlag(fs, c.getenv)
+	if err := initialDataFlag(fs, c.getenv, &c.InitialData); err != nil {
+		return err
+	}
 	snapshot := fs.String("snapshot-date", "", "the `date` (YYYY-MM-DD) a .csv snapshot was taken, instead of the date in its file name")
 	fs.BoolVar(&c.DryRun, "dry-run", false, "for .csv files, report what the import would change and write nothing")
 	fs.Usage = func() {
@@ -97,12 +100,6 @@ Flags:
 		fs.Usage()
 		return errors.New("no files")
 	}
-	d, err := initial.Parse(*initialData)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "chancery import: --initial-data: %v\n", err)
-		return errors.New("bad initial data")
-	}
-	c.InitialData = d
 	if *snapshot != "" {
 		d, err := graph.ParseDate(*snapshot)
 		if err == nil && d.Precision() != graph.FullDate {
@@ -208,9 +205,9 @@ func (c *Import) importFile(ctx context.Context, name string) error {
 // summary on stdout.
 func (c *Import) load(ctx context.Context, name string, open func() (store.ItemReader, error)) error {
 	start := time.Now()
-	progress := newImportProgress(c.stderr, name)
-	s, err := c.db.Import(ctx, open, store.ImportOptions{Progress: progress.update})
-	progress.finish()
+	bar := progress.NewImport(c.stderr, name)
+	s, err := c.db.Import(ctx, open, store.ImportOptions{Progress: bar.Update})
+	bar.Finish()
 	if err != nil {
 		return describe(err)
 	}

@@ -102,7 +102,9 @@ func (s *Serve) ParseFlags(args []string) error {
 		"`host:port` to listen on; \":8080\" listens on every interface, port 0 picks a free port (env CHANCERY_ADDR)")
 	fs.StringVar(&s.DataDir, "data", env("CHANCERY_DATA", DefaultDataDir),
 		"data `directory`, created and filled with the --initial-data on first start (env CHANCERY_DATA)")
-	initialData := initialDataFlag(fs, s.getenv)
+	if err := initialDataFlag(fs, s.getenv, &s.InitialData); err != nil {
+		return err
+	}
 	fs.StringVar(&s.CORSOrigins, "cors-origins", env("CHANCERY_CORS_ORIGINS", "*"),
 		"comma-separated `origins` browsers may call the API from, or * for any; credentials are never allowed (env CHANCERY_CORS_ORIGINS)")
 	fs.StringVar(&s.LogFormat, "log-format", env("CHANCERY_LOG_FORMAT", "text"),
@@ -181,12 +183,6 @@ Flags:
 		fs.Usage()
 		return errors.New("unexpected arguments")
 	}
-	d, err := initial.Parse(*initialData)
-	if err != nil {
-		fmt.Fprintf(s.stderr, "invalid value for -initial-data: %v\n", err)
-		return errors.New("bad initial data")
-	}
-	s.InitialData = d
 	if _, err := parseBytes(s.MemoryLimit); err != nil {
 		fmt.Fprintf(s.stderr, "invalid value %q for -memory-limit: %v\n", s.MemoryLimit, err)
 		return errors.New("bad memory limit")
@@ -528,16 +524,6 @@ func cliLogger(w io.Writer) *slog.Logger {
 			return a
 		},
 	}))
-}
-
-// initialDataFlag adds the --initial-data flag, whose default is
-// CHANCERY_INITIAL_DATA or initial.Default, to fs.
-func initialDataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
-	def := string(initial.Default)
-	if v := getenv("CHANCERY_INITIAL_DATA"); v != "" {
-		def = v
-	}
-	return fs.String("initial-data", def, initial.Usage+" (env CHANCERY_INITIAL_DATA)")
 }
 
 func describe(err error) error {

@@ -35,8 +35,15 @@ const (
 // otherwise.
 const Default = World
 
-// Usage describes the choices, for a flag's help.
-const Usage = "what a new data `directory` is filled with: world (the curated seeds and the world's missions from Wikidata) or curated (the curated seeds alone)"
+// What each choice holds, as help and errors say it.
+const (
+	worldHolds   = " (the curated seeds and the world's missions from Wikidata)"
+	curatedHolds = " (the curated seeds alone)"
+)
+
+// Usage describes the choices, for a flag's help; the flag package shows
+// its value as "world".
+const Usage = "what a new data directory is filled with: `world`" + worldHolds + " or curated" + curatedHolds
 
 // Parse reads a choice of initial data, as a flag or an environment
 // variable gives it.
@@ -45,7 +52,20 @@ func Parse(s string) (Data, error) {
 	case World, Curated:
 		return d, nil
 	}
-	return "", fmt.Errorf("unknown initial data %q: use world (the curated seeds and the world's missions from Wikidata) or curated (the curated seeds alone)", s)
+	return "", fmt.Errorf("there is no initial data %q: use world%s or curated%s", s, worldHolds, curatedHolds)
+}
+
+// String returns the choice's name.
+func (d Data) String() string { return string(d) }
+
+// Set reads a choice as Parse does, so that a *Data is a flag.Value.
+func (d *Data) Set(s string) error {
+	v, err := Parse(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
 }
 
 // snapshotSep joins the curated seeds' label and the snapshots' in a

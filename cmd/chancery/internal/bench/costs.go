@@ -1,132 +1,143 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"strings"
+	"net/http"
+	"slices"
 	"time"
+
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/measure"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/mix"
+	"github.com/chancery/chancery/schema"
 )
 
-// CostsReport is what chancery bench --costs measured, as written in JSON.
-type CostsReport struct {
-	Command []string  `json:"command"`
-	Time    time.Time `json:"time"`
-	URL     string    `json:"url"`
-	DataDir string    `json:"data_dir,omitempty"`
-	Machine Machine   `json:"machine"`
-	Store   Store     `json:"store"`
-	// Requests is how many times each input was timed, after one untimed.
-	Requests int `json:"requests"`
-	// Budget is this build's default --max-cost.
-	Budget int          `json:"budget"`
-	Shapes []CostResult `json:"shapes"`
-	// WorstMicrosPerCost is the highest median time over estimated cost of
-	// any input: a query at the budget takes up to Budget times this.
-	WorstMicrosPerCost float64 `json:"worst_micros_per_cost"`
-	WorstShape         string  `json:"worst_shape"`
+// noBudget is the --max-cost a server started for Costs is given, so
+// that it runs the queries over the budget too.
+const noBudget = "1000000000000"
+
+// runMode runs Costs or Hostile: it reaches or starts the server,
+// measures, stops the server it started and writes the report.
+func (r *runner) runMode(ctx context.Context) error {
+	cfg := r.cfg
+	base := &measure.Report{}
+	if cfg.DataDir != "" {
+		if len(cfg.Imports) > 0 {
+			return fmt.Errorf("--import is for the mix; import first (chancery import --data %s FILE), then run bench --data %s", cfg.DataDir, cfg.DataDir)
+		}
+		var extra []string
+		if cfg.Mode == Costs {
+			extra = []string{"--max-cost", noBudget}
+		}
+		if err := r.startServer(ctx, base, extra...); err != nil {
+			return err
+		}
+	} else {
+		base.URL = cfg.URL
+		if err := measure.CheckReachable(ctx, cfg.URL); err != nil {
+			return err
+		}
+	}
+	client := measure.NewClient(max(slices.Max(cfg.Concurrency), cfg.HostileConcurrency))
+	defer client.CloseIdleConnections()
+	api := mix.NewClient(client, base.URL)
+	counts, err := api.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	header := r.header()
+	header.URL, header.DataDir, header.Store = base.URL, base.DataDir, counts
+	var report table
+	if cfg.Mode == Costs {
+		costs := &measure.CostsReport{Header: header, Requests: cfg.Requests, Budget: schema.DefaultMaxCost}
+		if err := r.runCosts(ctx, api, costs); err != nil {
+			return err
+		}
+		report = costs
+	} else {
+		hostile := &measure.HostileReport{Header: header, Budget: cfg.Budget}
+		if err := r.runHostile(ctx, api, client, hostile); err != nil {
+			return err
+		}
+		report = hostile
+	}
+	if err := r.stopServer(); err != nil {
+		return err
+	}
+	return r.write(report)
 }
 
-// CostResult is one shape's inputs as measured.
-type CostResult struct {
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Query       string      `json:"query"`
-	Inputs      []CostInput `json:"inputs"`
-}
-
-// CostInput is one input of a shape: its estimated cost and its time.
-type CostInput struct {
-	Variables  map[string]any `json:"variables"`
-	Cost       float64        `json:"cost"`
-	P50Ms      float64        `json:"p50_ms"`
-	MaxMs      float64        `json:"max_ms"`
-	Bytes      int64          `json:"bytes"`
-	Errors     int            `json:"errors"`
-	FirstError string         `json:"first_error,omitempty"`
-	// MicrosPerCost is the median time in microseconds over the cost.
-	MicrosPerCost float64 `json:"micros_per_cost"`
-}
-
-// SummarizeCost is one line about a shape: its costs, times and worst
-// ratio.
-func SummarizeCost(r CostResult) string {
-	if len(r.Inputs) == 0 {
-		return "no inputs"
+// runCosts times every shape's inputs one request at a time and reports
+// the time against the estimated cost.
+func (r *runner) runCosts(ctx context.Context, api *mix.Client, report *measure.CostsReport) error {
+	cfg := r.cfg
+	s := mix.NewSampler(api, cfg.Seed, cfg.Inputs)
+	r.progress("reading the data to choose inputs (seed %d)", cfg.Seed)
+	if err := s.Gather(ctx); err != nil {
+		return err
 	}
-	lo, hi := r.Inputs[0].Cost, r.Inputs[0].Cost
-	var p50, maxMs, worst float64
-	errs := 0
-	for _, in := range r.Inputs {
-		lo, hi = min(lo, in.Cost), max(hi, in.Cost)
-		p50, maxMs = max(p50, in.P50Ms), max(maxMs, in.MaxMs)
-		worst = max(worst, in.MicrosPerCost)
-		errs += in.Errors
-	}
-	s := fmt.Sprintf("%d inputs, cost %.0f to %.0f, slowest median %.2f ms, slowest %.2f ms, %.3f µs per cost at worst", len(r.Inputs), lo, hi, p50, maxMs, worst)
-	if errs > 0 {
-		s += fmt.Sprintf("; %d errors", errs)
-	}
-	return s
-}
-
-// WriteCostsTable prints the report for people.
-func WriteCostsTable(w io.Writer, r *CostsReport) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", strings.Join(r.Command, " "))
-	fmt.Fprintf(&b, "run      %s\n", r.Time.Format("2006-01-02 15:04:05 MST"))
-	fmt.Fprintf(&b, "server   %s\n", r.URL)
-	fmt.Fprintf(&b, "store    %s entities, %s relations\n", Thousands(int64(r.Store.Entities)), Thousands(int64(r.Store.Relations)))
-	m := r.Machine
-	fmt.Fprintf(&b, "machine  %s, %d CPUs, GOMAXPROCS %d, %s\n", m.CPUModel, m.CPUs, m.GOMAXPROCS, m.GoVersion)
-	fmt.Fprintf(&b, "load     each input once to warm up, then %d requests one at a time\n\n", r.Requests)
-	width := len("shape")
-	for _, s := range r.Shapes {
-		width = max(width, len(s.Name))
-	}
-	fmt.Fprintf(&b, "%-*s  %6s  %19s  %10s  %10s  %9s  %s\n", width, "shape", "inputs", "estimated cost", "p50 ms", "max ms", "µs/cost", "over budget")
-	for _, s := range r.Shapes {
-		if len(s.Inputs) == 0 {
+	client := measure.NewClient(1)
+	defer client.CloseIdleConnections()
+	for _, shape := range mix.CostShapes(s) {
+		for _, in := range shape.Inputs {
+			// A variable left out takes the argument's default; sent as
+			// null it would be refused for a non-null argument.
+			for k, v := range in {
+				if v == nil {
+					delete(in, k)
+				}
+			}
+		}
+		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, shape.Name) {
 			continue
 		}
-		lo, hi := s.Inputs[0].Cost, s.Inputs[0].Cost
-		var p50, maxMs, worst float64
-		over, errs := 0, 0
-		for _, in := range s.Inputs {
-			lo, hi = min(lo, in.Cost), max(hi, in.Cost)
-			p50, maxMs, worst = max(p50, in.P50Ms), max(maxMs, in.MaxMs), max(worst, in.MicrosPerCost)
-			if in.Cost > float64(r.Budget) {
-				over++
+		res := measure.CostResult{Name: shape.Name, Description: shape.Description, Query: shape.Query}
+		deadline := time.Now().Add(cfg.TimeLimit)
+		for _, vars := range shape.Inputs {
+			if cfg.TimeLimit > 0 && time.Now().After(deadline) {
+				r.progress("%s: cut short after %s (--time-limit)", shape.Name, cfg.TimeLimit)
+				break
 			}
-			errs += in.Errors
-		}
-		note := fmt.Sprintf("%d of %d", over, len(s.Inputs))
-		if errs > 0 {
-			note += fmt.Sprintf("; %d errors", errs)
-		}
-		fmt.Fprintf(&b, "%-*s  %6d  %8s–%-10s  %10s  %10s  %9.3f  %s\n", width, s.Name, len(s.Inputs),
-			Thousands(int64(lo)), Thousands(int64(hi)), Millis(p50), Millis(maxMs), worst, note)
-	}
-	fmt.Fprintf(&b, "\np50 ms and max ms are of the slowest input; µs/cost is the highest median time over estimated cost of any input.\n")
-	if r.WorstMicrosPerCost > 0 {
-		fmt.Fprintf(&b, "At worst 1 cost took %.3f µs (%s): a query at the budget of %s would take about %.0f ms.\n",
-			r.WorstMicrosPerCost, r.WorstShape, Thousands(int64(r.Budget)), r.WorstMicrosPerCost*float64(r.Budget)/1000)
-	}
-	var errs []string
-	for _, s := range r.Shapes {
-		for _, in := range s.Inputs {
-			if in.Errors > 0 {
-				v, _ := json.Marshal(in.Variables)
-				errs = append(errs, fmt.Sprintf("%s %s: %d errors; the first: %s", s.Name, v, in.Errors, in.FirstError))
+			in, err := r.timeInput(ctx, client, report.URL, shape.Query, vars)
+			if err != nil {
+				return err
+			}
+			res.Inputs = append(res.Inputs, in)
+			if in.MicrosPerCost > report.WorstMicrosPerCost && in.Errors == 0 {
+				report.WorstMicrosPerCost, report.WorstShape = in.MicrosPerCost, shape.Name
 			}
 		}
+		r.progress("%s: %s", shape.Name, measure.SummarizeCost(res))
+		report.Shapes = append(report.Shapes, res)
 	}
-	if len(errs) > 0 {
-		b.WriteString("\nerrors\n")
-		for _, e := range errs {
-			b.WriteString("  " + e + "\n")
-		}
+	return nil
+}
+
+// timeInput sends one query once untimed, to warm the caches it uses,
+// then Requests times, one at a time.
+func (r *runner) timeInput(ctx context.Context, client *http.Client, url, query string, vars map[string]any) (measure.CostInput, error) {
+	in := measure.CostInput{Variables: vars}
+	cost, err := schema.EstimateCost(schema.Request{Query: query, Variables: vars})
+	if err != nil {
+		return in, fmt.Errorf("estimate the cost of %s: %w", mix.FirstLine(query), err)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	in.Cost = cost
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return in, err
+	}
+	load := measure.Load{Client: client, URL: url, Bodies: [][]byte{body}, Concurrency: 1, Requests: 1, TimeLimit: r.cfg.TimeLimit}
+	load.Run(ctx)
+	load.Requests = r.cfg.Requests
+	res := load.Run(ctx)
+	if err := ctx.Err(); err != nil {
+		return in, err
+	}
+	f := measure.NewFigures(res)
+	in.P50Ms, in.MaxMs, in.Bytes, in.Errors, in.FirstError = f.P50Ms, f.MaxMs, f.Bytes, f.Errors, f.FirstError
+	if cost > 0 {
+		in.MicrosPerCost = f.P50Ms * 1000 / cost
+	}
+	return in, nil
 }

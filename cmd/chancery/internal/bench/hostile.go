@@ -1,198 +1,113 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/measure"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/mix"
 	"github.com/chancery/chancery/schema"
 )
 
-// HostileReport is what chancery bench --hostile measured, as written in
-// JSON: the mix alone, and the same mix while other clients send queries
-// just under the budget.
-type HostileReport struct {
-	Command []string  `json:"command"`
-	Time    time.Time `json:"time"`
-	URL     string    `json:"url"`
-	DataDir string    `json:"data_dir,omitempty"`
-	Machine Machine   `json:"machine"`
-	Store   Store     `json:"store"`
-	// Budget is the --max-cost the costly queries come just under.
-	Budget             int      `json:"budget"`
-	NormalConcurrency  int      `json:"normal_concurrency"`
-	HostileConcurrency int      `json:"hostile_concurrency"`
-	Normal             []string `json:"normal"` // the mix's queries, sent in turn
-	// Excluded are the mix's queries left out of the normal traffic as
-	// costly, and why.
-	Excluded []string `json:"excluded,omitempty"`
-	Costly   []Costly `json:"costly"`
-	// Alone is the mix with nothing else running; Beside is the same
-	// load while the costly clients run.
-	Alone  Figures       `json:"alone"`
-	Beside Figures       `json:"beside"`
-	Costs  CostlyOutcome `json:"costly_outcome"`
-	Ratios HostileRatios `json:"ratios"`
-}
-
-// HostileRatios compare the mix beside the costly queries with the mix
-// alone.
-type HostileRatios struct {
-	P50        float64 `json:"p50"`
-	P99        float64 `json:"p99"`
-	Throughput float64 `json:"throughput"` // alone over beside: how many times fewer requests a second
-}
-
-// Costly is one query the hostile clients send.
-type Costly struct {
-	Name  string  `json:"name"`
-	Query string  `json:"query"`
-	Cost  float64 `json:"cost"`
-}
-
-// CostlyOutcome counts what became of the costly queries sent while the
-// mix was measured beside them.
-type CostlyOutcome struct {
-	Sent     int64 `json:"sent"`
-	Answered int64 `json:"answered"`
-	// Busy were refused because the server was running as many costly
-	// queries as it allows (BUSY).
-	Busy int64 `json:"busy"`
-	// Refused were over a limit (QUERY_TOO_COMPLEX); none should be.
-	Refused       int64   `json:"refused"`
-	Failed        int64   `json:"failed"`
-	FirstError    string  `json:"first_error,omitempty"`
-	AnsweredP50Ms float64 `json:"answered_p50_ms"`
-	AnsweredMaxMs float64 `json:"answered_max_ms"`
-}
-
-// CostlyClients send costly queries without pause until stopped.
-type CostlyClients struct {
-	stopCh chan struct{}
-	wg     sync.WaitGroup
-
-	mu       sync.Mutex
-	outcome  CostlyOutcome
-	answered []time.Duration
-	counting atomic.Bool
-}
-
-// StartCostly starts n clients sending queries in turn to url; they count
-// nothing until Reset.
-func StartCostly(ctx context.Context, client *http.Client, url string, queries []Costly, n int) *CostlyClients {
-	h := &CostlyClients{stopCh: make(chan struct{})}
-	var bodies [][]byte
+// runHostile measures the mix alone, then beside the costly clients.
+func (r *runner) runHostile(ctx context.Context, api *mix.Client, client *http.Client, report *measure.HostileReport) error {
+	cfg := r.cfg
+	queries, err := mix.Choose(ctx, api, cfg.Seed, cfg.Inputs, cfg.Only, r.progress)
+	if err != nil {
+		return err
+	}
+	if _, err := r.checkInputs(ctx, api, queries); err != nil {
+		return err
+	}
+	// Normal traffic is the mix's cheap queries: those above the default
+	// threshold of costly ones (a quarter of the budget) take turns with
+	// the hostile clients' by design, and are left out.
 	for _, q := range queries {
-		b, _ := json.Marshal(map[string]any{"query": q.Query})
-		bodies = append(bodies, b)
-	}
-	for i := range n {
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			for j := i; ; j++ {
-				select {
-				case <-h.stopCh:
-					return
-				case <-ctx.Done():
-					return
-				default:
-				}
-				start := time.Now()
-				code, err := sendCostly(ctx, client, url, bodies[j%len(bodies)])
-				h.record(code, err, time.Since(start))
-			}
-		}()
-	}
-	return h
-}
-
-// sendCostly sends one costly query and returns the code of its first
-// error, "" if it was answered.
-func sendCostly(ctx context.Context, client *http.Client, url string, body []byte) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Errors []struct {
-			Message    string
-			Extensions struct{ Code string }
+		if q.Skipped != "" || len(q.Inputs) == 0 {
+			continue
+		}
+		if cost, err := schema.EstimateCost(schema.Request{Query: q.Query, Variables: q.Inputs[0]}); err == nil && cost > float64(cfg.Budget)/4 {
+			q.Skipped = fmt.Sprintf("costly (estimated cost %.0f, above a quarter of the budget)", cost)
+			report.Excluded = append(report.Excluded, fmt.Sprintf("%s: %s", q.Name, q.Skipped))
+			r.progress("%s is left out of the normal traffic: %s", q.Name, q.Skipped)
 		}
 	}
-	if err := json.Unmarshal(answer, &r); err != nil {
-		return "", fmt.Errorf("status %d, not JSON: %v", resp.StatusCode, err)
+	// The mix's queries in turn, input by input.
+	var bodies [][]byte
+	for i := 0; ; i++ {
+		added := false
+		for _, q := range queries {
+			if q.Skipped == "" && i < len(q.Bodies) {
+				bodies = append(bodies, q.Bodies[i])
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
 	}
-	if len(r.Errors) > 0 {
-		return r.Errors[0].Extensions.Code, fmt.Errorf("%s: %s", r.Errors[0].Extensions.Code, r.Errors[0].Message)
+	for _, q := range queries {
+		if q.Skipped == "" {
+			report.Normal = append(report.Normal, q.Name)
+		}
 	}
-	return "", nil
-}
+	s := mix.NewSampler(api, 0, cfg.Inputs)
+	if err := s.GatherBuckets(ctx); err != nil {
+		return err
+	}
+	hostile, err := mix.CostlyQueries(s, cfg.Budget)
+	if err != nil {
+		return err
+	}
+	report.Costly = hostile
+	report.NormalConcurrency, report.HostileConcurrency = cfg.Concurrency[0], cfg.HostileConcurrency
+	for _, h := range hostile {
+		r.progress("costly query %s: estimated cost %.0f of the budget %d", h.Name, h.Cost, cfg.Budget)
+	}
 
-// record counts one query's outcome, if counting has started.
-func (h *CostlyClients) record(code string, err error, took time.Duration) {
-	if !h.counting.Load() {
-		return
+	load := measure.Load{Client: client, URL: report.URL, Bodies: bodies, Concurrency: report.NormalConcurrency}
+	measureMix := func(what string) measure.Figures {
+		if cfg.Warmup > 0 {
+			load.Requests, load.TimeLimit = cfg.Warmup, cfg.TimeLimit/4
+			load.Run(ctx)
+		}
+		load.Requests, load.TimeLimit = cfg.Requests, cfg.TimeLimit
+		f := measure.NewFigures(load.Run(ctx))
+		note := ""
+		if f.Errors > 0 {
+			note = fmt.Sprintf("; %d errors, the first: %s", f.Errors, f.FirstError)
+		}
+		r.progress("the mix %s, concurrency %d: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms%s",
+			what, f.Concurrency, f.Done, f.RequestsPerSecond, f.P50Ms, f.P99Ms, note)
+		return f
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	o := &h.outcome
-	o.Sent++
-	switch {
-	case err == nil:
-		o.Answered++
-		h.answered = append(h.answered, took)
-	case code == schema.CodeBusy:
-		o.Busy++
-	case code == schema.CodeTooComplex:
-		o.Refused++
-	default:
-		o.Failed++
+	report.Alone = measureMix("alone")
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	if err != nil && code != schema.CodeBusy && o.FirstError == "" {
-		o.FirstError = err.Error()
-	}
-}
 
-// Reset starts counting from now.
-func (h *CostlyClients) Reset() {
-	h.mu.Lock()
-	h.outcome, h.answered = CostlyOutcome{}, nil
-	h.mu.Unlock()
-	h.counting.Store(true)
-}
-
-// Stop stops the clients, waits for their last queries and returns what
-// became of those counted.
-func (h *CostlyClients) Stop() CostlyOutcome {
-	h.counting.Store(false)
-	close(h.stopCh)
-	h.wg.Wait()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	r := Result{Latencies: h.answered}
-	slices.Sort(r.Latencies)
-	h.outcome.AnsweredP50Ms = float64(r.Percentile(0.5)) / float64(time.Millisecond)
-	if n := len(r.Latencies); n > 0 {
-		h.outcome.AnsweredMaxMs = float64(r.Latencies[n-1]) / float64(time.Millisecond)
+	h := measure.StartCostly(ctx, client, report.URL, hostile, cfg.HostileConcurrency)
+	// Let every costly client have its first query in flight.
+	time.Sleep(200 * time.Millisecond)
+	h.Reset()
+	report.Beside = measureMix(fmt.Sprintf("beside %d costly clients", cfg.HostileConcurrency))
+	report.Costs = h.Stop()
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	return h.outcome
+	o := report.Costs
+	r.progress("costly queries meanwhile: %d sent, %d answered (p50 %.1f ms), %d busy, %d refused, %d failed",
+		o.Sent, o.Answered, o.AnsweredP50Ms, o.Busy, o.Refused, o.Failed)
+	if report.Alone.P50Ms > 0 {
+		report.Ratios.P50 = report.Beside.P50Ms / report.Alone.P50Ms
+	}
+	if report.Alone.P99Ms > 0 {
+		report.Ratios.P99 = report.Beside.P99Ms / report.Alone.P99Ms
+	}
+	if report.Beside.RequestsPerSecond > 0 {
+		report.Ratios.Throughput = report.Alone.RequestsPerSecond / report.Beside.RequestsPerSecond
+	}
+	return nil
 }

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/measure"
 	"github.com/chancery/chancery/schema"
 )
 
@@ -18,7 +18,7 @@ type costlyTemplate struct {
 
 // CostlyQueries builds the hostile clients' queries around the biggest
 // senders and hosts: each as large as the budget allows.
-func CostlyQueries(s *Sampler, budget int) ([]bench.Costly, error) {
+func CostlyQueries(s *Sampler, budget int) ([]measure.Costly, error) {
 	if len(s.Senders) == 0 || len(s.Hosts) == 0 {
 		return nil, fmt.Errorf("the data has no missions, so no hubs to build costly queries around")
 	}
@@ -39,7 +39,7 @@ func CostlyQueries(s *Sampler, budget int) ([]bench.Costly, error) {
 		{"relations", `query HostileRelations { relations(first: %d) { edges { node {
   id type validFrom validTo from { id kind name } to { id kind name } } } } }`, 500},
 	}
-	var out []bench.Costly
+	var out []measure.Costly
 	for _, t := range templates {
 		cost := func(n int) float64 {
 			c, err := schema.EstimateCost(schema.Request{Query: fmt.Sprintf(t.template, n)})
@@ -66,7 +66,7 @@ func CostlyQueries(s *Sampler, budget int) ([]bench.Costly, error) {
 		if c < float64(budget)/2 {
 			continue // even the largest the API allows is cheap
 		}
-		out = append(out, bench.Costly{Name: fmt.Sprintf("%s (size %d)", t.name, lo), Query: fmt.Sprintf(t.template, lo), Cost: c})
+		out = append(out, measure.Costly{Name: fmt.Sprintf("%s (size %d)", t.name, lo), Query: fmt.Sprintf(t.template, lo), Cost: c})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no query of the hostile set comes within half of the budget %d; is --budget the server's --max-cost?", budget)

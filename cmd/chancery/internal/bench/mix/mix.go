@@ -15,7 +15,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/chancery/chancery/cmd/chancery/internal/bench"
+	"github.com/chancery/chancery/cmd/chancery/internal/bench/measure"
 )
 
 // Query is one query of bench's mix, with the inputs chosen for it.
@@ -431,9 +431,9 @@ func (s *Sampler) deepPage(ctx context.Context) (*Query, error) {
 		}
 		q.Inputs = append(q.Inputs, map[string]any{"id": hub.Key, "after": cursors[i]})
 	}
-	of := fmt.Sprintf("its %s relations", bench.Thousands(int64(total)))
+	of := fmt.Sprintf("its %s relations", measure.Thousands(int64(total)))
 	if capped {
-		of = fmt.Sprintf("the first %s of its relations", bench.Thousands(int64(total)))
+		of = fmt.Sprintf("the first %s of its relations", measure.Thousands(int64(total)))
 	}
 	name := hub.Key
 	if hub.Label != nil {
@@ -616,7 +616,7 @@ func (c *Client) Ask(ctx context.Context, query string, vars map[string]any, out
 	if err != nil {
 		return err
 	}
-	if err := bench.CheckAnswer(status, answer); err != nil {
+	if err := measure.CheckAnswer(status, answer); err != nil {
 		return fmt.Errorf("%s: %w", FirstLine(query), err)
 	}
 	var r struct{ Data json.RawMessage }
@@ -627,13 +627,13 @@ func (c *Client) Ask(ctx context.Context, query string, vars map[string]any, out
 }
 
 // Counts asks how many entities and relations the store holds.
-func (c *Client) Counts(ctx context.Context) (bench.Store, error) {
+func (c *Client) Counts(ctx context.Context) (measure.Store, error) {
 	var out struct {
 		Entities  struct{ TotalCount int }
 		Relations struct{ TotalCount int }
 	}
 	err := c.Ask(ctx, `query BenchTotals { entities(first: 1) { totalCount } relations(first: 1) { totalCount } }`, nil, &out)
-	return bench.Store{Entities: out.Entities.TotalCount, Relations: out.Relations.TotalCount}, err
+	return measure.Store{Entities: out.Entities.TotalCount, Relations: out.Relations.TotalCount}, err
 }
 
 // FirstLine is the first line of s, to name a query in a message.

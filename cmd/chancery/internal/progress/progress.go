@@ -1,4 +1,7 @@
-package main
+// Package progress shows how a long command is getting on, for the person
+// waiting: a bar when the output is a terminal, and otherwise a plain
+// line at most once a second, which reads well in logs and CI.
+package progress
 
 import (
 	"fmt"
@@ -12,10 +15,10 @@ import (
 	"github.com/chancery/chancery/store"
 )
 
-// importProgress shows how an import is getting on: a progress bar when
-// stderr is a terminal, and otherwise a plain line at most once a second,
-// which reads well in logs and CI.
-type importProgress struct {
+// Import shows how an import of one file is getting on through its passes
+// (store.ImportOptions.Progress): checking, writing, and loading sorted
+// keys.
+type Import struct {
 	w     io.Writer
 	name  string
 	tty   bool
@@ -25,13 +28,15 @@ type importProgress struct {
 	last  time.Time
 }
 
-func newImportProgress(w io.Writer, name string) *importProgress {
+// NewImport shows the import of the file name on w.
+func NewImport(w io.Writer, name string) *Import {
 	f, ok := w.(*os.File)
-	return &importProgress{w: w, name: name, tty: ok && term.IsTerminal(int(f.Fd())), last: time.Now()}
+	return &Import{w: w, name: name, tty: ok && term.IsTerminal(int(f.Fd())), last: time.Now()}
 }
 
-// update is store.ImportOptions.Progress.
-func (p *importProgress) update(pass string, s store.ImportStats) {
+// Update is store.ImportOptions.Progress: the import is in pass and has
+// gone through s.
+func (p *Import) Update(pass string, s store.ImportStats) {
 	n := s.Entities + s.Relations
 	if !p.tty {
 		if now := time.Now(); now.Sub(p.last) >= time.Second {
@@ -44,7 +49,7 @@ func (p *importProgress) update(pass string, s store.ImportStats) {
 		return
 	}
 	if pass != p.pass {
-		p.finish()
+		p.Finish()
 		p.pass = pass
 		max := int64(-1) // the check pass does not know how much is coming
 		desc := p.name + ": checking"
@@ -70,8 +75,8 @@ func (p *importProgress) update(pass string, s store.ImportStats) {
 	p.bar.Set64(int64(n))
 }
 
-// finish clears the bar, if there is one.
-func (p *importProgress) finish() {
+// Finish clears the bar, if there is one; call it when the import is done.
+func (p *Import) Finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 		p.bar = nil

@@ -1,4 +1,4 @@
-package bench
+package measure
 
 import (
 	"fmt"
@@ -7,18 +7,37 @@ import (
 	"time"
 )
 
-// Report is everything one run of the benchmark measured, as written in
-// JSON. Figures that could not be measured are null.
-type Report struct {
+// Header begins every report of chancery bench, as written in JSON: how
+// it was run, when, against which server and store, and on which machine.
+type Header struct {
 	Command []string  `json:"command"`
 	Time    time.Time `json:"time"`
-	// URL is the GraphQL endpoint measured; StartedServer says whether
-	// the benchmark started that server itself, on DataDir.
-	URL           string   `json:"url"`
+	// URL is the GraphQL endpoint measured; DataDir is the directory of
+	// the server the benchmark started, if it started one.
+	URL     string  `json:"url"`
+	DataDir string  `json:"data_dir,omitempty"`
+	Machine Machine `json:"machine"`
+	Store   Store   `json:"store"`
+}
+
+// write writes the lines every table of a report begins with; server and
+// store are added to the lines of the URL and of the store's counts.
+func (h *Header) write(b *strings.Builder, server, store string) {
+	fmt.Fprintf(b, "%s\n", strings.Join(h.Command, " "))
+	fmt.Fprintf(b, "run      %s\n", h.Time.Format("2006-01-02 15:04:05 MST"))
+	fmt.Fprintf(b, "server   %s%s\n", h.URL, server)
+	fmt.Fprintf(b, "store    %s entities, %s relations%s\n", Thousands(int64(h.Store.Entities)), Thousands(int64(h.Store.Relations)), store)
+	m := h.Machine
+	fmt.Fprintf(b, "machine  %s, %d CPUs, GOMAXPROCS %d, %s %s/%s\n", m.CPUModel, m.CPUs, m.GOMAXPROCS, m.GoVersion, m.OS, m.Arch)
+}
+
+// Report is everything one run of the mix measured, as written in JSON.
+// Figures that could not be measured are null.
+type Report struct {
+	Header
+	// StartedServer says whether the benchmark started the server itself,
+	// on DataDir.
 	StartedServer bool     `json:"started_server"`
-	DataDir       string   `json:"data_dir,omitempty"`
-	Machine       Machine  `json:"machine"`
-	Store         Store    `json:"store"`
 	Settings      Settings `json:"settings"`
 	// Bare is the bare handler, answering a fixed body the size of the
 	// first query's answer, driven by the same client.
@@ -171,23 +190,17 @@ type DiskReport struct {
 // WriteTable writes the report for people, as aligned columns.
 func (r *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
-	server := r.URL
+	var server, store string
 	if r.StartedServer {
-		server += fmt.Sprintf(", started here on %s", r.DataDir)
+		server = fmt.Sprintf(", started here on %s", r.DataDir)
 		if r.Server.PID != 0 {
 			server += fmt.Sprintf(" (pid %d)", r.Server.PID)
 		}
 	}
-	fmt.Fprintf(&b, "%s\n", strings.Join(r.Command, " "))
-	fmt.Fprintf(&b, "run      %s\n", r.Time.Format("2006-01-02 15:04:05 MST"))
-	fmt.Fprintf(&b, "server   %s\n", server)
-	store := fmt.Sprintf("%s entities, %s relations", Thousands(int64(r.Store.Entities)), Thousands(int64(r.Store.Relations)))
 	if r.Disk != nil {
-		store += fmt.Sprintf("; %s on disk, %.0f bytes per relation", size(r.Disk.Bytes), r.Disk.BytesPerRelation)
+		store = fmt.Sprintf("; %s on disk, %.0f bytes per relation", size(r.Disk.Bytes), r.Disk.BytesPerRelation)
 	}
-	fmt.Fprintf(&b, "store    %s\n", store)
-	m := r.Machine
-	fmt.Fprintf(&b, "machine  %s, %d CPUs, GOMAXPROCS %d, %s %s/%s\n", m.CPUModel, m.CPUs, m.GOMAXPROCS, m.GoVersion, m.OS, m.Arch)
+	r.Header.write(&b, server, store)
 	s := r.Settings
 	fmt.Fprintf(&b, "load     %d requests per query and concurrency after %d to warm up, over %d inputs each, seed %d, at most %s each\n",
 		s.Requests, s.Warmup, s.Inputs, s.Seed, time.Duration(s.TimeLimitSeconds*float64(time.Second)))
@@ -342,12 +355,7 @@ func at(fs []Figures, c int) *Figures {
 	return nil
 }
 
-// Rate writes requests a second as the tables do.
-func Rate(v float64) string { return rate(v) }
-
-// Millis writes milliseconds as the tables do: three figures or so.
-func Millis(v float64) string { return millis(v) }
-
+// rate writes requests a second as the tables do.
 func rate(v float64) string {
 	if v >= 100 {
 		return Thousands(int64(v + 0.5))
@@ -355,6 +363,7 @@ func rate(v float64) string {
 	return fmt.Sprintf("%.1f", v)
 }
 
+// millis writes milliseconds as the tables do: three figures or so.
 func millis(v float64) string {
 	switch {
 	case v < 10:

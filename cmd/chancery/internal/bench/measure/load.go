@@ -1,10 +1,12 @@
-// Package bench measures a GraphQL server over real HTTP, as chancery
-// bench does: it sends a fixed number of requests at a fixed concurrency
-// and reports throughput, latency percentiles and errors; it serves a bare
-// fixed answer to show what the machine allows; and it reads what a
-// process holds in memory and a directory on disk. It knows nothing of
-// Chancery's schema.
-package bench
+// Package measure holds chancery bench's instruments and the reports it
+// fills with them: a load of a fixed number of requests at a fixed
+// concurrency over real HTTP, with its throughput, latency percentiles
+// and errors; a bare handler answering a fixed body, to show what the
+// machine allows; clients sending costly queries; a chancery serve or
+// chancery import process started and timed; and what a process holds
+// in memory and a directory on disk. It knows nothing of the queries,
+// which are package mix's.
+package measure
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package bench
+package measure
 
 import (
 	"strings"
@@ -21,12 +21,12 @@ func TestSummarizeCostGivesTheRangeAndTheWorst(t *testing.T) {
 	}
 }
 
-func TestWriteCostsTableListsErrorsWithTheirVariables(t *testing.T) {
-	r := &CostsReport{Command: []string{"chancery", "bench", "--costs"}, URL: "http://x/graphql", Budget: 10000,
+func TestCostsTableListsErrorsWithTheirVariables(t *testing.T) {
+	r := &CostsReport{Header: Header{Command: []string{"chancery", "bench", "--costs"}, URL: "http://x/graphql"}, Budget: 10000,
 		WorstMicrosPerCost: 2, WorstShape: "lineage",
 		Shapes: []CostResult{{Name: "lineage", Inputs: []CostInput{{Variables: map[string]any{"id": "Q1"}, Cost: 10, Errors: 1, FirstError: "NOT_FOUND"}}}}}
 	var b strings.Builder
-	if err := WriteCostsTable(&b, r); err != nil {
+	if err := r.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"chancery bench --costs", "http://x/graphql", "about 20 ms", `lineage {"id":"Q1"}: 1 errors; the first: NOT_FOUND`} {
