@@ -109,26 +109,23 @@ func TestFirstFillKilledStartsOver(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	for round := range 2 {
-		dir := filepath.Join(t.TempDir(), "data")
-		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
-		cmd.Env = append(os.Environ(), env...)
-		stderr, _ := cmd.StderrPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := bufio.NewScanner(stderr)
-		for lines.Scan() && !strings.Contains(lines.Text(), "filling a new data directory") {
-		}
-		go func() {
-			for lines.Scan() {
-			}
-		}()
 		// Inside the fill: between a tenth and four fifths of the time
-		// the uninterrupted one took.
+		// the uninterrupted one took. On a busy machine a fill may end
+		// before the kill: that round starts again, killing sooner.
 		wait := fill/10 + time.Duration(rng.Int64N(int64(fill*7/10)))
-		time.Sleep(wait)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		var dir string
+		for try := 0; ; try++ {
+			var finished bool
+			dir, finished = killInsideFill(t, bin, env, wait)
+			if !finished {
+				break
+			}
+			if try == 5 {
+				t.Fatalf("round %d: six fills each ended before the kill, the last %s after the fill began", round, wait)
+			}
+			t.Logf("round %d: the fill ended before the kill %s into it; again, sooner", round, wait.Round(time.Millisecond))
+			wait /= 2
+		}
 		_, statErr := os.Stat(filepath.Join(dir, "chancery.importing"))
 		if statErr != nil {
 			t.Errorf("round %d: killed %s into a fill that takes %s, but the directory is not marked as being filled: %v", round, wait, fill, statErr)
@@ -162,4 +159,36 @@ func TestFirstFillKilledStartsOver(t *testing.T) {
 			t.Errorf("round %d: verify: %v\n%s", round, err, out)
 		}
 	}
+}
+
+// killInsideFill starts serve on a new data directory and kills it with
+// SIGKILL wait after it says it began filling the directory. It returns
+// the directory, and whether the fill had ended before the kill.
+func killInsideFill(t *testing.T, bin string, env []string, wait time.Duration) (dir string, finished bool) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() && !strings.Contains(lines.Text(), "filling a new data directory") {
+	}
+	filled := make(chan bool, 1)
+	go func() {
+		seen := false
+		for lines.Scan() {
+			seen = seen || strings.Contains(lines.Text(), "filled the new data directory")
+		}
+		filled <- seen
+	}()
+	time.Sleep(wait)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	return dir, <-filled
 }
