@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -13,7 +12,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 )
 
 // TestCountIndexAgreesWithAScan holds the counts index that writes keep
@@ -36,9 +34,7 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 	defer func(n int) { missionThreshold = n }(missionThreshold)
 	missionThreshold = 10
 	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
-	if _, err := db.Import(ctx, func() (ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, half)), "world.jsonl"), nil
-	}, ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, batchOpener(t, half), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after the import", world.Relations)
@@ -194,26 +190,6 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertPairsAgree(t, db, "after opening a store of index version 4")
-}
-
-func jsonlBytes(t *testing.T, b *graph.Batch) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := jsonl.NewWriter(&buf)
-	for _, e := range b.Entities {
-		if err := w.Entity(e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range b.Relations {
-		if err := w.Relation(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // countQueries lists the count queries the test asks: every grouping, with

@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/synth"
+	"github.com/chancery/chancery/store/storetest/jsonltest"
 )
 
 // TestSortedLoadWritesWhatTheBatchWriterWrites imports one world into a
@@ -35,9 +36,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 	importBatch := func(db *DB, b *graph.Batch) []string {
 		t.Helper()
 		var passes []string
-		_, err := db.Import(ctx, func() (ItemReader, error) {
-			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, b)), "world.jsonl"), nil
-		}, ImportOptions{Progress: func(pass string, _ ImportStats) {
+		_, err := db.Import(ctx, batchOpener(t, b), ImportOptions{Progress: func(pass string, _ ImportStats) {
 			if len(passes) == 0 || passes[len(passes)-1] != pass {
 				passes = append(passes, pass)
 			}
@@ -160,9 +159,7 @@ func TestSortedLoadCutShortIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	world := synthWorld(t, 1000, 5)
-	if _, err := db.Import(ctx, func() (ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
-	}, ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, batchOpener(t, world), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.refuseCutShortImport(); err != nil {
@@ -186,6 +183,13 @@ func TestSortedLoadCutShortIsRefused(t *testing.T) {
 			t.Errorf("the error %q does not say %q", err, want)
 		}
 	}
+}
+
+// batchOpener is an Import's open for b as JSON Lines.
+func batchOpener(t *testing.T, b *graph.Batch) func() (ItemReader, error) {
+	t.Helper()
+	data := jsonltest.Batch(t, b)
+	return func() (ItemReader, error) { return jsonl.NewReader(bytes.NewReader(data), "world.jsonl"), nil }
 }
 
 // synthWorld generates a synthetic world of n relations as one batch.
@@ -227,9 +231,7 @@ func TestSortedLoadThatFailsPutsBackWhatTheStoreHeld(t *testing.T) {
 	}
 	before := everyKey(t, db)
 	importWorld := func() error {
-		_, err := db.Import(ctx, func() (ItemReader, error) {
-			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
-		}, ImportOptions{})
+		_, err := db.Import(ctx, batchOpener(t, world), ImportOptions{})
 		return err
 	}
 

@@ -13,7 +13,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/seeds"
 )
 
@@ -184,9 +183,7 @@ func TestVerifyFindsNoProblemInAStoreItWrote(t *testing.T) {
 		}
 		defer func() { db.Close() }()
 		world := synthWorld(t, 3000, 5)
-		if _, err := db.Import(ctx, func() (ItemReader, error) {
-			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
-		}, ImportOptions{}); err != nil {
+		if _, err := db.Import(ctx, batchOpener(t, world), ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		rep := verified(t, db)
