@@ -18,9 +18,6 @@ import (
 
 var ctx = context.Background()
 
-// mustOpenSeeded opens an in-memory store filled from the built-in seeds.
-func mustOpenSeeded(tb testing.TB) *store.DB { return storetest.OpenSeeded(tb, "") }
-
 // columns are those of the 2022 generation that the importer reads.
 var columns = []string{"operator", "operatorQID", "jurisdictions", "jurisdictionQIDs", "country", "countryQID",
 	"city", "cityQID", "latitude", "longitude", "type", "creation", "QID"}
@@ -120,7 +117,7 @@ func mustEntity(t *testing.T, db *store.DB, id graph.ID) *graph.Entity {
 }
 
 func TestMakePlan_Matching(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	p := mustPlan(t, db, "2022-11-16",
 		// 2: everything matches the seeds: Ottawa by name, in Canada.
 		row{"operator": "Afghanistan=Q889", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy",
@@ -251,7 +248,7 @@ func TestMakePlan_Matching(t *testing.T) {
 }
 
 func TestMakePlan_Snapshots(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	ottawa := row{"operator": "Afghanistan=Q889", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy", "QID": "Q1"}
 	uccle := row{"operator": "Afghanistan=Q889", "country": "Belgium=Q31", "city": "Uccle=Q203312", "type": "embassy",
 		"latitude": "50.7985", "longitude": "4.3424", "QID": "Q2"}
@@ -372,7 +369,7 @@ func TestMakePlan_Snapshots(t *testing.T) {
 // jurisdiction of that kind is left out, and the row kept if something
 // else it is accredited to matches.
 func TestMakePlan_NonModelSenders(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	p := mustPlan(t, db, "2022-11-16",
 		// 2-4: the senders of the real files the graph cannot hold.
 		row{"operator": "Indigenous Australians=Q170355", "jurisdictions": "Australia=Q408", "country": "Australia=Q408", "city": "Canberra=Q3114",
@@ -442,7 +439,7 @@ func TestMakePlan_NonModelSenders(t *testing.T) {
 	// Once a sub-national government is curated, its rows are imported:
 	// what the graph holds is matched before the refusal applies.
 	t.Run("Curated", func(t *testing.T) {
-		db := mustOpenSeeded(t)
+		db := storetest.OpenSeeded(t, "")
 		err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
 			{ID: "territory:saxony", Kind: graph.Territory, Name: "Saxony", Sources: []graph.Source{{Document: "Test fixture"}}},
 		}})
@@ -515,7 +512,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 		"7059: operator Saxony (Q1202): " + subNational,
 	}
 	t.Run("2022", func(t *testing.T) {
-		db := mustOpenSeeded(t)
+		db := storetest.OpenSeeded(t, "")
 		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
 		if err != nil {
 			t.Fatal(err)
@@ -525,7 +522,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 		check(t, p, made, rejected2022)
 	})
 	t.Run("2020Then2022", func(t *testing.T) {
-		db := mustOpenSeeded(t)
+		db := storetest.OpenSeeded(t, "")
 		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2020-10-22.csv"), graph.MustDate("2020-10-22"))
 		if err != nil {
 			t.Fatal(err)
@@ -546,7 +543,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 }
 
 func TestMakePlan_LeavesOthersAlone(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	src := []graph.Source{{Document: "Test fixture"}}
 	err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
 		{ID: "mission:curated-embassy", Kind: graph.Mission, Name: "Curated", MissionType: graph.Embassy, Official: true,

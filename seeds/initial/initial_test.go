@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 var ctx = context.Background()
@@ -29,16 +30,6 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q): %v; want an error that names the choices", in, err)
 		}
 	}
-}
-
-func open(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(store.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // snapshotQIDs reads the QIDs a built-in snapshot lists.
@@ -82,7 +73,7 @@ func eachEntity(t *testing.T, db *store.DB, fn func(*graph.Entity)) {
 }
 
 func TestWorld(t *testing.T) {
-	db := open(t)
+	db := storetest.Open(t)
 	var logs bytes.Buffer
 	filled, err := initial.Fill(ctx, db, initial.World, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil || !filled {
@@ -215,7 +206,7 @@ func TestWorld(t *testing.T) {
 }
 
 func TestCurated(t *testing.T) {
-	db := open(t)
+	db := storetest.Open(t)
 	filled, err := initial.Fill(ctx, db, initial.Curated, slog.New(slog.DiscardHandler))
 	if err != nil || !filled {
 		t.Fatalf("Fill: %v, %v", filled, err)
