@@ -1,10 +1,8 @@
 package wikidata_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,21 +164,13 @@ func TestMakePlan_Matching(t *testing.T) {
 			"16 Q909 repeats an earlier row",
 			"17 Q85742475 country Nordic countries (Q52062): it is a region, not a state or organisation the graph could hold",
 		}
-		if !slices.Equal(got, want) {
-			t.Errorf("rejected:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-		var notes []string
-		for _, n := range p.Notes {
-			notes = append(notes, itoa(n.Line)+" "+n.Why+": "+n.Detail)
-		}
+		sameLines(t, "rejected", got, want)
 		wantNotes := []string{
 			"10 jurisdiction not linked: it matches no country, territory or organisation: Guangdong (Q15175)",
 			"10 jurisdiction not linked: it matches no country, territory or organisation: Guangxi (Q15176)",
 			"5 creation date ignored: 1300-01-01 is before 1400, earlier than any resident mission",
 		}
-		if !slices.Equal(notes, wantNotes) {
-			t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(wantNotes, "\n"))
-		}
+		sameLines(t, "notes", noteLines(p), wantNotes)
 		var made []string
 		for _, e := range p.Created {
 			made = append(made, string(e.ID)+" "+e.Attributes[graph.AttrWikidata])
@@ -399,20 +389,12 @@ func TestMakePlan_NonModelSenders(t *testing.T) {
 		"4 operator Saxony (Q1202): " + subNational,
 		"9 country Nordic countries (Q52062): it is a region, not a state or organisation the graph could hold",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("rejected:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	var notes []string
-	for _, n := range p.Notes {
-		notes = append(notes, itoa(n.Line)+" "+n.Why+": "+n.Detail)
-	}
+	sameLines(t, "rejected", got, want)
 	wantNotes := []string{
 		"7 jurisdiction not linked: it is a region, not a state or organisation the graph could hold: Nordic countries (Q52062)",
 		"8 host country not linked: it is a region, not a state or organisation the graph could hold: Nordic countries (Q52062)",
 	}
-	if !slices.Equal(notes, wantNotes) {
-		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(wantNotes, "\n"))
-	}
+	sameLines(t, "notes", noteLines(p), wantNotes)
 	for _, e := range p.Created {
 		if e.Kind != graph.City {
 			t.Errorf("made %s %q (%s); a sender that is not a state or organisation must not be made", e.ID, e.Name, e.Attributes[graph.AttrWikidata])
@@ -459,22 +441,6 @@ func TestMakePlan_NonModelSenders(t *testing.T) {
 	})
 }
 
-// realFile reads a snapshot of the data set, which sits beside the
-// repository.
-func realFile(t *testing.T, name string) *wikidata.File {
-	t.Helper()
-	f, err := os.Open("../../seeds/datasets/wikidata-embassies/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	file, err := wikidata.Read(bufio.NewReader(f), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return file
-}
-
 // TestMakePlan_RealFilesMake holds the countries, territories and
 // organisations an import of the real snapshots makes to the list they
 // were reviewed against: each is a state (current, former or de facto) or
@@ -513,7 +479,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 	}
 	t.Run("2022", func(t *testing.T) {
 		db := storetest.OpenSeeded(t, "")
-		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
+		p, err := wikidata.MakePlan(ctx, db, storetest.Snapshot(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -523,7 +489,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 	})
 	t.Run("2020Then2022", func(t *testing.T) {
 		db := storetest.OpenSeeded(t, "")
-		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2020-10-22.csv"), graph.MustDate("2020-10-22"))
+		p, err := wikidata.MakePlan(ctx, db, storetest.Snapshot(t, "database_of_embassies-2020-10-22.csv"), graph.MustDate("2020-10-22"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -534,7 +500,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 			"1296: operator Indigenous Australians (Q170355): " + people,
 		})
 		mustApply(t, db, p)
-		p, err = wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
+		p, err = wikidata.MakePlan(ctx, db, storetest.Snapshot(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -570,6 +536,24 @@ func TestMakePlan_LeavesOthersAlone(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// noteLines gives each of p's notes as "line why: detail".
+func noteLines(p *wikidata.Plan) []string {
+	var lines []string
+	for _, n := range p.Notes {
+		lines = append(lines, itoa(n.Line)+" "+n.Why+": "+n.Detail)
+	}
+	return lines
+}
+
+// sameLines fails the test unless got and want, the lines of what, are
+// the same, and shows both if not.
+func sameLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\n%s\nwant:\n%s", what, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
 
 // TestMakePlan_AttestsWhatRowsName: a snapshot shows that the sender, host
 // country, jurisdictions and city of each mission it lists held on its

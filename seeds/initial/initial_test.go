@@ -1,10 +1,10 @@
 package initial_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"log/slog"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -32,20 +32,12 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// snapshotQIDs reads the QIDs a built-in snapshot lists.
+// snapshotQIDs reads the QIDs a built-in snapshot, named by its path in
+// seeds.SnapshotFS, lists.
 func snapshotQIDs(t *testing.T, name string) map[string]bool {
 	t.Helper()
-	f, err := seeds.SnapshotFS().Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	file, err := wikidata.Read(bufio.NewReader(f), name)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]bool{}
-	for _, r := range file.Rows {
+	for _, r := range storetest.Snapshot(t, path.Base(name)).Rows {
 		if r.QID != "" {
 			out[r.QID] = true
 		}
