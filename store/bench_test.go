@@ -419,11 +419,7 @@ func BenchmarkApply(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenMemory(b)
 	if _, err := db.Import(ctx, storetest.JSONLOpener(data), store.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -12,9 +11,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/synth"
-	"github.com/chancery/chancery/store/storetest/jsonltest"
 )
 
 // TestSortedLoadWritesWhatTheBatchWriterWrites imports one world into a
@@ -50,11 +47,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 	defer func(n int) { sortRunBytes = n }(sortRunBytes)
 	sortRunBytes = 64 << 10
 
-	mem, err := Open(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mem.Close()
+	mem := openForTest(t, Options{})
 	if _, err := mem.Seed(ctx, pre, "pre"); err != nil {
 		t.Fatal(err)
 	}
@@ -183,13 +176,6 @@ func TestSortedLoadCutShortIsRefused(t *testing.T) {
 			t.Errorf("the error %q does not say %q", err, want)
 		}
 	}
-}
-
-// batchOpener is an Import's open for b as JSON Lines.
-func batchOpener(t *testing.T, b *graph.Batch) func() (ItemReader, error) {
-	t.Helper()
-	data := jsonltest.Batch(t, b)
-	return func() (ItemReader, error) { return jsonl.NewReader(bytes.NewReader(data), "world.jsonl"), nil }
 }
 
 // synthWorld generates a synthetic world of n relations as one batch.

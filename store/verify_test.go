@@ -176,12 +176,7 @@ func TestVerifyFindsNoProblemInAStoreItWrote(t *testing.T) {
 		}
 	})
 	t.Run("World", func(t *testing.T) {
-		dir := t.TempDir()
-		db, err := Open(Options{Dir: dir, Bulk: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { db.Close() }()
+		db := openForTest(t, Options{Dir: t.TempDir(), Bulk: true})
 		world := synthWorld(t, 3000, 5)
 		if _, err := db.Import(ctx, batchOpener(t, world), ImportOptions{}); err != nil {
 			t.Fatal(err)
