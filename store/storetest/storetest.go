@@ -3,8 +3,10 @@
 // and of the commands. It opens stores that close when the test ends
 // (Open, OpenMemory, OpenDir, OpenWith, OpenSeeded), writes batches and
 // synthetic worlds as JSON Lines for Import (JSONL, BatchOpener,
-// WorldJSONL), compares and counts what stores hold (SameGraph, Totals),
-// and makes a disk run short of space (SmallDisk, Fill).
+// WorldJSONL, ImportWorld), opens the world the benchmarks share
+// (OpenWorld), compares and counts what stores hold (SameGraph, Totals),
+// reads the built-in Wikidata snapshots (Snapshot), and makes a disk run
+// short of space (SmallDisk, Fill).
 package storetest
 
 import (
