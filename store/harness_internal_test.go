@@ -10,7 +10,7 @@ import (
 )
 
 // The store's internal tests cannot import storetest, which imports the
-// store; these are the few of its helpers they need.
+// store; this file gives them what they need of it.
 
 // openForTest opens a store with opts and closes it when the test ends,
 // as storetest.OpenWith does for the other packages' tests.
