@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,8 +33,8 @@ var (
 
 // world is the store the benchmarks query, and the arguments they use.
 type world struct {
-	db         *store.DB
-	tmp        string      // the directory it was generated in, if it was
+	world      *storetest.World
+	db         *store.DB   // world.DB
 	hubs       [2]graph.ID // the two biggest senders
 	countries  []graph.ID  // senders and hosts of missions
 	missions   []graph.ID  // a sample of missions
@@ -59,32 +58,22 @@ func benchWorld(b *testing.B) *world {
 	return theWorld
 }
 
-func openWorld() (*world, error) {
+// openWorld opens -world-dir, or generates a world of -world relations
+// and imports it into a temporary data directory, then picks the
+// benchmarks' arguments from it.
+func openWorld() (_ *world, err error) {
 	ctx := context.Background()
-	dir := *worldDir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "chancery-bench-")
-		if err != nil {
-			return nil, err
-		}
-		defer func() {
-			if theWorld == nil {
-				os.RemoveAll(tmp)
-			}
-		}()
-		dir = filepath.Join(tmp, "data")
-		if err := storetest.ImportWorld(ctx, dir, *worldSize); err != nil {
-			return nil, err
-		}
-	}
-	db, err := store.Open(store.Options{Dir: dir})
+	opened, err := storetest.OpenWorld(ctx, *worldDir, *worldSize)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open the world of -world %d, -world-dir %q: %w", *worldSize, *worldDir, err)
 	}
-	w := &world{db: db}
-	if *worldDir == "" {
-		w.tmp = filepath.Dir(dir)
-	}
+	defer func() {
+		if err != nil {
+			opened.Close()
+		}
+	}()
+	db := opened.DB
+	w := &world{world: opened, db: db}
 	senders, err := db.Count(ctx, graph.CountQuery{GroupBy: graph.BySender, Limit: 2})
 	if err != nil || len(senders) < 2 {
 		return nil, fmt.Errorf("find the biggest senders: %v (%d found)", err, len(senders))
@@ -125,10 +114,7 @@ func openWorld() (*world, error) {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if theWorld != nil {
-		theWorld.db.Close()
-		if theWorld.tmp != "" {
-			os.RemoveAll(theWorld.tmp)
-		}
+		theWorld.world.Close()
 	}
 	os.Exit(code)
 }

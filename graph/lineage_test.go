@@ -5,11 +5,12 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 func TestLineage(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	mission := func(id, from, to string) *graph.Entity {
 		e := &graph.Entity{ID: graph.ID(id), Kind: graph.Mission, Name: id, MissionType: graph.LiaisonOffice, Sources: src}
 		if from != "" {
@@ -81,7 +82,7 @@ func TestLineage(t *testing.T) {
 // conflict, each with its source.
 func TestLineageConflicts(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	one := []graph.Source{{Document: "One account", Quote: "renamed in 1986"}}
 	two := []graph.Source{{Document: "Another account", Quote: "renamed in 1997"}}
 	b := &graph.Batch{

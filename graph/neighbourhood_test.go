@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 func TestNeighbourhood(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	// Every fact holds from 1900 on, but for the relation of b and c,
 	// from 1970 to 1980, and that of d and e, which nothing dates.
 	country := func(id string) *graph.Entity {

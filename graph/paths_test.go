@@ -10,19 +10,8 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
-
-// mustOpenMemory opens a real in-memory Badger store, closed when the test
-// ends.
-func mustOpenMemory(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 var src = []graph.Source{{Document: "Generated test graph", Quote: "random"}}
 
@@ -64,7 +53,7 @@ func randomPeriod(rng *rand.Rand) graph.Period {
 // entities.
 func randomGraph(t *testing.T, rng *rand.Rand, countries, orgs, rels int) (*store.DB, []*graph.Relation, map[graph.ID]graph.Period) {
 	t.Helper()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	b := &graph.Batch{}
 	periods := map[graph.ID]graph.Period{}
 	entity := func(id graph.ID, kind graph.Kind) *graph.Entity {
@@ -285,7 +274,7 @@ func TestPathsLimits(t *testing.T) {
 // lists after ten thousand others at the hub.
 func TestPathsThroughAHub(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	if err := db.Apply(ctx, &graph.Batch{
 		Entities: []*graph.Entity{testCountry("country:a"), testCountry("country:hub"), testCountry("country:b"), testCountry("country:host")},
 		Relations: []*graph.Relation{
@@ -334,7 +323,7 @@ func (c *relationsRead) Relations(ctx context.Context, q graph.RelationQuery) (*
 // country with one, it reads from the small end and never reads the hub.
 func TestPathsGrowTheCheaperFrontier(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	if err := db.Apply(ctx, &graph.Batch{
 		Entities: []*graph.Entity{testCountry("country:hub"), testCountry("country:b"), testCountry("country:c"), testCountry("country:host")},
 		Relations: []*graph.Relation{

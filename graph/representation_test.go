@@ -7,11 +7,12 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 func TestRepresent(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	// The countries, cities and the council hold from 1900 on; the
 	// missions as dated, and the trade office, which nothing dates or
 	// attests, is only possible on any day. A relation's start is
@@ -143,7 +144,7 @@ func TestRepresent(t *testing.T) {
 // either side: the host with fewer accreditations, or the sender.
 func TestRepresentBigSender(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	country := func(id string) *graph.Entity {
 		return &graph.Entity{ID: graph.ID(id), Kind: graph.Country, Name: id, Sources: src}
 	}

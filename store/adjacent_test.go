@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // TestDB_Adjacent checks the batched read against Relations, entity by
 // entity: the same relations in the same order with the same cursors, cut
 // at the limit with More set.
 func TestDB_Adjacent(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestDB_Adjacent(t *testing.T) {
 // TestDB_AdjacentSlim checks that a slim read gives the same relations as
 // a whole one with what a traversal follows, and without the sources.
 func TestDB_AdjacentSlim(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestDB_AdjacentSlim(t *testing.T) {
 // relations come in the order of the ids, as without the cap, and stop at
 // it, with More on the entity cut and no entry for those after it.
 func TestDB_AdjacentTotal(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}

@@ -24,13 +24,10 @@ import (
 	"github.com/chancery/chancery/store/storetest"
 )
 
-// mustOpenSeeded opens a store in dir filled from the embedded seeds.
-func mustOpenSeeded(tb testing.TB, dir string) *store.DB { return storetest.OpenSeeded(tb, dir) }
-
 // mustOpenFixture opens a store in dir seeded with the small Cuba fixture.
 func mustOpenFixture(tb testing.TB, dir string) *store.DB {
 	tb.Helper()
-	db := mustOpen(tb, dir)
+	db := storetest.OpenDir(tb, dir)
 	if _, err := db.Seed(ctx, cubaFixture(), "fixture"); err != nil {
 		tb.Fatal(err)
 	}
@@ -91,7 +88,7 @@ func version(t *testing.T, db *store.DB) uint64 {
 }
 
 func TestDB_Backup(t *testing.T) {
-	src := mustOpenSeeded(t, t.TempDir())
+	src := storetest.OpenSeeded(t, t.TempDir())
 	backup, info := mustBackup(t, src)
 	label, _ := src.SeededWith(ctx)
 	entities, relations := totals(t, src)
@@ -128,7 +125,7 @@ func TestDB_Backup(t *testing.T) {
 
 	t.Run("IntoEmpty", func(t *testing.T) {
 		dir := t.TempDir()
-		dst := mustOpen(t, dir)
+		dst := storetest.OpenDir(t, dir)
 		before := version(t, dst)
 		got, err := dst.Restore(ctx, bytes.NewReader(backup), false)
 		if err != nil {
@@ -146,11 +143,11 @@ func TestDB_Backup(t *testing.T) {
 		}
 		// What was restored is on disk: it survives a close and an open.
 		dst.Close()
-		sameGraph(t, src, mustOpen(t, dir))
+		sameGraph(t, src, storetest.OpenDir(t, dir))
 	})
 
 	t.Run("RefusedWhenNotEmpty", func(t *testing.T) {
-		dst := MustOpenDB(t)
+		dst := storetest.Open(t)
 		if err := dst.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
@@ -163,14 +160,14 @@ func TestDB_Backup(t *testing.T) {
 			t.Error("a refused restore changed the store")
 		}
 
-		seeded := mustOpenSeeded(t, t.TempDir())
+		seeded := storetest.OpenSeeded(t, t.TempDir())
 		if _, err := seeded.Restore(ctx, bytes.NewReader(backup), false); graph.ErrorCode(err) != graph.ECONFLICT || !strings.Contains(err.Error(), "seeded with "+label) {
 			t.Errorf("over a seeded store: %v", err)
 		}
 	})
 
 	t.Run("Force", func(t *testing.T) {
-		dst := MustOpenDB(t)
+		dst := storetest.Open(t)
 		b := cubaFixture()
 		b.Entities = append(b.Entities, entity("city:atlantis", "Atlantis"))
 		if err := dst.Apply(ctx, b); err != nil {
@@ -192,17 +189,13 @@ func TestDB_Backup(t *testing.T) {
 		}
 		// The restored store backs up and restores in turn.
 		again, _ := mustBackup(t, dst)
-		if _, err := MustOpenDB(t).Restore(ctx, bytes.NewReader(again), false); err != nil {
+		if _, err := storetest.Open(t).Restore(ctx, bytes.NewReader(again), false); err != nil {
 			t.Errorf("restoring a backup of a restored store: %v", err)
 		}
 	})
 
 	t.Run("InMemory", func(t *testing.T) {
-		mem, err := store.Open(store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer mem.Close()
+		mem := storetest.OpenMemory(t)
 		if _, err := mem.Restore(ctx, bytes.NewReader(backup), false); err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +251,7 @@ func TestDB_Restore_BadInput(t *testing.T) {
 			_, err := store.VerifyBackup(ctx, bytes.NewReader(tt.input))
 			check(err)
 
-			empty := MustOpenDB(t)
+			empty := storetest.Open(t)
 			_, err = empty.Restore(ctx, bytes.NewReader(tt.input), false)
 			check(err)
 			if e, r := totals(t, empty); e != 0 || r != 0 {
@@ -381,7 +374,7 @@ func TestDB_Backup_WhileWriting(t *testing.T) {
 	})
 	for range 5 {
 		backup, info := mustBackup(t, src)
-		got, err := MustOpenDB(t).Restore(ctx, bytes.NewReader(backup), false)
+		got, err := storetest.Open(t).Restore(ctx, bytes.NewReader(backup), false)
 		if err != nil || got.Entities != info.Entities {
 			t.Errorf("restore of a backup taken while writing: %+v, %v", got, err)
 		}
@@ -395,7 +388,7 @@ func TestReadHolder(t *testing.T) {
 	if store.IsDataDir(dir) {
 		t.Error("an empty directory is a data directory")
 	}
-	db := mustOpen(t, dir)
+	db := storetest.OpenDir(t, dir)
 	if !store.IsDataDir(dir) {
 		t.Error("a store's directory is not a data directory")
 	}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -44,8 +43,8 @@ const benchWriteWorld = 2000
 // storeWorld is the store the read benchmarks query, and the arguments
 // they use, picked from the world once.
 type storeWorld struct {
-	db  *store.DB
-	tmp string // the directory it was generated in, if it was
+	world *storetest.World
+	db    *store.DB // world.DB
 
 	hub       graph.ID   // the biggest sender
 	hubCursor string     // a cursor in the last quarter of hub's relations
@@ -84,10 +83,7 @@ func TestMain(m *testing.M) {
 	store.RunTestChild()
 	code := m.Run()
 	if w := theStoreWorld; w != nil {
-		w.db.Close()
-		if w.tmp != "" {
-			os.RemoveAll(w.tmp)
-		}
+		w.world.Close()
 	}
 	os.Exit(code)
 }
@@ -95,38 +91,15 @@ func TestMain(m *testing.M) {
 // openStoreWorld opens -store-world-dir, or generates a world of
 // -store-world relations and imports it into a temporary data directory,
 // then picks the benchmarks' arguments from it.
-func openStoreWorld(ctx context.Context) (_ *storeWorld, err error) {
-	w := &storeWorld{}
-	defer func() {
-		if err != nil {
-			if w.db != nil {
-				w.db.Close()
-			}
-			if w.tmp != "" {
-				os.RemoveAll(w.tmp)
-			}
-		}
-	}()
-	dir := *storeWorldDir
-	if dir == "" {
-		if w.tmp, err = os.MkdirTemp("", "chancery-store-bench-"); err != nil {
-			return nil, err
-		}
-		dir = filepath.Join(w.tmp, "data")
-		if err := storetest.ImportWorld(ctx, dir, *storeWorldSize); err != nil {
-			return nil, err
-		}
-	} else if _, err := os.Stat(dir); err != nil {
-		// Open would create a missing directory: say so instead.
-		return nil, fmt.Errorf("-store-world-dir: %w", err)
+func openStoreWorld(ctx context.Context) (*storeWorld, error) {
+	world, err := storetest.OpenWorld(ctx, *storeWorldDir, *storeWorldSize)
+	if err != nil {
+		return nil, fmt.Errorf("open the world of -store-world %d, -store-world-dir %q: %w", *storeWorldSize, *storeWorldDir, err)
 	}
-	// The benchmarks read the store as a server would, from a store opened
-	// afresh rather than the one that imported it.
-	if w.db, err = store.Open(store.Options{Dir: dir}); err != nil {
-		return nil, err
-	}
+	w := &storeWorld{world: world, db: world.DB}
 	if err := w.pick(ctx); err != nil {
-		return nil, fmt.Errorf("pick the benchmarks' arguments from the world in %s: %w", dir, err)
+		world.Close()
+		return nil, fmt.Errorf("pick the benchmarks' arguments from the world: %w", err)
 	}
 	return w, nil
 }
@@ -446,11 +419,7 @@ func BenchmarkApply(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenMemory(b)
 	if _, err := db.Import(ctx, storetest.JSONLOpener(data), store.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}

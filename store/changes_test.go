@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // TestDB_ApplyChanges checks what ApplyChanges reports: the deletions a
@@ -13,7 +14,7 @@ import (
 // for a batch refused, which item it was refused for, with nothing
 // written.
 func TestDB_ApplyChanges(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}

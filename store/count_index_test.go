@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -13,7 +12,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 )
 
 // TestCountIndexAgreesWithAScan holds the counts index that writes keep
@@ -36,9 +34,7 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 	defer func(n int) { missionThreshold = n }(missionThreshold)
 	missionThreshold = 10
 	half := &graph.Batch{Entities: world.Entities, Relations: world.Relations[:len(world.Relations)/2]}
-	if _, err := db.Import(ctx, func() (ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, half)), "world.jsonl"), nil
-	}, ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, batchOpener(t, half), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	assertCountsAgree(t, db, "after the import", world.Relations)
@@ -196,26 +192,6 @@ func TestCountIndexAgreesWithAScan(t *testing.T) {
 	assertPairsAgree(t, db, "after opening a store of index version 4")
 }
 
-func jsonlBytes(t *testing.T, b *graph.Batch) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := jsonl.NewWriter(&buf)
-	for _, e := range b.Entities {
-		if err := w.Entity(e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range b.Relations {
-		if err := w.Relation(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // countQueries lists the count queries the test asks: every grouping, with
 // and without the filters each takes.
 func countQueries() []graph.CountQuery {
@@ -262,18 +238,32 @@ func countDates(rels []*graph.Relation) []graph.Date {
 func countAnswers(t *testing.T, db *DB, rels []*graph.Relation) map[string]int {
 	t.Helper()
 	out := map[string]int{}
+	eachCount(t, db, rels, func(txn *badger.Txn, q graph.CountQuery) error {
+		got, err := indexedCount(context.Background(), txn, q)
+		if err != nil {
+			return err
+		}
+		for k, n := range got {
+			if n != 0 { // a bucket counted down to nothing is no bucket
+				out[countKey(q)+"|"+k] = n
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// eachCount calls fn, in one read of db, with every count query of the
+// test as of every date of rels. fn returns an error when it cannot
+// answer a query, which fails the test; a wrong answer it reports itself.
+func eachCount(t *testing.T, db *DB, rels []*graph.Relation, fn func(txn *badger.Txn, q graph.CountQuery) error) {
+	t.Helper()
 	err := db.bdb.View(func(txn *badger.Txn) error {
 		for _, q := range countQueries() {
 			for _, d := range countDates(rels) {
 				q.AsOf = d
-				got, err := indexedCount(context.Background(), txn, q)
-				if err != nil {
+				if err := fn(txn, q); err != nil {
 					return err
-				}
-				for k, n := range got {
-					if n != 0 { // a bucket counted down to nothing is no bucket
-						out[countKey(q)+"|"+k] = n
-					}
 				}
 			}
 		}
@@ -282,51 +272,34 @@ func countAnswers(t *testing.T, db *DB, rels []*graph.Relation) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
 }
 
 func assertCountsAgree(t *testing.T, db *DB, when string, rels []*graph.Relation) {
 	t.Helper()
 	start := time.Now()
 	defer func() { t.Logf("%s: %v", when, time.Since(start)) }()
-	err := db.bdb.View(func(txn *badger.Txn) error {
-		for _, q := range countQueries() {
-			for _, d := range countDates(rels) {
-				q.AsOf = d
-				got, err := indexedCount(context.Background(), txn, q)
-				if err != nil {
-					return fmt.Errorf("%s as of %q: %w", q.GroupBy, d, err)
-				}
-				want, err := scanCount(context.Background(), txn, q)
-				if err != nil {
-					return err
-				}
-				maps.DeleteFunc(got, func(_ string, n int) bool { return n == 0 })
-				maps.DeleteFunc(want, func(_ string, n int) bool { return n == 0 })
-				if !maps.Equal(got, want) {
-					keys := slices.Sorted(maps.Keys(want))
-					for _, k := range slices.Sorted(maps.Keys(got)) {
-						if got[k] != want[k] {
-							t.Errorf("%s: count %s (kind %q types %v) as of %q, bucket %q: index says %d, a scan %d",
-								when, q.GroupBy, q.Kind, q.Types, d, k, got[k], want[k])
-							return nil
-						}
-					}
-					for _, k := range keys {
-						if got[k] != want[k] {
-							t.Errorf("%s: count %s (kind %q types %v) as of %q, bucket %q: index says %d, a scan %d",
-								when, q.GroupBy, q.Kind, q.Types, d, k, got[k], want[k])
-							return nil
-						}
-					}
-				}
+	eachCount(t, db, rels, func(txn *badger.Txn, q graph.CountQuery) error {
+		got, err := indexedCount(context.Background(), txn, q)
+		if err != nil {
+			return fmt.Errorf("%s as of %q: %w", q.GroupBy, q.AsOf, err)
+		}
+		want, err := scanCount(context.Background(), txn, q)
+		if err != nil {
+			return err
+		}
+		maps.DeleteFunc(got, func(_ string, n int) bool { return n == 0 })
+		maps.DeleteFunc(want, func(_ string, n int) bool { return n == 0 })
+		// The first bucket that differs: of the index's, then of the
+		// scan's.
+		for _, k := range slices.Concat(slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want))) {
+			if got[k] != want[k] {
+				t.Errorf("%s: count %s (kind %q types %v) as of %q, bucket %q: index says %d, a scan %d",
+					when, q.GroupBy, q.Kind, q.Types, q.AsOf, k, got[k], want[k])
+				return nil
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The totals of entity and relation listings come from the same index.
 	ctx := context.Background()
 	for _, d := range countDates(rels)[:8] {

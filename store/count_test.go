@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // countFixture has missions that open and close at known dates, a mission
@@ -94,7 +95,7 @@ func buckets(specs ...string) []graph.Bucket {
 }
 
 func TestDB_Count(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, countFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestDB_Count(t *testing.T) {
 }
 
 func TestDB_Count_YearBoundaries(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	b := &graph.Batch{Entities: []*graph.Entity{
 		entity("country:cuba", "Cuba"), entity("org:united-nations", "United Nations"),
 	}}
@@ -219,7 +220,7 @@ func TestDB_Count_YearBoundaries(t *testing.T) {
 }
 
 func TestDB_Count_Invalid(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	for _, tt := range []struct {
 		name string
 		q    graph.CountQuery
@@ -245,7 +246,7 @@ func TestDB_Count_Invalid(t *testing.T) {
 // TestDB_CountSeesWrites checks that a count kept from before a write is
 // not answered after it.
 func TestDB_CountSeesWrites(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}

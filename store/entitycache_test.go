@@ -12,11 +12,7 @@ import (
 // that changes or removes the entity, reads see the write.
 func TestEntityCacheNeverStale(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openForTest(t, Options{})
 	src := []graph.Source{{Document: "test"}}
 	put := func(name string) {
 		t.Helper()

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/store/storetest"
 )
@@ -35,7 +34,7 @@ func fillInSteps(db *store.DB, fail error) func(context.Context) error {
 func TestDB_Fill(t *testing.T) {
 	t.Run("Once", func(t *testing.T) {
 		dir := t.TempDir()
-		db := mustOpen(t, dir)
+		db := storetest.OpenDir(t, dir)
 		filled, err := db.Fill(ctx, "cuba", fillInSteps(db, nil))
 		if err != nil || !filled {
 			t.Fatalf("Fill: %v, %v", filled, err)
@@ -46,7 +45,7 @@ func TestDB_Fill(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "chancery.importing")); !os.IsNotExist(err) {
 			t.Errorf("the fill's mark is left after it finished: %v", err)
 		}
-		ref := MustOpenDB(t)
+		ref := storetest.Open(t)
 		if err := ref.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +100,7 @@ func TestDB_Fill(t *testing.T) {
 		if err != nil || !filled {
 			t.Fatalf("Fill again: %v, %v", filled, err)
 		}
-		ref := MustOpenDB(t)
+		ref := storetest.Open(t)
 		if err := ref.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +115,7 @@ func TestDB_Fill(t *testing.T) {
 	})
 
 	t.Run("RefusesFactsWithoutALabel", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		if err := db.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
@@ -132,12 +131,7 @@ func TestDB_Fill(t *testing.T) {
 	// A bulk import into a store that holds only what its fill wrote, in
 	// many writes, is still a sorted load, which carries the fill's facts.
 	t.Run("SortedLoadOverTheFill", func(t *testing.T) {
-		dir := t.TempDir()
-		db, err := store.Open(store.Options{Dir: dir, Bulk: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
+		db := storetest.OpenWith(t, store.Options{Dir: t.TempDir(), Bulk: true})
 		if _, err := db.Fill(ctx, "cuba", fillInSteps(db, nil)); err != nil {
 			t.Fatal(err)
 		}
@@ -150,9 +144,7 @@ func TestDB_Fill(t *testing.T) {
 			more.Relations = append(more.Relations, rel(graph.SentBy, id, "country:norway"), rel(graph.LocatedIn, id, "city:havana"))
 		}
 		var passes []string
-		_, err = db.Import(ctx, func() (store.ItemReader, error) {
-			return jsonl.NewReader(strings.NewReader(jsonlOf(t, more)), "more.jsonl"), nil
-		}, store.ImportOptions{Progress: func(pass string, _ store.ImportStats) {
+		_, err := db.Import(ctx, storetest.BatchOpener(t, more), store.ImportOptions{Progress: func(pass string, _ store.ImportStats) {
 			if len(passes) == 0 || passes[len(passes)-1] != pass {
 				passes = append(passes, pass)
 			}
@@ -163,7 +155,7 @@ func TestDB_Fill(t *testing.T) {
 		if !strings.Contains(strings.Join(passes, " "), "sort") {
 			t.Errorf("the import's passes were %v: not a sorted load", passes)
 		}
-		ref := MustOpenDB(t)
+		ref := storetest.Open(t)
 		all := cubaFixture()
 		all.Entities = append(all.Entities, more.Entities...)
 		all.Relations = append(all.Relations, more.Relations...)

@@ -13,11 +13,7 @@ import (
 // TestApplyGroupsSplitsLargeTransactions makes the first transaction far
 // too large for Badger and checks that ApplyGroups halves it until it fits.
 func TestApplyGroupsSplitsLargeTransactions(t *testing.T) {
-	db, err := Open(Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openForTest(t, Options{Dir: t.TempDir()})
 	defer func(n int) { groupItems = n }(groupItems)
 	groupItems = 1 << 30
 	// Names of random letters have some two hundred distinct trigrams

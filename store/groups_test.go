@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 func TestDB_ApplyGroups(t *testing.T) {
@@ -18,7 +19,7 @@ func TestDB_ApplyGroups(t *testing.T) {
 	}
 
 	t.Run("OK", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		country := &graph.Entity{ID: "country:ruritania", Kind: graph.Country, Name: "Ruritania", Sources: []graph.Source{{Document: "Test fixture"}}}
 		// Each group may use what the groups before it wrote, and delete it.
 		groups := []*graph.Batch{{Entities: []*graph.Entity{country}}}
@@ -47,7 +48,7 @@ func TestDB_ApplyGroups(t *testing.T) {
 	})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		groups := []*graph.Batch{
 			{Entities: []*graph.Entity{city("a")}},
 			{Entities: []*graph.Entity{city("b")}, Relations: []*graph.Relation{locatedIn("city:b", "country:atlantis")}},

@@ -19,6 +19,7 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
+	"github.com/chancery/chancery/store/storetest/jsonltest"
 )
 
 // importChildEnv names the environment variables that make the test binary
@@ -89,7 +90,7 @@ func TestImportKilledLeavesACorrectOrRefusedStore(t *testing.T) {
 	tmp := t.TempDir()
 	write := func(name string, b *graph.Batch) string {
 		path := filepath.Join(tmp, name)
-		if err := os.WriteFile(path, jsonlBytes(t, b), 0o644); err != nil {
+		if err := os.WriteFile(path, jsonltest.Batch(t, b), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return path

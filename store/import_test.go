@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,27 +11,7 @@ import (
 	"github.com/chancery/chancery/store/storetest"
 )
 
-// jsonlOf writes a batch as JSON Lines, entities first.
-func jsonlOf(t *testing.T, b *graph.Batch) string {
-	t.Helper()
-	var buf bytes.Buffer
-	w := jsonl.NewWriter(&buf)
-	for _, e := range b.Entities {
-		if err := w.Entity(e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range b.Relations {
-		if err := w.Relation(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
-}
-
+// importString imports text, JSON Lines named name, into db.
 func importString(db *store.DB, name, text string) (store.ImportStats, error) {
 	return db.Import(ctx, func() (store.ItemReader, error) {
 		return jsonl.NewReader(strings.NewReader(text), name), nil
@@ -41,9 +20,9 @@ func importString(db *store.DB, name, text string) (store.ImportStats, error) {
 
 func TestDB_Import(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		fixture := cubaFixture()
-		s, err := importString(db, "cuba.jsonl", jsonlOf(t, fixture))
+		s, err := db.Import(ctx, storetest.BatchOpener(t, fixture), store.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +30,7 @@ func TestDB_Import(t *testing.T) {
 			t.Errorf("stats %+v, want %d entities and %d relations", s, len(fixture.Entities), len(fixture.Relations))
 		}
 		// What Import wrote reads back as what Apply writes.
-		ref := MustOpenDB(t)
+		ref := storetest.Open(t)
 		if err := ref.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +41,7 @@ func TestDB_Import(t *testing.T) {
 	})
 
 	t.Run("ReferencesStoredEntities", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:cuba", "Cuba")}}); err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +49,7 @@ func TestDB_Import(t *testing.T) {
 			Entities:  []*graph.Entity{entity("mission:m", "Embassy in Cuba")},
 			Relations: []*graph.Relation{rel(graph.AccreditsTo, "mission:m", "country:cuba")},
 		}
-		if _, err := importString(db, "more.jsonl", jsonlOf(t, b)); err != nil {
+		if _, err := db.Import(ctx, storetest.BatchOpener(t, b), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		page, err := db.Relations(ctx, graph.RelationQuery{Of: "country:cuba", First: 10})
@@ -80,11 +59,11 @@ func TestDB_Import(t *testing.T) {
 	})
 
 	t.Run("ReplacesEntities", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:cuba", "Kuba")}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := importString(db, "rename.jsonl", jsonlOf(t, &graph.Batch{Entities: []*graph.Entity{entity("country:cuba", "Cuba")}})); err != nil {
+		if _, err := db.Import(ctx, storetest.BatchOpener(t, &graph.Batch{Entities: []*graph.Entity{entity("country:cuba", "Cuba")}}), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if ids, _ := db.LookupName(ctx, "kuba"); len(ids) != 0 {
@@ -97,7 +76,7 @@ func TestDB_Import(t *testing.T) {
 
 	// A problem anywhere in the input is reported with its line, and
 	// nothing is written, not even the lines before it.
-	good := jsonlOf(t, cubaFixture())
+	good := string(storetest.JSONL(t, cubaFixture()))
 	goodLines := strings.Count(good, "\n")
 	for _, tt := range []struct {
 		name, extra, want string
@@ -112,7 +91,7 @@ func TestDB_Import(t *testing.T) {
 		{"Truncated", `{"entity": {"id": "country:x", "kind": "COU`, "middle"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			db := MustOpenDB(t)
+			db := storetest.Open(t)
 			before, _ := db.Version(ctx)
 			_, err := importString(db, "bad.jsonl", good+tt.extra+"\n")
 			msg := graph.ErrorMessage(err)
@@ -130,7 +109,7 @@ func TestDB_Import(t *testing.T) {
 }
 
 func TestDB_ImportChecksLives(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	text := `{"entity": {"id": "mission:m", "kind": "MISSION", "name": "M", "missionType": "EMBASSY", "validFrom": "1990", "sources": [{"document": "D"}]}}
 {"entity": {"id": "country:c", "kind": "COUNTRY", "name": "C", "sources": [{"document": "D"}]}}
 {"relation": {"type": "SENT_BY", "from": "mission:m", "to": "country:c", "validFrom": "1985", "sources": [{"document": "D"}]}}

@@ -8,16 +8,13 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // mustOpenMemory opens an in-memory store holding the Cuba fixture.
 func mustOpenMemory(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := storetest.OpenMemory(tb)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		tb.Fatal(err)
 	}

@@ -126,11 +126,7 @@ func (c *doneAfter) Err() error {
 // keys looks at its context as it goes, so a request's timeout stops it
 // rather than letting it run on after the client has been answered.
 func TestSearchStopsWhenCancelled(t *testing.T) {
-	db, err := Open(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openForTest(t, Options{})
 	b := &graph.Batch{}
 	for i := range 3 * checkEvery {
 		b.Entities = append(b.Entities, &graph.Entity{
@@ -161,11 +157,7 @@ func TestSearchStopsWhenCancelled(t *testing.T) {
 // must be exactly the entities, in id order, whose names hold one word of
 // each list.
 func TestIntersectWords(t *testing.T) {
-	db, err := Open(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openForTest(t, Options{})
 	vocab := []string{"embassy", "consulate", "kekrara", "driveldesh", "of", "in", "ulmor", "trade", "office"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	names := map[graph.ID][]string{}
@@ -220,6 +212,7 @@ func TestIntersectWords(t *testing.T) {
 		slices.Sort(want)
 		var got []graph.ID
 		err := db.bdb.View(func(txn *badger.Txn) error {
+			var err error
 			got, err = intersectWordsIn(context.Background(), txn, slices.Clone(lists), len(names), in.ranges)
 			return err
 		})

@@ -71,7 +71,7 @@ func placeFixture() *graph.Batch {
 // places, the one whose own names and type hold more of the text ranks
 // higher.
 func TestDB_SearchPlaceRanksBelowOwnNames(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	b := placeFixture()
 	b.Relations = append(b.Relations, rel(graph.LocatedIn, "mission:nordic-liaison-office", "city:havana"))
 	if err := db.Apply(ctx, b); err != nil {
@@ -114,7 +114,7 @@ func TestDB_SearchPlaceRanksBelowOwnNames(t *testing.T) {
 // SENT_BY and LOCATED_IN, its city's LOCATED_IN, and the names of its city
 // and sender.
 func TestDB_SearchByPlaceFollowsWrites(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, placeFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestDB_SearchByPlaceFollowsWrites(t *testing.T) {
 // TestDB_SearchByPlaceKinds checks that a search for other kinds finds no
 // mission by place.
 func TestDB_SearchByPlaceKinds(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, placeFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestDB_SearchByPlaceKinds(t *testing.T) {
 // missions than a search checks: the missions of the one in the other
 // come from the pair index, and the search stays within its bounds.
 func TestDB_SearchByPlaceLargePlaces(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	b := &graph.Batch{Entities: []*graph.Entity{
 		entity("country:aldoria", "Aldoria"), entity("country:belmark", "Belmark"),
 		entity("country:cyrene", "Cyrene"), entity("country:dunmore", "Dunmore"),
@@ -256,7 +256,7 @@ func TestDB_SearchByPlaceLargePlaces(t *testing.T) {
 func TestDB_SearchByPlaceThroughCity(t *testing.T) {
 	for _, many := range []int{0, 200} {
 		t.Run(fmt.Sprint(many), func(t *testing.T) {
-			db := MustOpenDB(t)
+			db := storetest.Open(t)
 			b := placeFixture()
 			b.Relations = append(b.Relations,
 				rel(graph.SentBy, "mission:nordic-liaison-office", "country:sweden"),

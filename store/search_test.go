@@ -27,7 +27,7 @@ func searchFixture() *graph.Batch {
 }
 
 func TestDB_Search(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, searchFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestDB_Search(t *testing.T) {
 }
 
 func TestDB_SearchFollowsUpdates(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, searchFixture()); err != nil {
 		t.Fatal(err)
 	}

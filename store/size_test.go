@@ -5,6 +5,7 @@ import (
 
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 func TestSize(t *testing.T) {
@@ -26,7 +27,7 @@ func TestSize(t *testing.T) {
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
-		db = mustOpen(t, dir)
+		db = storetest.OpenDir(t, dir)
 		lsm, vlog := db.Size()
 		if lsm <= 0 || vlog < 0 {
 			t.Errorf("Size() = %d, %d; want the seeds' bytes in the LSM tree", lsm, vlog)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/graph/synth"
 )
 
@@ -35,9 +33,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 	importBatch := func(db *DB, b *graph.Batch) []string {
 		t.Helper()
 		var passes []string
-		_, err := db.Import(ctx, func() (ItemReader, error) {
-			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, b)), "world.jsonl"), nil
-		}, ImportOptions{Progress: func(pass string, _ ImportStats) {
+		_, err := db.Import(ctx, batchOpener(t, b), ImportOptions{Progress: func(pass string, _ ImportStats) {
 			if len(passes) == 0 || passes[len(passes)-1] != pass {
 				passes = append(passes, pass)
 			}
@@ -51,11 +47,7 @@ func TestSortedLoadWritesWhatTheBatchWriterWrites(t *testing.T) {
 	defer func(n int) { sortRunBytes = n }(sortRunBytes)
 	sortRunBytes = 64 << 10
 
-	mem, err := Open(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mem.Close()
+	mem := openForTest(t, Options{})
 	if _, err := mem.Seed(ctx, pre, "pre"); err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +152,7 @@ func TestSortedLoadCutShortIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	world := synthWorld(t, 1000, 5)
-	if _, err := db.Import(ctx, func() (ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
-	}, ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, batchOpener(t, world), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.refuseCutShortImport(); err != nil {
@@ -227,9 +217,7 @@ func TestSortedLoadThatFailsPutsBackWhatTheStoreHeld(t *testing.T) {
 	}
 	before := everyKey(t, db)
 	importWorld := func() error {
-		_, err := db.Import(ctx, func() (ItemReader, error) {
-			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
-		}, ImportOptions{})
+		_, err := db.Import(ctx, batchOpener(t, world), ImportOptions{})
 		return err
 	}
 

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/store/storetest"
 )
@@ -46,7 +45,7 @@ func TestDiskFull(t *testing.T) {
 	}
 	refused("SpaceProblem", db.SpaceProblem())
 	refused("Apply", db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:atlantis", "Atlantis")}}))
-	file := jsonlFile(t, &graph.Batch{Entities: []*graph.Entity{entity("country:lemuria", "Lemuria")}})
+	file := storetest.BatchOpener(t, &graph.Batch{Entities: []*graph.Entity{entity("country:lemuria", "Lemuria")}})
 	_, err = db.Import(ctx, file, store.ImportOptions{})
 	refused("Import", err)
 	_, err = db.Restore(ctx, bytes.NewReader(backup), true)
@@ -82,7 +81,7 @@ func TestDiskFull(t *testing.T) {
 // TestSeedOnlyANewStore: a store that holds facts but no mark of its
 // seeding (as one a cut-short write might leave) is not seeded again.
 func TestSeedOnlyANewStore(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{entity("country:atlantis", "Atlantis")}}); err != nil {
 		t.Fatal(err)
 	}
@@ -93,11 +92,4 @@ func TestSeedOnlyANewStore(t *testing.T) {
 	if _, err := db.Entity(ctx, "country:cuba"); !graph.IsNotFound(err) {
 		t.Errorf("the seeds were written anyway: %v", err)
 	}
-}
-
-// jsonlFile gives b as JSON Lines (jsonlOf) for Import.
-func jsonlFile(t *testing.T, b *graph.Batch) func() (store.ItemReader, error) {
-	t.Helper()
-	data := jsonlOf(t, b)
-	return func() (store.ItemReader, error) { return jsonl.NewReader(strings.NewReader(data), "input.jsonl"), nil }
 }

@@ -11,26 +11,10 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 var ctx = context.Background()
-
-// MustOpenDB opens a store in a fresh temporary directory and closes it when
-// the test ends.
-func MustOpenDB(tb testing.TB) *store.DB {
-	tb.Helper()
-	return mustOpen(tb, tb.TempDir())
-}
-
-func mustOpen(tb testing.TB, dir string) *store.DB {
-	tb.Helper()
-	db, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
 
 var src = []graph.Source{{Document: "Test fixture", Quote: "made up for a test"}}
 
@@ -95,7 +79,7 @@ func relationIDs(rs []*graph.Relation) []string {
 }
 
 func TestDB_Entity(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +122,7 @@ func TestDB_Entity(t *testing.T) {
 }
 
 func TestDB_LookupName(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	b := cubaFixture()
 	b.Entities = append(b.Entities, entity("mission:german-mission-bonn", "Ständige Vertretung der DDR"))
 	b.Entities[0].Attributes = map[string]string{graph.AttrISO2: "US", graph.AttrISO3: "USA"}
@@ -169,7 +153,7 @@ func TestDB_LookupName(t *testing.T) {
 }
 
 func TestDB_Relations(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +255,7 @@ func hubFixture(n int) *graph.Batch {
 }
 
 func TestDB_RelationsPagination(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, hubFixture(120)); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +341,7 @@ func TestDB_RelationsPagination(t *testing.T) {
 }
 
 func TestDB_Entities(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	b := cubaFixture()
 	b.Entities = append(b.Entities, &graph.Entity{ID: "country:german-democratic-republic", Kind: graph.Country, Name: "East Germany",
 		Period: graph.Period{From: graph.MustDate("1949-10-07"), To: graph.MustDate("1990-10-03")}, Sources: src})
@@ -400,7 +384,7 @@ func TestDB_Entities(t *testing.T) {
 
 func TestDB_Apply(t *testing.T) {
 	t.Run("ErrDanglingReferenceWritesNothing", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		b := cubaFixture()
 		b.Relations = append(b.Relations, rel(graph.SentBy, "mission:us-embassy-havana", "country:atlantis"))
 		err := db.Apply(ctx, b)
@@ -415,7 +399,7 @@ func TestDB_Apply(t *testing.T) {
 		}
 	})
 	t.Run("ErrWrongKinds", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		b := cubaFixture()
 		b.Relations = append(b.Relations, rel(graph.SentBy, "country:cuba", "country:switzerland"))
 		if err := db.Apply(ctx, b); graph.ErrorCode(err) != graph.EINVALID || !strings.Contains(err.Error(), "MISSION") {
@@ -423,7 +407,7 @@ func TestDB_Apply(t *testing.T) {
 		}
 	})
 	t.Run("ReapplyIsIdempotent", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		for range 2 {
 			if err := db.Apply(ctx, cubaFixture()); err != nil {
 				t.Fatal(err)
@@ -441,7 +425,7 @@ func TestDB_Apply(t *testing.T) {
 		}
 	})
 	t.Run("SeedOnce", func(t *testing.T) {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		if ok, err := db.Seed(ctx, cubaFixture(), "v1"); err != nil || !ok {
 			t.Fatalf("first seed: %v, %v", ok, err)
 		}
@@ -469,7 +453,7 @@ func TestDB_Reopen(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db = mustOpen(t, dir)
+	db = storetest.OpenDir(t, dir)
 	e, err := db.Entity(ctx, "mission:us-interests-section-havana")
 	if err != nil || e.Name != "United States Interests Section in Havana" {
 		t.Fatalf("after reopen: %v, %v", e, err)
@@ -485,7 +469,7 @@ func TestDB_Reopen(t *testing.T) {
 
 func TestDB_Locked(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	db := mustOpen(t, dir)
+	db := storetest.OpenDir(t, dir)
 	if err := db.Announce("chancery serve", "127.0.0.1:8080"); err != nil {
 		t.Fatal(err)
 	}
@@ -505,7 +489,7 @@ func TestDB_Locked(t *testing.T) {
 
 func TestDB_ApplyDeletes(t *testing.T) {
 	setup := func(t *testing.T) *store.DB {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		if err := db.Apply(ctx, cubaFixture()); err != nil {
 			t.Fatal(err)
 		}
@@ -605,7 +589,7 @@ func TestDB_ApplyChecksAsCheckDoes(t *testing.T) {
 		return e
 	}
 	setup := func(t *testing.T) *store.DB {
-		db := MustOpenDB(t)
+		db := storetest.Open(t)
 		if err := db.Apply(ctx, &graph.Batch{
 			Entities: []*graph.Entity{
 				dated("mission:old", "Old Office", "1970", "1994-09"),
@@ -658,7 +642,7 @@ func TestDB_ApplyChecksAsCheckDoes(t *testing.T) {
 // asks to seed again, leaves the data version as it was, so caches keyed
 // by it survive restarts.
 func TestDB_SeedOnceKeepsTheVersion(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if seeded, err := db.Seed(ctx, cubaFixture(), "label"); err != nil || !seeded {
 		t.Fatalf("first seed: %v %v", seeded, err)
 	}
@@ -679,7 +663,7 @@ func TestAnEmptyLogIsNoObstacle(t *testing.T) {
 	for _, ext := range []string{"mem", "vlog"} {
 		t.Run(ext, func(t *testing.T) {
 			dir := t.TempDir()
-			db := mustOpen(t, dir)
+			db := storetest.OpenDir(t, dir)
 			if err := db.Apply(ctx, cubaFixture()); err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // TestDB_TotalAgreesWithItsPage lists relations and entities with their
@@ -16,7 +17,7 @@ import (
 // the total: from the counts index, or by reading the matches.
 func TestDB_TotalAgreesWithItsPage(t *testing.T) {
 	const writes, live = 120, 10
-	db := MustOpenDB(t)
+	db := storetest.Open(t)
 	if err := db.Apply(ctx, cubaFixture()); err != nil {
 		t.Fatal(err)
 	}

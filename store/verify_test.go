@@ -13,7 +13,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/chancery/chancery/graph"
-	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/seeds"
 )
 
@@ -177,16 +176,9 @@ func TestVerifyFindsNoProblemInAStoreItWrote(t *testing.T) {
 		}
 	})
 	t.Run("World", func(t *testing.T) {
-		dir := t.TempDir()
-		db, err := Open(Options{Dir: dir, Bulk: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { db.Close() }()
+		db := openForTest(t, Options{Dir: t.TempDir(), Bulk: true})
 		world := synthWorld(t, 3000, 5)
-		if _, err := db.Import(ctx, func() (ItemReader, error) {
-			return jsonl.NewReader(bytes.NewReader(jsonlBytes(t, world)), "world.jsonl"), nil
-		}, ImportOptions{}); err != nil {
+		if _, err := db.Import(ctx, batchOpener(t, world), ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		rep := verified(t, db)

@@ -121,15 +121,7 @@ func TestBackupOfARunningServer(t *testing.T) {
 	if code, out := run("restore", "--data", again, quiet); code != 0 {
 		t.Fatalf("restore: exit %d: %s", code, out)
 	}
-	a, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := store.Open(store.Options{Dir: again})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := storetest.OpenDir(t, dir)
+	b := storetest.OpenDir(t, again)
 	storetest.SameGraph(t, a, b)
 }

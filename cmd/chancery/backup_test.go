@@ -162,13 +162,9 @@ func TestBackupRestore(t *testing.T) {
 	})
 
 	t.Run("Held", func(t *testing.T) {
-		db, err := store.Open(store.Options{Dir: src})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := storetest.OpenDir(t, src)
 		db.Announce("chancery serve", "http://127.0.0.1:9/")
-		_, _, err = runCommand(t, restoreCmd(nil), "--data", src, "--force", file)
+		_, _, err := runCommand(t, restoreCmd(nil), "--data", src, "--force", file)
 		if err == nil || !strings.Contains(err.Error(), "chancery serve") || !strings.Contains(err.Error(), "http://127.0.0.1:9/") {
 			t.Errorf("restore into a served directory: %v; want a refusal naming the server", err)
 		}
@@ -204,11 +200,7 @@ func TestBackupRestore(t *testing.T) {
 // endpoint's contract over a real store.
 func TestBackupThroughServer(t *testing.T) {
 	dir, entities, relations := seededDir(t)
-	db, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenDir(t, dir)
 
 	var mu sync.Mutex
 	tokens := []string{"s3cret"}

@@ -20,6 +20,7 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // runExport runs the export command as main runs a command, and returns its
@@ -163,13 +164,8 @@ func TestExportJSONL(t *testing.T) {
 
 	t.Run("ImportIntoEmptyStore", func(t *testing.T) {
 		// Without the seeds underneath, the file alone holds the graph.
-		db, err := store.Open(store.Options{Dir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		open := func() (store.ItemReader, error) { return jsonl.NewReader(bytes.NewReader(written), file), nil }
-		if _, err := db.Import(context.Background(), open, store.ImportOptions{}); err != nil {
+		db := storetest.Open(t)
+		if _, err := db.Import(context.Background(), storetest.JSONLOpener(written), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		sameGraph(t, readGraph(t, db), want)
@@ -483,13 +479,8 @@ func TestExportSubgraph(t *testing.T) {
 	if !slices.Contains(r2015, "protects country:switzerland country:cuba") {
 		t.Errorf("relations as of 2015: %q; want Switzerland's protection of Cuba", r2015)
 	}
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	open := func() (store.ItemReader, error) { return jsonl.NewReader(bytes.NewReader(file2015), "cuba.jsonl"), nil }
-	if s, err := db.Import(context.Background(), open, store.ImportOptions{}); err != nil || s.Entities != 6 || s.Relations != len(r2015) {
+	db := storetest.OpenMemory(t)
+	if s, err := db.Import(context.Background(), storetest.JSONLOpener(file2015), store.ImportOptions{}); err != nil || s.Entities != 6 || s.Relations != len(r2015) {
 		t.Errorf("import of the subgraph into an empty store: %+v, %v", s, err)
 	}
 

@@ -18,6 +18,7 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // runCmd runs chancery with args and returns its exit status and output.
@@ -282,11 +283,7 @@ func TestImportWikidata(t *testing.T) {
 	})
 	before := missionStates(t, dir)
 	t.Run("Missions", func(t *testing.T) {
-		db, err := store.Open(store.Options{Dir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := storetest.OpenDir(t, dir)
 		for _, c := range []struct {
 			qid, name string
 			rels      []string
@@ -459,11 +456,7 @@ func TestImportWikidata(t *testing.T) {
 		}
 	})
 	t.Run("NotSenders", func(t *testing.T) {
-		db, err := store.Open(store.Options{Dir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := storetest.OpenDir(t, dir)
 		for _, id := range []graph.ID{"org:indigenous-australians", "org:government-of-new-mexico", "territory:saxony", "org:saxony"} {
 			if _, err := db.Entity(context.Background(), id); graph.ErrorCode(err) != graph.ENOTFOUND {
 				t.Errorf("%s: %v; want it not made", id, err)
@@ -483,11 +476,7 @@ func TestImportWikidata(t *testing.T) {
 	// The rest runs the command's import on the store opened once, so that
 	// the data version shows what the imports themselves wrote: opening a
 	// data directory seeds it, which counts as a write.
-	db, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenDir(t, dir)
 	var out, errs strings.Builder
 	c := &Import{stdout: &out, stderr: &errs, db: db}
 	version, _ := db.Version(context.Background())
@@ -626,11 +615,7 @@ relations:
 	if code != 1 || !strings.Contains(stderr, bad+":6: ") || !strings.Contains(stderr, "country:nowhere") {
 		t.Errorf("a dangling reference: exit %d, %q; want it reported at %s:6", code, stderr, bad)
 	}
-	db, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenDir(t, dir)
 	if _, err := db.Entity(context.Background(), "city:spiez"); !graph.IsNotFound(err) {
 		t.Errorf("a refused file wrote its entity: %v", err)
 	}

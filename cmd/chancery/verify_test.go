@@ -12,7 +12,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // breakStore damages a closed data directory the way a fault on disk or a
@@ -188,11 +188,7 @@ func TestVerifyCommand(t *testing.T) {
 	})
 
 	t.Run("HeldByAServer", func(t *testing.T) {
-		db, err := store.Open(store.Options{Dir: clean})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := storetest.OpenDir(t, clean)
 		if err := db.Announce("chancery serve", "127.0.0.1:8080"); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package export_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,35 +9,9 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/export"
-	"github.com/chancery/chancery/graph/jsonl"
-	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
-
-// mustOpenSeeded opens a real in-memory store filled from the built-in
-// seeds.
-func mustOpenSeeded(t *testing.T) *store.DB {
-	t.Helper()
-	db := mustOpenMemory(t)
-	set, err := seeds.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Seed(context.Background(), set.Batch(), set.Label); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-func mustOpenMemory(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // recorder is a Writer that keeps what it is given.
 type recorder struct {
@@ -97,7 +70,7 @@ func (c *countingReader) Entities(ctx context.Context, q graph.EntityQuery) (*gr
 func TestWholeGraph(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	all, err := db.Relations(ctx, graph.RelationQuery{CountTotal: true})
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +172,7 @@ func TestWholeGraph(t *testing.T) {
 func TestSubgraphIsNeighbourhood(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	for _, tc := range []struct {
 		id    graph.ID
 		depth int
@@ -281,7 +254,7 @@ func relIDs(rels []*graph.Relation) []string {
 func TestSubgraphSeveralIDs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	ids := []graph.ID{"country:cuba", "mission:tecro-united-states", "country:cuba"}
 	got, err := export.Subgraph(ctx, db, export.Scope{IDs: ids, Depth: 1})
 	if err != nil {
@@ -320,25 +293,17 @@ func TestSubgraphSeveralIDs(t *testing.T) {
 func TestSubgraphHub(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := storetest.OpenMemory(t)
 	n := graph.MaxAdjacency + 50
-	var buf bytes.Buffer
-	w := jsonl.NewWriter(&buf)
 	src := []graph.Source{{Document: "Test fixture"}}
-	w.Entity(&graph.Entity{ID: "org:hub", Kind: graph.Organisation, Name: "Hub", Sources: src})
+	hub := &graph.Batch{Entities: []*graph.Entity{{ID: "org:hub", Kind: graph.Organisation, Name: "Hub", Sources: src}}}
 	for i := range n {
-		w.Entity(&graph.Entity{ID: graph.ID(fmt.Sprintf("country:c%05d", i)), Kind: graph.Country, Name: "C", Sources: src})
+		hub.Entities = append(hub.Entities, &graph.Entity{ID: graph.ID(fmt.Sprintf("country:c%05d", i)), Kind: graph.Country, Name: "C", Sources: src})
 	}
 	for i := range n {
-		w.Relation(&graph.Relation{Type: graph.MemberOf, From: graph.ID(fmt.Sprintf("country:c%05d", i)), To: "org:hub", Sources: src})
+		hub.Relations = append(hub.Relations, &graph.Relation{Type: graph.MemberOf, From: graph.ID(fmt.Sprintf("country:c%05d", i)), To: "org:hub", Sources: src})
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	open := func() (store.ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(buf.Bytes()), "hub.jsonl"), nil
-	}
-	if _, err := db.Import(ctx, open, store.ImportOptions{}); err != nil {
+	if _, err := db.Import(ctx, storetest.BatchOpener(t, hub), store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -61,11 +61,25 @@ func write(t *testing.T, w export.Writer, err error) {
 
 var keys = []string{"iso2", "seat, city", "size"}
 
+// checkCSV writes the fixture as CSV in dialect, with keys, and fails the
+// test unless the nodes and relationships files are wantNodes and
+// wantRels. It returns the nodes file, to be read back.
+func checkCSV(t *testing.T, dialect export.Dialect, wantNodes, wantRels string) *bytes.Buffer {
+	t.Helper()
+	var nodes, rels bytes.Buffer
+	w, err := export.NewCSV(&nodes, &rels, dialect, keys)
+	write(t, w, err)
+	if nodes.String() != wantNodes {
+		t.Errorf("nodes:\n%s\nwant:\n%s", nodes.String(), wantNodes)
+	}
+	if rels.String() != wantRels {
+		t.Errorf("relationships:\n%s\nwant:\n%s", rels.String(), wantRels)
+	}
+	return &nodes
+}
+
 func TestCSV(t *testing.T) {
 	t.Run("Neo4j", func(t *testing.T) {
-		var nodes, rels bytes.Buffer
-		w, err := export.NewCSV(&nodes, &rels, export.Neo4j, keys)
-		write(t, w, err)
 		const wantNodes = `id:ID,:LABEL,name,kind,aliases:string[],validFrom,validTo,firstDay:date,lastDay:date,missionType,official:boolean,iso2,seat__city,attr_size,sources
 org:awkward,Entity;Organisation,"Office of ""Quotes"", Commas & <Angles>
 second line",ORGANISATION,"A, B;say ""hi""",1994-09,1996-02,1994-09-01,1996-02-29,,,QQ,Bern,large,"[{""document"":""Test & fixture"",""quote"":""a \""quoted\"", sentence""}]"
@@ -76,14 +90,9 @@ country:ch,country:us,PROTECTS,rel:aaaaaaaaaaaaaaaa,country:cu,1977,2015,1977-01
 and a line break","[{""document"":""D""}]"
 country:ch,country:cu,DIPLOMATIC_RELATIONS,rel:bbbbbbbbbbbbbbbb,,,,,,r,,"[{""document"":""D""}]"
 `
-		if nodes.String() != wantNodes {
-			t.Errorf("nodes:\n%s\nwant:\n%s", nodes.String(), wantNodes)
-		}
-		if rels.String() != wantRels {
-			t.Errorf("relationships:\n%s\nwant:\n%s", rels.String(), wantRels)
-		}
+		nodes := checkCSV(t, export.Neo4j, wantNodes, wantRels)
 		// What a CSV reader gets back is what was written.
-		rows, err := csv.NewReader(&nodes).ReadAll()
+		rows, err := csv.NewReader(nodes).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,9 +102,6 @@ country:ch,country:cu,DIPLOMATIC_RELATIONS,rel:bbbbbbbbbbbbbbbb,,,,,,r,,"[{""doc
 	})
 
 	t.Run("Gephi", func(t *testing.T) {
-		var nodes, rels bytes.Buffer
-		w, err := export.NewCSV(&nodes, &rels, export.Gephi, keys)
-		write(t, w, err)
 		const wantNodes = `Id,Label,kind,aliases,validFrom,validTo,firstDay,lastDay,missionType,official,iso2,seat__city,attr_size,sources
 org:awkward,"Office of ""Quotes"", Commas & <Angles>
 second line",ORGANISATION,"[""A, B"",""say \""hi\""""]",1994-09,1996-02,1994-09-01,1996-02-29,,,QQ,Bern,large,"[{""document"":""Test & fixture"",""quote"":""a \""quoted\"", sentence""}]"
@@ -106,13 +112,8 @@ country:ch,country:us,Directed,PROTECTS,rel:aaaaaaaaaaaaaaaa,PROTECTS,country:cu
 and a line break","[{""document"":""D""}]"
 country:ch,country:cu,Undirected,DIPLOMATIC_RELATIONS,rel:bbbbbbbbbbbbbbbb,DIPLOMATIC_RELATIONS,,,,,,r,,"[{""document"":""D""}]"
 `
-		if nodes.String() != wantNodes {
-			t.Errorf("nodes:\n%s\nwant:\n%s", nodes.String(), wantNodes)
-		}
-		if rels.String() != wantRels {
-			t.Errorf("relationships:\n%s\nwant:\n%s", rels.String(), wantRels)
-		}
-		rows, err := csv.NewReader(&nodes).ReadAll()
+		nodes := checkCSV(t, export.Gephi, wantNodes, wantRels)
+		rows, err := csv.NewReader(nodes).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}

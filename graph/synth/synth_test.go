@@ -12,7 +12,7 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/synth"
 	"github.com/chancery/chancery/seeds"
-	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // census is what checkWorld saw in a generated world.
@@ -286,11 +286,7 @@ func TestGenerateStops(t *testing.T) {
 // TestLoad writes a world into a real in-memory store in batches of a few
 // thousand items, as a load test would, and reads the counts back.
 func TestLoad(t *testing.T) {
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.OpenMemory(t)
 	ctx := context.Background()
 	o := synth.Options{Relations: 20_000, Seed: 5}
 	b := &graph.Batch{}
@@ -300,7 +296,7 @@ func TestLoad(t *testing.T) {
 		b = &graph.Batch{}
 		return err
 	}
-	err = synth.Generate(ctx, o, func(it synth.Item) error {
+	err := synth.Generate(ctx, o, func(it synth.Item) error {
 		if it.Entity != nil {
 			entities++
 			b.Entities = append(b.Entities, it.Entity)

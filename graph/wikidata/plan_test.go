@@ -1,10 +1,8 @@
 package wikidata_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,9 +15,6 @@ import (
 )
 
 var ctx = context.Background()
-
-// mustOpenSeeded opens an in-memory store filled from the built-in seeds.
-func mustOpenSeeded(tb testing.TB) *store.DB { return storetest.OpenSeeded(tb, "") }
 
 // columns are those of the 2022 generation that the importer reads.
 var columns = []string{"operator", "operatorQID", "jurisdictions", "jurisdictionQIDs", "country", "countryQID",
@@ -120,7 +115,7 @@ func mustEntity(t *testing.T, db *store.DB, id graph.ID) *graph.Entity {
 }
 
 func TestMakePlan_Matching(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	p := mustPlan(t, db, "2022-11-16",
 		// 2: everything matches the seeds: Ottawa by name, in Canada.
 		row{"operator": "Afghanistan=Q889", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy",
@@ -169,21 +164,13 @@ func TestMakePlan_Matching(t *testing.T) {
 			"16 Q909 repeats an earlier row",
 			"17 Q85742475 country Nordic countries (Q52062): it is a region, not a state or organisation the graph could hold",
 		}
-		if !slices.Equal(got, want) {
-			t.Errorf("rejected:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-		var notes []string
-		for _, n := range p.Notes {
-			notes = append(notes, itoa(n.Line)+" "+n.Why+": "+n.Detail)
-		}
+		sameLines(t, "rejected", got, want)
 		wantNotes := []string{
 			"10 jurisdiction not linked: it matches no country, territory or organisation: Guangdong (Q15175)",
 			"10 jurisdiction not linked: it matches no country, territory or organisation: Guangxi (Q15176)",
 			"5 creation date ignored: 1300-01-01 is before 1400, earlier than any resident mission",
 		}
-		if !slices.Equal(notes, wantNotes) {
-			t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(wantNotes, "\n"))
-		}
+		sameLines(t, "notes", noteLines(p), wantNotes)
 		var made []string
 		for _, e := range p.Created {
 			made = append(made, string(e.ID)+" "+e.Attributes[graph.AttrWikidata])
@@ -251,7 +238,7 @@ func TestMakePlan_Matching(t *testing.T) {
 }
 
 func TestMakePlan_Snapshots(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	ottawa := row{"operator": "Afghanistan=Q889", "country": "Canada=Q16", "city": "Ottawa=Q1930", "type": "embassy", "QID": "Q1"}
 	uccle := row{"operator": "Afghanistan=Q889", "country": "Belgium=Q31", "city": "Uccle=Q203312", "type": "embassy",
 		"latitude": "50.7985", "longitude": "4.3424", "QID": "Q2"}
@@ -372,7 +359,7 @@ func TestMakePlan_Snapshots(t *testing.T) {
 // jurisdiction of that kind is left out, and the row kept if something
 // else it is accredited to matches.
 func TestMakePlan_NonModelSenders(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	p := mustPlan(t, db, "2022-11-16",
 		// 2-4: the senders of the real files the graph cannot hold.
 		row{"operator": "Indigenous Australians=Q170355", "jurisdictions": "Australia=Q408", "country": "Australia=Q408", "city": "Canberra=Q3114",
@@ -402,20 +389,12 @@ func TestMakePlan_NonModelSenders(t *testing.T) {
 		"4 operator Saxony (Q1202): " + subNational,
 		"9 country Nordic countries (Q52062): it is a region, not a state or organisation the graph could hold",
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("rejected:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	var notes []string
-	for _, n := range p.Notes {
-		notes = append(notes, itoa(n.Line)+" "+n.Why+": "+n.Detail)
-	}
+	sameLines(t, "rejected", got, want)
 	wantNotes := []string{
 		"7 jurisdiction not linked: it is a region, not a state or organisation the graph could hold: Nordic countries (Q52062)",
 		"8 host country not linked: it is a region, not a state or organisation the graph could hold: Nordic countries (Q52062)",
 	}
-	if !slices.Equal(notes, wantNotes) {
-		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(wantNotes, "\n"))
-	}
+	sameLines(t, "notes", noteLines(p), wantNotes)
 	for _, e := range p.Created {
 		if e.Kind != graph.City {
 			t.Errorf("made %s %q (%s); a sender that is not a state or organisation must not be made", e.ID, e.Name, e.Attributes[graph.AttrWikidata])
@@ -442,7 +421,7 @@ func TestMakePlan_NonModelSenders(t *testing.T) {
 	// Once a sub-national government is curated, its rows are imported:
 	// what the graph holds is matched before the refusal applies.
 	t.Run("Curated", func(t *testing.T) {
-		db := mustOpenSeeded(t)
+		db := storetest.OpenSeeded(t, "")
 		err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
 			{ID: "territory:saxony", Kind: graph.Territory, Name: "Saxony", Sources: []graph.Source{{Document: "Test fixture"}}},
 		}})
@@ -460,22 +439,6 @@ func TestMakePlan_NonModelSenders(t *testing.T) {
 			t.Errorf("relations %q\nwant %q", got, want)
 		}
 	})
-}
-
-// realFile reads a snapshot of the data set, which sits beside the
-// repository.
-func realFile(t *testing.T, name string) *wikidata.File {
-	t.Helper()
-	f, err := os.Open("../../seeds/datasets/wikidata-embassies/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	file, err := wikidata.Read(bufio.NewReader(f), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return file
 }
 
 // TestMakePlan_RealFilesMake holds the countries, territories and
@@ -515,8 +478,8 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 		"7059: operator Saxony (Q1202): " + subNational,
 	}
 	t.Run("2022", func(t *testing.T) {
-		db := mustOpenSeeded(t)
-		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
+		db := storetest.OpenSeeded(t, "")
+		p, err := wikidata.MakePlan(ctx, db, storetest.Snapshot(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -525,8 +488,8 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 		check(t, p, made, rejected2022)
 	})
 	t.Run("2020Then2022", func(t *testing.T) {
-		db := mustOpenSeeded(t)
-		p, err := wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2020-10-22.csv"), graph.MustDate("2020-10-22"))
+		db := storetest.OpenSeeded(t, "")
+		p, err := wikidata.MakePlan(ctx, db, storetest.Snapshot(t, "database_of_embassies-2020-10-22.csv"), graph.MustDate("2020-10-22"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -537,7 +500,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 			"1296: operator Indigenous Australians (Q170355): " + people,
 		})
 		mustApply(t, db, p)
-		p, err = wikidata.MakePlan(ctx, db, realFile(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
+		p, err = wikidata.MakePlan(ctx, db, storetest.Snapshot(t, "database_of_embassies-2022-11-16.csv"), graph.MustDate("2022-11-16"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -546,7 +509,7 @@ func TestMakePlan_RealFilesMake(t *testing.T) {
 }
 
 func TestMakePlan_LeavesOthersAlone(t *testing.T) {
-	db := mustOpenSeeded(t)
+	db := storetest.OpenSeeded(t, "")
 	src := []graph.Source{{Document: "Test fixture"}}
 	err := db.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{
 		{ID: "mission:curated-embassy", Kind: graph.Mission, Name: "Curated", MissionType: graph.Embassy, Official: true,
@@ -573,6 +536,24 @@ func TestMakePlan_LeavesOthersAlone(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// noteLines gives each of p's notes as "line why: detail".
+func noteLines(p *wikidata.Plan) []string {
+	var lines []string
+	for _, n := range p.Notes {
+		lines = append(lines, itoa(n.Line)+" "+n.Why+": "+n.Detail)
+	}
+	return lines
+}
+
+// sameLines fails the test unless got and want, the lines of what, are
+// the same, and shows both if not.
+func sameLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\n%s\nwant:\n%s", what, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
 
 // TestMakePlan_AttestsWhatRowsName: a snapshot shows that the sender, host
 // country, jurisdictions and city of each mission it lists held on its

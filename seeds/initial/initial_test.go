@@ -1,10 +1,10 @@
 package initial_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"log/slog"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +14,7 @@ import (
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 var ctx = context.Background()
@@ -31,30 +32,12 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func open(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(store.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// snapshotQIDs reads the QIDs a built-in snapshot lists.
+// snapshotQIDs reads the QIDs a built-in snapshot, named by its path in
+// seeds.SnapshotFS, lists.
 func snapshotQIDs(t *testing.T, name string) map[string]bool {
 	t.Helper()
-	f, err := seeds.SnapshotFS().Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	file, err := wikidata.Read(bufio.NewReader(f), name)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]bool{}
-	for _, r := range file.Rows {
+	for _, r := range storetest.Snapshot(t, path.Base(name)).Rows {
 		if r.QID != "" {
 			out[r.QID] = true
 		}
@@ -82,7 +65,7 @@ func eachEntity(t *testing.T, db *store.DB, fn func(*graph.Entity)) {
 }
 
 func TestWorld(t *testing.T) {
-	db := open(t)
+	db := storetest.Open(t)
 	var logs bytes.Buffer
 	filled, err := initial.Fill(ctx, db, initial.World, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil || !filled {
@@ -215,7 +198,7 @@ func TestWorld(t *testing.T) {
 }
 
 func TestCurated(t *testing.T) {
-	db := open(t)
+	db := storetest.Open(t)
 	filled, err := initial.Fill(ctx, db, initial.Curated, slog.New(slog.DiscardHandler))
 	if err != nil || !filled {
 		t.Fatalf("Fill: %v, %v", filled, err)

@@ -1,5 +1,12 @@
-// Package storetest has helpers for tests that compare stores: of the
-// store itself, and of the commands that import, back up and restore.
+// Package storetest is the shared harness of the tests that use a store:
+// of the store itself, of the graph's traversals and exports, of the seeds
+// and of the commands. It opens stores that close when the test ends
+// (Open, OpenMemory, OpenDir, OpenWith, OpenSeeded), writes batches and
+// synthetic worlds as JSON Lines for Import (JSONL, BatchOpener,
+// WorldJSONL, ImportWorld), opens the world the benchmarks share
+// (OpenWorld), compares and counts what stores hold (SameGraph, Totals),
+// reads the built-in Wikidata snapshots (Snapshot), and makes a disk run
+// short of space (SmallDisk, Fill).
 package storetest
 
 import (
@@ -75,11 +82,7 @@ func SameGraph(tb testing.TB, a, b *store.DB) {
 // seeds built into the binary, and closes it when the test ends.
 func OpenSeeded(tb testing.TB, dir string) *store.DB {
 	tb.Helper()
-	db, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := OpenDir(tb, dir)
 	set, err := seeds.Embedded()
 	if err != nil {
 		tb.Fatal(err)
