@@ -14,13 +14,15 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // gatedReader holds every read of the relations of one entity until the
 // test lets it go, so that a query about that entity stays in flight for
 // as long as the test needs, however fast or slow the machine.
 type gatedReader struct {
-	*countingReader
+	*schematest.CountingReader
 	id      graph.ID
 	entered chan struct{} // receives once for each read held
 	release chan struct{} // closed to let the held reads go
@@ -35,20 +37,20 @@ func (g *gatedReader) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map
 			return nil, ctx.Err()
 		}
 	}
-	return g.countingReader.Adjacent(ctx, q)
+	return g.CountingReader.Adjacent(ctx, q)
 }
 
 // admissionServer serves the seeded store with one slot for costly
 // queries; reads of Cuba's relations wait for the gate.
-func admissionServer(t *testing.T, wait time.Duration) (*server, *gatedReader) {
+func admissionServer(t *testing.T, wait time.Duration) (*schematest.Server, *gatedReader) {
 	t.Helper()
-	g := &gatedReader{countingReader: &countingReader{DB: MustOpenSeeded(t)}, id: "country:cuba",
+	g := &gatedReader{CountingReader: &schematest.CountingReader{DB: schematest.OpenSeeded(t)}, id: "country:cuba",
 		entered: make(chan struct{}, 16), release: make(chan struct{})}
 	s, err := schema.New(g, g, nil, schema.Limits{MaxExpensive: 1, ExpensiveWait: wait})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(schema.Handler(s, schema.HandlerOptions{}))
+	ts := httptest.NewServer(httpapi.Handler(s, httpapi.HandlerOptions{}))
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() {
 		select {
@@ -57,7 +59,7 @@ func admissionServer(t *testing.T, wait time.Duration) (*server, *gatedReader) {
 			close(g.release)
 		}
 	})
-	return &server{Server: ts, reader: g.countingReader}, g
+	return &schematest.Server{Server: ts, Reader: g.CountingReader}, g
 }
 
 // Costly and cheap queries under the default budget: the neighbourhoods
@@ -70,7 +72,7 @@ const (
 
 // postAsync sends a query in the background; the answer and status come
 // on the channel.
-func postAsync(t *testing.T, s *server, query string) <-chan admissionAnswer {
+func postAsync(t *testing.T, s *schematest.Server, query string) <-chan admissionAnswer {
 	out := make(chan admissionAnswer, 1)
 	body, _ := json.Marshal(map[string]any{"query": query})
 	go func() {
@@ -94,7 +96,7 @@ func postAsync(t *testing.T, s *server, query string) <-chan admissionAnswer {
 }
 
 type admissionAnswer struct {
-	r          result
+	r          schematest.Result
 	status     int
 	retryAfter string
 	err        error
@@ -125,7 +127,7 @@ func TestCostlyQueriesTakeTurns(t *testing.T) {
 		if second.err != nil {
 			t.Fatal(second.err)
 		}
-		if len(second.r.Errors) != 1 || second.r.code(0) != schema.CodeBusy || second.r.Data != nil {
+		if len(second.r.Errors) != 1 || second.r.Code(0) != schema.CodeBusy || second.r.Data != nil {
 			t.Fatalf("a costly query while the slot is held: %+v; want one %s error and no data", second.r, schema.CodeBusy)
 		}
 		msg := second.r.Errors[0].Message
@@ -156,7 +158,7 @@ func TestCostlyQueriesTakeTurns(t *testing.T) {
 			t.Fatalf("the first costly query: %+v, %v", a.r, a.err)
 		}
 		// The slot is free again.
-		if r, _ := s.post(t, costlySpain, nil); len(r.Errors) != 0 {
+		if r, _ := s.Post(t, costlySpain, nil); len(r.Errors) != 0 {
 			t.Errorf("a costly query once the slot is free: %+v", r.Errors)
 		}
 		if got := metric(t, s, `chancery_requests_rejected_total{reason="busy"}`); got != "1" {
@@ -170,7 +172,7 @@ func TestCostlyQueriesTakeTurns(t *testing.T) {
 		<-g.entered
 		second := postAsync(t, s, costlySpain)
 		// The cheap query goes past the costly one waiting for the slot.
-		if r, _ := s.post(t, cheapQuery, nil); len(r.Errors) != 0 || r.Data["entity"] == nil {
+		if r, _ := s.Post(t, cheapQuery, nil); len(r.Errors) != 0 || r.Data["entity"] == nil {
 			t.Fatalf("a cheap query while a costly one waits: %+v", r)
 		}
 		select {
@@ -192,7 +194,7 @@ func TestCostlyQueriesTakeTurns(t *testing.T) {
 }
 
 // metric reads one sample of the server's /metrics.
-func metric(t *testing.T, s *server, name string) string {
+func metric(t *testing.T, s *schematest.Server, name string) string {
 	t.Helper()
 	resp, err := http.Get(s.URL + "/metrics")
 	if err != nil {

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // TestListsAreResolvedInBatches holds the API to reading the store once
@@ -12,16 +13,16 @@ import (
 // show where they sit, or a page of entities that each list relations,
 // costs a handful of store calls whatever the page size.
 func TestListsAreResolvedInBatches(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	t.Run("MissionFields", func(t *testing.T) {
-		s.reader.reset()
-		d := s.mustData(t, `{ entities(kind: MISSION, first: 100) { edges { node { id ... on Mission {
+		s.Reader.Reset()
+		d := s.MustData(t, `{ entities(kind: MISSION, first: 100) { edges { node { id ... on Mission {
 		  sender { name } accreditedTo { name } city { name } sectionOf { name } } } } } }`, nil)
-		edges := at(d, "entities", "edges").([]any)
+		edges := schematest.At(d, "entities", "edges").([]any)
 		senders := 0
 		for _, e := range edges {
-			if at(e, "node", "sender", "name") != nil {
+			if schematest.At(e, "node", "sender", "name") != nil {
 				senders++
 			}
 		}
@@ -30,24 +31,24 @@ func TestListsAreResolvedInBatches(t *testing.T) {
 		}
 		// One read of relations for each of the four fields, and entity
 		// reads batched in step with them.
-		if a, r := s.reader.adjacentCalls.Load(), s.reader.relationsCalls.Load(); a != 4 || r != 0 {
+		if a, r := s.Reader.AdjacentCalls.Load(), s.Reader.RelationsCalls.Load(); a != 4 || r != 0 {
 			t.Errorf("the page read relations %d times in batches and %d times one by one; want 4 and 0", a, r)
 		}
-		if e, b := s.reader.entityCalls.Load(), s.reader.byIDCalls.Load(); e != 0 || b > 4 {
+		if e, b := s.Reader.EntityCalls.Load(), s.Reader.ByIDCalls.Load(); e != 0 || b > 4 {
 			t.Errorf("the page read entities %d times one by one and %d times in batches; want 0 and at most 4", e, b)
 		}
 	})
 
 	t.Run("AnswersMatchOneByOne", func(t *testing.T) {
 		// The same missions asked for one at a time give the same answers.
-		d := s.mustData(t, `{ entities(kind: MISSION, first: 30) { edges { node { id ... on Mission {
+		d := s.MustData(t, `{ entities(kind: MISSION, first: 30) { edges { node { id ... on Mission {
 		  sender { id } accreditedTo { id } city { id } } } } } }`, nil)
-		for _, e := range at(d, "entities", "edges").([]any) {
-			id := at(e, "node", "id").(string)
-			one := s.mustData(t, `query($id: ID!) { entity(id: $id) { ... on Mission { sender { id } accreditedTo { id } city { id } } } }`,
+		for _, e := range schematest.At(d, "entities", "edges").([]any) {
+			id := schematest.At(e, "node", "id").(string)
+			one := s.MustData(t, `query($id: ID!) { entity(id: $id) { ... on Mission { sender { id } accreditedTo { id } city { id } } } }`,
 				map[string]any{"id": id})
 			for _, f := range []string{"sender", "accreditedTo", "city"} {
-				if got, want := jsonOf(t, at(e, "node", f)), jsonOf(t, at(one, "entity", f)); got != want {
+				if got, want := jsonOf(t, schematest.At(e, "node", f)), jsonOf(t, schematest.At(one, "entity", f)); got != want {
 					t.Errorf("%s.%s: %s in a list, %s alone", id, f, got, want)
 				}
 			}
@@ -55,23 +56,23 @@ func TestListsAreResolvedInBatches(t *testing.T) {
 	})
 
 	t.Run("FirstPagesOfRelations", func(t *testing.T) {
-		s.reader.reset()
-		d := s.mustData(t, `{ entities(kind: COUNTRY, first: 60) { edges { node { id
+		s.Reader.Reset()
+		d := s.MustData(t, `{ entities(kind: COUNTRY, first: 60) { edges { node { id
 		  relations(first: 3, types: [LOCATED_IN, SENT_BY], direction: IN) { edges { cursor node { from { name } } } pageInfo { hasNextPage } } } } } }`, nil)
-		edges := at(d, "entities", "edges").([]any)
+		edges := schematest.At(d, "entities", "edges").([]any)
 		withNext := 0
 		for _, e := range edges {
-			if at(e, "node", "relations", "pageInfo", "hasNextPage") == true {
+			if schematest.At(e, "node", "relations", "pageInfo", "hasNextPage") == true {
 				withNext++
-				if n := len(at(e, "node", "relations", "edges").([]any)); n != 3 {
-					t.Errorf("%v: %d relations on a page with a next one; want 3", at(e, "node", "id"), n)
+				if n := len(schematest.At(e, "node", "relations", "edges").([]any)); n != 3 {
+					t.Errorf("%v: %d relations on a page with a next one; want 3", schematest.At(e, "node", "id"), n)
 				}
 			}
 		}
 		if len(edges) != 60 || withNext == 0 {
 			t.Fatalf("%d countries, %d with more than 3 relations; the test needs both", len(edges), withNext)
 		}
-		if a, r := s.reader.adjacentCalls.Load(), s.reader.relationsCalls.Load(); a != 1 || r != 0 {
+		if a, r := s.Reader.AdjacentCalls.Load(), s.Reader.RelationsCalls.Load(); a != 1 || r != 0 {
 			t.Errorf("the page read relations %d times in batches and %d times one by one; want 1 and 0", a, r)
 		}
 	})
@@ -80,12 +81,12 @@ func TestListsAreResolvedInBatches(t *testing.T) {
 		// A batched first page hands out cursors that the next page, read
 		// on its own, continues from without repeating or skipping; so
 		// does a first page read with its total, in one store call.
-		all := s.mustData(t, `{ entity(id: "country:united-states") { relations(first: 500) { edges { node { id } } totalCount } } }`, nil)
+		all := s.MustData(t, `{ entity(id: "country:united-states") { relations(first: 500) { edges { node { id } } totalCount } } }`, nil)
 		var want []string
-		for _, e := range at(all, "entity", "relations", "edges").([]any) {
-			want = append(want, at(e, "node", "id").(string))
+		for _, e := range schematest.At(all, "entity", "relations", "edges").([]any) {
+			want = append(want, schematest.At(e, "node", "id").(string))
 		}
-		if n := at(all, "entity", "relations", "totalCount"); n != float64(len(want)) {
+		if n := schematest.At(all, "entity", "relations", "totalCount"); n != float64(len(want)) {
 			t.Fatalf("totalCount %v with a page of all %d", n, len(want))
 		}
 		for _, total := range []string{"", "totalCount"} {
@@ -94,23 +95,23 @@ func TestListsAreResolvedInBatches(t *testing.T) {
 			var got []string
 			var after any
 			for {
-				s.reader.reset()
-				d := s.mustData(t, q, map[string]any{"after": after})
-				conn := at(d, "entity", "relations")
-				if n := at(conn, "totalCount"); total != "" && n != float64(len(want)) {
+				s.Reader.Reset()
+				d := s.MustData(t, q, map[string]any{"after": after})
+				conn := schematest.At(d, "entity", "relations")
+				if n := schematest.At(conn, "totalCount"); total != "" && n != float64(len(want)) {
 					t.Fatalf("totalCount %v, want %d", n, len(want))
 				}
-				if a, r := s.reader.adjacentCalls.Load(), s.reader.relationsCalls.Load(); after == nil && total == "" && (a != 1 || r != 0) ||
+				if a, r := s.Reader.AdjacentCalls.Load(), s.Reader.RelationsCalls.Load(); after == nil && total == "" && (a != 1 || r != 0) ||
 					(after != nil || total != "") && (a != 0 || r != 1) {
 					t.Errorf("after %v, %q: relations read %d times in batches and %d times one by one", after, total, a, r)
 				}
-				for _, e := range at(conn, "edges").([]any) {
-					got = append(got, at(e, "node", "id").(string))
+				for _, e := range schematest.At(conn, "edges").([]any) {
+					got = append(got, schematest.At(e, "node", "id").(string))
 				}
-				if at(conn, "pageInfo", "hasNextPage") != true {
+				if schematest.At(conn, "pageInfo", "hasNextPage") != true {
 					break
 				}
-				after = at(conn, "pageInfo", "endCursor")
+				after = schematest.At(conn, "pageInfo", "endCursor")
 			}
 			if len(want) < 8 || jsonOf(t, got) != jsonOf(t, want) {
 				t.Errorf("paging by 7 (%q) gave %d relations %v; want the %d of one page %v", total, len(got), got, len(want), want)

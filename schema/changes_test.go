@@ -1,7 +1,6 @@
 package schema_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,22 +12,24 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
-// writeServer is a server over a seeded store that accepts testToken.
+// writeServer is a server over a seeded store that accepts schematest.Token.
 type writeServer struct {
-	*server
+	*schematest.Server
 	t *testing.T
 }
 
 func newWriteServer(t *testing.T) *writeServer {
-	return &writeServer{server: newServer(t, schema.HandlerOptions{Tokens: []string{testToken}}), t: t}
+	return &writeServer{Server: schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}}), t: t}
 }
 
 // write sends a mutation with the token and returns the answer.
-func (s *writeServer) write(query string, vars map[string]any) *result {
+func (s *writeServer) write(query string, vars map[string]any) *schematest.Result {
 	s.t.Helper()
-	r, status := s.postWith(s.t, "Bearer "+testToken, query, vars)
+	r, status := s.PostWith(s.t, "Bearer "+schematest.Token, query, vars)
 	if status != http.StatusOK {
 		s.t.Fatalf("status %d, errors %+v", status, r.Errors)
 	}
@@ -38,7 +39,7 @@ func (s *writeServer) write(query string, vars map[string]any) *result {
 // version is the store's data version.
 func (s *writeServer) version() uint64 {
 	s.t.Helper()
-	v, err := s.reader.Version(s.t.Context())
+	v, err := s.Reader.Version(s.t.Context())
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func (s *writeServer) version() uint64 {
 // exists reports whether the store holds the entity id.
 func (s *writeServer) exists(id string) bool {
 	s.t.Helper()
-	_, err := s.reader.Entity(s.t.Context(), graph.ID(id))
+	_, err := s.Reader.Entity(s.t.Context(), graph.ID(id))
 	if err != nil && !graph.IsNotFound(err) {
 		s.t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func (s *writeServer) exists(id string) bool {
 // relationExists reports whether the store holds the relation id.
 func (s *writeServer) relationExists(id string) bool {
 	s.t.Helper()
-	_, err := s.reader.Relation(s.t.Context(), id)
+	_, err := s.Reader.Relation(s.t.Context(), id)
 	if err != nil && !graph.IsNotFound(err) {
 		s.t.Fatal(err)
 	}
@@ -93,13 +94,13 @@ func TestMutationFieldsStandOnTheirOwn(t *testing.T) {
 		// not exist: the entity is stored, and the answer says so.
 		before := s.version()
 		r := s.write(upsertAndAdd, map[string]any{"e": city("city:thun", "Thun"), "r": locatedIn("city:thun", "country:atlantis")})
-		if at(r.Data, "upsertEntity", "id") != "city:thun" || at(r.Data, "upsertEntity", "name") != "Thun" {
+		if schematest.At(r.Data, "upsertEntity", "id") != "city:thun" || schematest.At(r.Data, "upsertEntity", "name") != "Thun" {
 			t.Errorf("data %v; want upsertEntity's answer", r.Data)
 		}
 		if v, ok := r.Data["addRelation"]; !ok || v != nil {
 			t.Errorf("data %v; want addRelation present and null", r.Data)
 		}
-		if len(r.Errors) != 1 || r.code(0) != schema.CodeInvalid || !slices.Equal(r.Errors[0].Path, []any{"addRelation"}) ||
+		if len(r.Errors) != 1 || r.Code(0) != schema.CodeInvalid || !slices.Equal(r.Errors[0].Path, []any{"addRelation"}) ||
 			!strings.Contains(r.Errors[0].Message, "country:atlantis") {
 			t.Errorf("errors %+v; want one INVALID at path [addRelation] naming country:atlantis", r.Errors)
 		}
@@ -114,12 +115,11 @@ func TestMutationFieldsStandOnTheirOwn(t *testing.T) {
 	t.Run("AsApplicationGraphQLResponse", func(t *testing.T) {
 		// With data in the answer, the status is 200 in this media type
 		// too: the request ran, and one field of it failed.
-		body, _ := json.Marshal(map[string]any{"query": upsertAndAdd,
-			"variables": map[string]any{"e": city("city:spiez", "Spiez"), "r": locatedIn("city:spiez", "country:atlantis")}})
-		a := s.exchange(t, exchange{body: string(body), header: map[string]string{
-			"Content-Type": jsonType, "Accept": grjType, "Authorization": "Bearer " + testToken}})
-		if a.status != http.StatusOK || at(a.result.Data, "upsertEntity", "id") != "city:spiez" || len(a.result.Errors) != 1 {
-			t.Errorf("status %d, data %v, errors %+v", a.status, a.result.Data, a.result.Errors)
+		vars := map[string]any{"e": city("city:spiez", "Spiez"), "r": locatedIn("city:spiez", "country:atlantis")}
+		r, status := s.PostHeader(t, map[string]string{
+			"Accept": "application/graphql-response+json", "Authorization": "Bearer " + schematest.Token}, upsertAndAdd, vars)
+		if status != http.StatusOK || schematest.At(r.Data, "upsertEntity", "id") != "city:spiez" || len(r.Errors) != 1 {
+			t.Errorf("status %d, data %v, errors %+v", status, r.Data, r.Errors)
 		}
 	})
 
@@ -136,7 +136,7 @@ func TestMutationFieldsStandOnTheirOwn(t *testing.T) {
 		}
 		// The relation written after the entity sees it, under the name
 		// it was just given.
-		if at(r.Data, "upsertEntity", "id") != "city:brienz" || at(r.Data, "good", "from", "name") != "Brienz" {
+		if schematest.At(r.Data, "upsertEntity", "id") != "city:brienz" || schematest.At(r.Data, "good", "from", "name") != "Brienz" {
 			t.Errorf("data %v; want the upsert and the good relation", r.Data)
 		}
 		if len(r.Errors) != 1 || !slices.Equal(r.Errors[0].Path, []any{"bad"}) || !strings.Contains(r.Errors[0].Message, "city:brienz") {
@@ -157,7 +157,7 @@ func TestMutationFieldsStandOnTheirOwn(t *testing.T) {
 		  upsertEntity(input: $e) { id }
 		  then: addRelation(input: $r2) { from { name } } }`,
 			map[string]any{"r": locatedIn("city:brienz", "country:switzerland"), "e": city("city:brienz", "Brienz BE"), "r2": withYear})
-		if len(r.Errors) > 0 || at(r.Data, "first", "from", "name") != "Brienz" || at(r.Data, "then", "from", "name") != "Brienz BE" {
+		if len(r.Errors) > 0 || schematest.At(r.Data, "first", "from", "name") != "Brienz" || schematest.At(r.Data, "then", "from", "name") != "Brienz BE" {
 			t.Errorf("data %v, errors %+v; want Brienz, then Brienz BE", r.Data, r.Errors)
 		}
 	})
@@ -165,10 +165,10 @@ func TestMutationFieldsStandOnTheirOwn(t *testing.T) {
 	t.Run("ADeletionRefused", func(t *testing.T) {
 		r := s.write(`mutation { deleteEntity(id: "country:switzerland") renamed: upsertEntity(input: {id: "city:thun", kind: CITY, name: "Thoune",
 		  sources: [{document: "Test fixture"}]}) { name } }`, nil)
-		if v, ok := r.Data["deleteEntity"]; !ok || v != nil || at(r.Data, "renamed", "name") != "Thoune" {
+		if v, ok := r.Data["deleteEntity"]; !ok || v != nil || schematest.At(r.Data, "renamed", "name") != "Thoune" {
 			t.Errorf("data %v; want deleteEntity null and the rename", r.Data)
 		}
-		if len(r.Errors) != 1 || r.code(0) != schema.CodeConflict || !slices.Equal(r.Errors[0].Path, []any{"deleteEntity"}) {
+		if len(r.Errors) != 1 || r.Code(0) != schema.CodeConflict || !slices.Equal(r.Errors[0].Path, []any{"deleteEntity"}) {
 			t.Errorf("errors %+v; want one CONFLICT at path [deleteEntity]", r.Errors)
 		}
 		if !s.exists("country:switzerland") {
@@ -203,23 +203,23 @@ func TestApplyChanges(t *testing.T) {
 		if len(r.Errors) > 0 {
 			t.Fatalf("errors %+v", r.Errors)
 		}
-		res := at(r.Data, "applyChanges")
-		if at(res, "entities", 0, "id") != "city:thun" || at(res, "entities", 1, "name") != "Spiez" {
-			t.Errorf("entities %v", at(res, "entities"))
+		res := schematest.At(r.Data, "applyChanges")
+		if schematest.At(res, "entities", 0, "id") != "city:thun" || schematest.At(res, "entities", 1, "name") != "Spiez" {
+			t.Errorf("entities %v", schematest.At(res, "entities"))
 		}
 		for i, from := range []string{"city:thun", "city:spiez"} {
-			id, _ := at(res, "relations", i, "id").(string)
-			if !graph.IsRelationID(id) || at(res, "relations", i, "from", "id") != from || !s.relationExists(id) {
-				t.Errorf("relation %d: %v; want one from %s, stored", i, at(res, "relations", i), from)
+			id, _ := schematest.At(res, "relations", i, "id").(string)
+			if !graph.IsRelationID(id) || schematest.At(res, "relations", i, "from", "id") != from || !s.relationExists(id) {
+				t.Errorf("relation %d: %v; want one from %s, stored", i, schematest.At(res, "relations", i), from)
 			}
 			placed = append(placed, id)
 		}
-		if d, e := at(res, "deletedRelations").([]any), at(res, "deletedEntities").([]any); len(d) != 0 || len(e) != 0 {
+		if d, e := schematest.At(res, "deletedRelations").([]any), schematest.At(res, "deletedEntities").([]any); len(d) != 0 || len(e) != 0 {
 			t.Errorf("deleted %v and %v; want nothing", d, e)
 		}
 		after := s.version()
-		if after != before+1 || at(res, "dataVersion") != strconv.FormatUint(after, 10) {
-			t.Errorf("data version %d -> %d, answered %v; want one step, answered", before, after, at(res, "dataVersion"))
+		if after != before+1 || schematest.At(res, "dataVersion") != strconv.FormatUint(after, 10) {
+			t.Errorf("data version %d -> %d, answered %v; want one step, answered", before, after, schematest.At(res, "dataVersion"))
 		}
 		if !s.exists("city:thun") || !s.exists("city:spiez") {
 			t.Error("the entities are not stored")
@@ -228,7 +228,7 @@ func TestApplyChanges(t *testing.T) {
 
 	// refused sends a change set that must be refused for its item list[index],
 	// and checks that nothing was written.
-	refused := func(t *testing.T, changes map[string]any, code, list string, index int, want ...string) *result {
+	refused := func(t *testing.T, changes map[string]any, code, list string, index int, want ...string) *schematest.Result {
 		t.Helper()
 		before := s.version()
 		r := s.write(applyChanges, map[string]any{"c": changes})
@@ -240,7 +240,7 @@ func TestApplyChanges(t *testing.T) {
 		}
 		e := r.Errors[0]
 		where := fmt.Sprintf("changes.%s[%d]", list, index)
-		if r.code(0) != code || !slices.Equal(e.Path, []any{"applyChanges"}) || !strings.HasPrefix(e.Message, where) ||
+		if r.Code(0) != code || !slices.Equal(e.Path, []any{"applyChanges"}) || !strings.HasPrefix(e.Message, where) ||
 			!strings.HasSuffix(e.Message, "nothing in the change set was written") {
 			t.Errorf("error %+v; want %s at path [applyChanges], starting %q", e, code, where)
 		}
@@ -273,9 +273,9 @@ func TestApplyChanges(t *testing.T) {
 		if s.exists("city:interlaken") {
 			t.Error("the entity of a refused change set was written")
 		}
-		d := s.mustData(t, `{ entity(id: "country:switzerland") { relations(types: [LOCATED_IN], direction: IN, first: 500) { edges { node { from { id } } } } } }`, nil)
-		for _, e := range at(d, "entity", "relations", "edges").([]any) {
-			if at(e, "node", "from", "id") == "city:interlaken" {
+		d := s.MustData(t, `{ entity(id: "country:switzerland") { relations(types: [LOCATED_IN], direction: IN, first: 500) { edges { node { from { id } } } } } }`, nil)
+		for _, e := range schematest.At(d, "entity", "relations", "edges").([]any) {
+			if schematest.At(e, "node", "from", "id") == "city:interlaken" {
 				t.Error("a relation of a refused change set was written")
 			}
 		}
@@ -311,7 +311,7 @@ func TestApplyChanges(t *testing.T) {
 
 	t.Run("Empty", func(t *testing.T) {
 		r := s.write(applyChanges, map[string]any{"c": map[string]any{}})
-		if len(r.Errors) != 1 || r.code(0) != schema.CodeInvalid || !strings.Contains(r.Errors[0].Message, "empty") {
+		if len(r.Errors) != 1 || r.Code(0) != schema.CodeInvalid || !strings.Contains(r.Errors[0].Message, "empty") {
 			t.Errorf("errors %+v; want INVALID saying the set is empty", r.Errors)
 		}
 	})
@@ -330,11 +330,11 @@ func TestApplyChanges(t *testing.T) {
 		if len(r.Errors) > 0 {
 			t.Fatalf("errors %+v", r.Errors)
 		}
-		res := at(r.Data, "applyChanges")
-		if got := jsonOf(t, at(res, "deletedRelations")); got != jsonOf(t, placed) {
+		res := schematest.At(r.Data, "applyChanges")
+		if got := jsonOf(t, schematest.At(res, "deletedRelations")); got != jsonOf(t, placed) {
 			t.Errorf("deletedRelations %s; want the named one, then the cascade's: %v", got, placed)
 		}
-		if got := jsonOf(t, at(res, "deletedEntities")); got != `["city:spiez"]` {
+		if got := jsonOf(t, schematest.At(res, "deletedEntities")); got != `["city:spiez"]` {
 			t.Errorf("deletedEntities %s", got)
 		}
 		for _, id := range placed {
@@ -345,8 +345,8 @@ func TestApplyChanges(t *testing.T) {
 		if s.exists("city:spiez") || !s.exists("city:thun") || !s.exists("city:oberhofen") {
 			t.Error("want Spiez gone, Thun and Oberhofen stored")
 		}
-		if after := s.version(); after != before+1 || at(res, "dataVersion") != strconv.FormatUint(after, 10) {
-			t.Errorf("data version %d -> %d, answered %v; want one step", before, after, at(res, "dataVersion"))
+		if after := s.version(); after != before+1 || schematest.At(res, "dataVersion") != strconv.FormatUint(after, 10) {
+			t.Errorf("data version %d -> %d, answered %v; want one step", before, after, schematest.At(res, "dataVersion"))
 		}
 	})
 
@@ -357,11 +357,11 @@ func TestApplyChanges(t *testing.T) {
 			"deleteEntities": []any{"city:oberhofen"}, "cascade": true,
 			"upsertEntities": []any{city("city:oberhofen", "Oberhofen am Thunersee")},
 		}})
-		if len(r.Errors) > 0 || len(at(r.Data, "applyChanges", "deletedRelations").([]any)) != 1 {
+		if len(r.Errors) > 0 || len(schematest.At(r.Data, "applyChanges", "deletedRelations").([]any)) != 1 {
 			t.Fatalf("data %v, errors %+v", r.Data, r.Errors)
 		}
-		d := s.mustData(t, `{ entity(id: "city:oberhofen") { name relations { totalCount } } }`, nil)
-		if at(d, "entity", "name") != "Oberhofen am Thunersee" || at(d, "entity", "relations", "totalCount") != 0.0 {
+		d := s.MustData(t, `{ entity(id: "city:oberhofen") { name relations { totalCount } } }`, nil)
+		if schematest.At(d, "entity", "name") != "Oberhofen am Thunersee" || schematest.At(d, "entity", "relations", "totalCount") != 0.0 {
 			t.Errorf("after deleting and writing again: %v", d)
 		}
 	})
@@ -371,7 +371,7 @@ func TestApplyChanges(t *testing.T) {
 		r := s.write(`mutation($e: EntityInput!, $c: ChangeSetInput!) { upsertEntity(input: $e) { id } applyChanges(changes: $c) { dataVersion } }`,
 			map[string]any{"e": city("city:hilterfingen", "Hilterfingen"),
 				"c": map[string]any{"addRelations": []any{locatedIn("city:hilterfingen", "country:switzerland"), locatedIn("city:nowhere", "country:switzerland")}}})
-		if at(r.Data, "upsertEntity", "id") != "city:hilterfingen" || len(r.Errors) != 1 || !slices.Equal(r.Errors[0].Path, []any{"applyChanges"}) {
+		if schematest.At(r.Data, "upsertEntity", "id") != "city:hilterfingen" || len(r.Errors) != 1 || !slices.Equal(r.Errors[0].Path, []any{"applyChanges"}) {
 			t.Errorf("data %v, errors %+v", r.Data, r.Errors)
 		}
 		if !s.exists("city:hilterfingen") {
@@ -408,12 +408,12 @@ func TestTotalCountAgreesWithItsPageUnderWrites(t *testing.T) {
 			if i >= live {
 				c["deleteEntities"], c["deleteRelations"] = []any{fmt.Sprintf("city:churn-%d", i-live)}, ids[i-live:i-live+1]
 			}
-			r, _ := s.postWith(t, "Bearer "+testToken, applyChanges, map[string]any{"c": c})
+			r, _ := s.PostWith(t, "Bearer "+schematest.Token, applyChanges, map[string]any{"c": c})
 			if len(r.Errors) > 0 {
 				t.Errorf("write %d: %+v", i, r.Errors)
 				return
 			}
-			ids = append(ids, at(r.Data, "applyChanges", "relations", 0, "id"))
+			ids = append(ids, schematest.At(r.Data, "applyChanges", "relations", 0, "id"))
 		}
 	}()
 	queries := map[string]string{
@@ -436,20 +436,20 @@ func TestTotalCountAgreesWithItsPageUnderWrites(t *testing.T) {
 					return
 				default:
 				}
-				r, _ := s.post(t, q, nil)
+				r, _ := s.Post(t, q, nil)
 				if len(r.Errors) > 0 {
 					t.Errorf("%s: %+v", name, r.Errors)
 					return
 				}
-				conn := at(r.Data, "relations")
+				conn := schematest.At(r.Data, "relations")
 				if name == "entity" {
-					conn = at(r.Data, "entity", "relations")
+					conn = schematest.At(r.Data, "entity", "relations")
 				} else if name == "entities" {
-					conn = at(r.Data, "entities")
+					conn = schematest.At(r.Data, "entities")
 				}
-				edges, _ := at(conn, "edges").([]any)
-				if at(conn, "pageInfo", "hasNextPage") != true && at(conn, "totalCount") != float64(len(edges)) {
-					t.Errorf("%s: a page of all %d, with a totalCount of %v", name, len(edges), at(conn, "totalCount"))
+				edges, _ := schematest.At(conn, "edges").([]any)
+				if schematest.At(conn, "pageInfo", "hasNextPage") != true && schematest.At(conn, "totalCount") != float64(len(edges)) {
+					t.Errorf("%s: a page of all %d, with a totalCount of %v", name, len(edges), schematest.At(conn, "totalCount"))
 					return
 				}
 				checked.Add(1)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // bucket is a decoded Bucket.
@@ -26,7 +28,7 @@ func decodeBuckets(t *testing.T, v any) []bucket {
 	}
 	out := make([]bucket, len(list))
 	for i, b := range list {
-		out[i] = bucket{key: at(b, "key").(string), label: at(b, "label"), count: int(at(b, "count").(float64))}
+		out[i] = bucket{key: schematest.At(b, "key").(string), label: schematest.At(b, "label"), count: int(schematest.At(b, "count").(float64))}
 	}
 	return out
 }
@@ -44,13 +46,13 @@ func checkRanked(t *testing.T, bs []bucket) {
 func TestCount(t *testing.T) {
 	// Totals of relations as of a date read every match, so that a
 	// query with one for each type costs more than the default budget.
-	s := newServerWithLimits(t, schema.HandlerOptions{}, schema.Limits{MaxCost: 1_000_000})
+	s := schematest.NewServerWithLimits(t, httpapi.HandlerOptions{}, schema.Limits{MaxCost: 1_000_000})
 	const q = `query($groupBy: GroupBy!, $kind: EntityKind, $types: [RelationType!], $asOf: Date, $limit: Int) {
 	  count(groupBy: $groupBy, kind: $kind, types: $types, asOf: $asOf, limit: $limit) { key label count }
 	}`
 	count := func(t *testing.T, vars map[string]any) []bucket {
 		t.Helper()
-		return decodeBuckets(t, at(s.mustData(t, q, vars), "count"))
+		return decodeBuckets(t, schematest.At(s.MustData(t, q, vars), "count"))
 	}
 
 	t.Run("KindMatchesEntities", func(t *testing.T) {
@@ -64,9 +66,9 @@ func TestCount(t *testing.T) {
 				}
 				fmt.Fprintf(&sel, "%s: entities(kind: %s, asOf: $asOf, first: 0) { totalCount } ", b.key, b.key)
 			}
-			d := s.mustData(t, "query($asOf: Date) { "+sel.String()+"}", map[string]any{"asOf": asOf})
+			d := s.MustData(t, "query($asOf: Date) { "+sel.String()+"}", map[string]any{"asOf": asOf})
 			for _, b := range bs {
-				if n := int(at(d, b.key, "totalCount").(float64)); n != b.count {
+				if n := int(schematest.At(d, b.key, "totalCount").(float64)); n != b.count {
 					t.Errorf("as of %v: %s counts %d, entities(kind: %s) has totalCount %d", asOf, b.key, b.count, b.key, n)
 				}
 			}
@@ -98,9 +100,9 @@ func TestCount(t *testing.T) {
 			for _, b := range bs {
 				fmt.Fprintf(&sel, "%s: relations(types: [%s], asOf: $asOf, first: 0) { totalCount } ", b.key, b.key)
 			}
-			d := s.mustData(t, "query($asOf: Date) { "+sel.String()+"}", map[string]any{"asOf": asOf})
+			d := s.MustData(t, "query($asOf: Date) { "+sel.String()+"}", map[string]any{"asOf": asOf})
 			for _, b := range bs {
-				if n := int(at(d, b.key, "totalCount").(float64)); n != b.count {
+				if n := int(schematest.At(d, b.key, "totalCount").(float64)); n != b.count {
 					t.Errorf("as of %v: %s counts %d, relations(types: [%s]) has totalCount %d", asOf, b.key, b.count, b.key, n)
 				}
 			}
@@ -128,17 +130,17 @@ func TestCount(t *testing.T) {
 				vars = map[string]any{"asOf": asOf}
 			}
 			missions := map[string]bool{}
-			for _, e := range at(s.mustData(t, rels, vars), "relations", "edges").([]any) {
-				m := at(e, "node", "from")
-				if at(e, "node", "holding") != "KNOWN" || at(m, "holding") != "KNOWN" {
+			for _, e := range schematest.At(s.MustData(t, rels, vars), "relations", "edges").([]any) {
+				m := schematest.At(e, "node", "from")
+				if schematest.At(e, "node", "holding") != "KNOWN" || schematest.At(m, "holding") != "KNOWN" {
 					t.Errorf("as of %q: %v is listed but not known to hold", asOf, e)
 				}
-				missions[at(m, "id").(string)] = true
+				missions[schematest.At(m, "id").(string)] = true
 			}
-			s.reader.entityCalls.Store(0)
-			s.reader.byIDCalls.Store(0)
+			s.Reader.EntityCalls.Store(0)
+			s.Reader.ByIDCalls.Store(0)
 			bs := count(t, map[string]any{"groupBy": "SENDER", "asOf": vars["asOf"], "limit": 500})
-			if e, b := s.reader.entityCalls.Load(), s.reader.byIDCalls.Load(); e != 0 || b != 0 {
+			if e, b := s.Reader.EntityCalls.Load(), s.Reader.ByIDCalls.Load(); e != 0 || b != 0 {
 				t.Errorf("the count read entities %d times one by one and %d times in batches; the store names the buckets", e, b)
 			}
 			checkRanked(t, bs)
@@ -178,14 +180,14 @@ func TestCount(t *testing.T) {
 
 	t.Run("YearSeries", func(t *testing.T) {
 		types := []string{"PROTECTS", "SECTION_OF", "RENAMED_FROM", "REPRESENTED_BY"}
-		d := s.mustData(t, `query($types: [RelationType!]) { relations(types: $types, first: 500) {
+		d := s.MustData(t, `query($types: [RelationType!]) { relations(types: $types, first: 500) {
 		  edges { node { validFrom } } pageInfo { hasNextPage } } }`, map[string]any{"types": types})
-		if at(d, "relations", "pageInfo", "hasNextPage") != false {
+		if schematest.At(d, "relations", "pageInfo", "hasNextPage") != false {
 			t.Fatalf("more than 500 relations of %v; pick rarer types for this test", types)
 		}
 		want := map[string]int{}
-		for _, e := range at(d, "relations", "edges").([]any) {
-			if v, ok := at(e, "node", "validFrom").(string); ok {
+		for _, e := range schematest.At(d, "relations", "edges").([]any) {
+			if v, ok := schematest.At(e, "node", "validFrom").(string); ok {
 				want[v[:4]]++
 			}
 		}
@@ -223,14 +225,14 @@ func TestCount(t *testing.T) {
 
 	t.Run("EndedSeries", func(t *testing.T) {
 		types := []string{"PROTECTS", "SECTION_OF", "RENAMED_FROM", "REPRESENTED_BY"}
-		d := s.mustData(t, `query($types: [RelationType!]) { relations(types: $types, first: 500) {
+		d := s.MustData(t, `query($types: [RelationType!]) { relations(types: $types, first: 500) {
 		  edges { node { validTo } } pageInfo { hasNextPage } } }`, map[string]any{"types": types})
-		if at(d, "relations", "pageInfo", "hasNextPage") != false {
+		if schematest.At(d, "relations", "pageInfo", "hasNextPage") != false {
 			t.Fatalf("more than 500 relations of %v; pick rarer types for this test", types)
 		}
 		years, decades := map[string]int{}, map[string]int{}
-		for _, e := range at(d, "relations", "edges").([]any) {
-			if v, ok := at(e, "node", "validTo").(string); ok {
+		for _, e := range schematest.At(d, "relations", "edges").([]any) {
+			if v, ok := schematest.At(e, "node", "validTo").(string); ok {
 				years[v[:4]]++
 				decades[v[:3]+"0s"]++
 			}
@@ -260,13 +262,13 @@ func TestCount(t *testing.T) {
 			{map[string]any{"groupBy": "SENDER", "types": []string{"SENT_BY"}}, "types does not apply"},
 			{map[string]any{"groupBy": "DECADE", "kind": "COUNTRY"}, "kind does not apply"},
 		} {
-			r, _ := s.post(t, q, tc.vars)
-			if len(r.Errors) != 1 || r.code(0) != "INVALID" || !strings.Contains(r.Errors[0].Message, tc.says) {
+			r, _ := s.Post(t, q, tc.vars)
+			if len(r.Errors) != 1 || r.Code(0) != "INVALID" || !strings.Contains(r.Errors[0].Message, tc.says) {
 				t.Errorf("%v: errors %+v, want one INVALID saying %q", tc.vars, r.Errors, tc.says)
 			}
 		}
-		r, _ := s.post(t, `{ count(groupBy: COLOUR) { key } }`, nil)
-		if len(r.Errors) == 0 || r.code(0) != "GRAPHQL_VALIDATION_FAILED" {
+		r, _ := s.Post(t, `{ count(groupBy: COLOUR) { key } }`, nil)
+		if len(r.Errors) == 0 || r.Code(0) != "GRAPHQL_VALIDATION_FAILED" {
 			t.Errorf("unknown groupBy: %+v", r.Errors)
 		}
 	})

@@ -32,8 +32,8 @@ type document struct {
 // kind is the operation's type: "query", "mutation" or "subscription".
 func (d *document) kind() string { return string(d.op.Operation) }
 
-// name is the operation's name, or opAnonymous.
-func (d *document) name() string { return cmp.Or(d.op.Name, opAnonymous) }
+// name is the operation's name, or AnonymousOperation.
+func (d *document) name() string { return cmp.Or(d.op.Name, AnonymousOperation) }
 
 // refusal is why a document will not run: the GraphQL errors to answer
 // with and the reason counted in the metrics.
@@ -55,7 +55,7 @@ func refuse(reason, code, format string, args ...any) *refusal {
 // document it returns is not yet validated nor checked; see check.
 func parseDocument(req Request, l Limits) (*ast.QueryDocument, *ast.OperationDefinition, *refusal) {
 	if n := len(req.Query); n > l.MaxQueryBytes {
-		return nil, nil, refuse(reasonLength, CodeTooComplex, "the query is %d bytes long; the limit is %d", n, l.MaxQueryBytes)
+		return nil, nil, refuse(ReasonLength, CodeTooComplex, "the query is %d bytes long; the limit is %d", n, l.MaxQueryBytes)
 	}
 	if !utf8.ValidString(req.Query) {
 		i := 0
@@ -66,7 +66,7 @@ func parseDocument(req Request, l Limits) (*ast.QueryDocument, *ast.OperationDef
 			}
 			i += n
 		}
-		return nil, nil, refuse(reasonParse, CodeParseFailed, "syntax error: the query is not valid UTF-8 (at byte %d); send it in UTF-8", i)
+		return nil, nil, refuse(ReasonParse, CodeParseFailed, "syntax error: the query is not valid UTF-8 (at byte %d); send it in UTF-8", i)
 	}
 	src := &ast.Source{Name: "query", Input: req.Query}
 	doc, err := parser.ParseQuery(src)
@@ -80,20 +80,20 @@ func parseDocument(req Request, l Limits) (*ast.QueryDocument, *ast.OperationDef
 		return nil, nil, syntaxError(src, err)
 	}
 	if len(doc.Operations) == 0 {
-		return nil, nil, refuse(reasonValidation, CodeValidationFailed,
+		return nil, nil, refuse(ReasonValidation, CodeValidationFailed,
 			"the document has no operation, only fragments; add one, such as { entity(id: \"country:cuba\") { ...YourFragment } }")
 	}
 	op := doc.Operations.ForName(req.OperationName)
 	if op == nil {
 		names := make([]string, 0, len(doc.Operations))
 		for _, o := range doc.Operations {
-			names = append(names, fmt.Sprintf("%q", cmp.Or(o.Name, opAnonymous)))
+			names = append(names, fmt.Sprintf("%q", cmp.Or(o.Name, AnonymousOperation)))
 		}
 		if req.OperationName == "" {
-			return nil, nil, refuse(reasonValidation, CodeBadRequest,
+			return nil, nil, refuse(ReasonValidation, CodeBadRequest,
 				"the document has %d operations (%s); say which to run with operationName", len(doc.Operations), strings.Join(names, ", "))
 		}
-		return nil, nil, refuse(reasonValidation, CodeBadRequest,
+		return nil, nil, refuse(ReasonValidation, CodeBadRequest,
 			"the document has no operation named %q; it has %s", req.OperationName, strings.Join(names, ", "))
 	}
 	return doc, op, nil
@@ -106,7 +106,7 @@ func parseDocument(req Request, l Limits) (*ast.QueryDocument, *ast.OperationDef
 func syntaxError(src *ast.Source, err error) *refusal {
 	gerr, ok := err.(*gqlerror.Error)
 	if !ok {
-		return refuse(reasonParse, CodeParseFailed, "syntax error: %v", err)
+		return refuse(ReasonParse, CodeParseFailed, "syntax error: %v", err)
 	}
 	if strings.Contains(gerr.Message, "<Invalid>") {
 		l := lexer.New(src)
@@ -127,7 +127,7 @@ func syntaxError(src *ast.Source, err error) *refusal {
 	if strings.HasPrefix(msg, "Invalid character escape sequence") {
 		msg += ` GraphQL strings allow the escapes \" \\ \/ \b \f \n \r \t and \uXXXX, no others.`
 	}
-	return &refusal{reason: reasonParse, errs: []*gqlerrors.QueryError{{
+	return &refusal{reason: ReasonParse, errs: []*gqlerrors.QueryError{{
 		Message:    "syntax error: " + msg,
 		Locations:  locations(gerr.Locations),
 		Extensions: map[string]any{"code": CodeParseFailed},
@@ -150,7 +150,7 @@ func numberBesideName(src *ast.Source) *refusal {
 			return nil // a token that does not lex is syntaxError's to explain
 		}
 		if (prev.Kind == lexer.Int || prev.Kind == lexer.Float) && tok.Kind == lexer.Name && tok.Pos.Start == prev.Pos.End {
-			return &refusal{reason: reasonParse, errs: []*gqlerrors.QueryError{{
+			return &refusal{reason: ReasonParse, errs: []*gqlerrors.QueryError{{
 				Message: fmt.Sprintf("syntax error: the number %s is followed by %q without a space between them; "+
 					"GraphQL numbers are digits only (no _, no hexadecimal), and a name after one needs a space or comma",
 					prev.Value, tok.Value),
@@ -185,10 +185,10 @@ func (m *costModel) validate(doc *ast.QueryDocument, op *ast.OperationDefinition
 				// Introspection that nests the schema's lists within
 				// each other, whose answer grows manifold a level; it is
 				// refused, as graphql-js refuses it.
-				return nil, refuse(reasonDepth, CodeTooComplex, "the query nests the schema's lists (fields, inputFields, interfaces, possibleTypes) within each other more than 3 deep; the introspection query GraphiQL and other tools send does not")
+				return nil, refuse(ReasonDepth, CodeTooComplex, "the query nests the schema's lists (fields, inputFields, interfaces, possibleTypes) within each other more than 3 deep; the introspection query GraphiQL and other tools send does not")
 			}
 		}
-		r := &refusal{reason: reasonValidation}
+		r := &refusal{reason: ReasonValidation}
 		for _, e := range errs {
 			r.errs = append(r.errs, &gqlerrors.QueryError{
 				Message:    e.Message,
@@ -208,7 +208,7 @@ func (m *costModel) validate(doc *ast.QueryDocument, op *ast.OperationDefinition
 				msg = ge.Path.String() + ": " + msg
 			}
 		}
-		return nil, refuse(reasonValidation, CodeBadRequest, "the variables do not fit the operation: %s", msg)
+		return nil, refuse(ReasonValidation, CodeBadRequest, "the variables do not fit the operation: %s", msg)
 	}
 	return coerced, nil
 }

@@ -91,8 +91,7 @@ func recordedSchema(t testing.TB) (*Schema, *runRecorder) {
 	t.Helper()
 	rec := &runRecorder{}
 	db := storetest.OpenSeeded(t, "")
-	s, err := New(db, db, slog.New(slog.DiscardHandler), Limits{},
-		func(*Schema) []graphql.SchemaOpt { return []graphql.SchemaOpt{graphql.Tracer(rec)} })
+	s, err := New(db, db, slog.New(slog.DiscardHandler), Limits{}, WithTracer(rec))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 func TestIntrospection(t *testing.T) {
@@ -15,17 +16,17 @@ func TestIntrospection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	t.Run("Standard", func(t *testing.T) {
-		r, _ := s.post(t, string(query), nil)
+		r, _ := s.Post(t, string(query), nil)
 		if len(r.Errors) > 0 {
 			t.Fatalf("errors: %+v", r.Errors)
 		}
-		types, _ := at(r.Data, "__schema", "types").([]any)
+		types, _ := schematest.At(r.Data, "__schema", "types").([]any)
 		names := map[string]bool{}
 		for _, ty := range types {
-			name, _ := at(ty, "name").(string)
+			name, _ := schematest.At(ty, "name").(string)
 			names[name] = true
 		}
 		for _, want := range []string{"Query", "Mission", "RelationType", "Bucket"} {
@@ -40,8 +41,8 @@ func TestIntrospection(t *testing.T) {
 		// deep is refused.
 		deep := `{ entity(id: "country:cuba") { name ` +
 			strings.Repeat(`relations(first: 1) { edges { node { from { `, 4) + `name` + strings.Repeat(` } } } }`, 4) + ` } }`
-		r, _ := s.post(t, deep, nil)
-		if len(r.Errors) != 1 || r.code(0) != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "deep") {
+		r, _ := s.Post(t, deep, nil)
+		if len(r.Errors) != 1 || r.Code(0) != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "deep") {
 			t.Errorf("a data query 18 deep: errors %+v, want QUERY_TOO_COMPLEX for depth", r.Errors)
 		}
 	})
@@ -51,8 +52,8 @@ func TestIntrospection(t *testing.T) {
 		// grows manifold a level; graphql-go would run it, so the limits
 		// refuse it before it does.
 		q := `{ __schema { types { ` + strings.Repeat(`fields { type { `, 6) + `name` + strings.Repeat(` } }`, 6) + ` } } }`
-		r, _ := s.post(t, q, nil)
-		if len(r.Errors) != 1 || r.code(0) != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "more than 3 deep") {
+		r, _ := s.Post(t, q, nil)
+		if len(r.Errors) != 1 || r.Code(0) != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "more than 3 deep") {
 			t.Errorf("errors %+v, want QUERY_TOO_COMPLEX for nesting", r.Errors)
 		}
 	})

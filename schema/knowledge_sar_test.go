@@ -5,20 +5,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // TestSpecialAdministrativeRegions asks the default data what "De facto
 // embassy" says about Hong Kong and Macau and the territories' offices in
 // London (seeds/special-administrative-regions.yaml), through the API alone.
 func TestSpecialAdministrativeRegions(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	// ids returns the id at path inside each edge's node.
 	ids := func(d map[string]any, conn []any, path ...any) []string {
 		var out []string
-		for _, e := range at(d, conn...).([]any) {
-			if id, ok := at(e, append([]any{"node"}, path...)...).(string); ok {
+		for _, e := range schematest.At(d, conn...).([]any) {
+			if id, ok := schematest.At(e, append([]any{"node"}, path...)...).(string); ok {
 				out = append(out, id)
 			}
 		}
@@ -26,22 +27,22 @@ func TestSpecialAdministrativeRegions(t *testing.T) {
 	}
 
 	t.Run("AustralianConsulateGeneralKeepsBothRenamingDates", func(t *testing.T) {
-		d := s.mustData(t, `{ entity(id: "mission:consulate-general-of-australia-in-hong-kong") {
+		d := s.MustData(t, `{ entity(id: "mission:consulate-general-of-australia-in-hong-kong") {
 		  relations(types: [RENAMED_FROM], direction: OUT) { edges { node { validFrom to { id } sources { document quote } } } } } }`, nil)
-		edges := at(d, "entity", "relations", "edges").([]any)
+		edges := schematest.At(d, "entity", "relations", "edges").([]any)
 		quoteOf := map[string]string{}
 		for _, e := range edges {
-			n := at(e, "node")
-			if at(n, "to", "id") != "mission:australian-commission-hong-kong" {
-				t.Errorf("renamed from %v; want the Australian Commission", at(n, "to", "id"))
+			n := schematest.At(e, "node")
+			if schematest.At(n, "to", "id") != "mission:australian-commission-hong-kong" {
+				t.Errorf("renamed from %v; want the Australian Commission", schematest.At(n, "to", "id"))
 			}
-			date, _ := at(n, "validFrom").(string)
-			srcs := at(n, "sources").([]any)
-			if len(srcs) != 1 || at(srcs[0], "document") != "De facto embassy" {
+			date, _ := schematest.At(n, "validFrom").(string)
+			srcs := schematest.At(n, "sources").([]any)
+			if len(srcs) != 1 || schematest.At(srcs[0], "document") != "De facto embassy" {
 				t.Errorf("%s: sources %v; want one quote from De facto embassy", date, srcs)
 				continue
 			}
-			quoteOf[date] = at(srcs[0], "quote").(string)
+			quoteOf[date] = schematest.At(srcs[0], "quote").(string)
 		}
 		if len(edges) != 2 || len(quoteOf) != 2 {
 			t.Fatalf("RENAMED_FROM = %v; want two, dated 1986 and 1997", edges)
@@ -56,25 +57,25 @@ func TestSpecialAdministrativeRegions(t *testing.T) {
 
 	t.Run("AustralianEntitiesHaveOpenBounds", func(t *testing.T) {
 		for _, id := range []string{"mission:consulate-general-of-australia-in-hong-kong", "mission:australian-commission-hong-kong"} {
-			d := s.mustData(t, `query($id: ID!) { entity(id: $id) { validFrom validTo } }`, map[string]any{"id": id})
-			if at(d, "entity", "validFrom") != nil || at(d, "entity", "validTo") != nil {
-				t.Errorf("%s: %v; the two accounts disagree, so its bounds stay open", id, at(d, "entity"))
+			d := s.MustData(t, `query($id: ID!) { entity(id: $id) { validFrom validTo } }`, map[string]any{"id": id})
+			if schematest.At(d, "entity", "validFrom") != nil || schematest.At(d, "entity", "validTo") != nil {
+				t.Errorf("%s: %v; the two accounts disagree, so its bounds stay open", id, schematest.At(d, "entity"))
 			}
 		}
 	})
 
 	t.Run("USConsulateGeneralReportsToTheDepartmentOfState", func(t *testing.T) {
-		d := s.mustData(t, `{ entity(id: "mission:consulate-general-of-the-united-states-in-hong-kong") {
+		d := s.MustData(t, `{ entity(id: "mission:consulate-general-of-the-united-states-in-hong-kong") {
 		  ... on Mission { missionType }
 		  relations(types: [REPORTS_TO, SENT_BY, LOCATED_IN], direction: OUT) { edges { node { type to { id name } note } } } } }`, nil)
-		if at(d, "entity", "missionType") != "CONSULATE_GENERAL" {
-			t.Errorf("missionType = %v", at(d, "entity", "missionType"))
+		if schematest.At(d, "entity", "missionType") != "CONSULATE_GENERAL" {
+			t.Errorf("missionType = %v", schematest.At(d, "entity", "missionType"))
 		}
 		got := map[string]string{}
-		for _, e := range at(d, "entity", "relations", "edges").([]any) {
-			got[at(e, "node", "type").(string)] = at(e, "node", "to", "id").(string)
-			if at(e, "node", "type") == "REPORTS_TO" {
-				if note, _ := at(e, "node", "note").(string); !strings.Contains(note, "Chief of Mission") {
+		for _, e := range schematest.At(d, "entity", "relations", "edges").([]any) {
+			got[schematest.At(e, "node", "type").(string)] = schematest.At(e, "node", "to", "id").(string)
+			if schematest.At(e, "node", "type") == "REPORTS_TO" {
+				if note, _ := schematest.At(e, "node", "note").(string); !strings.Contains(note, "Chief of Mission") {
 					t.Errorf("REPORTS_TO note = %q; want the Consul General as Chief of Mission", note)
 				}
 			}
@@ -95,23 +96,23 @@ func TestSpecialAdministrativeRegions(t *testing.T) {
 		// The text dates the Commission's end (1997), not its start: it is
 		// known in 1997, possible in 1990; the Consulate-General, from
 		// 1997, is neither in 1990.
-		if in1990 := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "from", "id"); slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
+		if in1990 := ids(s.MustData(t, q, map[string]any{"asOf": "1990"}), conn, "from", "id"); slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
 			t.Errorf("known as of 1990: %v; want neither", in1990)
 		}
 		qp := strings.Replace(q, "asOf: $asOf)", "asOf: $asOf, include: POSSIBLE)", 1)
-		if in1990 := ids(s.mustData(t, qp, map[string]any{"asOf": "1990"}), conn, "from", "id"); !slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
+		if in1990 := ids(s.MustData(t, qp, map[string]any{"asOf": "1990"}), conn, "from", "id"); !slices.Contains(in1990, commission) || slices.Contains(in1990, cg) {
 			t.Errorf("possible as of 1990: %v; want the Commission, not the Consulate-General", in1990)
 		}
-		if in1997 := ids(s.mustData(t, q, map[string]any{"asOf": "1997-03"}), conn, "from", "id"); !slices.Contains(in1997, commission) {
+		if in1997 := ids(s.MustData(t, q, map[string]any{"asOf": "1997-03"}), conn, "from", "id"); !slices.Contains(in1997, commission) {
 			t.Errorf("known as of 1997-03: %v; want the Commission", in1997)
 		}
-		in1998 := ids(s.mustData(t, q, map[string]any{"asOf": "1998"}), conn, "from", "id")
+		in1998 := ids(s.MustData(t, q, map[string]any{"asOf": "1998"}), conn, "from", "id")
 		if slices.Contains(in1998, commission) || !slices.Contains(in1998, cg) {
 			t.Errorf("as of 1998: %v; want the Consulate-General, not the Commission", in1998)
 		}
-		d := s.mustData(t, `{ lineage(id: "mission:consulate-general-of-nigeria-in-hong-kong") { entity { id } change date } }`, nil)
-		steps := at(d, "lineage").([]any)
-		if len(steps) != 2 || at(steps[0], "entity", "id") != commission || at(steps[1], "change") != "RENAMED_FROM" || at(steps[1], "date") != "1997" {
+		d := s.MustData(t, `{ lineage(id: "mission:consulate-general-of-nigeria-in-hong-kong") { entity { id } change date } }`, nil)
+		steps := schematest.At(d, "lineage").([]any)
+		if len(steps) != 2 || schematest.At(steps[0], "entity", "id") != commission || schematest.At(steps[1], "change") != "RENAMED_FROM" || schematest.At(steps[1], "date") != "1997" {
 			t.Errorf("lineage = %v; want the Commission renamed in 1997", steps)
 		}
 	})
@@ -123,26 +124,26 @@ func TestSpecialAdministrativeRegions(t *testing.T) {
 		// British administration "until 1997": known in 1997, possible
 		// before, when the text gives no start.
 		// In 1997 both hold: the text dates the transfer to the year.
-		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1997-03"}), conn, "to", "id"); !slices.Equal(got, []string{"country:china", "country:united-kingdom"}) {
+		if got := ids(s.MustData(t, q, map[string]any{"asOf": "1997-03"}), conn, "to", "id"); !slices.Equal(got, []string{"country:china", "country:united-kingdom"}) {
 			t.Errorf("part of, as of 1997-03: %v", got)
 		}
 		qp := strings.Replace(q, "asOf: $asOf)", "asOf: $asOf, include: POSSIBLE)", 1)
-		if got := ids(s.mustData(t, qp, map[string]any{"asOf": "1990"}), conn, "to", "id"); !slices.Equal(got, []string{"country:united-kingdom"}) {
+		if got := ids(s.MustData(t, qp, map[string]any{"asOf": "1990"}), conn, "to", "id"); !slices.Equal(got, []string{"country:united-kingdom"}) {
 			t.Errorf("part of, possible as of 1990: %v", got)
 		}
-		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1990"}), conn, "to", "id"); len(got) != 0 {
+		if got := ids(s.MustData(t, q, map[string]any{"asOf": "1990"}), conn, "to", "id"); len(got) != 0 {
 			t.Errorf("part of, known as of 1990: %v; the text dates only the end", got)
 		}
-		if got := ids(s.mustData(t, q, map[string]any{"asOf": "1998"}), conn, "to", "id"); !slices.Equal(got, []string{"country:china"}) {
+		if got := ids(s.MustData(t, q, map[string]any{"asOf": "1998"}), conn, "to", "id"); !slices.Equal(got, []string{"country:china"}) {
 			t.Errorf("part of, as of 1998: %v", got)
 		}
 	})
 
 	t.Run("EconomicAndTradeOfficesWereGovernmentOffices", func(t *testing.T) {
-		d := s.mustData(t, `{ lineage(id: "mission:hong-kong-economic-and-trade-offices") { entity { name } change } }`, nil)
+		d := s.MustData(t, `{ lineage(id: "mission:hong-kong-economic-and-trade-offices") { entity { name } change } }`, nil)
 		var names []string
-		for _, step := range at(d, "lineage").([]any) {
-			names = append(names, at(step, "entity", "name").(string))
+		for _, step := range schematest.At(d, "lineage").([]any) {
+			names = append(names, schematest.At(step, "entity", "name").(string))
 		}
 		if !slices.Equal(names, []string{"Hong Kong Government Offices", "Hong Kong Economic and Trade Offices"}) {
 			t.Errorf("lineage = %v", names)
@@ -160,14 +161,14 @@ func TestSpecialAdministrativeRegions(t *testing.T) {
 			{"territory:macau", "country:portugal", "mission:macau-economic-and-trade-offices"},
 		}
 		for _, c := range cases {
-			d := s.mustData(t, `query($of: ID!, $in: ID!) { representation(of: $of, in: $in) { kind mission { id } } }`,
+			d := s.MustData(t, `query($of: ID!, $in: ID!) { representation(of: $of, in: $in) { kind mission { id } } }`,
 				map[string]any{"of": c.of, "in": c.in})
 			found := false
-			for _, r := range at(d, "representation").([]any) {
-				found = found || (at(r, "kind") == "DE_FACTO" && at(r, "mission", "id") == c.mission)
+			for _, r := range schematest.At(d, "representation").([]any) {
+				found = found || (schematest.At(r, "kind") == "DE_FACTO" && schematest.At(r, "mission", "id") == c.mission)
 			}
 			if !found {
-				t.Errorf("%s in %s: %v; want %s, de facto", c.of, c.in, at(d, "representation"), c.mission)
+				t.Errorf("%s in %s: %v; want %s, de facto", c.of, c.in, schematest.At(d, "representation"), c.mission)
 			}
 		}
 	})

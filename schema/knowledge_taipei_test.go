@@ -4,26 +4,27 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // TestForeignOfficesInTaipei asks about the foreign offices in Taiwan of
 // seeds/taiwan-foreign-offices.yaml, through the public API alone.
 func TestForeignOfficesInTaipei(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	// reps returns the representation of one country in Taiwan as
 	// "KIND mission-id via-id" strings, sorted.
 	reps := func(t *testing.T, of, asOf string) []string {
 		t.Helper()
-		d := s.mustData(t, `query($of: ID!, $asOf: Date) {
+		d := s.MustData(t, `query($of: ID!, $asOf: Date) {
 		  representation(of: $of, in: "country:taiwan", asOf: $asOf) { kind mission { id } via { id } } }`,
 			map[string]any{"of": of, "asOf": asOf})
 		var out []string
-		for _, r := range at(d, "representation").([]any) {
-			m, _ := at(r, "mission", "id").(string)
-			v, _ := at(r, "via", "id").(string)
-			out = append(out, at(r, "kind").(string)+" "+m+" "+v)
+		for _, r := range schematest.At(d, "representation").([]any) {
+			m, _ := schematest.At(r, "mission", "id").(string)
+			v, _ := schematest.At(r, "via", "id").(string)
+			out = append(out, schematest.At(r, "kind").(string)+" "+m+" "+v)
 		}
 		slices.Sort(out)
 		return out
@@ -33,14 +34,14 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 	// mission: "KIND mission-id via-id HOLDING".
 	possible := func(t *testing.T, of, asOf string) []string {
 		t.Helper()
-		d := s.mustData(t, `query($of: ID!, $asOf: Date) {
+		d := s.MustData(t, `query($of: ID!, $asOf: Date) {
 		  representation(of: $of, in: "country:taiwan", asOf: $asOf, include: POSSIBLE) { kind mission { id holding } via { id } } }`,
 			map[string]any{"of": of, "asOf": asOf})
 		var out []string
-		for _, r := range at(d, "representation").([]any) {
-			m, _ := at(r, "mission", "id").(string)
-			v, _ := at(r, "via", "id").(string)
-			out = append(out, at(r, "kind").(string)+" "+m+" "+v+" "+at(r, "mission", "holding").(string))
+		for _, r := range schematest.At(d, "representation").([]any) {
+			m, _ := schematest.At(r, "mission", "id").(string)
+			v, _ := schematest.At(r, "via", "id").(string)
+			out = append(out, schematest.At(r, "kind").(string)+" "+m+" "+v+" "+schematest.At(r, "mission", "holding").(string))
 		}
 		slices.Sort(out)
 		return out
@@ -48,12 +49,12 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 	// lineage returns the names, changes and dates of a body's chain, oldest first.
 	lineage := func(t *testing.T, id string) (names, changes, dates []string) {
 		t.Helper()
-		d := s.mustData(t, `query($id: ID!) { lineage(id: $id) { entity { name } change date } }`, map[string]any{"id": id})
-		for _, step := range at(d, "lineage").([]any) {
-			names = append(names, at(step, "entity", "name").(string))
-			c, _ := at(step, "change").(string)
+		d := s.MustData(t, `query($id: ID!) { lineage(id: $id) { entity { name } change date } }`, map[string]any{"id": id})
+		for _, step := range schematest.At(d, "lineage").([]any) {
+			names = append(names, schematest.At(step, "entity", "name").(string))
+			c, _ := schematest.At(step, "change").(string)
 			changes = append(changes, c)
-			if date, ok := at(step, "date").(string); ok {
+			if date, ok := schematest.At(step, "date").(string); ok {
 				dates = append(dates, date)
 			}
 		}
@@ -90,10 +91,10 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 		if want := []string{"French Trade Office", "French Institute", "French Office in Taipei"}; !slices.Equal(names, want) {
 			t.Errorf("lineage = %v, want %v", names, want)
 		}
-		d := s.mustData(t, `{ entity(id: "mission:french-office-in-taipei") { ... on Mission { official missionType sender { id } city { id } } } }`, nil)
-		if at(d, "entity", "official") != false || at(d, "entity", "missionType") != "REPRESENTATIVE_OFFICE" ||
-			at(d, "entity", "sender", "id") != "country:france" || at(d, "entity", "city", "id") != "city:taipei" {
-			t.Errorf("French Office in Taipei = %v", at(d, "entity"))
+		d := s.MustData(t, `{ entity(id: "mission:french-office-in-taipei") { ... on Mission { official missionType sender { id } city { id } } } }`, nil)
+		if schematest.At(d, "entity", "official") != false || schematest.At(d, "entity", "missionType") != "REPRESENTATIVE_OFFICE" ||
+			schematest.At(d, "entity", "sender", "id") != "country:france" || schematest.At(d, "entity", "city", "id") != "city:taipei" {
+			t.Errorf("French Office in Taipei = %v", schematest.At(d, "entity"))
 		}
 	})
 
@@ -157,16 +158,16 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 		// partners lists Taiwan's diplomatic partners as of asOf, with
 		// include, as "id HOLDING".
 		partners := func(asOf, include string) []string {
-			d := s.mustData(t, `query($asOf: Date, $include: Include) { entity(id: "country:taiwan") {
+			d := s.MustData(t, `query($asOf: Date, $include: Include) { entity(id: "country:taiwan") {
 			  relations(types: [DIPLOMATIC_RELATIONS], asOf: $asOf, include: $include, first: 500) { edges { node { from { id } to { id } holding } } } } }`,
 				map[string]any{"asOf": asOf, "include": include})
 			var out []string
-			for _, e := range at(d, "entity", "relations", "edges").([]any) {
-				other := at(e, "node", "from", "id").(string)
+			for _, e := range schematest.At(d, "entity", "relations", "edges").([]any) {
+				other := schematest.At(e, "node", "from", "id").(string)
 				if other == "country:taiwan" {
-					other = at(e, "node", "to", "id").(string)
+					other = schematest.At(e, "node", "to", "id").(string)
 				}
-				out = append(out, other+" "+at(e, "node", "holding").(string))
+				out = append(out, other+" "+schematest.At(e, "node", "holding").(string))
 			}
 			slices.Sort(out)
 			return out
@@ -201,9 +202,9 @@ func TestForeignOfficesInTaipei(t *testing.T) {
 
 	t.Run("SingaporeAndThePRC", func(t *testing.T) {
 		count := func(asOf string) float64 {
-			d := s.mustData(t, `query($asOf: Date) { relations(types: [DIPLOMATIC_RELATIONS], from: "country:singapore", to: "country:china", asOf: $asOf) { totalCount } }`,
+			d := s.MustData(t, `query($asOf: Date) { relations(types: [DIPLOMATIC_RELATIONS], from: "country:singapore", to: "country:china", asOf: $asOf) { totalCount } }`,
 				map[string]any{"asOf": asOf})
-			return at(d, "relations", "totalCount").(float64)
+			return schematest.At(d, "relations", "totalCount").(float64)
 		}
 		if n89, n91 := count("1989"), count("1991"); n89 != 0 || n91 != 1 {
 			t.Errorf("Singapore-PRC relations: %v as of 1989, %v as of 1991; want 0 and 1", n89, n91)

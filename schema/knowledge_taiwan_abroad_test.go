@@ -4,7 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // TestTaiwanOfficesAbroad asks the default data about Taiwan's offices in
@@ -12,7 +13,7 @@ import (
 // Singapore, and about the bodies through which Taiwan and China deal with
 // each other (seeds/taiwan-abroad.yaml), through the public API alone.
 func TestTaiwanOfficesAbroad(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	// representedBy returns the ids of the missions (or, where there is no
 	// mission, the bodies) that represent of in in as of asOf ("" for all of
@@ -26,16 +27,16 @@ func TestTaiwanOfficesAbroad(t *testing.T) {
 		if len(include) > 0 {
 			vars["include"] = include[0]
 		}
-		d := s.mustData(t, `query($of: ID!, $in: ID!, $asOf: Date, $include: Include) {
+		d := s.MustData(t, `query($of: ID!, $in: ID!, $asOf: Date, $include: Include) {
 		  representation(of: $of, in: $in, asOf: $asOf, include: $include) { kind mission { id } via { id } } }`, vars)
 		var ids []string
-		for _, r := range at(d, "representation").([]any) {
-			if k := at(r, "kind"); k != "DE_FACTO" {
+		for _, r := range schematest.At(d, "representation").([]any) {
+			if k := schematest.At(r, "kind"); k != "DE_FACTO" {
 				t.Errorf("%s in %s as of %s: kind %v, want DE_FACTO (%v)", of, in, asOf, k, r)
 			}
-			if id, ok := at(r, "mission", "id").(string); ok {
+			if id, ok := schematest.At(r, "mission", "id").(string); ok {
 				ids = append(ids, id)
-			} else if id, ok := at(r, "via", "id").(string); ok {
+			} else if id, ok := schematest.At(r, "via", "id").(string); ok {
 				ids = append(ids, id)
 			}
 		}
@@ -63,43 +64,43 @@ func TestTaiwanOfficesAbroad(t *testing.T) {
 			t.Errorf("as of 1992: %v, want %v", got, want)
 		}
 		// The Taiwan Marketing Service opened in 1988: nothing in Canberra before.
-		d := s.mustData(t, `{ entity(id: "city:canberra") { relations(types: [LOCATED_IN], direction: IN, asOf: 1987) { edges { node { from { id } } } } } }`, nil)
-		for _, e := range at(d, "entity", "relations", "edges").([]any) {
-			if at(e, "node", "from", "id") == "mission:taiwan-marketing-service-canberra" {
+		d := s.MustData(t, `{ entity(id: "city:canberra") { relations(types: [LOCATED_IN], direction: IN, asOf: 1987) { edges { node { from { id } } } } } }`, nil)
+		for _, e := range schematest.At(d, "entity", "relations", "edges").([]any) {
+			if schematest.At(e, "node", "from", "id") == "mission:taiwan-marketing-service-canberra" {
 				t.Errorf("the Taiwan Marketing Service is in Canberra as of 1987")
 			}
 		}
 	})
 
 	t.Run("MelbourneOfficeLineage", func(t *testing.T) {
-		d := s.mustData(t, `{ lineage(id: "mission:far-east-trading-company-melbourne") { entity { id name ... on Mission { city { id } } } change date } }`, nil)
-		steps := at(d, "lineage").([]any)
+		d := s.MustData(t, `{ lineage(id: "mission:far-east-trading-company-melbourne") { entity { id name ... on Mission { city { id } } } change date } }`, nil)
+		steps := schematest.At(d, "lineage").([]any)
 		if len(steps) != 2 ||
-			at(steps[0], "entity", "name") != "Far East Trading Company" ||
-			at(steps[1], "entity", "name") != "Taipei Economic and Cultural Office in Melbourne" ||
-			at(steps[1], "change") != "RENAMED_FROM" || at(steps[1], "date") != "1991" {
+			schematest.At(steps[0], "entity", "name") != "Far East Trading Company" ||
+			schematest.At(steps[1], "entity", "name") != "Taipei Economic and Cultural Office in Melbourne" ||
+			schematest.At(steps[1], "change") != "RENAMED_FROM" || schematest.At(steps[1], "date") != "1991" {
 			t.Fatalf("lineage = %v", steps)
 		}
 		for _, step := range steps {
-			if c := at(step, "entity", "city", "id"); c != "city:melbourne" {
-				t.Errorf("%v is in %v, want city:melbourne", at(step, "entity", "id"), c)
+			if c := schematest.At(step, "entity", "city", "id"); c != "city:melbourne" {
+				t.Errorf("%v is in %v, want city:melbourne", schematest.At(step, "entity", "id"), c)
 			}
 		}
-		d = s.mustData(t, `{ entity(id: "city:melbourne") { relations(types: [LOCATED_IN], direction: OUT) { edges { node { to { id } } } } } }`, nil)
-		if to := at(d, "entity", "relations", "edges", 0, "node", "to", "id"); to != "country:australia" {
+		d = s.MustData(t, `{ entity(id: "city:melbourne") { relations(types: [LOCATED_IN], direction: OUT) { edges { node { to { id } } } } } }`, nil)
+		if to := schematest.At(d, "entity", "relations", "edges", 0, "node", "to", "id"); to != "country:australia" {
 			t.Errorf("Melbourne is in %v, want Australia", to)
 		}
 	})
 
 	t.Run("SingaporeOfficeRenamedIn1990", func(t *testing.T) {
-		d := s.mustData(t, `{ lineage(id: "mission:taipei-representative-office-singapore") { entity { name ... on Mission { missionType official } } change date } }`, nil)
+		d := s.MustData(t, `{ lineage(id: "mission:taipei-representative-office-singapore") { entity { name ... on Mission { missionType official } } change date } }`, nil)
 		var names, dates []string
-		for _, step := range at(d, "lineage").([]any) {
-			names = append(names, at(step, "entity", "name").(string))
-			if at(step, "entity", "official") != false {
-				t.Errorf("%v has official status", at(step, "entity", "name"))
+		for _, step := range schematest.At(d, "lineage").([]any) {
+			names = append(names, schematest.At(step, "entity", "name").(string))
+			if schematest.At(step, "entity", "official") != false {
+				t.Errorf("%v has official status", schematest.At(step, "entity", "name"))
 			}
-			if date, ok := at(step, "date").(string); ok {
+			if date, ok := schematest.At(step, "date").(string); ok {
 				dates = append(dates, date)
 			}
 		}
@@ -123,14 +124,14 @@ func TestTaiwanOfficesAbroad(t *testing.T) {
 	})
 
 	t.Run("SearchTaipeiLiaisonOfficeFindsPretoria", func(t *testing.T) {
-		d := s.mustData(t, `{ search(text: "Taipei Liaison Office", kinds: [MISSION], first: 5) {
+		d := s.MustData(t, `{ search(text: "Taipei Liaison Office", kinds: [MISSION], first: 5) {
 		  entity { id ... on Mission { missionType official sender { id } city { id } } } } }`, nil)
-		hit := at(d, "search", 0, "entity")
-		if at(hit, "id") != "mission:taipei-liaison-office-pretoria" {
-			t.Fatalf("best hit = %v", at(d, "search"))
+		hit := schematest.At(d, "search", 0, "entity")
+		if schematest.At(hit, "id") != "mission:taipei-liaison-office-pretoria" {
+			t.Fatalf("best hit = %v", schematest.At(d, "search"))
 		}
-		if at(hit, "missionType") != "LIAISON_OFFICE" || at(hit, "official") != false ||
-			at(hit, "sender", "id") != "country:taiwan" || at(hit, "city", "id") != "city:pretoria" {
+		if schematest.At(hit, "missionType") != "LIAISON_OFFICE" || schematest.At(hit, "official") != false ||
+			schematest.At(hit, "sender", "id") != "country:taiwan" || schematest.At(hit, "city", "id") != "city:pretoria" {
 			t.Errorf("Taipei Liaison Office = %v", hit)
 		}
 		if got := representedBy(t, "country:taiwan", "country:south-africa", ""); !slices.Equal(got, []string{"mission:taipei-liaison-office-pretoria"}) {
@@ -148,23 +149,23 @@ func TestTaiwanOfficesAbroad(t *testing.T) {
 			}
 		}
 		// The en dash of the name is punctuation to search.
-		d := s.mustData(t, `{ search(text: "Taipei-Moscow Economic and Cultural Coordination Commission", kinds: [MISSION], first: 3) { entity { id } } }`, nil)
-		if id := at(d, "search", 0, "entity", "id"); id != "mission:taipei-moscow-representative-office" {
-			t.Errorf("search = %v", at(d, "search"))
+		d := s.MustData(t, `{ search(text: "Taipei-Moscow Economic and Cultural Coordination Commission", kinds: [MISSION], first: 3) { entity { id } } }`, nil)
+		if id := schematest.At(d, "search", 0, "entity", "id"); id != "mission:taipei-moscow-representative-office" {
+			t.Errorf("search = %v", schematest.At(d, "search"))
 		}
 	})
 
 	t.Run("DublinOfficeHasNoDiplomaticStatus", func(t *testing.T) {
-		d := s.mustData(t, `{ representation(of: "country:taiwan", in: "country:ireland") {
+		d := s.MustData(t, `{ representation(of: "country:taiwan", in: "country:ireland") {
 		  kind mission { name ... on Mission { official city { name } } } relations { type note } } }`, nil)
-		reps := at(d, "representation").([]any)
-		if len(reps) != 1 || at(reps[0], "kind") != "DE_FACTO" ||
-			at(reps[0], "mission", "name") != "Taipei Representative Office in Dublin" ||
-			at(reps[0], "mission", "official") != false || at(reps[0], "mission", "city", "name") != "Dublin" {
+		reps := schematest.At(d, "representation").([]any)
+		if len(reps) != 1 || schematest.At(reps[0], "kind") != "DE_FACTO" ||
+			schematest.At(reps[0], "mission", "name") != "Taipei Representative Office in Dublin" ||
+			schematest.At(reps[0], "mission", "official") != false || schematest.At(reps[0], "mission", "city", "name") != "Dublin" {
 			t.Fatalf("Taiwan in Ireland: %v", reps)
 		}
-		if note, _ := at(reps[0], "relations", 0, "note").(string); note == "" {
-			t.Errorf("the REPRESENTED_BY carries no note of the 2007 statement: %v", at(reps[0], "relations"))
+		if note, _ := schematest.At(reps[0], "relations", 0, "note").(string); note == "" {
+			t.Errorf("the REPRESENTED_BY carries no note of the 2007 statement: %v", schematest.At(reps[0], "relations"))
 		}
 	})
 
@@ -176,11 +177,11 @@ func TestTaiwanOfficesAbroad(t *testing.T) {
 			if got := representedBy(t, "country:taiwan", in, ""); !slices.Equal(got, []string{want}) {
 				t.Errorf("Taiwan in %s: %v, want %s", in, got, want)
 			}
-			d := s.mustData(t, `query($id: ID!) { entity(id: $id) { relations(types: [DIPLOMATIC_RELATIONS]) { edges { node { from { id } to { id } } } } } }`,
+			d := s.MustData(t, `query($id: ID!) { entity(id: $id) { relations(types: [DIPLOMATIC_RELATIONS]) { edges { node { from { id } to { id } } } } } }`,
 				map[string]any{"id": in})
 			found := false
-			for _, e := range at(d, "entity", "relations", "edges").([]any) {
-				ends := []any{at(e, "node", "from", "id"), at(e, "node", "to", "id")}
+			for _, e := range schematest.At(d, "entity", "relations", "edges").([]any) {
+				ends := []any{schematest.At(e, "node", "from", "id"), schematest.At(e, "node", "to", "id")}
 				found = found || (slices.Contains(ends, any(in)) && slices.Contains(ends, any("country:china")))
 			}
 			if !found {
@@ -202,22 +203,22 @@ func TestTaiwanOfficesAbroad(t *testing.T) {
 			"org:straits-exchange-foundation":                         {"city:taipei", "person:lin-join-sane"},
 			"org:association-for-relations-across-the-taiwan-straits": {"city:beijing", "person:chen-yunlin"},
 		} {
-			d := s.mustData(t, `query($id: ID!) { entity(id: $id) { relations(types: [LOCATED_IN, HEADED_BY], direction: OUT) { edges { node { type role to { id } } } } } }`,
+			d := s.MustData(t, `query($id: ID!) { entity(id: $id) { relations(types: [LOCATED_IN, HEADED_BY], direction: OUT) { edges { node { type role to { id } } } } } }`,
 				map[string]any{"id": id})
 			got := map[string]string{}
-			for _, e := range at(d, "entity", "relations", "edges").([]any) {
-				got[at(e, "node", "type").(string)] = at(e, "node", "to", "id").(string)
-				if at(e, "node", "type") == "HEADED_BY" && at(e, "node", "role") != "chairman" {
-					t.Errorf("%s: role %v", id, at(e, "node", "role"))
+			for _, e := range schematest.At(d, "entity", "relations", "edges").([]any) {
+				got[schematest.At(e, "node", "type").(string)] = schematest.At(e, "node", "to", "id").(string)
+				if schematest.At(e, "node", "type") == "HEADED_BY" && schematest.At(e, "node", "role") != "chairman" {
+					t.Errorf("%s: role %v", id, schematest.At(e, "node", "role"))
 				}
 			}
 			if got["LOCATED_IN"] != want[0] || got["HEADED_BY"] != want[1] {
 				t.Errorf("%s: %v, want in %s headed by %s", id, got, want[0], want[1])
 			}
 		}
-		d := s.mustData(t, `{ search(text: "SEF", first: 5) { entity { id } } }`, nil)
-		if id := at(d, "search", 0, "entity", "id"); id != "org:straits-exchange-foundation" {
-			t.Errorf("search SEF = %v", at(d, "search"))
+		d := s.MustData(t, `{ search(text: "SEF", first: 5) { entity { id } } }`, nil)
+		if id := schematest.At(d, "search", 0, "entity", "id"); id != "org:straits-exchange-foundation" {
+			t.Errorf("search SEF = %v", schematest.At(d, "search"))
 		}
 	})
 }

@@ -134,11 +134,11 @@ var sharedCostModel = sync.OnceValues(newCostModel)
 
 // checked is what check learned of a query, for metrics and logs.
 type checked struct {
-	operation string  // the operation's name, opAnonymous, or "" if the query does not say
+	operation string  // the operation's name, AnonymousOperation, or "" if the query does not say
 	cost      float64 // the estimated cost, if estimated
 	tally     tally   // the work the cost weighs, if estimated
 	estimated bool
-	limit     string // why the query was refused: reasonLength, reasonParse, reasonDepth...
+	limit     string // why the query was refused: ReasonLength, ReasonParse, ReasonDepth...
 }
 
 // check reads a request's query once (see document) and holds it to the
@@ -220,7 +220,7 @@ func checkExpandedFields(op *ast.OperationDefinition, l Limits) (float64, *refus
 	if n <= float64(l.MaxCost) {
 		return n, nil
 	}
-	return n, refuse(reasonCost, CodeTooComplex, "the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost)
+	return n, refuse(ReasonCost, CodeTooComplex, "the query expands to %.4g fields (fragments spread within fragments multiply), each costing at least one; the budget is %d. Spread fragments fewer times, or ask for fewer fields", n, l.MaxCost)
 }
 
 // checkEstimate holds what the walk found, the nesting, the aliases and
@@ -228,11 +228,11 @@ func checkExpandedFields(op *ast.OperationDefinition, l Limits) (float64, *refus
 func (e *estimate) checkEstimate(cost float64, l Limits) *refusal {
 	switch {
 	case e.depth > l.MaxDepth:
-		return refuse(reasonDepth, CodeTooComplex, "the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
+		return refuse(ReasonDepth, CodeTooComplex, "the query nests fields %d deep; the limit is %d", e.depth, l.MaxDepth)
 	case e.aliases > l.MaxAliases:
 		return tooManyAliases(e.aliases, l.MaxAliases)
 	case cost > float64(l.MaxCost):
-		return refuse(reasonCost, CodeTooComplex, "the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
+		return refuse(ReasonCost, CodeTooComplex, "the query's estimated cost is %.0f; the budget is %d. Ask for fewer items (first, limit), less depth or fewer nested lists", cost, l.MaxCost)
 	}
 	return nil
 }
@@ -260,11 +260,11 @@ func ownFields(set ast.SelectionSet, top bool) (roots, aliases int) {
 }
 
 func tooManyRoots(n, limit int) *refusal {
-	return refuse(reasonRootFields, CodeTooComplex, "the query asks for %d fields at its top; the limit is %d: split it into several requests", n, limit)
+	return refuse(ReasonRootFields, CodeTooComplex, "the query asks for %d fields at its top; the limit is %d: split it into several requests", n, limit)
 }
 
 func tooManyAliases(n, limit int) *refusal {
-	return refuse(reasonAliases, CodeTooComplex, "the query has %d aliased fields; the limit is %d: split it into several requests", n, limit)
+	return refuse(ReasonAliases, CodeTooComplex, "the query has %d aliased fields; the limit is %d: split it into several requests", n, limit)
 }
 
 // estimate walks one operation, adding up what it may cost.

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // hostileQuery is a query built to cost the server dearly, and what its
@@ -79,8 +81,8 @@ func hostileBodies() []hostileBody {
 }
 
 // refused checks that a hostile query was refused as it should be.
-func (h hostileQuery) refused(r *result) error {
-	if len(r.Errors) != 1 || r.code(0) != schema.CodeTooComplex || !strings.Contains(r.Errors[0].Message, h.want) {
+func (h hostileQuery) refused(r *schematest.Result) error {
+	if len(r.Errors) != 1 || r.Code(0) != schema.CodeTooComplex || !strings.Contains(r.Errors[0].Message, h.want) {
 		return fmt.Errorf("errors %+v; want one %s saying %q", r.Errors, schema.CodeTooComplex, h.want)
 	}
 	if r.Data != nil {
@@ -121,7 +123,7 @@ func startStream(base string) *stream {
 				st.failed.Add(1)
 				continue
 			}
-			var r result
+			var r schematest.Result
 			err = json.NewDecoder(resp.Body).Decode(&r)
 			resp.Body.Close()
 			if err == nil && resp.StatusCode == http.StatusOK && len(r.Errors) == 0 && r.Data["representation"] != nil {
@@ -159,17 +161,17 @@ func (st *stream) close() {
 // what limit it broke, without a single store read, while a stream of
 // ordinary queries goes on being answered.
 func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	for _, tt := range hostileQueries() {
 		t.Run(tt.name, func(t *testing.T) {
-			s.reader.reset()
+			s.Reader.Reset()
 			start := time.Now()
-			r, _ := s.post(t, tt.query, tt.vars)
+			r, _ := s.Post(t, tt.query, tt.vars)
 			if err := tt.refused(r); err != nil {
 				t.Fatal(err)
 			}
-			if n := s.reader.reads(); n != 0 {
+			if n := s.Reader.Reads(); n != 0 {
 				t.Errorf("the refused query read the store %d times", n)
 			}
 			t.Logf("refused in %s", time.Since(start).Round(time.Microsecond))
@@ -178,12 +180,12 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 
 	t.Run("HostileBodies", func(t *testing.T) {
 		for _, tt := range hostileBodies() {
-			s.reader.reset()
-			r, status := s.send(t, "application/json", tt.body)
+			s.Reader.Reset()
+			r, status := s.Send(t, "application/json", tt.body)
 			if status != tt.status || len(r.Errors) == 0 {
 				t.Errorf("%s: status %d, errors %+v; want %d and an error", tt.name, status, r.Errors, tt.status)
 			}
-			if n := s.reader.reads(); n != 0 {
+			if n := s.Reader.Reads(); n != 0 {
 				t.Errorf("%s: the refused request read the store %d times", tt.name, n)
 			}
 		}
@@ -196,20 +198,20 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 		huge := `n: neighbourhood(id: "country:cuba", depth: 4, limit: 2000) { nodes { relations(first: 500) { edges { node { id } } } } }`
 		for _, field := range []string{`e: entity(id: "\a") { name }`, `e: entity(id: "\x41") { name }`,
 			`e: count(groupBy: HOST, limit: 1_0) { key }`, `e: entities(first: 0x10) { totalCount }`} {
-			s.reader.reset()
-			r, status := s.post(t, `{ `+field+` `+huge+` }`, nil)
-			if status != http.StatusBadRequest || len(r.Errors) != 1 || r.code(0) != schema.CodeParseFailed || r.Data != nil {
+			s.Reader.Reset()
+			r, status := s.Post(t, `{ `+field+` `+huge+` }`, nil)
+			if status != http.StatusBadRequest || len(r.Errors) != 1 || r.Code(0) != schema.CodeParseFailed || r.Data != nil {
 				t.Errorf("%s: status %d, errors %+v, data %v; want 400, one %s and no data", field, status, r.Errors, r.Data, schema.CodeParseFailed)
 			}
-			if n := s.reader.reads(); n != 0 {
+			if n := s.Reader.Reads(); n != 0 {
 				t.Errorf("%s: the refused query read the store %d times", field, n)
 			}
 		}
 	})
 
 	t.Run("FragmentCycle", func(t *testing.T) {
-		r, _ := s.post(t, `{ entity(id: "country:cuba") { ...A } } fragment A on Country { ...B } fragment B on Country { ...A }`, nil)
-		if len(r.Errors) == 0 || r.code(0) != schema.CodeValidationFailed {
+		r, _ := s.Post(t, `{ entity(id: "country:cuba") { ...A } } fragment A on Country { ...B } fragment B on Country { ...A }`, nil)
+		if len(r.Errors) == 0 || r.Code(0) != schema.CodeValidationFailed {
 			t.Errorf("a fragment cycle: %+v; want a validation error", r.Errors)
 		}
 	})
@@ -222,12 +224,12 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 		st.waitAnswered(t, 1)
 		for range 3 {
 			for _, h := range hostileQueries() {
-				if r, _ := s.post(t, h.query, h.vars); h.refused(r) != nil {
+				if r, _ := s.Post(t, h.query, h.vars); h.refused(r) != nil {
 					t.Fatalf("%s: %v", h.name, h.refused(r))
 				}
 			}
 			for _, h := range hostileBodies() {
-				if _, status := s.send(t, "application/json", h.body); status != h.status {
+				if _, status := s.Send(t, "application/json", h.body); status != h.status {
 					t.Fatalf("%s: status %d, want %d", h.name, status, h.status)
 				}
 			}
@@ -241,7 +243,7 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 	t.Run("OrdinaryHeavyQueryFits", func(t *testing.T) {
 		// A page of entities, each with a page of relations and their
 		// ends, is what a graph view asks; it stays within budget.
-		s.mustData(t, `{ entities(first: 100) { edges { node { id relations(first: 20) { edges { node { type to { name } } } } } } } }`, nil)
+		s.MustData(t, `{ entities(first: 100) { edges { node { id relations(first: 20) { edges { node { type to { name } } } } } } } }`, nil)
 	})
 }
 
@@ -255,7 +257,7 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 //	go test ./schema -run '^$' -bench HostileRefusal -benchtime 200x -count 5
 func BenchmarkHostileRefusal(b *testing.B) {
 	// Request lines are formatted as in production, and thrown away.
-	s := newServer(b, schema.HandlerOptions{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	s := schematest.NewServer(b, httpapi.HandlerOptions{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	run := func(b *testing.B, refuse func() error) {
 		st := startStream(s.URL)
 		defer st.close()
@@ -306,7 +308,7 @@ func BenchmarkHostileRefusal(b *testing.B) {
 		body, _ := json.Marshal(map[string]any{"query": h.query, "variables": h.vars})
 		b.Run(h.name, func(b *testing.B) {
 			run(b, func() error {
-				r, _ := s.send(b, "application/json", body)
+				r, _ := s.Send(b, "application/json", body)
 				return h.refused(r)
 			})
 		})
@@ -314,7 +316,7 @@ func BenchmarkHostileRefusal(b *testing.B) {
 	for _, h := range hostileBodies() {
 		b.Run(h.name, func(b *testing.B) {
 			run(b, func() error {
-				if _, status := s.send(b, "application/json", h.body); status != h.status {
+				if _, status := s.Send(b, "application/json", h.body); status != h.status {
 					return fmt.Errorf("status %d, want %d", status, h.status)
 				}
 				return nil
@@ -324,9 +326,9 @@ func BenchmarkHostileRefusal(b *testing.B) {
 }
 
 func TestRequestTimeout(t *testing.T) {
-	s := newServerWithLimits(t, schema.HandlerOptions{}, schema.Limits{Timeout: time.Nanosecond})
-	r, _ := s.post(t, `{ neighbourhood(id: "country:cuba", depth: 2) { nodes { id } } }`, nil)
-	if len(r.Errors) == 0 || r.code(0) != schema.CodeTimeout || !strings.Contains(r.Errors[0].Message, "--request-timeout") {
+	s := schematest.NewServerWithLimits(t, httpapi.HandlerOptions{}, schema.Limits{Timeout: time.Nanosecond})
+	r, _ := s.Post(t, `{ neighbourhood(id: "country:cuba", depth: 2) { nodes { id } } }`, nil)
+	if len(r.Errors) == 0 || r.Code(0) != schema.CodeTimeout || !strings.Contains(r.Errors[0].Message, "--request-timeout") {
 		t.Errorf("a request past its timeout: %+v", r.Errors)
 	}
 }
@@ -335,9 +337,9 @@ func TestRequestTimeout(t *testing.T) {
 // its nodes are as many as its longest path allows (maxLength + 1), not
 // as many as there are paths.
 func TestCostOfAPath(t *testing.T) {
-	s, logs := newLoggedServer(t, schema.HandlerOptions{})
-	id := postWithID(t, s.URL, `{ paths(from: "country:cuba", to: "country:spain", maxLength: 6, first: 1) { nodes { id } } }`, "")
-	line := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
+	s, logs := schematest.NewLoggedServer(t, httpapi.HandlerOptions{})
+	id := schematest.PostWithID(t, s.URL, `{ paths(from: "country:cuba", to: "country:spain", maxLength: 6, first: 1) { nodes { id } } }`, "")
+	line := logs.Find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
 	// paths: a search and 6 steps of work, then 1 path (an object) of 7
 	// nodes, objects of 1 leaf each (see costWeights).
 	if want := float64(30_000 + 6*500 + 1*(2+7*(2+1))); line["cost"] != want {

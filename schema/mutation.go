@@ -12,17 +12,22 @@ import (
 	"github.com/chancery/chancery/graph"
 )
 
-// access is what the request may write, as the HTTP layer decided from its
-// method and credentials. The zero value refuses, saying why.
-type access struct {
-	allowed bool
-	refusal string // why writes are refused, for the error
+// Access is what a request may write, as the transport decided from its
+// method and credentials. The zero value refuses, and so does a request
+// whose context carries no Access.
+type Access struct {
+	// Allowed lets the request's mutations write.
+	Allowed bool
+	// Refusal says why writes are refused, for the error a mutation
+	// answers with; "" gives a general one.
+	Refusal string
 }
 
 type accessKey struct{}
 
-// withAccess returns ctx carrying the request's write access.
-func withAccess(ctx context.Context, a access) context.Context {
+// WithAccess returns ctx carrying the request's write access, which Run
+// and Exec hold its mutations to.
+func WithAccess(ctx context.Context, a Access) context.Context {
 	return context.WithValue(ctx, accessKey{}, a)
 }
 
@@ -38,9 +43,9 @@ func withWriter(ctx context.Context, w graph.Writer) context.Context {
 // request may not write.
 func writer(ctx context.Context) (graph.Writer, *loader, error) {
 	ld := loaderFrom(ctx)
-	a, _ := ctx.Value(accessKey{}).(access)
-	if !a.allowed {
-		msg := a.refusal
+	a, _ := ctx.Value(accessKey{}).(Access)
+	if !a.Allowed {
+		msg := a.Refusal
 		if msg == "" {
 			msg = "writes are not allowed on this connection"
 		}

@@ -1,51 +1,30 @@
 package schema_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
-
-const testToken = "test-token-0123456789abcdef"
-
-// postWith sends a query with an Authorization header (none if auth is "").
-func (s *server) postWith(tb testing.TB, auth, query string, vars map[string]any) (*result, int) {
-	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return decode(tb, resp)
-}
-
-const addThun = `mutation { upsertEntity(input: {id: "city:thun", kind: CITY, name: "Thun", aliases: ["Thoune"],
-  sources: [{document: "Test fixture", quote: "Thun is on the lake."}]}) { id name aliases } }`
 
 func TestMutationsNeedAToken(t *testing.T) {
 	t.Run("NoTokensConfigured", func(t *testing.T) {
-		s := newServer(t, schema.HandlerOptions{})
-		r, status := s.postWith(t, "Bearer "+testToken, addThun, nil)
-		if status != http.StatusOK || len(r.Errors) != 1 || r.code(0) != schema.CodeUnauthorized ||
+		s := schematest.NewServer(t, httpapi.HandlerOptions{})
+		r, status := s.PostWith(t, "Bearer "+schematest.Token, schematest.AddThun, nil)
+		if status != http.StatusOK || len(r.Errors) != 1 || r.Code(0) != schema.CodeUnauthorized ||
 			!strings.Contains(r.Errors[0].Message, "CHANCERY_TOKEN") {
 			t.Errorf("status %d, errors %+v; want UNAUTHORIZED saying how to enable writes", status, r.Errors)
 		}
-		if d := s.mustData(t, `{ entity(id: "city:thun") { name } }`, nil); d["entity"] != nil {
+		if d := s.MustData(t, `{ entity(id: "city:thun") { name } }`, nil); d["entity"] != nil {
 			t.Errorf("a refused write wrote: %v", d)
 		}
 	})
 
-	s := newServer(t, schema.HandlerOptions{Tokens: []string{"another-token-0123456789", testToken}})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{"another-token-0123456789", schematest.Token}})
 	for _, tt := range []struct {
 		name, auth string
 		status     int
@@ -56,43 +35,43 @@ func TestMutationsNeedAToken(t *testing.T) {
 		{"NotBearer", "Basic dXNlcjpwYXNz", http.StatusUnauthorized, "Bearer <token>"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r, status := s.postWith(t, tt.auth, addThun, nil)
-			if status != tt.status || len(r.Errors) != 1 || r.code(0) != schema.CodeUnauthorized || !strings.Contains(r.Errors[0].Message, tt.want) {
+			r, status := s.PostWith(t, tt.auth, schematest.AddThun, nil)
+			if status != tt.status || len(r.Errors) != 1 || r.Code(0) != schema.CodeUnauthorized || !strings.Contains(r.Errors[0].Message, tt.want) {
 				t.Errorf("status %d, errors %+v; want %d UNAUTHORIZED saying %q", status, r.Errors, tt.status, tt.want)
 			}
 		})
 	}
 	t.Run("ReadsNeedNone", func(t *testing.T) {
-		if d := s.mustData(t, `{ entity(id: "country:cuba") { name } }`, nil); at(d, "entity", "name") != "Cuba" {
+		if d := s.MustData(t, `{ entity(id: "country:cuba") { name } }`, nil); schematest.At(d, "entity", "name") != "Cuba" {
 			t.Errorf("a read without a token: %v", d)
 		}
 	})
 	t.Run("NotByGET", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodGet, s.URL+"/graphql?"+url.Values{"query": {addThun}}.Encode(), nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/graphql?"+url.Values{"query": {schematest.AddThun}}.Encode(), nil)
+		req.Header.Set("Authorization", "Bearer "+schematest.Token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, _ := decode(t, resp)
+		r, _ := schematest.Decode(t, resp)
 		if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "POST") {
 			t.Errorf("a mutation by GET: %+v", r.Errors)
 		}
 	})
 	t.Run("SecondTokenWorks", func(t *testing.T) {
-		r, _ := s.postWith(t, "Bearer "+testToken, addThun, nil)
-		if len(r.Errors) > 0 || at(r.Data, "upsertEntity", "name") != "Thun" {
+		r, _ := s.PostWith(t, "Bearer "+schematest.Token, schematest.AddThun, nil)
+		if len(r.Errors) > 0 || schematest.At(r.Data, "upsertEntity", "name") != "Thun" {
 			t.Errorf("with the second token: %+v %v", r.Errors, r.Data)
 		}
 	})
 }
 
 func TestMutations(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{Tokens: []string{testToken}})
-	auth := "Bearer " + testToken
+	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
+	auth := "Bearer " + schematest.Token
 	must := func(t *testing.T, query string) map[string]any {
 		t.Helper()
-		r, status := s.postWith(t, auth, query, nil)
+		r, status := s.PostWith(t, auth, query, nil)
 		if status != http.StatusOK || len(r.Errors) > 0 {
 			t.Fatalf("status %d, errors %+v", status, r.Errors)
 		}
@@ -100,27 +79,27 @@ func TestMutations(t *testing.T) {
 	}
 	refused := func(t *testing.T, query, code, want string) {
 		t.Helper()
-		before, _ := s.reader.Version(t.Context())
-		r, _ := s.postWith(t, auth, query, nil)
-		if len(r.Errors) != 1 || r.code(0) != code || !strings.Contains(r.Errors[0].Message, want) {
+		before, _ := s.Reader.Version(t.Context())
+		r, _ := s.PostWith(t, auth, query, nil)
+		if len(r.Errors) != 1 || r.Code(0) != code || !strings.Contains(r.Errors[0].Message, want) {
 			t.Errorf("errors %+v; want %s saying %q", r.Errors, code, want)
 		}
-		if after, _ := s.reader.Version(t.Context()); after != before {
+		if after, _ := s.Reader.Version(t.Context()); after != before {
 			t.Errorf("a refused write changed the data (version %d -> %d)", before, after)
 		}
 	}
 
 	t.Run("UpsertAndRead", func(t *testing.T) {
-		must(t, addThun)
-		d := s.mustData(t, `{ search(text: "thoune", kinds: [CITY], first: 1) { entity { id } } }`, nil)
-		if at(d, "search", 0, "entity", "id") != "city:thun" {
+		must(t, schematest.AddThun)
+		d := s.MustData(t, `{ search(text: "thoune", kinds: [CITY], first: 1) { entity { id } } }`, nil)
+		if schematest.At(d, "search", 0, "entity", "id") != "city:thun" {
 			t.Errorf("search after upsert: %v", d)
 		}
 		// Replacing it whole drops the alias from the index.
 		must(t, `mutation { upsertEntity(input: {id: "city:thun", kind: CITY, name: "Thun",
 		  sources: [{document: "Test fixture"}]}) { id } }`)
-		d = s.mustData(t, `{ search(text: "thoune", kinds: [CITY], first: 1) { entity { id } } }`, nil)
-		if hits := at(d, "search").([]any); len(hits) > 0 && at(hits[0], "entity", "id") == "city:thun" {
+		d = s.MustData(t, `{ search(text: "thoune", kinds: [CITY], first: 1) { entity { id } } }`, nil)
+		if hits := schematest.At(d, "search").([]any); len(hits) > 0 && schematest.At(hits[0], "entity", "id") == "city:thun" {
 			t.Errorf("the replaced alias is still found: %v", d)
 		}
 	})
@@ -129,12 +108,12 @@ func TestMutations(t *testing.T) {
 	t.Run("AddRelation", func(t *testing.T) {
 		d := must(t, `mutation { addRelation(input: {type: LOCATED_IN, from: "city:thun", to: "country:switzerland",
 		  sources: [{document: "Test fixture"}]}) { id type from { id } to { name } } }`)
-		relID, _ = at(d, "addRelation", "id").(string)
-		if !strings.HasPrefix(relID, "rel:") || at(d, "addRelation", "to", "name") != "Switzerland" {
+		relID, _ = schematest.At(d, "addRelation", "id").(string)
+		if !strings.HasPrefix(relID, "rel:") || schematest.At(d, "addRelation", "to", "name") != "Switzerland" {
 			t.Fatalf("addRelation answered %v", d)
 		}
-		d = s.mustData(t, `{ entity(id: "city:thun") { relations { edges { node { id } } } } }`, nil)
-		if at(d, "entity", "relations", "edges", 0, "node", "id") != relID {
+		d = s.MustData(t, `{ entity(id: "city:thun") { relations { edges { node { id } } } } }`, nil)
+		if schematest.At(d, "entity", "relations", "edges", 0, "node", "id") != relID {
 			t.Errorf("the new relation is not listed: %v", d)
 		}
 	})
@@ -164,7 +143,7 @@ func TestMutations(t *testing.T) {
 		if d["deleteEntity"] != true {
 			t.Errorf("deleteEntity answered %v", d)
 		}
-		if d := s.mustData(t, `query($id: ID!) { entity(id: "city:thun") { id } node(id: $id) { id } }`, map[string]any{"id": relID}); d["entity"] != nil || d["node"] != nil {
+		if d := s.MustData(t, `query($id: ID!) { entity(id: "city:thun") { id } node(id: $id) { id } }`, map[string]any{"id": relID}); d["entity"] != nil || d["node"] != nil {
 			t.Errorf("after a cascading delete: %v", d)
 		}
 		if d := must(t, `mutation { deleteEntity(id: "city:thun") }`); d["deleteEntity"] != false {
@@ -174,10 +153,10 @@ func TestMutations(t *testing.T) {
 
 	t.Run("DeleteRelation", func(t *testing.T) {
 		d := must(t, `{ relations(types: [PROTECTS], to: "country:united-states", context: "country:cuba") { edges { node { id } } } }`)
-		id := at(d, "relations", "edges", 0, "node", "id").(string)
+		id := schematest.At(d, "relations", "edges", 0, "node", "id").(string)
 		q := `mutation($id: ID!) { deleteRelation(id: $id) }`
 		for _, want := range []bool{true, false} {
-			r, _ := s.postWith(t, auth, q, map[string]any{"id": id})
+			r, _ := s.PostWith(t, auth, q, map[string]any{"id": id})
 			if len(r.Errors) > 0 || r.Data["deleteRelation"] != want {
 				t.Errorf("deleteRelation: %+v %v, want %v", r.Errors, r.Data, want)
 			}

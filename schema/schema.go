@@ -1,7 +1,10 @@
-// Package schema serves Chancery's graph as GraphQL over HTTP. It holds the
-// SDL (schema.graphql, whose descriptions are the API documentation), thin
-// resolvers that call into a graph.Reader, and the HTTP handler with CORS.
-// It is the only package that imports graphql-go and rs/cors.
+// Package schema answers GraphQL requests about Chancery's graph. It holds
+// the SDL (schema.graphql and the files that extend it, whose descriptions
+// are the API documentation), thin resolvers that call into a
+// graph.Reader, the loader that batches their reads, and the limits and
+// cost model every query is held to. It knows nothing of HTTP: package
+// httpapi serves it, and tells it about each request through the seams
+// declared here (WithObserver, WithAccess, WithTracer).
 package schema
 
 import (
@@ -19,6 +22,7 @@ import (
 
 	"github.com/graph-gophers/graphql-go"
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/graph-gophers/graphql-go/trace/tracer"
 
 	"github.com/chancery/chancery/graph"
 )
@@ -61,8 +65,6 @@ type Schema struct {
 	// expensive holds a token for each costly query running; see
 	// Limits.MaxExpensive.
 	expensive chan struct{}
-	// tracing, if set, traces requests; see WithTracing.
-	tracing *Tracing
 }
 
 // New parses the SDL and binds it to resolvers reading from r and writing
@@ -73,7 +75,7 @@ func New(r graph.Reader, w graph.Writer, log *slog.Logger, limits Limits, opts .
 	if log == nil {
 		log = slog.Default()
 	}
-	log = logWithRequestID(log) // a line about a request says which
+	log = RequestLogger(log) // a line about a request says which
 	limits = limits.withDefaults()
 	s := &Schema{r: r, w: w, log: log, limits: limits, expensive: make(chan struct{}, limits.MaxExpensive)}
 	gqlOpts := []graphql.SchemaOpt{
@@ -85,7 +87,7 @@ func New(r graph.Reader, w graph.Writer, log *slog.Logger, limits Limits, opts .
 		graphql.MaxDepth(limits.MaxDepth),
 	}
 	for _, o := range opts {
-		gqlOpts = append(gqlOpts, o(s)...)
+		gqlOpts = o(gqlOpts)
 	}
 	gql, err := graphql.ParseSchema(SDL, &query{}, gqlOpts...)
 	if err != nil {
@@ -99,68 +101,115 @@ func New(r graph.Reader, w graph.Writer, log *slog.Logger, limits Limits, opts .
 	return s, nil
 }
 
+// Option changes how New builds a Schema.
+type Option func([]graphql.SchemaOpt) []graphql.SchemaOpt
+
+// WithTracer has t trace every request and resolver of the Schema (httpapi
+// gives it one that sends OpenTelemetry spans). A nil t traces nothing.
+func WithTracer(t tracer.Tracer) Option {
+	return func(opts []graphql.SchemaOpt) []graphql.SchemaOpt {
+		if t == nil {
+			return opts
+		}
+		return append(opts, graphql.Tracer(t))
+	}
+}
+
 // Limits returns the limits the schema holds requests to.
 func (s *Schema) Limits() Limits { return s.limits }
+
+// versioned is what a store that can say when its data changed offers.
+type versioned interface {
+	Version(ctx context.Context) (uint64, error)
+}
+
+// DataVersion returns the version of the data the schema answers from,
+// which every write changes, and false if the store does not say it.
+func (s *Schema) DataVersion(ctx context.Context) (uint64, bool) {
+	v, ok := s.r.(versioned)
+	if !ok {
+		return 0, false
+	}
+	version, err := v.Version(ctx)
+	if err != nil {
+		return 0, false
+	}
+	return version, true
+}
 
 // Request is one GraphQL request.
 type Request struct {
 	Query         string         `json:"query"`
 	OperationName string         `json:"operationName,omitempty"`
 	Variables     map[string]any `json:"variables,omitempty"`
-	// Extensions are protocol additions; the HTTP layer reads
-	// persistedQuery from them and ignores the rest.
+	// Extensions are protocol additions; httpapi reads persistedQuery
+	// from them and ignores the rest.
 	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
 // Response is graphql-go's response; every error in it has extensions.code.
 type Response = graphql.Response
 
-// Exec runs one request: it reads and checks the query (prepare), then
-// runs what was checked (run).
+// Exec runs one request: it reads and checks the query (Prepare), then
+// runs what was checked (Run).
 func (s *Schema) Exec(ctx context.Context, req Request) *Response {
-	d, refused := s.prepare(ctx, req)
+	p, refused := s.Prepare(ctx, req)
 	if refused != nil {
 		return refused
 	}
-	return s.run(ctx, d, req)
+	return s.Run(ctx, p)
 }
 
-// prepare reads a request's query once and holds it to the limits (see
-// document), noting what it learned in the request's observation. It
-// returns the document to run, or the answer to a request that will not
-// run; a document refused after it was parsed is returned too, so that
-// the caller can tell a mutation from a query.
-func (s *Schema) prepare(ctx context.Context, req Request) (*document, *Response) {
+// Prepared is a request whose query was read and held to the limits.
+type Prepared struct {
+	d   *document
+	req Request
+}
+
+// IsMutation reports whether the request's operation is a mutation.
+func (p *Prepared) IsMutation() bool { return p.d.kind() == "mutation" }
+
+// Prepare reads a request's query once and holds it to the limits (see
+// document), telling the request's Observer what it learned. It returns
+// the request ready to Run, or the answer to a request that will not run;
+// a request refused after its query was parsed is returned too, so that
+// the caller can tell a mutation from a query (nil if it did not parse).
+func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, *Response) {
 	d, c, r := s.cost.check(req, s.limits)
-	observationFrom(ctx).checked(req, c)
-	if r != nil {
-		return d, &Response{Errors: r.errs}
+	observerFrom(ctx).Checked(req, Check{Operation: c.operation, Cost: c.cost, Estimated: c.estimated, Refused: c.limit})
+	var p *Prepared
+	if d != nil {
+		p = &Prepared{d: d, req: req}
 	}
-	return d, nil
+	if r != nil {
+		return p, &Response{Errors: r.errs}
+	}
+	return p, nil
 }
 
-// run executes a document prepare accepted. It gives the request its own
-// entity loader and the store to write to, and makes sure every error
-// carries a code.
-func (s *Schema) run(ctx context.Context, d *document, req Request) *Response {
-	obs := observationFrom(ctx)
+// Run executes a request Prepare accepted, and so what was checked is
+// what runs. It gives the request its own entity loader and the store to
+// write to, and makes sure every error carries a code.
+func (s *Schema) Run(ctx context.Context, p *Prepared) *Response {
+	d, req := p.d, p.req
+	obs := observerFrom(ctx)
 	if d.cost > float64(s.limits.ExpensiveCost) {
 		release, busy := s.admitExpensive(ctx, d)
 		if busy != nil {
-			obs.answered(busy)
+			obs.Answered(busy)
 			return busy
 		}
 		defer release()
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 	defer cancel()
-	ctx = withLoader(ctx, newLoader(obs.reader(s.r), s.log))
+	ctx = withLoader(ctx, newLoader(obs.Reader(s.r), s.log))
 	ctx = withWriter(ctx, s.w)
 	resp := s.exec(ctx, d, req.Variables)
 	for _, e := range resp.Errors {
 		classify(e)
 	}
-	obs.answered(resp)
+	obs.Answered(resp)
 	return resp
 }
 

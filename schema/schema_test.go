@@ -1,190 +1,25 @@
 package schema_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/graph-gophers/graphql-go"
 	"github.com/graph-gophers/graphql-go/ast"
 
-	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
-	"github.com/chancery/chancery/store"
-	"github.com/chancery/chancery/store/storetest"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
-
-// The store is what the API reads and writes.
-var (
-	_ graph.Reader = (*store.DB)(nil)
-	_ graph.Writer = (*store.DB)(nil)
-)
-
-// countingReader passes every call to the real store and counts the reads
-// of entities and relations, so tests can see that lists are resolved in
-// batches.
-type countingReader struct {
-	*store.DB
-	entityCalls    atomic.Int64
-	byIDCalls      atomic.Int64
-	relationsCalls atomic.Int64
-	adjacentCalls  atomic.Int64
-	searchCalls    atomic.Int64
-}
-
-func (c *countingReader) Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error) {
-	c.searchCalls.Add(1)
-	return c.DB.Search(ctx, q)
-}
-
-// reads is how many calls reached the store since the last reset.
-func (c *countingReader) reads() int64 {
-	return c.entityCalls.Load() + c.byIDCalls.Load() + c.relationsCalls.Load() + c.adjacentCalls.Load() + c.searchCalls.Load()
-}
-
-func (c *countingReader) Relations(ctx context.Context, q graph.RelationQuery) (*graph.RelationPage, error) {
-	c.relationsCalls.Add(1)
-	return c.DB.Relations(ctx, q)
-}
-
-func (c *countingReader) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map[graph.ID]*graph.Adjacency, error) {
-	c.adjacentCalls.Add(1)
-	return c.DB.Adjacent(ctx, q)
-}
-
-// reset zeroes the counters.
-func (c *countingReader) reset() {
-	c.searchCalls.Store(0)
-	c.entityCalls.Store(0)
-	c.byIDCalls.Store(0)
-	c.relationsCalls.Store(0)
-	c.adjacentCalls.Store(0)
-}
-
-func (c *countingReader) Entity(ctx context.Context, id graph.ID) (*graph.Entity, error) {
-	c.entityCalls.Add(1)
-	return c.DB.Entity(ctx, id)
-}
-
-func (c *countingReader) EntitiesByID(ctx context.Context, ids []graph.ID) (map[graph.ID]*graph.Entity, error) {
-	c.byIDCalls.Add(1)
-	return c.DB.EntitiesByID(ctx, ids)
-}
-
-// MustOpenSeeded opens a store in a temporary directory filled from the
-// embedded seeds.
-func MustOpenSeeded(tb testing.TB) *store.DB { return storetest.OpenSeeded(tb, tb.TempDir()) }
-
-// server is the API over a seeded store, behind real HTTP.
-type server struct {
-	*httptest.Server
-	reader *countingReader
-}
-
-func newServer(tb testing.TB, opts schema.HandlerOptions) *server {
-	tb.Helper()
-	return newServerWithLimits(tb, opts, schema.Limits{})
-}
-
-// newServerWithLimits is newServer with limits other than the defaults.
-func newServerWithLimits(tb testing.TB, opts schema.HandlerOptions, limits schema.Limits) *server {
-	tb.Helper()
-	r := &countingReader{DB: MustOpenSeeded(tb)}
-	s, err := schema.New(r, r, nil, limits)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ts := httptest.NewServer(schema.Handler(s, opts))
-	tb.Cleanup(ts.Close)
-	return &server{Server: ts, reader: r}
-}
-
-// result is a decoded GraphQL response.
-type result struct {
-	Data   map[string]any `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Path       []any          `json:"path"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-func (r *result) code(i int) string {
-	c, _ := r.Errors[i].Extensions["code"].(string)
-	return c
-}
-
-// post sends a query with variables and decodes the answer.
-func (s *server) post(tb testing.TB, query string, vars map[string]any) (*result, int) {
-	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	return s.send(tb, "application/json", body)
-}
-
-func (s *server) send(tb testing.TB, contentType string, body []byte) (*result, int) {
-	tb.Helper()
-	resp, err := http.Post(s.URL+"/graphql", contentType, bytes.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return decode(tb, resp)
-}
-
-func decode(tb testing.TB, resp *http.Response) (*result, int) {
-	tb.Helper()
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var r result
-	if err := json.Unmarshal(raw, &r); err != nil {
-		tb.Fatalf("response is not JSON (%v): %s", err, raw)
-	}
-	return &r, resp.StatusCode
-}
-
-// mustData fails the test if the response has errors.
-func (s *server) mustData(tb testing.TB, query string, vars map[string]any) map[string]any {
-	tb.Helper()
-	r, status := s.post(tb, query, vars)
-	if status != http.StatusOK || len(r.Errors) > 0 {
-		tb.Fatalf("status %d, errors %+v", status, r.Errors)
-	}
-	return r.Data
-}
-
-// at walks a decoded JSON value by object keys and array indexes.
-func at(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, _ := v.(map[string]any)
-			v = m[k]
-		case int:
-			a, _ := v.([]any)
-			if k >= len(a) {
-				return nil
-			}
-			v = a[k]
-		}
-	}
-	return v
-}
 
 func TestEntity(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	t.Run("Mission", func(t *testing.T) {
-		d := s.mustData(t, `{
+		d := s.MustData(t, `{
 		  entity(id: "mission:us-interests-section-havana") {
 		    __typename id kind name aliases validFrom validTo
 		    sources { document url quote }
@@ -194,42 +29,42 @@ func TestEntity(t *testing.T) {
 		    }
 		  }
 		}`, nil)
-		e := at(d, "entity")
+		e := schematest.At(d, "entity")
 		for path, want := range map[string]any{
 			"__typename": "Mission", "kind": "MISSION", "name": "United States Interests Section in Havana",
 			"validFrom": "1977", "validTo": "2015", "missionType": "INTERESTS_SECTION",
 			"official": true,
 		} {
-			if got := at(e, path); got != want {
+			if got := schematest.At(e, path); got != want {
 				t.Errorf("%s = %v, want %v", path, got, want)
 			}
 		}
-		if got := at(e, "sender", "id"); got != "country:united-states" {
+		if got := schematest.At(e, "sender", "id"); got != "country:united-states" {
 			t.Errorf("sender = %v", got)
 		}
-		if got := at(e, "accreditedTo", 0, "id"); got != "country:cuba" {
-			t.Errorf("accreditedTo = %v", at(e, "accreditedTo"))
+		if got := schematest.At(e, "accreditedTo", 0, "id"); got != "country:cuba" {
+			t.Errorf("accreditedTo = %v", schematest.At(e, "accreditedTo"))
 		}
-		if got := at(e, "city", "name"); got != "Havana" {
+		if got := schematest.At(e, "city", "name"); got != "Havana" {
 			t.Errorf("city = %v", got)
 		}
-		if got := at(e, "sectionOf", "id"); got != "mission:embassy-of-switzerland-in-cuba" {
+		if got := schematest.At(e, "sectionOf", "id"); got != "mission:embassy-of-switzerland-in-cuba" {
 			t.Errorf("sectionOf = %v", got)
 		}
-		if q, _ := at(e, "sources", 0, "quote").(string); !strings.Contains(q, "From 1977 to 2015") {
+		if q, _ := schematest.At(e, "sources", 0, "quote").(string); !strings.Contains(q, "From 1977 to 2015") {
 			t.Errorf("source quote = %q", q)
 		}
 	})
 
 	t.Run("CountryCodes", func(t *testing.T) {
-		d := s.mustData(t, `{ entity(id: "country:cuba") { ... on Country { iso2 iso3 } attributes { key value } } }`, nil)
-		if at(d, "entity", "iso2") != "CU" || at(d, "entity", "iso3") != "CUB" {
-			t.Errorf("codes = %v", at(d, "entity"))
+		d := s.MustData(t, `{ entity(id: "country:cuba") { ... on Country { iso2 iso3 } attributes { key value } } }`, nil)
+		if schematest.At(d, "entity", "iso2") != "CU" || schematest.At(d, "entity", "iso3") != "CUB" {
+			t.Errorf("codes = %v", schematest.At(d, "entity"))
 		}
 	})
 
 	t.Run("UnknownIDIsNull", func(t *testing.T) {
-		r, status := s.post(t, `{ entity(id: "country:atlantis") { name } node(id: "mission:nowhere") { id } }`, nil)
+		r, status := s.Post(t, `{ entity(id: "country:atlantis") { name } node(id: "mission:nowhere") { id } }`, nil)
 		if status != http.StatusOK || len(r.Errors) != 0 {
 			t.Fatalf("status %d, errors %+v", status, r.Errors)
 		}
@@ -242,17 +77,17 @@ func TestEntity(t *testing.T) {
 	})
 
 	t.Run("NodeFindsRelations", func(t *testing.T) {
-		d := s.mustData(t, `{ relations(types: [SECTION_OF], from: "mission:us-interests-section-havana") { edges { node { id } } } }`, nil)
-		id := at(d, "relations", "edges", 0, "node", "id").(string)
-		d = s.mustData(t, `query($id: ID!) { node(id: $id) { id ... on Relation { type from { id } to { id } } } }`, map[string]any{"id": id})
-		if at(d, "node", "type") != "SECTION_OF" || at(d, "node", "to", "id") != "mission:embassy-of-switzerland-in-cuba" {
-			t.Errorf("node = %v", at(d, "node"))
+		d := s.MustData(t, `{ relations(types: [SECTION_OF], from: "mission:us-interests-section-havana") { edges { node { id } } } }`, nil)
+		id := schematest.At(d, "relations", "edges", 0, "node", "id").(string)
+		d = s.MustData(t, `query($id: ID!) { node(id: $id) { id ... on Relation { type from { id } to { id } } } }`, map[string]any{"id": id})
+		if schematest.At(d, "node", "type") != "SECTION_OF" || schematest.At(d, "node", "to", "id") != "mission:embassy-of-switzerland-in-cuba" {
+			t.Errorf("node = %v", schematest.At(d, "node"))
 		}
 	})
 }
 
 func TestRelations(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	t.Run("AsOf", func(t *testing.T) {
 		const q = `query($asOf: Date) {
@@ -260,29 +95,29 @@ func TestRelations(t *testing.T) {
 		    totalCount edges { node { from { id } to { id } context { id } validFrom validTo } }
 		  }
 		}`
-		d := s.mustData(t, q, map[string]any{"asOf": 1990})
-		if n := at(d, "relations", "totalCount"); n != 1.0 {
+		d := s.MustData(t, q, map[string]any{"asOf": 1990})
+		if n := schematest.At(d, "relations", "totalCount"); n != 1.0 {
 			t.Fatalf("totalCount in 1990 = %v, want 1", n)
 		}
-		if got := at(d, "relations", "edges", 0, "node", "from", "id"); got != "country:switzerland" {
+		if got := schematest.At(d, "relations", "edges", 0, "node", "from", "id"); got != "country:switzerland" {
 			t.Errorf("protecting power in 1990 = %v", got)
 		}
-		d = s.mustData(t, q, map[string]any{"asOf": "2016-01"})
-		if n := at(d, "relations", "totalCount"); n != 0.0 {
+		d = s.MustData(t, q, map[string]any{"asOf": "2016-01"})
+		if n := schematest.At(d, "relations", "totalCount"); n != 0.0 {
 			t.Errorf("totalCount in 2016 = %v, want 0: the protection ended in 2015", n)
 		}
-		d = s.mustData(t, q, map[string]any{"asOf": "2015-12-31"})
-		if n := at(d, "relations", "totalCount"); n != 1.0 {
+		d = s.MustData(t, q, map[string]any{"asOf": "2015-12-31"})
+		if n := schematest.At(d, "relations", "totalCount"); n != 1.0 {
 			t.Errorf("totalCount on 2015-12-31 = %v, want 1: a period to 2015 covers all of 2015", n)
 		}
 	})
 
 	t.Run("PagesHaveNoGapsOrDuplicates", func(t *testing.T) {
 		var all []string
-		d := s.mustData(t, `{ relations(types: [SENT_BY, SECTION_OF, PROTECTS], first: 500) { totalCount edges { node { id } } } }`, nil)
-		total := int(at(d, "relations", "totalCount").(float64))
-		for _, e := range at(d, "relations", "edges").([]any) {
-			all = append(all, at(e, "node", "id").(string))
+		d := s.MustData(t, `{ relations(types: [SENT_BY, SECTION_OF, PROTECTS], first: 500) { totalCount edges { node { id } } } }`, nil)
+		total := int(schematest.At(d, "relations", "totalCount").(float64))
+		for _, e := range schematest.At(d, "relations", "edges").([]any) {
+			all = append(all, schematest.At(e, "node", "id").(string))
 		}
 		if total != len(all) || total < 10 || total > 500 {
 			t.Fatalf("totalCount %d, one big page has %d", total, len(all))
@@ -293,15 +128,15 @@ func TestRelations(t *testing.T) {
 			if pages > total {
 				t.Fatal("pagination does not end")
 			}
-			d := s.mustData(t, `query($after: String) { relations(types: [SENT_BY, SECTION_OF, PROTECTS], first: 3, after: $after) {
+			d := s.MustData(t, `query($after: String) { relations(types: [SENT_BY, SECTION_OF, PROTECTS], first: 3, after: $after) {
 			  edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, map[string]any{"after": after})
-			for _, e := range at(d, "relations", "edges").([]any) {
-				paged = append(paged, at(e, "node", "id").(string))
+			for _, e := range schematest.At(d, "relations", "edges").([]any) {
+				paged = append(paged, schematest.At(e, "node", "id").(string))
 			}
-			if at(d, "relations", "pageInfo", "hasNextPage") != true {
+			if schematest.At(d, "relations", "pageInfo", "hasNextPage") != true {
 				break
 			}
-			after = at(d, "relations", "pageInfo", "endCursor")
+			after = schematest.At(d, "relations", "pageInfo", "endCursor")
 		}
 		if !slices.Equal(all, paged) {
 			t.Errorf("pages of 3 give\n%v\none page gives\n%v", paged, all)
@@ -311,43 +146,43 @@ func TestRelations(t *testing.T) {
 	t.Run("EntityRelationsByDirection", func(t *testing.T) {
 		const q = `query($dir: Direction) { entity(id: "mission:embassy-of-switzerland-in-cuba") {
 		  relations(direction: $dir, types: [SECTION_OF]) { totalCount edges { node { from { id } to { id } } } } } }`
-		in := s.mustData(t, q, map[string]any{"dir": "IN"})
-		if at(in, "entity", "relations", "totalCount") != 1.0 ||
-			at(in, "entity", "relations", "edges", 0, "node", "from", "id") != "mission:us-interests-section-havana" {
-			t.Errorf("IN = %v", at(in, "entity", "relations"))
+		in := s.MustData(t, q, map[string]any{"dir": "IN"})
+		if schematest.At(in, "entity", "relations", "totalCount") != 1.0 ||
+			schematest.At(in, "entity", "relations", "edges", 0, "node", "from", "id") != "mission:us-interests-section-havana" {
+			t.Errorf("IN = %v", schematest.At(in, "entity", "relations"))
 		}
-		out := s.mustData(t, q, map[string]any{"dir": "OUT"})
-		if at(out, "entity", "relations", "totalCount") != 0.0 {
-			t.Errorf("OUT = %v", at(out, "entity", "relations"))
+		out := s.MustData(t, q, map[string]any{"dir": "OUT"})
+		if schematest.At(out, "entity", "relations", "totalCount") != 0.0 {
+			t.Errorf("OUT = %v", schematest.At(out, "entity", "relations"))
 		}
 	})
 
 	t.Run("UnsetVariableMeansDefault", func(t *testing.T) {
-		d := s.mustData(t, `query($first: Int, $dir: Direction) { relations(first: $first) { edges { cursor } }
+		d := s.MustData(t, `query($first: Int, $dir: Direction) { relations(first: $first) { edges { cursor } }
 		  entity(id: "country:cuba") { relations(first: $first, direction: $dir) { edges { cursor } } } }`, nil)
-		if n := len(at(d, "relations", "edges").([]any)); n != 50 {
+		if n := len(schematest.At(d, "relations", "edges").([]any)); n != 50 {
 			t.Errorf("an unset $first gives %d relations, want the default 50", n)
 		}
-		if n := len(at(d, "entity", "relations", "edges").([]any)); n == 0 {
+		if n := len(schematest.At(d, "entity", "relations", "edges").([]any)); n == 0 {
 			t.Error("an unset $dir gives no relations of Cuba")
 		}
 	})
 
 	t.Run("EndsAreLoadedInOneBatch", func(t *testing.T) {
-		s.reader.entityCalls.Store(0)
-		s.reader.byIDCalls.Store(0)
-		d := s.mustData(t, `{ relations(first: 40) { edges { node { from { name } to { name } context { name } } } } }`, nil)
-		if n := len(at(d, "relations", "edges").([]any)); n < 10 {
+		s.Reader.EntityCalls.Store(0)
+		s.Reader.ByIDCalls.Store(0)
+		d := s.MustData(t, `{ relations(first: 40) { edges { node { from { name } to { name } context { name } } } } }`, nil)
+		if n := len(schematest.At(d, "relations", "edges").([]any)); n < 10 {
 			t.Fatalf("only %d relations; the test needs a full page", n)
 		}
-		if e, b := s.reader.entityCalls.Load(), s.reader.byIDCalls.Load(); e != 0 || b != 1 {
+		if e, b := s.Reader.EntityCalls.Load(), s.Reader.ByIDCalls.Load(); e != 0 || b != 1 {
 			t.Errorf("resolving a page read entities %d times one by one and %d times in batches; want 0 and 1", e, b)
 		}
 	})
 }
 
 func TestBadInput(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	// Each request is well-formed, so as application/json every answer is
 	// 200. As application/graphql-response+json, the default, a request
 	// refused before it runs (it does not parse or validate, or its
@@ -372,17 +207,17 @@ func TestBadInput(t *testing.T) {
 		{"UnknownEnum", `{ relations(types: [ALLIED_WITH]) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", "ALLIED_WITH", http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, status := s.postAccept(t, "application/json", tc.query, tc.vars); status != http.StatusOK {
+			if _, status := s.PostHeader(t, map[string]string{"Accept": "application/json"}, tc.query, tc.vars); status != http.StatusOK {
 				t.Errorf("as application/json: status %d, want 200 for a well-formed GraphQL request", status)
 			}
-			r, status := s.post(t, tc.query, tc.vars)
+			r, status := s.Post(t, tc.query, tc.vars)
 			if status != tc.status {
 				t.Errorf("as application/graphql-response+json: status %d, want %d", status, tc.status)
 			}
 			if len(r.Errors) == 0 {
 				t.Fatalf("no error; data %v", r.Data)
 			}
-			if c := r.code(0); c == "" || (tc.code != "" && c != tc.code) {
+			if c := r.Code(0); c == "" || (tc.code != "" && c != tc.code) {
 				t.Errorf("code %q, want %q", c, tc.code)
 			}
 			if !strings.Contains(r.Errors[0].Message, tc.says) {
@@ -405,26 +240,26 @@ func TestBadInput(t *testing.T) {
 		{"WrongContentType", "text/plain", `{"query": "{ __typename }"}`, "application/json", http.StatusUnsupportedMediaType},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, status := s.send(t, tc.contentType, []byte(tc.body))
+			r, status := s.Send(t, tc.contentType, []byte(tc.body))
 			if status != tc.status {
 				t.Errorf("status %d, want %d", status, tc.status)
 			}
-			if len(r.Errors) != 1 || r.code(0) != "BAD_REQUEST" || !strings.Contains(r.Errors[0].Message, tc.says) {
+			if len(r.Errors) != 1 || r.Code(0) != "BAD_REQUEST" || !strings.Contains(r.Errors[0].Message, tc.says) {
 				t.Errorf("errors %+v, want one BAD_REQUEST saying %q", r.Errors, tc.says)
 			}
 		})
 	}
 
 	t.Run("StillServing", func(t *testing.T) {
-		d := s.mustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
-		if at(d, "entity", "name") != "Cuba" {
+		d := s.MustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
+		if schematest.At(d, "entity", "name") != "Cuba" {
 			t.Errorf("after bad requests, entity = %v", d)
 		}
 	})
 }
 
 func TestHTTP(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
 
 	t.Run("GET", func(t *testing.T) {
 		q := url.Values{"query": {`query($id: ID!) { entity(id: $id) { name } }`}, "variables": {`{"id": "country:switzerland"}`}}
@@ -432,8 +267,8 @@ func TestHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, status := decode(t, resp)
-		if status != http.StatusOK || at(r.Data, "entity", "name") != "Switzerland" {
+		r, status := schematest.Decode(t, resp)
+		if status != http.StatusOK || schematest.At(r.Data, "entity", "name") != "Switzerland" {
 			t.Errorf("status %d, data %v, errors %+v", status, r.Data, r.Errors)
 		}
 	})
@@ -444,7 +279,7 @@ func TestHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, status := decode(t, resp)
+		r, status := schematest.Decode(t, resp)
 		if status != http.StatusMethodNotAllowed || len(r.Errors) != 1 || resp.Header.Get("Allow") != "GET, POST" {
 			t.Errorf("status %d, Allow %q, errors %+v", status, resp.Header.Get("Allow"), r.Errors)
 		}

@@ -3,11 +3,12 @@ package schema_test
 import (
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 func TestSearch(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	const q = `query($text: String!, $kinds: [EntityKind!]) {
 	  search(text: $text, kinds: $kinds, first: 5) { entity { id } matched score }
 	}`
@@ -34,21 +35,21 @@ func TestSearch(t *testing.T) {
 			if tc.kinds != nil {
 				vars["kinds"] = tc.kinds
 			}
-			d := s.mustData(t, q, vars)
-			hits := at(d, "search").([]any)
-			if len(hits) == 0 || at(hits[0], "entity", "id") != tc.first {
+			d := s.MustData(t, q, vars)
+			hits := schematest.At(d, "search").([]any)
+			if len(hits) == 0 || schematest.At(hits[0], "entity", "id") != tc.first {
 				t.Fatalf("hits %v, want %s first", hits, tc.first)
 			}
-			if tc.matched != "" && at(hits[0], "matched") != tc.matched {
-				t.Errorf("matched %v, want %q", at(hits[0], "matched"), tc.matched)
+			if tc.matched != "" && schematest.At(hits[0], "matched") != tc.matched {
+				t.Errorf("matched %v, want %q", schematest.At(hits[0], "matched"), tc.matched)
 			}
-			if score := at(hits[0], "score").(float64); tc.place != (score <= 0.35) {
+			if score := schematest.At(hits[0], "score").(float64); tc.place != (score <= 0.35) {
 				t.Errorf("score %v; found by place: %v", score, tc.place)
 			}
 			if tc.also != "" {
 				found := false
 				for _, h := range hits {
-					found = found || at(h, "entity", "id") == tc.also
+					found = found || schematest.At(h, "entity", "id") == tc.also
 				}
 				if !found {
 					t.Errorf("hits %v lack %s", hits, tc.also)
@@ -56,15 +57,15 @@ func TestSearch(t *testing.T) {
 			}
 			if tc.kinds != nil {
 				for _, h := range hits {
-					if id := at(h, "entity", "id").(string); id[:8] != "country:" {
+					if id := schematest.At(h, "entity", "id").(string); id[:8] != "country:" {
 						t.Errorf("kinds filter let %s through", id)
 					}
 				}
 			}
 		})
 	}
-	r, _ := s.post(t, q, map[string]any{"text": "   "})
-	if len(r.Errors) != 1 || r.code(0) != "INVALID" {
+	r, _ := s.Post(t, q, map[string]any{"text": "   "})
+	if len(r.Errors) != 1 || r.Code(0) != "INVALID" {
 		t.Errorf("blank text: %+v", r.Errors)
 	}
 }

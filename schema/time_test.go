@@ -4,22 +4,23 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // TestAnswersThroughTime holds the default data to the one definition of
 // what holds on a day: the answers below were once wrong because a fact
 // with no date was read as a fact of all time.
 func TestAnswersThroughTime(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 
 	// kinds lists a representation's answers as "KIND mission-id".
 	kinds := func(t *testing.T, query string) []string {
 		t.Helper()
 		var out []string
-		for _, r := range at(s.mustData(t, query, nil), "representation").([]any) {
-			m, _ := at(r, "mission", "id").(string)
-			out = append(out, at(r, "kind").(string)+" "+m)
+		for _, r := range schematest.At(s.MustData(t, query, nil), "representation").([]any) {
+			m, _ := schematest.At(r, "mission", "id").(string)
+			out = append(out, schematest.At(r, "kind").(string)+" "+m)
 		}
 		slices.Sort(out)
 		return out
@@ -49,74 +50,74 @@ func TestAnswersThroughTime(t *testing.T) {
 	})
 
 	t.Run("NoProtectingPowersIn1960", func(t *testing.T) {
-		d := s.mustData(t, `{ relations(types: [PROTECTS], asOf: 1960) { totalCount } }`, nil)
-		if n := at(d, "relations", "totalCount"); n != float64(0) {
+		d := s.MustData(t, `{ relations(types: [PROTECTS], asOf: 1960) { totalCount } }`, nil)
+		if n := schematest.At(d, "relations", "totalCount"); n != float64(0) {
 			t.Errorf("PROTECTS known as of 1960: %v; the documents date none so early", n)
 		}
 		// Switzerland's protection of the United States in Cuba is dated
 		// 1977-2015, which rules 1960 out; Poland's in Iraq is dated by
 		// nothing, so it may have held, and says so.
-		d = s.mustData(t, `{ relations(types: [PROTECTS], asOf: 1960, include: POSSIBLE) { edges { node { from { id } context { id } holding } } } }`, nil)
+		d = s.MustData(t, `{ relations(types: [PROTECTS], asOf: 1960, include: POSSIBLE) { edges { node { from { id } context { id } holding } } } }`, nil)
 		var poland bool
-		for _, e := range at(d, "relations", "edges").([]any) {
-			from, in := at(e, "node", "from", "id"), at(e, "node", "context", "id")
+		for _, e := range schematest.At(d, "relations", "edges").([]any) {
+			from, in := schematest.At(e, "node", "from", "id"), schematest.At(e, "node", "context", "id")
 			if from == "country:switzerland" && in == "country:cuba" {
 				t.Errorf("Switzerland protecting the United States in Cuba may have held in 1960; its stated start (1977) rules it out")
 			}
-			if h := at(e, "node", "holding"); h != "POSSIBLE" {
+			if h := schematest.At(e, "node", "holding"); h != "POSSIBLE" {
 				t.Errorf("%v in %v as of 1960: holding %v, want POSSIBLE", from, in, h)
 			}
 			poland = poland || from == "country:poland" && in == "country:iraq"
 		}
 		if !poland {
-			t.Errorf("possible as of 1960: %v; want Poland's protection of the United States in Iraq, which nothing dates", at(d, "relations", "edges"))
+			t.Errorf("possible as of 1960: %v; want Poland's protection of the United States in Iraq, which nothing dates", schematest.At(d, "relations", "edges"))
 		}
 	})
 
 	t.Run("NoHostEndedBefore1990", func(t *testing.T) {
 		// Southern Rhodesia ended in 1980: in 1990 no count, total or
 		// listing has it, and over all history it is there.
-		d := s.mustData(t, `{
+		d := s.MustData(t, `{
 		  in1990: count(groupBy: HOST, asOf: 1990, limit: 500) { key count }
 		  ever: count(groupBy: HOST, limit: 500) { key count }
 		  listed: relations(to: "territory:southern-rhodesia", asOf: 1990) { totalCount }
 		  listedEver: relations(to: "territory:southern-rhodesia") { totalCount } }`, nil)
 		has := func(bs any) bool {
-			return slices.ContainsFunc(bs.([]any), func(b any) bool { return at(b, "key") == "territory:southern-rhodesia" })
+			return slices.ContainsFunc(bs.([]any), func(b any) bool { return schematest.At(b, "key") == "territory:southern-rhodesia" })
 		}
-		if has(at(d, "in1990")) || at(d, "listed", "totalCount") != float64(0) {
-			t.Errorf("as of 1990 Southern Rhodesia hosts %v missions and %v relations lead to it; it ended in 1980", at(d, "in1990"), at(d, "listed", "totalCount"))
+		if has(schematest.At(d, "in1990")) || schematest.At(d, "listed", "totalCount") != float64(0) {
+			t.Errorf("as of 1990 Southern Rhodesia hosts %v missions and %v relations lead to it; it ended in 1980", schematest.At(d, "in1990"), schematest.At(d, "listed", "totalCount"))
 		}
-		if !has(at(d, "ever")) || at(d, "listedEver", "totalCount") == float64(0) {
-			t.Errorf("over all history Southern Rhodesia hosts nothing: %v", at(d, "ever"))
+		if !has(schematest.At(d, "ever")) || schematest.At(d, "listedEver", "totalCount") == float64(0) {
+			t.Errorf("over all history Southern Rhodesia hosts nothing: %v", schematest.At(d, "ever"))
 		}
 	})
 
 	t.Run("ConflictingRenamingsAreBothShown", func(t *testing.T) {
-		d := s.mustData(t, `{ lineage(id: "mission:australian-commission-hong-kong") {
+		d := s.MustData(t, `{ lineage(id: "mission:australian-commission-hong-kong") {
 		  entity { id } date conflicting relation { validFrom sources { quote } } conflicts { validFrom sources { quote } } } }`, nil)
-		steps := at(d, "lineage").([]any)
+		steps := schematest.At(d, "lineage").([]any)
 		if len(steps) != 2 {
 			t.Fatalf("lineage = %v; want the Commission and the Consulate-General", steps)
 		}
 		step := steps[1]
-		dates := []any{at(step, "relation", "validFrom")}
-		for _, c := range at(step, "conflicts").([]any) {
-			dates = append(dates, at(c, "validFrom"))
-			if len(at(c, "sources").([]any)) == 0 {
+		dates := []any{schematest.At(step, "relation", "validFrom")}
+		for _, c := range schematest.At(step, "conflicts").([]any) {
+			dates = append(dates, schematest.At(c, "validFrom"))
+			if len(schematest.At(c, "sources").([]any)) == 0 {
 				t.Errorf("a conflicting account has no source: %v", c)
 			}
 		}
-		if at(step, "conflicting") != true || !slices.Contains(dates, any("1986")) || !slices.Contains(dates, any("1997")) {
+		if schematest.At(step, "conflicting") != true || !slices.Contains(dates, any("1986")) || !slices.Contains(dates, any("1997")) {
 			t.Errorf("the renaming: %v; want both the 1986 and the 1997 account, marked as conflicting", step)
 		}
-		if at(steps[0], "conflicting") != false {
+		if schematest.At(steps[0], "conflicting") != false {
 			t.Errorf("the first entry is marked conflicting: %v", steps[0])
 		}
 	})
 
 	t.Run("BoundsSayWhatIsKnown", func(t *testing.T) {
-		d := s.mustData(t, `{
+		d := s.MustData(t, `{
 		  cuba: entity(id: "country:cuba") { start { kind date } end { kind date } attestedFrom holding(asOf: 1902) }
 		  usint: entity(id: "mission:us-interests-section-havana") { start { kind date } end { kind date } validFrom validTo holding(asOf: 1990) }
 		  lonely: entity(id: "mission:embassy-of-cuba-in-the-united-states") { start { kind } end { kind } attestedFrom holding(asOf: 2026) } }`, nil)
@@ -143,7 +144,7 @@ func TestAnswersThroughTime(t *testing.T) {
 			{[]any{"lonely", "attestedFrom"}, nil},
 			{[]any{"lonely", "holding"}, "POSSIBLE"},
 		} {
-			if got := at(d, c.path...); got != c.want {
+			if got := schematest.At(d, c.path...); got != c.want {
 				t.Errorf("%v = %v, want %v", c.path, got, c.want)
 			}
 		}

@@ -4,11 +4,12 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 func TestPaths(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	const q = `query($from: ID!, $to: ID!, $asOf: Date, $types: [RelationType!], $max: Int, $first: Int) {
 	  paths(from: $from, to: $to, asOf: $asOf, types: $types, maxLength: $max, first: $first) {
 	    length nodes { id } relations { type from { id } to { id } }
@@ -16,22 +17,22 @@ func TestPaths(t *testing.T) {
 	}`
 	nodes := func(p any) []string {
 		var out []string
-		for _, n := range at(p, "nodes").([]any) {
-			out = append(out, at(n, "id").(string))
+		for _, n := range schematest.At(p, "nodes").([]any) {
+			out = append(out, schematest.At(n, "id").(string))
 		}
 		return out
 	}
 
 	t.Run("ShortestFirstAndSimple", func(t *testing.T) {
-		d := s.mustData(t, q, map[string]any{"from": "country:poland", "to": "country:iraq", "first": 5})
-		paths := at(d, "paths").([]any)
+		d := s.MustData(t, q, map[string]any{"from": "country:poland", "to": "country:iraq", "first": 5})
+		paths := schematest.At(d, "paths").([]any)
 		if len(paths) < 2 {
 			t.Fatalf("paths = %v", paths)
 		}
 		prev := 0
 		for i, p := range paths {
 			n := nodes(p)
-			l := int(at(p, "length").(float64))
+			l := int(schematest.At(p, "length").(float64))
 			if l < prev || len(n) != l+1 || n[0] != "country:poland" || n[len(n)-1] != "country:iraq" {
 				t.Errorf("path %d: length %d, nodes %v", i, l, n)
 			}
@@ -41,8 +42,8 @@ func TestPaths(t *testing.T) {
 			if len(slices.Compact(sorted)) != len(n) {
 				t.Errorf("path %d repeats an entity: %v", i, n)
 			}
-			for j, r := range at(p, "relations").([]any) {
-				ends := []string{at(r, "from", "id").(string), at(r, "to", "id").(string)}
+			for j, r := range schematest.At(p, "relations").([]any) {
+				ends := []string{schematest.At(r, "from", "id").(string), schematest.At(r, "to", "id").(string)}
 				if !slices.Contains(ends, n[j]) || !slices.Contains(ends, n[j+1]) {
 					t.Errorf("path %d: relation %d joins %v, not %s and %s", i, j, ends, n[j], n[j+1])
 				}
@@ -55,9 +56,9 @@ func TestPaths(t *testing.T) {
 
 	t.Run("OnlyAsOfSomeDates", func(t *testing.T) {
 		through := func(asOf string) bool {
-			d := s.mustData(t, q, map[string]any{"from": "country:united-states", "to": "country:cuba", "asOf": asOf,
+			d := s.MustData(t, q, map[string]any{"from": "country:united-states", "to": "country:cuba", "asOf": asOf,
 				"types": []string{"SENT_BY", "ACCREDITS_TO"}, "max": 2, "first": 10})
-			for _, p := range at(d, "paths").([]any) {
+			for _, p := range schematest.At(d, "paths").([]any) {
 				if slices.Contains(nodes(p), "mission:us-interests-section-havana") {
 					return true
 				}
@@ -73,8 +74,8 @@ func TestPaths(t *testing.T) {
 	})
 
 	t.Run("NoPathIsEmpty", func(t *testing.T) {
-		d := s.mustData(t, q, map[string]any{"from": "country:poland", "to": "country:iraq", "max": 1})
-		if p := at(d, "paths").([]any); len(p) != 0 {
+		d := s.MustData(t, q, map[string]any{"from": "country:poland", "to": "country:iraq", "max": 1})
+		if p := schematest.At(d, "paths").([]any); len(p) != 0 {
 			t.Errorf("paths of one relation = %v", p)
 		}
 	})
@@ -89,8 +90,8 @@ func TestPaths(t *testing.T) {
 			{map[string]any{"from": "country:poland", "to": "country:atlantis"}, "NOT_FOUND"},
 			{map[string]any{"from": "Poland", "to": "country:iraq"}, "INVALID"},
 		} {
-			r, _ := s.post(t, q, tc.vars)
-			if len(r.Errors) != 1 || r.code(0) != tc.code {
+			r, _ := s.Post(t, q, tc.vars)
+			if len(r.Errors) != 1 || r.Code(0) != tc.code {
 				t.Errorf("%v: errors %+v, want %s", tc.vars, r.Errors, tc.code)
 			}
 		}
@@ -98,36 +99,36 @@ func TestPaths(t *testing.T) {
 }
 
 func TestLineage(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	const q = `query($id: ID!) { lineage(id: $id) { entity { id } change date relation { type } } }`
 	var first []any
 	for _, id := range []string{"mission:coordination-council-for-north-american-affairs", "mission:tecro-united-states"} {
-		d := s.mustData(t, q, map[string]any{"id": id})
-		steps := at(d, "lineage").([]any)
+		d := s.MustData(t, q, map[string]any{"id": id})
+		steps := schematest.At(d, "lineage").([]any)
 		if len(steps) < 2 {
 			t.Fatalf("lineage of %s = %v", id, steps)
 		}
-		if at(steps[0], "entity", "id") != "mission:coordination-council-for-north-american-affairs" || at(steps[0], "change") != nil {
+		if schematest.At(steps[0], "entity", "id") != "mission:coordination-council-for-north-american-affairs" || schematest.At(steps[0], "change") != nil {
 			t.Errorf("lineage of %s starts %v", id, steps[0])
 		}
-		i := slices.IndexFunc(steps, func(s any) bool { return at(s, "entity", "id") == "mission:tecro-united-states" })
-		if i < 1 || at(steps[i], "change") != "RENAMED_FROM" || at(steps[i], "date") != "1994-09" {
+		i := slices.IndexFunc(steps, func(s any) bool { return schematest.At(s, "entity", "id") == "mission:tecro-united-states" })
+		if i < 1 || schematest.At(steps[i], "change") != "RENAMED_FROM" || schematest.At(steps[i], "date") != "1994-09" {
 			t.Errorf("lineage of %s: TECRO entry %v", id, steps)
 		}
 		if first == nil {
 			first = steps
-		} else if !slices.EqualFunc(first, steps, func(a, b any) bool { return at(a, "entity", "id") == at(b, "entity", "id") }) {
+		} else if !slices.EqualFunc(first, steps, func(a, b any) bool { return schematest.At(a, "entity", "id") == schematest.At(b, "entity", "id") }) {
 			t.Errorf("asked from %s the chain is %v; asked from its start it is %v", id, steps, first)
 		}
 	}
-	r, _ := s.post(t, q, map[string]any{"id": "mission:nowhere"})
-	if len(r.Errors) != 1 || r.code(0) != "NOT_FOUND" {
+	r, _ := s.Post(t, q, map[string]any{"id": "mission:nowhere"})
+	if len(r.Errors) != 1 || r.Code(0) != "NOT_FOUND" {
 		t.Errorf("unknown id: %+v", r.Errors)
 	}
 }
 
 func TestNeighbourhood(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	const q = `query($id: ID!, $depth: Int, $asOf: Date, $limit: Int) {
 	  neighbourhood(id: $id, depth: $depth, asOf: $asOf, limit: $limit) {
 	    truncated nodes { id } relations { type from { id } to { id } }
@@ -135,12 +136,12 @@ func TestNeighbourhood(t *testing.T) {
 	}`
 	ids := func(d map[string]any) []string {
 		var out []string
-		for _, n := range at(d, "neighbourhood", "nodes").([]any) {
-			out = append(out, at(n, "id").(string))
+		for _, n := range schematest.At(d, "neighbourhood", "nodes").([]any) {
+			out = append(out, schematest.At(n, "id").(string))
 		}
 		return out
 	}
-	d := s.mustData(t, q, map[string]any{"id": "mission:us-interests-section-havana"})
+	d := s.MustData(t, q, map[string]any{"id": "mission:us-interests-section-havana"})
 	got := ids(d)
 	for _, want := range []string{"mission:us-interests-section-havana", "country:united-states", "country:cuba",
 		"city:havana", "mission:embassy-of-switzerland-in-cuba"} {
@@ -148,51 +149,51 @@ func TestNeighbourhood(t *testing.T) {
 			t.Errorf("depth 1 lacks %s: %v", want, got)
 		}
 	}
-	if got[0] != "mission:us-interests-section-havana" || at(d, "neighbourhood", "truncated") != false {
-		t.Errorf("nodes %v, truncated %v", got, at(d, "neighbourhood", "truncated"))
+	if got[0] != "mission:us-interests-section-havana" || schematest.At(d, "neighbourhood", "truncated") != false {
+		t.Errorf("nodes %v, truncated %v", got, schematest.At(d, "neighbourhood", "truncated"))
 	}
-	for _, r := range at(d, "neighbourhood", "relations").([]any) {
-		if !slices.Contains(got, at(r, "from", "id").(string)) || !slices.Contains(got, at(r, "to", "id").(string)) {
+	for _, r := range schematest.At(d, "neighbourhood", "relations").([]any) {
+		if !slices.Contains(got, schematest.At(r, "from", "id").(string)) || !slices.Contains(got, schematest.At(r, "to", "id").(string)) {
 			t.Errorf("relation %v has an end outside the nodes", r)
 		}
 	}
 
-	d = s.mustData(t, q, map[string]any{"id": "mission:us-interests-section-havana", "asOf": "2016"})
+	d = s.MustData(t, q, map[string]any{"id": "mission:us-interests-section-havana", "asOf": "2016"})
 	if n := ids(d); len(n) != 0 {
 		t.Errorf("as of 2016, after the section closed: nodes %v", n)
 	}
-	d = s.mustData(t, q, map[string]any{"id": "country:cuba", "depth": 2, "limit": 3})
-	if at(d, "neighbourhood", "truncated") != true || len(at(d, "neighbourhood", "relations").([]any)) != 3 {
-		t.Errorf("limit 3: %v", at(d, "neighbourhood"))
+	d = s.MustData(t, q, map[string]any{"id": "country:cuba", "depth": 2, "limit": 3})
+	if schematest.At(d, "neighbourhood", "truncated") != true || len(schematest.At(d, "neighbourhood", "relations").([]any)) != 3 {
+		t.Errorf("limit 3: %v", schematest.At(d, "neighbourhood"))
 	}
-	r, _ := s.post(t, q, map[string]any{"id": "country:cuba", "depth": 5})
-	if len(r.Errors) != 1 || r.code(0) != "INVALID" {
+	r, _ := s.Post(t, q, map[string]any{"id": "country:cuba", "depth": 5})
+	if len(r.Errors) != 1 || r.Code(0) != "INVALID" {
 		t.Errorf("depth 5: %+v", r.Errors)
 	}
 }
 
 func TestRepresentation(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	const q = `query($of: ID!, $in: ID!, $asOf: Date) {
 	  representation(of: $of, in: $in, asOf: $asOf) {
 	    kind mission { id ... on Mission { sectionOf { id } } } via { id } relations { type }
 	  }
 	}`
 	t.Run("UnitedStatesInCubaIn1990", func(t *testing.T) {
-		d := s.mustData(t, q, map[string]any{"of": "country:united-states", "in": "country:cuba", "asOf": 1990})
-		reps := at(d, "representation").([]any)
+		d := s.MustData(t, q, map[string]any{"of": "country:united-states", "in": "country:cuba", "asOf": 1990})
+		reps := schematest.At(d, "representation").([]any)
 		if len(reps) != 1 {
 			t.Fatalf("representation = %v", reps)
 		}
 		r := reps[0]
-		if at(r, "kind") != "PROTECTING_POWER" || at(r, "via", "id") != "country:switzerland" ||
-			at(r, "mission", "id") != "mission:us-interests-section-havana" ||
-			at(r, "mission", "sectionOf", "id") != "mission:embassy-of-switzerland-in-cuba" {
+		if schematest.At(r, "kind") != "PROTECTING_POWER" || schematest.At(r, "via", "id") != "country:switzerland" ||
+			schematest.At(r, "mission", "id") != "mission:us-interests-section-havana" ||
+			schematest.At(r, "mission", "sectionOf", "id") != "mission:embassy-of-switzerland-in-cuba" {
 			t.Errorf("answer = %v", r)
 		}
 		var types []string
-		for _, rel := range at(r, "relations").([]any) {
-			types = append(types, at(rel, "type").(string))
+		for _, rel := range schematest.At(r, "relations").([]any) {
+			types = append(types, schematest.At(rel, "type").(string))
 		}
 		if !slices.Contains(types, "PROTECTS") || !slices.Contains(types, "SECTION_OF") {
 			t.Errorf("justified by %v; want PROTECTS and SECTION_OF among them", types)
@@ -200,24 +201,24 @@ func TestRepresentation(t *testing.T) {
 	})
 	t.Run("BeforeAndAfterTheSection", func(t *testing.T) {
 		for _, asOf := range []string{"1976", "2016"} {
-			d := s.mustData(t, q, map[string]any{"of": "country:united-states", "in": "country:cuba", "asOf": asOf})
-			for _, r := range at(d, "representation").([]any) {
-				if at(r, "mission", "id") == "mission:us-interests-section-havana" || at(r, "kind") == "PROTECTING_POWER" {
+			d := s.MustData(t, q, map[string]any{"of": "country:united-states", "in": "country:cuba", "asOf": asOf})
+			for _, r := range schematest.At(d, "representation").([]any) {
+				if schematest.At(r, "mission", "id") == "mission:us-interests-section-havana" || schematest.At(r, "kind") == "PROTECTING_POWER" {
 					t.Errorf("as of %s: %v", asOf, r)
 				}
 			}
 		}
 	})
 	t.Run("DeFactoBody", func(t *testing.T) {
-		d := s.mustData(t, q, map[string]any{"of": "country:united-states", "in": "country:taiwan", "asOf": 2000})
+		d := s.MustData(t, q, map[string]any{"of": "country:united-states", "in": "country:taiwan", "asOf": 2000})
 		found := false
-		for _, r := range at(d, "representation").([]any) {
-			if at(r, "kind") == "DE_FACTO" && at(r, "via", "id") == "org:american-institute-in-taiwan" {
+		for _, r := range schematest.At(d, "representation").([]any) {
+			if schematest.At(r, "kind") == "DE_FACTO" && schematest.At(r, "via", "id") == "org:american-institute-in-taiwan" {
 				found = true
 			}
 		}
 		if !found {
-			t.Errorf("the United States in Taiwan: %v; want the American Institute in Taiwan", at(d, "representation"))
+			t.Errorf("the United States in Taiwan: %v; want the American Institute in Taiwan", schematest.At(d, "representation"))
 		}
 	})
 }

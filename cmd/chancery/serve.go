@@ -21,6 +21,7 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
@@ -73,12 +74,12 @@ type Serve struct {
 	srv    *http.Server
 	served chan error
 
-	draining   atomic.Bool     // set when shutdown begins; /readyz then answers 503
-	pprofLn    net.Listener    // nil unless --pprof
-	pprofSrv   *http.Server    // nil unless --pprof
-	metricsLn  net.Listener    // nil unless --metrics-addr
-	metricsSrv *http.Server    // nil unless --metrics-addr
-	tracing    *schema.Tracing // nil unless an OTLP endpoint is configured
+	draining   atomic.Bool      // set when shutdown begins; /readyz then answers 503
+	pprofLn    net.Listener     // nil unless --pprof
+	pprofSrv   *http.Server     // nil unless --pprof
+	metricsLn  net.Listener     // nil unless --metrics-addr
+	metricsSrv *http.Server     // nil unless --metrics-addr
+	tracing    *httpapi.Tracing // nil unless an OTLP endpoint is configured
 }
 
 // NewServe returns the serve command writing to the given streams and
@@ -225,12 +226,12 @@ func (s *Serve) Open(ctx context.Context) error {
 		return err
 	}
 	if endpoint != "" {
-		s.tracing, err = schema.StartTracing(ctx, schema.TracingOptions{Endpoint: endpoint, ServiceVersion: thisBuild.version()})
+		s.tracing, err = httpapi.StartTracing(ctx, httpapi.TracingOptions{Endpoint: endpoint, ServiceVersion: thisBuild.version()})
 		if err != nil {
 			return err
 		}
 	}
-	api, err := schema.New(db, db, s.log, s.limits, schema.WithTracing(s.tracing))
+	api, err := schema.New(db, db, s.log, s.limits, httpapi.WithTracing(s.tracing))
 	if err != nil {
 		return err
 	}
@@ -249,9 +250,9 @@ func (s *Serve) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	var metrics *schema.Metrics // nil: the API serves them on Addr
+	var metrics *httpapi.Metrics // nil: the API serves them on Addr
 	if s.MetricsAddr != "" {
-		metrics = schema.NewMetrics(db.Size)
+		metrics = httpapi.NewMetrics(db.Size)
 		if err := s.serveMetrics(metrics); err != nil {
 			return err
 		}
@@ -261,7 +262,7 @@ func (s *Serve) Open(ctx context.Context) error {
 	}
 
 	s.srv = &http.Server{
-		Handler: schema.Handler(api, schema.HandlerOptions{
+		Handler: httpapi.Handler(api, httpapi.HandlerOptions{
 			CORSOrigins: splitList(s.CORSOrigins),
 			Logger:      s.log,
 			Health: func(r *http.Request) error {
@@ -279,6 +280,7 @@ func (s *Serve) Open(ctx context.Context) error {
 			},
 			StoreSize: db.Size,
 			Metrics:   metrics,
+			Tracing:   s.tracing,
 			Tokens:    tokens,
 			UI:        ui,
 			Backup: func(ctx context.Context, w io.Writer) error {
@@ -389,7 +391,7 @@ func (s *Serve) servePprof() error {
 // serveMetrics serves m at /metrics on a listener of its own, so that
 // Prometheus scrapes a port the public cannot reach and the API's port
 // shows nothing of the server's insides.
-func (s *Serve) serveMetrics(m *schema.Metrics) error {
+func (s *Serve) serveMetrics(m *httpapi.Metrics) error {
 	ln, err := net.Listen("tcp", s.MetricsAddr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s for --metrics-addr: %v; choose another host:port, such as localhost:9090", s.MetricsAddr, err)
@@ -550,7 +552,7 @@ func listenError(addr string, err error) error {
 func readTokens(fromEnv, file string) ([]string, error) {
 	var tokens []string
 	if t := strings.TrimSpace(fromEnv); t != "" {
-		if err := schema.CheckToken(t); err != nil {
+		if err := httpapi.CheckToken(t); err != nil {
 			return nil, fmt.Errorf("CHANCERY_TOKEN: %v", err)
 		}
 		tokens = append(tokens, t)
@@ -568,7 +570,7 @@ func readTokens(fromEnv, file string) ([]string, error) {
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		if err := schema.CheckToken(t); err != nil {
+		if err := httpapi.CheckToken(t); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", file, i+1, err)
 		}
 		tokens = append(tokens, t)

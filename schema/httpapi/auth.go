@@ -1,4 +1,4 @@
-package schema
+package httpapi
 
 import (
 	"crypto/sha256"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/chancery/chancery/schema"
 )
 
 // MinTokenLength is the shortest bearer token a server accepts: shorter
@@ -42,20 +44,20 @@ const errNoTokens = "writes are disabled on this server: it was started without 
 
 // access decides what r may write. A request without credentials may read;
 // one whose credentials are wrong is refused whole.
-func (ts tokens) access(r *http.Request) (access, error) {
+func (ts tokens) access(r *http.Request) (schema.Access, error) {
 	if len(ts) == 0 {
-		return access{refusal: errNoTokens}, nil
+		return schema.Access{Refusal: errNoTokens}, nil
 	}
 	present, err := ts.authenticate(r)
 	switch {
 	case err != nil:
-		return access{}, err
+		return schema.Access{}, err
 	case !present:
-		return access{refusal: "writes need a token: send the header Authorization: Bearer <token>"}, nil
+		return schema.Access{Refusal: "writes need a token: send the header Authorization: Bearer <token>"}, nil
 	case r.Method != http.MethodPost:
-		return access{refusal: "mutations must be sent with POST"}, nil
+		return schema.Access{Refusal: "mutations must be sent with POST"}, nil
 	}
-	return access{allowed: true}, nil
+	return schema.Access{Allowed: true}, nil
 }
 
 // authenticate reports whether r carries credentials, and an error if they

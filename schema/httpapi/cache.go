@@ -1,4 +1,4 @@
-package schema
+package httpapi
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+
+	"github.com/chancery/chancery/schema"
 )
 
 // Codes of the automatic persisted queries protocol, as Apollo's clients
@@ -42,23 +44,23 @@ func newPersistedQueries() *persistedQueries {
 // resolve fills in req.Query from its persistedQuery extension, or
 // registers the query under its hash. It returns an error response for a
 // hash it does not know or one that does not match the query.
-func (pq *persistedQueries) resolve(req *Request) *Response {
+func (pq *persistedQueries) resolve(req *schema.Request) *schema.Response {
 	ext, ok := req.Extensions["persistedQuery"].(map[string]any)
 	if !ok {
 		if _, present := req.Extensions["persistedQuery"]; present {
-			return errorResponse(CodeBadRequest, `extensions.persistedQuery must be an object {"version": 1, "sha256Hash": "..."}`)
+			return errorResponse(schema.CodeBadRequest, `extensions.persistedQuery must be an object {"version": 1, "sha256Hash": "..."}`)
 		}
 		return nil
 	}
 	if v, _ := ext["version"].(float64); v != 1 {
 		if n, ok := ext["version"].(int32); !ok || n != 1 {
-			return errorResponse(CodeBadRequest, "extensions.persistedQuery.version must be 1, the only version this server knows")
+			return errorResponse(schema.CodeBadRequest, "extensions.persistedQuery.version must be 1, the only version this server knows")
 		}
 	}
 	hash, _ := ext["sha256Hash"].(string)
 	hash = strings.ToLower(hash)
 	if len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
-		return errorResponse(CodeBadRequest, "extensions.persistedQuery.sha256Hash must be the SHA-256 of the query, 64 hexadecimal digits")
+		return errorResponse(schema.CodeBadRequest, "extensions.persistedQuery.sha256Hash must be the SHA-256 of the query, 64 hexadecimal digits")
 	}
 	pq.mu.Lock()
 	defer pq.mu.Unlock()
@@ -72,7 +74,7 @@ func (pq *persistedQueries) resolve(req *Request) *Response {
 	}
 	sum := sha256.Sum256([]byte(req.Query))
 	if hex.EncodeToString(sum[:]) != hash {
-		return errorResponse(CodeBadRequest, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it")
+		return errorResponse(schema.CodeBadRequest, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it")
 	}
 	if _, known := pq.bySHA[hash]; !known {
 		if len(pq.order) >= maxPersistedQueries {
@@ -85,25 +87,16 @@ func (pq *persistedQueries) resolve(req *Request) *Response {
 	return nil
 }
 
-func errorResponse(code, msg string) *Response {
-	return &Response{Errors: []*gqlerrors.QueryError{{Message: msg, Extensions: map[string]any{"code": code}}}}
-}
-
-// versioned is what a store that can say when its data changed offers.
-type versioned interface {
-	Version(ctx context.Context) (uint64, error)
+func errorResponse(code, msg string) *schema.Response {
+	return &schema.Response{Errors: []*gqlerrors.QueryError{{Message: msg, Extensions: map[string]any{"code": code}}}}
 }
 
 // etag names one answer: the data version, so that any write changes it,
 // and what was asked, in which media type. "" means the answer cannot be
 // named: the store does not say its version.
-func (h *handler) etag(ctx context.Context, req Request, media string) string {
-	v, ok := h.s.r.(versioned)
+func (h *handler) etag(ctx context.Context, req schema.Request, media string) string {
+	version, ok := h.s.DataVersion(ctx)
 	if !ok {
-		return ""
-	}
-	version, err := v.Version(ctx)
-	if err != nil {
 		return ""
 	}
 	vars, _ := json.Marshal(req.Variables) // map keys marshal sorted

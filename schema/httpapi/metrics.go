@@ -1,39 +1,26 @@
-package schema
+package httpapi
 
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/chancery/chancery/schema"
 )
 
-// Reasons a request is refused, the values of the reason label of
-// chancery_requests_rejected_total. The first five are the limits of
-// Limits (QUERY_TOO_COMPLEX); the rest are the other ways a query fails
-// before, or instead of, giving an answer.
-const (
-	reasonLength       = "length"
-	reasonDepth        = "depth"
-	reasonAliases      = "aliases"
-	reasonRootFields   = "root_fields"
-	reasonCost         = "cost"
-	reasonParse        = "parse"
-	reasonValidation   = "validation"
-	reasonUnauthorized = "unauthorized"
-	reasonTimeout      = "timeout"
-	// reasonBusy is a costly query refused because as many as the server
-	// allows were running (BUSY).
-	reasonBusy = "busy"
-	// reasonPersistedNotFound is a persisted query's hash the server does
-	// not know: the client is expected to send the query once with it.
-	reasonPersistedNotFound = "persisted_query_not_found"
-)
+// reasonPersistedNotFound is a persisted query's hash the server does not
+// know: the client is expected to send the query once with it.
+const reasonPersistedNotFound = "persisted_query_not_found"
 
-var reasons = []string{reasonLength, reasonDepth, reasonAliases, reasonRootFields, reasonCost,
-	reasonParse, reasonValidation, reasonUnauthorized, reasonTimeout, reasonBusy, reasonPersistedNotFound}
+// reasons are the values of the reason label of
+// chancery_requests_rejected_total: the reasons the schema refuses a
+// request for, and the one this transport adds.
+var reasons = append(slices.Clip(schema.Reasons), reasonPersistedNotFound)
 
 // readMethod names a method of graph.Reader, the values of the method
 // label of chancery_store_reads_total.
@@ -68,7 +55,7 @@ const maxOperationLabels = 200
 // query does not parse, its persisted query is unknown), and any name past
 // maxOperationLabels.
 const (
-	opAnonymous = "anonymous"
+	opAnonymous = schema.AnonymousOperation
 	opUnknown   = "unknown"
 	opOther     = "other"
 )

@@ -1,4 +1,4 @@
-package schema_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // The tests in this file hold /graphql to the GraphQL over HTTP
@@ -34,7 +36,7 @@ type answer struct {
 	status int
 	header http.Header
 	raw    []byte
-	result result
+	result schematest.Result
 	fields map[string]json.RawMessage
 }
 
@@ -50,7 +52,8 @@ func (a *answer) mediaType() string {
 	return strings.TrimSpace(mt)
 }
 
-func (s *server) exchange(tb testing.TB, x exchange) *answer {
+// do sends x to /graphql and reads the answer.
+func do(tb testing.TB, s *schematest.Server, x exchange) *answer {
 	tb.Helper()
 	method := x.method
 	if method == "" {
@@ -89,10 +92,10 @@ func (s *server) exchange(tb testing.TB, x exchange) *answer {
 
 // postAccept sends a query with the given Accept header and decodes the
 // answer.
-func (s *server) postAccept(tb testing.TB, accept, query string, vars map[string]any) (*result, int) {
+func postAccept(tb testing.TB, s *schematest.Server, accept, query string, vars map[string]any) (*schematest.Result, int) {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	a := s.exchange(tb, exchange{body: string(body), header: map[string]string{"Content-Type": jsonType, "Accept": accept}})
+	a := do(tb, s, exchange{body: string(body), header: map[string]string{"Content-Type": jsonType, "Accept": accept}})
 	return &a.result, a.status
 }
 
@@ -115,7 +118,7 @@ func getQuery(accept string, params url.Values) exchange {
 }
 
 func TestGraphQLOverHTTPAccept(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	const typename = `{"query": "{ __typename }"}`
 	for _, tc := range []struct {
 		name   string
@@ -141,7 +144,7 @@ func TestGraphQLOverHTTPAccept(t *testing.T) {
 		{"Junk", "not a media type", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := s.exchange(t, jsonPost(tc.accept, typename))
+			a := do(t, s, jsonPost(tc.accept, typename))
 			if vary := strings.Join(a.header.Values("Vary"), ", "); !strings.Contains(vary, "Accept") {
 				t.Errorf("Vary %q does not name Accept", vary)
 			}
@@ -152,7 +155,7 @@ func TestGraphQLOverHTTPAccept(t *testing.T) {
 				}
 				return
 			}
-			if a.status != http.StatusOK || a.mediaType() != tc.want || at(a.result.Data, "__typename") != "Query" {
+			if a.status != http.StatusOK || a.mediaType() != tc.want || schematest.At(a.result.Data, "__typename") != "Query" {
 				t.Errorf("status %d, Content-Type %q, body %s; want 200 as %s", a.status, a.header.Get("Content-Type"), a.raw, tc.want)
 			}
 			if ct := a.header.Get("Content-Type"); !strings.HasSuffix(ct, "charset=utf-8") {
@@ -182,7 +185,7 @@ func TestGraphQLOverHTTPAccept(t *testing.T) {
 // always 200; as application/graphql-response+json 200 when the answer has
 // data, even null data, and 400 without it.
 func TestGraphQLOverHTTPStatus(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	for _, tc := range []struct {
 		name     string
 		body     string
@@ -206,7 +209,7 @@ func TestGraphQLOverHTTPStatus(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, media := range []string{grjType, jsonType} {
-				a := s.exchange(t, jsonPost(media, tc.body))
+				a := do(t, s, jsonPost(media, tc.body))
 				want := tc.grj
 				if media == jsonType {
 					want = http.StatusOK
@@ -231,7 +234,7 @@ func TestGraphQLOverHTTPStatus(t *testing.T) {
 				if len(a.result.Errors) == 0 {
 					t.Fatalf("as %s: no errors: %s", media, a.raw)
 				}
-				if c := a.result.code(0); c == "" || (tc.code != "" && c != tc.code) {
+				if c := a.result.Code(0); c == "" || (tc.code != "" && c != tc.code) {
 					t.Errorf("as %s: code %q, want %q", media, c, tc.code)
 				}
 				if !strings.Contains(a.result.Errors[0].Message, tc.messages) {
@@ -247,7 +250,7 @@ func TestGraphQLOverHTTPStatus(t *testing.T) {
 // objects, null the same as absent. Anything else is not a GraphQL-over-HTTP
 // request, which is 400 whatever the media type.
 func TestGraphQLOverHTTPParameters(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	ok := []struct{ name, body string }{
 		{"OperationNameNull", `{"query": "{ __typename }", "operationName": null}`},
 		{"OperationNameEmpty", `{"query": "{ __typename }", "operationName": ""}`},
@@ -263,7 +266,7 @@ func TestGraphQLOverHTTPParameters(t *testing.T) {
 	for _, tc := range ok {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, media := range []string{grjType, jsonType} {
-				a := s.exchange(t, jsonPost(media, tc.body))
+				a := do(t, s, jsonPost(media, tc.body))
 				if a.status != http.StatusOK || len(a.result.Errors) > 0 || !a.has("data") {
 					t.Errorf("as %s: status %d, %s", media, a.status, a.raw)
 				}
@@ -302,11 +305,11 @@ func TestGraphQLOverHTTPParameters(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, media := range []string{grjType, jsonType} {
-				a := s.exchange(t, jsonPost(media, tc.body))
+				a := do(t, s, jsonPost(media, tc.body))
 				if a.status != http.StatusBadRequest || a.mediaType() != media || a.has("data") {
 					t.Errorf("as %s: status %d, %s, %s; want 400 without data", media, a.status, a.mediaType(), a.raw)
 				}
-				if len(a.result.Errors) != 1 || a.result.code(0) != schema.CodeBadRequest || !strings.Contains(a.result.Errors[0].Message, tc.says) {
+				if len(a.result.Errors) != 1 || a.result.Code(0) != schema.CodeBadRequest || !strings.Contains(a.result.Errors[0].Message, tc.says) {
 					t.Errorf("as %s: errors %+v; want one BAD_REQUEST saying %q", media, a.result.Errors, tc.says)
 				}
 			}
@@ -317,7 +320,7 @@ func TestGraphQLOverHTTPParameters(t *testing.T) {
 // TestGraphQLOverHTTPBody checks what a POST body may be: JSON in UTF-8,
 // named as such, and at most MaxBodyBytes.
 func TestGraphQLOverHTTPBody(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	const typename = `{"query": "{ __typename }"}`
 	for _, tc := range []struct {
 		name, contentType string // "" sends no Content-Type
@@ -339,11 +342,11 @@ func TestGraphQLOverHTTPBody(t *testing.T) {
 			if tc.contentType != "" {
 				x.header["Content-Type"] = tc.contentType
 			}
-			a := s.exchange(t, x)
+			a := do(t, s, x)
 			if a.status != tc.status {
 				t.Errorf("status %d, want %d: %s", a.status, tc.status, a.raw)
 			}
-			if tc.says != "" && (len(a.result.Errors) != 1 || a.result.code(0) != schema.CodeBadRequest ||
+			if tc.says != "" && (len(a.result.Errors) != 1 || a.result.Code(0) != schema.CodeBadRequest ||
 				!strings.Contains(a.result.Errors[0].Message, tc.says)) {
 				t.Errorf("errors %+v; want one BAD_REQUEST saying %q", a.result.Errors, tc.says)
 			}
@@ -353,19 +356,19 @@ func TestGraphQLOverHTTPBody(t *testing.T) {
 	// A query padded with white space up to the limit is still taken; one
 	// byte more is refused with 413, in either media type.
 	query := `{"query": "{ __typename }"`
-	atLimit := query + strings.Repeat(" ", schema.MaxBodyBytes-len(query)-1) + "}"
-	overLimit := query + strings.Repeat(" ", schema.MaxBodyBytes-len(query)) + "}"
+	atLimit := query + strings.Repeat(" ", httpapi.MaxBodyBytes-len(query)-1) + "}"
+	overLimit := query + strings.Repeat(" ", httpapi.MaxBodyBytes-len(query)) + "}"
 	for _, tc := range []struct {
 		name, body string
 		status     int
 	}{
 		{"AtLimit", atLimit, http.StatusOK},
 		{"OverLimit", overLimit, http.StatusRequestEntityTooLarge},
-		{"FarOverLimit", strings.Repeat(" ", 4*schema.MaxBodyBytes), http.StatusRequestEntityTooLarge},
+		{"FarOverLimit", strings.Repeat(" ", 4*httpapi.MaxBodyBytes), http.StatusRequestEntityTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, media := range []string{grjType, jsonType} {
-				a := s.exchange(t, jsonPost(media, tc.body))
+				a := do(t, s, jsonPost(media, tc.body))
 				if a.status != tc.status {
 					t.Errorf("as %s: %d bytes: status %d, want %d: %.300s", media, len(tc.body), a.status, tc.status, a.raw)
 				}
@@ -380,7 +383,7 @@ func TestGraphQLOverHTTPBody(t *testing.T) {
 
 // TestGraphQLOverHTTPGet checks GET: parameters in the URL, queries only.
 func TestGraphQLOverHTTPGet(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{Tokens: []string{testToken}})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	const cuba = `query($id: ID!) { entity(id: $id) { name } }`
 	for _, tc := range []struct {
 		name      string
@@ -412,7 +415,7 @@ func TestGraphQLOverHTTPGet(t *testing.T) {
 				if tc.raw != "" {
 					x.query = tc.raw
 				}
-				a := s.exchange(t, x)
+				a := do(t, s, x)
 				want := tc.grj
 				if media == jsonType {
 					want = tc.json
@@ -435,7 +438,7 @@ func TestGraphQLOverHTTPGet(t *testing.T) {
 // TestGraphQLOverHTTPMutationByGet checks that a mutation sent by GET is
 // refused with 405 before it runs, even with a token that may write.
 func TestGraphQLOverHTTPMutationByGet(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{Tokens: []string{testToken}})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	const addByGet = `mutation Add { upsertEntity(input: {id: "city:written-by-get", kind: CITY, name: "Written by GET",
 	  sources: [{document: "Test fixture"}]}) { id } }`
 	for _, tc := range []struct {
@@ -451,25 +454,25 @@ func TestGraphQLOverHTTPMutationByGet(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, media := range []string{grjType, jsonType} {
 				x := getQuery(media, tc.params)
-				x.header["Authorization"] = "Bearer " + testToken
-				a := s.exchange(t, x)
+				x.header["Authorization"] = "Bearer " + schematest.Token
+				a := do(t, s, x)
 				if a.status != http.StatusMethodNotAllowed || a.header.Get("Allow") != "POST" || a.mediaType() != media {
 					t.Errorf("as %s: status %d, Allow %q, %s; want 405 with Allow: POST", media, a.status, a.header.Get("Allow"), a.mediaType())
 				}
-				if len(a.result.Errors) != 1 || a.result.code(0) != schema.CodeBadRequest || !strings.Contains(a.result.Errors[0].Message, "POST") {
+				if len(a.result.Errors) != 1 || a.result.Code(0) != schema.CodeBadRequest || !strings.Contains(a.result.Errors[0].Message, "POST") {
 					t.Errorf("as %s: errors %+v; want one saying to use POST", media, a.result.Errors)
 				}
 			}
 		})
 	}
-	if d := s.mustData(t, `{ entity(id: "city:written-by-get") { id } }`, nil); d["entity"] != nil {
+	if d := s.MustData(t, `{ entity(id: "city:written-by-get") { id } }`, nil); d["entity"] != nil {
 		t.Errorf("a mutation sent by GET ran: %v", d)
 	}
 }
 
 // TestGraphQLOverHTTPMethods checks that /graphql takes GET and POST only.
 func TestGraphQLOverHTTPMethods(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		t.Run(method, func(t *testing.T) {
 			for _, accept := range []string{"", jsonType, "text/html"} {
@@ -478,7 +481,7 @@ func TestGraphQLOverHTTPMethods(t *testing.T) {
 				if accept != "" {
 					x.header["Accept"] = accept
 				}
-				a := s.exchange(t, x)
+				a := do(t, s, x)
 				if a.status != http.StatusMethodNotAllowed || a.header.Get("Allow") != "GET, POST" || len(a.result.Errors) != 1 {
 					t.Errorf("Accept %q: status %d, Allow %q, %s", accept, a.status, a.header.Get("Allow"), a.raw)
 				}
@@ -490,14 +493,14 @@ func TestGraphQLOverHTTPMethods(t *testing.T) {
 // TestGraphQLOverHTTPUnauthorized checks that a wrong token is refused
 // with 401 in either media type, before anything runs.
 func TestGraphQLOverHTTPUnauthorized(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{Tokens: []string{testToken}})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	for _, media := range []string{grjType, jsonType} {
-		body, _ := json.Marshal(map[string]string{"query": addThun})
+		body, _ := json.Marshal(map[string]string{"query": schematest.AddThun})
 		x := jsonPost(media, string(bytes.TrimSpace(body)))
 		x.header["Authorization"] = "Bearer wrong-token-0123456789abcdef"
-		a := s.exchange(t, x)
+		a := do(t, s, x)
 		if a.status != http.StatusUnauthorized || a.mediaType() != media || a.header.Get("WWW-Authenticate") == "" ||
-			len(a.result.Errors) != 1 || a.result.code(0) != schema.CodeUnauthorized {
+			len(a.result.Errors) != 1 || a.result.Code(0) != schema.CodeUnauthorized {
 			t.Errorf("as %s: status %d, %s, %s", media, a.status, a.mediaType(), a.raw)
 		}
 	}

@@ -1,4 +1,4 @@
-package schema_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/store/storetest"
 )
 
@@ -60,7 +61,7 @@ func fuzzHandler(tb testing.TB) (http.Handler, *errorLog) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return schema.Handler(s, schema.HandlerOptions{Logger: slog.New(log)}), log
+	return httpapi.Handler(s, httpapi.HandlerOptions{Logger: slog.New(log)}), log
 }
 
 // FuzzHandler sends GET and POST requests with any query string, content

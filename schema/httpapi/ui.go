@@ -1,4 +1,4 @@
-package schema
+package httpapi
 
 import "net/http"
 

@@ -1,4 +1,4 @@
-package schema
+package httpapi
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+
+	"github.com/chancery/chancery/schema"
 )
 
 // TestEncodeResponseIsJSONMarshal holds the hand-written encoder of
@@ -13,7 +15,7 @@ import (
 // JSON value, with the data exactly as graphql-go wrote it.
 func TestEncodeResponseIsJSONMarshal(t *testing.T) {
 	data := json.RawMessage(`{"entity":{"name":"Embassy <of> \"Cuba\" & Co","aliases":["Cuba – La Habana","\u00e9"],"n":1.5,"none":null,"list":[]}}`)
-	for _, resp := range []*Response{
+	for _, resp := range []*schema.Response{
 		{},
 		{Data: data},
 		{Data: json.RawMessage(`null`), Errors: []*gqlerrors.QueryError{{

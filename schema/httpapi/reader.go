@@ -1,19 +1,10 @@
-package schema
+package httpapi
 
 import (
 	"context"
 
 	"github.com/chancery/chancery/graph"
 )
-
-// reader returns r counting every call into the request's observation and
-// chancery_store_reads_total.
-func (o *observation) reader(r graph.Reader) graph.Reader {
-	if o == nil {
-		return r
-	}
-	return countedReader{r: r, o: o}
-}
 
 // countedReader passes every call to r and counts it.
 type countedReader struct {

@@ -1,4 +1,4 @@
-package schema
+package httpapi
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/chancery/chancery/schema"
 )
 
 // requestError is why an HTTP request is not a GraphQL-over-HTTP request
@@ -35,19 +37,19 @@ const exampleRequest = `{"query": "{ entity(id: \"country:cuba\") { name } }"}`
 // body: an object whose "query" is a string, "operationName" a string, and
 // "variables" and "extensions" objects, each but the query optional and
 // null meaning absent. Other fields are ignored.
-func readPost(w http.ResponseWriter, r *http.Request) (Request, *requestError) {
+func readPost(w http.ResponseWriter, r *http.Request) (schema.Request, *requestError) {
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
-		return Request{}, err
+		return schema.Request{}, err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return Request{}, &requestError{status: http.StatusRequestEntityTooLarge,
+			return schema.Request{}, &requestError{status: http.StatusRequestEntityTooLarge,
 				msg: fmt.Sprintf("the request body is larger than the limit of %d bytes (%d MiB); send a shorter query or fewer variables",
 					tooBig.Limit, tooBig.Limit>>20)}
 		}
-		return Request{}, badRequest("the request body could not be read: %v", err)
+		return schema.Request{}, badRequest("the request body could not be read: %v", err)
 	}
 	if !utf8.Valid(body) {
 		i := 0
@@ -58,19 +60,19 @@ func readPost(w http.ResponseWriter, r *http.Request) (Request, *requestError) {
 			}
 			i += n
 		}
-		return Request{}, badRequest("the request body is not valid UTF-8 (at byte %d); JSON must be sent in UTF-8", i)
+		return schema.Request{}, badRequest("the request body is not valid UTF-8 (at byte %d); JSON must be sent in UTF-8", i)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var params map[string]json.RawMessage
 	if err := dec.Decode(&params); err != nil {
-		return Request{}, badRequest("%s", bodyError(err))
+		return schema.Request{}, badRequest("%s", bodyError(err))
 	}
 	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
-		return Request{}, badRequest("the request body has more than one JSON value; send one object")
+		return schema.Request{}, badRequest("the request body has more than one JSON value; send one object")
 	}
 	if params == nil {
-		return Request{}, badRequest(`the request body is JSON null; send a JSON object such as %s`, exampleRequest)
+		return schema.Request{}, badRequest(`the request body is JSON null; send a JSON object such as %s`, exampleRequest)
 	}
 	return postParams(params)
 }
@@ -96,8 +98,8 @@ func checkContentType(ct string) *requestError {
 }
 
 // postParams checks the fields of a JSON body and makes a Request of them.
-func postParams(params map[string]json.RawMessage) (Request, *requestError) {
-	var req Request
+func postParams(params map[string]json.RawMessage) (schema.Request, *requestError) {
+	var req schema.Request
 	field := func(name string) string { return fmt.Sprintf("field %q of the request body", name) }
 	ext, err := objectParam(params["extensions"], field("extensions"))
 	if err != nil {
@@ -217,8 +219,8 @@ var getParams = []string{"query", "operationName", "variables", "extensions"}
 // readGet reads a request from the URL's query parameters: query and
 // operationName as text, variables and extensions as JSON objects. An
 // empty operationName, variables or extensions is the same as none.
-func readGet(r *http.Request) (Request, *requestError) {
-	var req Request
+func readGet(r *http.Request) (schema.Request, *requestError) {
+	var req schema.Request
 	p, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return req, badRequest("the URL's query string is malformed: %v; encode the parameters as a form (application/x-www-form-urlencoded)", err)

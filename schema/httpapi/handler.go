@@ -1,4 +1,11 @@
-package schema
+// Package httpapi serves a schema.Schema over HTTP: GraphQL over HTTP at
+// /graphql, with content negotiation, bearer tokens for writes, ETags and
+// persisted queries for dashboards that poll; the pages; health and
+// readiness probes; a backup for operators. Every request is observed: it
+// gets an X-Request-Id, is counted and timed for Prometheus, logged in one
+// line, and, with Tracing, traced with OpenTelemetry. It is the only
+// package that imports rs/cors, Prometheus and OpenTelemetry.
+package httpapi
 
 import (
 	"context"
@@ -11,6 +18,8 @@ import (
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/rs/cors"
+
+	"github.com/chancery/chancery/schema"
 )
 
 // MaxBodyBytes bounds a request body; a GraphQL query is text, and a
@@ -46,6 +55,11 @@ type HandlerOptions struct {
 	// --metrics-addr). StoreSize is then NewMetrics's to report. Nil: the
 	// Handler keeps metrics of its own and serves them at /metrics.
 	Metrics *Metrics
+	// Tracing, if set, opens a span for every request, joined to the
+	// caller's trace when it sends a traceparent header. Give the same
+	// Tracing to schema.New, as WithTracing(t), for the spans of the
+	// resolvers.
+	Tracing *Tracing
 	// UI, if set, serves the pages: the playground at /, /explore,
 	// /dashboard and their files under /assets/ (web.Handler). Without
 	// it those paths are 404 and only the API is served.
@@ -65,17 +79,17 @@ type HandlerOptions struct {
 // /graphql follows GraphQL over HTTP; every route is wrapped in CORS
 // handling, and observed: each request gets an X-Request-Id, is counted
 // and timed for /metrics, and is logged in one line.
-func Handler(s *Schema, opts HandlerOptions) http.Handler {
+func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	log = logWithRequestID(log)
+	log = schema.RequestLogger(log)
 	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup, persisted: newPersistedQueries()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", h.graphql)
 	mux.HandleFunc("GET /healthz", h.healthz)
-	obs := newObserver(s, mux, opts, log)
+	obs := newObserver(mux, opts, log)
 	mux.HandleFunc("GET /readyz", obs.readyz)
 	if opts.Metrics == nil {
 		mux.Handle("GET /metrics", obs.m.Handler(log))
@@ -105,7 +119,7 @@ func newCORS(origins []string) *cors.Cors {
 }
 
 type handler struct {
-	s         *Schema
+	s         *schema.Schema
 	log       *slog.Logger
 	health    func(*http.Request) error
 	tokens    tokens
@@ -135,7 +149,7 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 				strings.Join(r.Header.Values("Accept"), ", "), mediaGraphQLResponse, mediaJSON)})
 		return
 	}
-	var req Request
+	var req schema.Request
 	var rerr *requestError
 	if r.Method == http.MethodPost {
 		req, rerr = readPost(w, r)
@@ -149,22 +163,22 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	obs := observationFrom(r.Context())
 	obs.received(&req)
 	if resp := h.persisted.resolve(&req); resp != nil {
-		obs.answered(resp)
+		obs.Answered(resp)
 		writeResponse(w, media, resp)
 		return
 	}
 	if strings.TrimSpace(req.Query) == "" {
 		// Any string is a well-formed query; an empty one is a document
 		// that does not parse, and is answered as one.
-		writeResponse(w, media, &Response{Errors: []*gqlerrors.QueryError{{
+		writeResponse(w, media, &schema.Response{Errors: []*gqlerrors.QueryError{{
 			Message:    `the query is empty; send a GraphQL document such as { entity(id: "country:cuba") { name } }`,
-			Extensions: map[string]any{"code": CodeParseFailed},
+			Extensions: map[string]any{"code": schema.CodeParseFailed},
 		}}})
 		return
 	}
 	// The query is read once, here, and what runs is what was checked.
-	doc, refused := h.s.prepare(r.Context(), req)
-	if r.Method == http.MethodGet && doc != nil && doc.kind() == "mutation" {
+	prepared, refused := h.s.Prepare(r.Context(), req)
+	if r.Method == http.MethodGet && prepared != nil && prepared.IsMutation() {
 		// GET is safe in HTTP: it must never change anything, so a
 		// mutation is refused before it runs.
 		w.Header().Set("Allow", "POST")
@@ -173,7 +187,7 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if refused != nil {
-		obs.answered(refused)
+		obs.Answered(refused)
 		writeResponse(w, media, refused)
 		return
 	}
@@ -181,7 +195,7 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
 		writeMedia(w, media, http.StatusUnauthorized, map[string]any{
-			"errors": []map[string]any{{"message": err.Error(), "extensions": map[string]any{"code": CodeUnauthorized}}},
+			"errors": []map[string]any{{"message": err.Error(), "extensions": map[string]any{"code": schema.CodeUnauthorized}}},
 		})
 		return
 	}
@@ -198,7 +212,7 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	resp := h.s.run(withAccess(r.Context(), a), doc, req)
+	resp := h.s.Run(schema.WithAccess(r.Context(), a), prepared)
 	if busy(resp) {
 		w.Header().Set("Retry-After", "1")
 	}
@@ -207,8 +221,8 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 
 // busy reports whether resp refuses a costly query because the server
 // runs as many as it allows.
-func busy(resp *Response) bool {
-	return len(resp.Data) == 0 && len(resp.Errors) > 0 && resp.Errors[0].Extensions["code"] == CodeBusy
+func busy(resp *schema.Response) bool {
+	return len(resp.Data) == 0 && len(resp.Errors) > 0 && resp.Errors[0].Extensions["code"] == schema.CodeBusy
 }
 
 // writeResponse sends a GraphQL response with the status its media type
@@ -219,14 +233,14 @@ func busy(resp *Response) bool {
 // document that does not parse or validate, an unknown operation, bad
 // variables), which is 400, or failed in the server, which is 500, or
 // was not run because the server is busy (BUSY), which is 503.
-func writeResponse(w http.ResponseWriter, media string, resp *Response) {
+func writeResponse(w http.ResponseWriter, media string, resp *schema.Response) {
 	status := http.StatusOK
 	if media == mediaGraphQLResponse && busy(resp) {
 		status = http.StatusServiceUnavailable
 	} else if media == mediaGraphQLResponse && len(resp.Data) == 0 {
 		status = http.StatusBadRequest
 		for _, e := range resp.Errors {
-			if e.Extensions["code"] == CodeInternal {
+			if e.Extensions["code"] == schema.CodeInternal {
 				status = http.StatusInternalServerError
 			}
 		}
@@ -239,7 +253,7 @@ func writeResponse(w http.ResponseWriter, media string, resp *Response) {
 // as graphql-go wrote it rather than having encoding/json check and
 // compact it again: for an answer of a hundred kilobytes that was a tenth
 // of the time a neighbourhood query took.
-func encodeResponse(resp *Response) ([]byte, error) {
+func encodeResponse(resp *schema.Response) ([]byte, error) {
 	b := make([]byte, 0, len(resp.Data)+64)
 	b = append(b, '{')
 	field := func(name string, v []byte) {
@@ -275,7 +289,7 @@ func encodeResponse(resp *Response) ([]byte, error) {
 // GraphQL-shaped error, so clients handle every failure the same way.
 func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
 	writeMedia(w, media, e.status, map[string]any{
-		"errors": []map[string]any{{"message": e.msg, "extensions": map[string]any{"code": CodeBadRequest}}},
+		"errors": []map[string]any{{"message": e.msg, "extensions": map[string]any{"code": schema.CodeBadRequest}}},
 	})
 }
 

@@ -1,4 +1,4 @@
-package schema_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // metricFamilies is one scrape of /metrics, parsed.
@@ -105,15 +107,15 @@ func getGraphQL(tb testing.TB, base string, params url.Values) int {
 }
 
 func TestMetrics(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{StoreSize: func() (int64, int64) { return 1234, 5678 }})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{StoreSize: func() (int64, int64) { return 1234, 5678 }})
 
 	t.Run("RequestsByOperationRouteAndStatus", func(t *testing.T) {
 		for range 2 {
-			s.mustData(t, `query Cuba { entity(id: "country:cuba") { name } }`, nil)
+			s.MustData(t, `query Cuba { entity(id: "country:cuba") { name } }`, nil)
 		}
-		s.mustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
+		s.MustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
 		getGraphQL(t, s.URL, url.Values{"query": {`query Havana { entity(id: "city:havana") { name } }`}, "operationName": {"Havana"}})
-		if _, status := s.send(t, "application/json", []byte(`{"query": `)); status != http.StatusBadRequest {
+		if _, status := s.Send(t, "application/json", []byte(`{"query": `)); status != http.StatusBadRequest {
 			t.Fatalf("malformed body: status %d", status)
 		}
 		resp, err := http.Get(s.URL + "/healthz")
@@ -162,13 +164,13 @@ func TestMetrics(t *testing.T) {
 
 	t.Run("StoreReadsAreCountedByMethod", func(t *testing.T) {
 		before := scrape(t, s.URL)
-		s.reader.reset()
-		s.mustData(t, `{ entity(id: "country:cuba") { name relations(first: 5) { edges { node { to { name } } } } } }`, nil)
-		s.mustData(t, `{ entities(kind: COUNTRY, first: 3) { edges { node { name } } } }`, nil)
-		s.mustData(t, `{ search(text: "Switzerlnd", first: 1) { entity { id } } }`, nil)
-		s.mustData(t, `{ neighbourhood(id: "country:cuba", depth: 1, limit: 5) { nodes { id } } }`, nil)
-		s.mustData(t, `{ count(groupBy: KIND) { key count } }`, nil)
-		s.mustData(t, `{ relations(types: [PROTECTS], first: 2) { edges { node { id } } } }`, nil)
+		s.Reader.Reset()
+		s.MustData(t, `{ entity(id: "country:cuba") { name relations(first: 5) { edges { node { to { name } } } } } }`, nil)
+		s.MustData(t, `{ entities(kind: COUNTRY, first: 3) { edges { node { name } } } }`, nil)
+		s.MustData(t, `{ search(text: "Switzerlnd", first: 1) { entity { id } } }`, nil)
+		s.MustData(t, `{ neighbourhood(id: "country:cuba", depth: 1, limit: 5) { nodes { id } } }`, nil)
+		s.MustData(t, `{ count(groupBy: KIND) { key count } }`, nil)
+		s.MustData(t, `{ relations(types: [PROTECTS], first: 2) { edges { node { id } } } }`, nil)
 		after := scrape(t, s.URL)
 		delta := func(method string) float64 {
 			l := map[string]string{"method": method}
@@ -176,11 +178,11 @@ func TestMetrics(t *testing.T) {
 		}
 		// The counting reader behind the server saw the same calls.
 		for method, want := range map[string]int64{
-			"Entity":       s.reader.entityCalls.Load(),
-			"EntitiesByID": s.reader.byIDCalls.Load(),
-			"Relations":    s.reader.relationsCalls.Load(),
-			"Adjacent":     s.reader.adjacentCalls.Load(),
-			"Search":       s.reader.searchCalls.Load(),
+			"Entity":       s.Reader.EntityCalls.Load(),
+			"EntitiesByID": s.Reader.ByIDCalls.Load(),
+			"Relations":    s.Reader.RelationsCalls.Load(),
+			"Adjacent":     s.Reader.AdjacentCalls.Load(),
+			"Search":       s.Reader.SearchCalls.Load(),
 		} {
 			if got := delta(method); got != float64(want) {
 				t.Errorf("chancery_store_reads_total{method=%q} grew by %v; the store saw %d calls", method, got, want)
@@ -212,7 +214,7 @@ func TestMetrics(t *testing.T) {
 
 	t.Run("OperationNamesAreBounded", func(t *testing.T) {
 		for i := range 210 {
-			s.mustData(t, fmt.Sprintf(`query Op%d { entity(id: "country:cuba") { id } }`, i), nil)
+			s.MustData(t, fmt.Sprintf(`query Op%d { entity(id: "country:cuba") { id } }`, i), nil)
 		}
 		ops := scrape(t, s.URL).labelValues("chancery_http_requests_total", "operation")
 		if !ops["other"] {
@@ -228,7 +230,7 @@ func TestMetrics(t *testing.T) {
 // other ways a query is refused, and checks that each is counted under
 // its reason.
 func TestRejectedByReason(t *testing.T) {
-	s := newServerWithLimits(t, schema.HandlerOptions{Tokens: []string{"observability-token-0123"}},
+	s := schematest.NewServerWithLimits(t, httpapi.HandlerOptions{Tokens: []string{"observability-token-0123"}},
 		schema.Limits{MaxQueryBytes: 400, MaxDepth: 5, MaxAliases: 2, MaxRootFields: 3, MaxCost: 1000})
 	for _, tt := range []struct {
 		reason, query string
@@ -247,7 +249,7 @@ func TestRejectedByReason(t *testing.T) {
 			if before != 0 {
 				t.Fatalf("chancery_requests_rejected_total{reason=%q} = %v before any such query; want it present at 0", tt.reason, before)
 			}
-			r, _ := s.post(t, tt.query, nil)
+			r, _ := s.Post(t, tt.query, nil)
 			if len(r.Errors) == 0 {
 				t.Fatalf("the query was not refused: %v", r.Data)
 			}
@@ -275,9 +277,9 @@ func TestRejectedByReason(t *testing.T) {
 	})
 
 	t.Run("timeout", func(t *testing.T) {
-		s := newServerWithLimits(t, schema.HandlerOptions{}, schema.Limits{Timeout: time.Nanosecond})
-		r, _ := s.post(t, `{ neighbourhood(id: "country:cuba", depth: 2) { nodes { id } } }`, nil)
-		if len(r.Errors) == 0 || r.code(0) != schema.CodeTimeout {
+		s := schematest.NewServerWithLimits(t, httpapi.HandlerOptions{}, schema.Limits{Timeout: time.Nanosecond})
+		r, _ := s.Post(t, `{ neighbourhood(id: "country:cuba", depth: 2) { nodes { id } } }`, nil)
+		if len(r.Errors) == 0 || r.Code(0) != schema.CodeTimeout {
 			t.Fatalf("errors %+v, want a timeout", r.Errors)
 		}
 		if got := scrape(t, s.URL).value("chancery_requests_rejected_total", map[string]string{"reason": "timeout"}); got != 1 {
@@ -291,20 +293,20 @@ func TestRejectedByReason(t *testing.T) {
 // the name in its text or the one it gives, and "unknown" only when the
 // request does not say.
 func TestOperationOfRequestsThatDoNotRun(t *testing.T) {
-	s, logs := newLoggedServer(t, schema.HandlerOptions{})
+	s, logs := schematest.NewLoggedServer(t, httpapi.HandlerOptions{})
 	requests := func(m metricFamilies, operation, status string) float64 {
 		return m.value("chancery_http_requests_total", map[string]string{"route": "/graphql", "operation": operation, "status": status})
 	}
 	logged := func(t *testing.T, resp *http.Response) map[string]any {
 		id := resp.Header.Get("X-Request-Id")
-		return logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
+		return logs.Find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
 	}
 
 	t.Run("NotModified", func(t *testing.T) {
 		// The name is in the query's text only, not in operationName.
 		q := url.Values{"query": {`query Census { count(groupBy: KIND) { key count } }`}}
-		_, first := s.get(t, q, nil)
-		_, again := s.get(t, q, map[string]string{"If-None-Match": first.Header.Get("ETag")})
+		_, first := get(t, s, q, nil)
+		_, again := get(t, s, q, map[string]string{"If-None-Match": first.Header.Get("ETag")})
 		if again.StatusCode != http.StatusNotModified {
 			t.Fatalf("status %d, want 304", again.StatusCode)
 		}
@@ -334,8 +336,8 @@ func TestOperationOfRequestsThatDoNotRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, status := decode(t, resp)
-			if len(r.Errors) != 1 || r.code(0) != schema.CodePersistedQueryNotFound {
+			r, status := schematest.Decode(t, resp)
+			if len(r.Errors) != 1 || r.Code(0) != httpapi.CodePersistedQueryNotFound {
 				t.Fatalf("%v: %+v", tt.body, r.Errors)
 			}
 			after := scrape(t, s.URL)
@@ -354,7 +356,7 @@ func TestOperationOfRequestsThatDoNotRun(t *testing.T) {
 	})
 
 	t.Run("MutationByGET", func(t *testing.T) {
-		_, resp := s.get(t, url.Values{"query": {`mutation Wipe { deleteRelation(id: "rel:0000000000000000") }`}}, nil)
+		_, resp := get(t, s, url.Values{"query": {`mutation Wipe { deleteRelation(id: "rel:0000000000000000") }`}}, nil)
 		if resp.StatusCode != http.StatusMethodNotAllowed {
 			t.Fatalf("status %d, want 405", resp.StatusCode)
 		}
@@ -364,7 +366,7 @@ func TestOperationOfRequestsThatDoNotRun(t *testing.T) {
 	})
 
 	t.Run("DoesNotValidate", func(t *testing.T) {
-		if r, _ := s.post(t, `query Colours { entity(id: "country:cuba") { colour } }`, nil); len(r.Errors) == 0 {
+		if r, _ := s.Post(t, `query Colours { entity(id: "country:cuba") { colour } }`, nil); len(r.Errors) == 0 {
 			t.Fatal("the query ran")
 		}
 		if got := requests(scrape(t, s.URL), "Colours", "400"); got != 1 {
@@ -377,12 +379,12 @@ func TestOperationOfRequestsThatDoNotRun(t *testing.T) {
 // them and does not serve /metrics itself, so that they can be served on
 // a private listener.
 func TestMetricsElsewhere(t *testing.T) {
-	m := schema.NewMetrics(func() (int64, int64) { return 1, 2 })
-	s := newServer(t, schema.HandlerOptions{Metrics: m})
+	m := httpapi.NewMetrics(func() (int64, int64) { return 1, 2 })
+	s := schematest.NewServer(t, httpapi.HandlerOptions{Metrics: m})
 	private := httptest.NewServer(m.Handler(nil))
 	defer private.Close()
 
-	s.mustData(t, `query Cuba { entity(id: "country:cuba") { name } }`, nil)
+	s.MustData(t, `query Cuba { entity(id: "country:cuba") { name } }`, nil)
 	resp, err := http.Get(s.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package schema_test
+package httpapi_test
 
 import (
 	"io"
@@ -9,11 +9,13 @@ import (
 	"testing/fstest"
 
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 	"github.com/chancery/chancery/web"
 )
 
 // getPage fetches path from s and returns the response with its body read.
-func getPage(tb testing.TB, s *server, path string) (*http.Response, string) {
+func getPage(tb testing.TB, s *schematest.Server, path string) (*http.Response, string) {
 	tb.Helper()
 	resp, err := http.Get(s.URL + path)
 	if err != nil {
@@ -29,18 +31,18 @@ func getPage(tb testing.TB, s *server, path string) (*http.Response, string) {
 
 // newUIServers serves one seeded store through one Handler for each of the
 // given UIs, so that tests of the pages seed the store only once.
-func newUIServers(tb testing.TB, uis ...http.Handler) []*server {
+func newUIServers(tb testing.TB, uis ...http.Handler) []*schematest.Server {
 	tb.Helper()
-	r := &countingReader{DB: MustOpenSeeded(tb)}
+	r := &schematest.CountingReader{DB: schematest.OpenSeeded(tb)}
 	s, err := schema.New(r, r, nil, schema.Limits{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var servers []*server
+	var servers []*schematest.Server
 	for _, ui := range uis {
-		ts := httptest.NewServer(schema.Handler(s, schema.HandlerOptions{UI: ui}))
+		ts := httptest.NewServer(httpapi.Handler(s, httpapi.HandlerOptions{UI: ui}))
 		tb.Cleanup(ts.Close)
-		servers = append(servers, &server{Server: ts, reader: r})
+		servers = append(servers, &schematest.Server{Server: ts, Reader: r})
 	}
 	return servers
 }
@@ -101,8 +103,8 @@ func TestHandlerUI(t *testing.T) {
 	})
 
 	t.Run("APIStillServed", func(t *testing.T) {
-		d := s.mustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
-		if at(d, "entity", "name") != "Cuba" {
+		d := s.MustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
+		if schematest.At(d, "entity", "name") != "Cuba" {
 			t.Errorf("entity = %v", d)
 		}
 		if resp, body := getPage(t, s, "/healthz"); resp.StatusCode != http.StatusOK || body != "ok\n" {
@@ -119,8 +121,8 @@ func TestHandlerUI(t *testing.T) {
 				t.Errorf("GET %s: the page does not say how to build the pages: %.300s", path, body)
 			}
 		}
-		d := bare.mustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
-		if at(d, "entity", "name") != "Cuba" {
+		d := bare.MustData(t, `{ entity(id: "country:cuba") { name } }`, nil)
+		if schematest.At(d, "entity", "name") != "Cuba" {
 			t.Errorf("without pages, the API answers entity = %v", d)
 		}
 	})

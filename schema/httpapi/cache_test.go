@@ -1,4 +1,4 @@
-package schema_test
+package httpapi_test
 
 import (
 	"crypto/sha256"
@@ -9,11 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 )
 
 // get sends a GET with the given URL parameters and headers.
-func (s *server) get(tb testing.TB, params url.Values, header map[string]string) (*result, *http.Response) {
+func get(tb testing.TB, s *schematest.Server, params url.Values, header map[string]string) (*schematest.Result, *http.Response) {
 	tb.Helper()
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/graphql?"+params.Encode(), nil)
 	req.Header.Set("Accept", "application/json")
@@ -28,42 +29,42 @@ func (s *server) get(tb testing.TB, params url.Values, header map[string]string)
 		resp.Body.Close()
 		return nil, resp
 	}
-	r, _ := decode(tb, resp)
+	r, _ := schematest.Decode(tb, resp)
 	return r, resp
 }
 
 func TestETag(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{Tokens: []string{testToken}})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	q := url.Values{"query": {`{ count(groupBy: KIND) { key count } }`}}
 
-	_, first := s.get(t, q, nil)
+	_, first := get(t, s, q, nil)
 	tag := first.Header.Get("ETag")
 	if first.StatusCode != http.StatusOK || !strings.HasPrefix(tag, `"v`) {
 		t.Fatalf("status %d, ETag %q", first.StatusCode, tag)
 	}
-	s.reader.reset()
-	if _, again := s.get(t, q, map[string]string{"If-None-Match": tag}); again.StatusCode != http.StatusNotModified || again.Header.Get("ETag") != tag {
+	s.Reader.Reset()
+	if _, again := get(t, s, q, map[string]string{"If-None-Match": tag}); again.StatusCode != http.StatusNotModified || again.Header.Get("ETag") != tag {
 		t.Errorf("If-None-Match with the current ETag: status %d, ETag %q; want 304 and the same ETag", again.StatusCode, again.Header.Get("ETag"))
 	}
-	if n := s.reader.reads(); n != 0 {
+	if n := s.Reader.Reads(); n != 0 {
 		t.Errorf("a 304 ran the query: %d store reads", n)
 	}
-	if _, other := s.get(t, url.Values{"query": {`{ entity(id: "country:cuba") { name } }`}}, map[string]string{"If-None-Match": tag}); other.StatusCode != http.StatusOK || other.Header.Get("ETag") == tag {
+	if _, other := get(t, s, url.Values{"query": {`{ entity(id: "country:cuba") { name } }`}}, map[string]string{"If-None-Match": tag}); other.StatusCode != http.StatusOK || other.Header.Get("ETag") == tag {
 		t.Errorf("another query with the first's ETag: status %d, ETag %q", other.StatusCode, other.Header.Get("ETag"))
 	}
 
 	// Any write changes the data version, and so every ETag.
-	if r, _ := s.postWith(t, "Bearer "+testToken, addThun, nil); len(r.Errors) > 0 {
+	if r, _ := s.PostWith(t, "Bearer "+schematest.Token, schematest.AddThun, nil); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	r, after := s.get(t, q, map[string]string{"If-None-Match": tag})
+	r, after := get(t, s, q, map[string]string{"If-None-Match": tag})
 	if after.StatusCode != http.StatusOK || after.Header.Get("ETag") == tag || r == nil || r.Data["count"] == nil {
 		t.Errorf("after a write: status %d, ETag %q (was %q)", after.StatusCode, after.Header.Get("ETag"), tag)
 	}
 }
 
 func TestPersistedQueries(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{})
 	query := `{ entity(id: "country:cuba") { name } }`
 	sum := sha256.Sum256([]byte(query))
 	hash := hex.EncodeToString(sum[:])
@@ -73,17 +74,17 @@ func TestPersistedQueries(t *testing.T) {
 	}
 
 	// The hash alone, before the query was registered.
-	r, _ := s.get(t, url.Values{"extensions": {ext(hash, 1)}}, nil)
-	if len(r.Errors) != 1 || r.code(0) != schema.CodePersistedQueryNotFound {
-		t.Fatalf("an unknown hash: %+v; want %s", r.Errors, schema.CodePersistedQueryNotFound)
+	r, _ := get(t, s, url.Values{"extensions": {ext(hash, 1)}}, nil)
+	if len(r.Errors) != 1 || r.Code(0) != httpapi.CodePersistedQueryNotFound {
+		t.Fatalf("an unknown hash: %+v; want %s", r.Errors, httpapi.CodePersistedQueryNotFound)
 	}
 	// Registered by sending both, then answered by the hash alone, by GET.
 	body, _ := json.Marshal(map[string]any{"query": query, "extensions": json.RawMessage(ext(hash, 1))})
-	if r, _ := s.send(t, "application/json", body); len(r.Errors) > 0 || at(r.Data, "entity", "name") != "Cuba" {
+	if r, _ := s.Send(t, "application/json", body); len(r.Errors) > 0 || schematest.At(r.Data, "entity", "name") != "Cuba" {
 		t.Fatalf("registering: %+v %v", r.Errors, r.Data)
 	}
-	r, resp := s.get(t, url.Values{"extensions": {ext(hash, 1)}}, nil)
-	if len(r.Errors) > 0 || at(r.Data, "entity", "name") != "Cuba" || resp.Header.Get("ETag") == "" {
+	r, resp := get(t, s, url.Values{"extensions": {ext(hash, 1)}}, nil)
+	if len(r.Errors) > 0 || schematest.At(r.Data, "entity", "name") != "Cuba" || resp.Header.Get("ETag") == "" {
 		t.Errorf("by hash: %+v %v, ETag %q", r.Errors, r.Data, resp.Header.Get("ETag"))
 	}
 
@@ -96,7 +97,7 @@ func TestPersistedQueries(t *testing.T) {
 		if tt.query != "" {
 			p.Set("query", tt.query)
 		}
-		if r, _ := s.get(t, p, nil); len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, tt.want) {
+		if r, _ := get(t, s, p, nil); len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, tt.want) {
 			t.Errorf("%s: %+v; want an error saying %q", tt.name, r.Errors, tt.want)
 		}
 	}

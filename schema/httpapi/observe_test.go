@@ -1,7 +1,6 @@
-package schema_test
+package httpapi_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
@@ -22,7 +21,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
@@ -30,82 +28,22 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
+	"github.com/chancery/chancery/schema/httpapi"
+	"github.com/chancery/chancery/schema/schematest"
 	"github.com/chancery/chancery/store"
 )
-
-// logBuffer collects JSON log lines written from the server's goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// find waits up to two seconds for a line for which match is true: the
-// server logs a request just after its answer has gone out.
-func (b *logBuffer) find(tb testing.TB, match func(map[string]any) bool) map[string]any {
-	tb.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		b.mu.Lock()
-		sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
-		b.mu.Unlock()
-		for sc.Scan() {
-			var line map[string]any
-			if json.Unmarshal(sc.Bytes(), &line) == nil && match(line) {
-				return line
-			}
-		}
-		if time.Now().After(deadline) {
-			b.mu.Lock()
-			defer b.mu.Unlock()
-			tb.Fatalf("no such log line in:\n%s", b.buf.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// newLoggedServer is newServer logging JSON, DEBUG and up, into a buffer.
-func newLoggedServer(tb testing.TB, opts schema.HandlerOptions) (*server, *logBuffer) {
-	logs := &logBuffer{}
-	opts.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return newServer(tb, opts), logs
-}
-
-// postWithID sends a query with the given X-Request-Id (none if "") and
-// returns the X-Request-Id of the answer.
-func postWithID(tb testing.TB, base, query, id string) string {
-	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if id != "" {
-		req.Header.Set("X-Request-Id", id)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.Header.Get("X-Request-Id")
-}
 
 var generatedID = regexp.MustCompile(`^[A-Z2-7]{26}$`)
 
 func TestRequestLog(t *testing.T) {
-	s, logs := newLoggedServer(t, schema.HandlerOptions{})
+	s, logs := schematest.NewLoggedServer(t, httpapi.HandlerOptions{})
 
 	t.Run("OneLinePerRequest", func(t *testing.T) {
 		const id = "lb-7f3a.42:edge/1"
-		if got := postWithID(t, s.URL, `query Cuba { entity(id: "country:cuba") { name relations(first: 3) { edges { node { id } } } } }`, id); got != id {
+		if got := schematest.PostWithID(t, s.URL, `query Cuba { entity(id: "country:cuba") { name relations(first: 3) { edges { node { id } } } } }`, id); got != id {
 			t.Errorf("X-Request-Id %q in the answer, want the request's %q", got, id)
 		}
-		line := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id })
+		line := logs.Find(t, func(l map[string]any) bool { return l["request_id"] == id })
 		for k, want := range map[string]any{
 			"level": "INFO", "msg": "request", "method": "POST", "route": "/graphql",
 			"operation": "Cuba", "status": float64(200),
@@ -126,8 +64,8 @@ func TestRequestLog(t *testing.T) {
 	})
 
 	t.Run("RefusedQuery", func(t *testing.T) {
-		id := postWithID(t, s.URL, `{ entities(first: 500) { edges { node { relations(first: 500) { edges { node { to { relations(first: 500) { edges { node { id } } } } } } } } } } }`, "")
-		line := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id })
+		id := schematest.PostWithID(t, s.URL, `{ entities(first: 500) { edges { node { relations(first: 500) { edges { node { to { relations(first: 500) { edges { node { id } } } } } } } } } } }`, "")
+		line := logs.Find(t, func(l map[string]any) bool { return l["request_id"] == id })
 		if line["rejected"] != "cost" || line["operation"] != "anonymous" || line["status"] != float64(400) {
 			t.Errorf("a query over its budget: %v", line)
 		}
@@ -138,12 +76,12 @@ func TestRequestLog(t *testing.T) {
 
 	t.Run("GeneratedID", func(t *testing.T) {
 		for _, given := range []string{"", "has spaces in it", strings.Repeat("x", 200), "quote\"d"} {
-			got := postWithID(t, s.URL, `{ entity(id: "country:cuba") { id } }`, given)
+			got := schematest.PostWithID(t, s.URL, `{ entity(id: "country:cuba") { id } }`, given)
 			if !generatedID.MatchString(got) {
 				t.Errorf("X-Request-Id %q given: answered %q, want a generated id", given, got)
 				continue
 			}
-			logs.find(t, func(l map[string]any) bool { return l["request_id"] == got })
+			logs.Find(t, func(l map[string]any) bool { return l["request_id"] == got })
 		}
 	})
 
@@ -154,7 +92,7 @@ func TestRequestLog(t *testing.T) {
 		}
 		resp.Body.Close()
 		id := resp.Header.Get("X-Request-Id")
-		line := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id })
+		line := logs.Find(t, func(l map[string]any) bool { return l["request_id"] == id })
 		if line["level"] != "DEBUG" || line["route"] != "/healthz" || line["operation"] != nil {
 			t.Errorf("a health check is logged %v; want DEBUG, without an operation", line)
 		}
@@ -164,7 +102,7 @@ func TestRequestLog(t *testing.T) {
 func TestReadyz(t *testing.T) {
 	var draining atomic.Bool
 	var broken atomic.Bool
-	s := newServer(t, schema.HandlerOptions{
+	s := schematest.NewServer(t, httpapi.HandlerOptions{
 		Ready: func(*http.Request) error {
 			if draining.Load() {
 				return errors.New("the server is shutting down")
@@ -235,17 +173,17 @@ func TestTracing(t *testing.T) {
 	col := &collector{}
 	cs := httptest.NewServer(col)
 	defer cs.Close()
-	tr, err := schema.StartTracing(context.Background(), schema.TracingOptions{Endpoint: cs.URL + "/v1/traces", ServiceVersion: "test"})
+	tr, err := httpapi.StartTracing(context.Background(), httpapi.TracingOptions{Endpoint: cs.URL + "/v1/traces", ServiceVersion: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := MustOpenSeeded(t)
-	api, err := schema.New(db, db, nil, schema.Limits{}, schema.WithTracing(tr))
+	db := schematest.OpenSeeded(t)
+	api, err := schema.New(db, db, nil, schema.Limits{}, httpapi.WithTracing(tr))
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &logBuffer{}
-	ts := httptest.NewServer(schema.Handler(api, schema.HandlerOptions{Logger: slog.New(slog.NewJSONHandler(logs, nil))}))
+	logs := &schematest.LogBuffer{}
+	ts := httptest.NewServer(httpapi.Handler(api, httpapi.HandlerOptions{Tracing: tr, Logger: slog.New(slog.NewJSONHandler(logs, nil))}))
 	defer ts.Close()
 
 	// The caller's trace, as a proxy or client in front would send it.
@@ -259,7 +197,7 @@ func TestTracing(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	line := logs.find(t, func(l map[string]any) bool { return l["msg"] == "request" })
+	line := logs.Find(t, func(l map[string]any) bool { return l["msg"] == "request" })
 	if line["trace_id"] != traceID {
 		t.Errorf("the request's log line has trace_id %v, want the caller's %s", line["trace_id"], traceID)
 	}
@@ -308,15 +246,15 @@ func (faultyReader) Search(context.Context, graph.SearchQuery) ([]graph.SearchHi
 // is served, not only its own line, carries the id its answer gives in
 // X-Request-Id, so that one search of the logs finds all of it.
 func TestRequestIDInEveryLogLine(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &schematest.LogBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	r := faultyReader{MustOpenSeeded(t)}
+	r := faultyReader{schematest.OpenSeeded(t)}
 	api, err := schema.New(r, r, log, schema.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var healthPanics atomic.Bool
-	ts := httptest.NewServer(schema.Handler(api, schema.HandlerOptions{
+	ts := httptest.NewServer(httpapi.Handler(api, httpapi.HandlerOptions{
 		Logger: log,
 		Health: func(*http.Request) error {
 			if healthPanics.Load() {
@@ -326,7 +264,7 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 		},
 	}))
 	defer ts.Close()
-	s := &server{Server: ts}
+	s := &schematest.Server{Server: ts}
 	withID := func(id string) func(map[string]any) bool {
 		return func(l map[string]any) bool { return l["request_id"] == id && l["msg"] != "request" }
 	}
@@ -345,20 +283,20 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, status := decode(t, resp)
-		if status != http.StatusOK || len(r.Errors) != 1 || r.code(0) != schema.CodeInternal || strings.Contains(r.Errors[0].Message, "corrupt") {
+		r, status := schematest.Decode(t, resp)
+		if status != http.StatusOK || len(r.Errors) != 1 || r.Code(0) != schema.CodeInternal || strings.Contains(r.Errors[0].Message, "corrupt") {
 			t.Fatalf("a resolver panic answered %d %+v; want one INTERNAL error that hides the panic", status, r.Errors)
 		}
 		id := resp.Header.Get("X-Request-Id")
 		if id == "" {
 			t.Fatal("no X-Request-Id")
 		}
-		line := logs.find(t, withID(id))
+		line := logs.Find(t, withID(id))
 		if line["msg"] != "resolver panic" || line["level"] != "ERROR" || line["panic"] != "the count index is corrupt" ||
 			!strings.Contains(fmt.Sprint(line["stack"]), "faultyReader.Count") {
 			t.Errorf("the panic's line: %v", line)
 		}
-		reqLine := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
+		reqLine := logs.Find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" })
 		if reqLine["operation"] != "Census" {
 			t.Errorf("the request's line: %v", reqLine)
 		}
@@ -368,16 +306,16 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 	})
 
 	t.Run("StoreFailure", func(t *testing.T) {
-		r, _ := s.post(t, `{ search(text: "Cuba") { entity { id } } }`, nil)
-		if len(r.Errors) == 0 || r.code(0) != schema.CodeInternal || strings.Contains(r.Errors[0].Message, "block 42") {
+		r, _ := s.Post(t, `{ search(text: "Cuba") { entity { id } } }`, nil)
+		if len(r.Errors) == 0 || r.Code(0) != schema.CodeInternal || strings.Contains(r.Errors[0].Message, "block 42") {
 			t.Fatalf("a store failure: %+v; want INTERNAL, without the store's error", r.Errors)
 		}
-		line := logs.find(t, func(l map[string]any) bool { return l["msg"] == "query failed" })
+		line := logs.Find(t, func(l map[string]any) bool { return l["msg"] == "query failed" })
 		id, _ := line["request_id"].(string)
 		if !strings.Contains(fmt.Sprint(line["err"]), "block 42") || id == "" {
 			t.Fatalf("the failure's line: %v", line)
 		}
-		logs.find(t, func(l map[string]any) bool {
+		logs.Find(t, func(l map[string]any) bool {
 			return l["request_id"] == id && l["msg"] == "request" && l["route"] == "/graphql"
 		})
 	})
@@ -389,7 +327,7 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 		}
 		resp.Body.Close()
 		id := resp.Header.Get("X-Request-Id")
-		if line := logs.find(t, withID(id)); line["msg"] != "health check failed" {
+		if line := logs.Find(t, withID(id)); line["msg"] != "health check failed" {
 			t.Errorf("the failure's line: %v", line)
 		}
 	})
@@ -404,11 +342,11 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 			resp.Body.Close()
 			t.Errorf("a handler panic answered %d; want the connection dropped", resp.StatusCode)
 		}
-		line := logs.find(t, withID(id))
+		line := logs.Find(t, withID(id))
 		if line["msg"] != "handler panic" || line["panic"] != "health check bug" || !strings.Contains(fmt.Sprint(line["stack"]), "TestRequestIDInEveryLogLine") {
 			t.Errorf("the panic's line: %v", line)
 		}
-		if line := logs.find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" }); line["status"] != float64(500) {
+		if line := logs.Find(t, func(l map[string]any) bool { return l["request_id"] == id && l["msg"] == "request" }); line["status"] != float64(500) {
 			t.Errorf("the request's line: %v", line)
 		}
 	})
@@ -416,7 +354,7 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 	t.Run("OutsideARequest", func(t *testing.T) {
 		// A line not about a request has no request_id.
 		log.Info("between requests")
-		if line := logs.find(t, func(l map[string]any) bool { return l["msg"] == "between requests" }); line["request_id"] != nil {
+		if line := logs.Find(t, func(l map[string]any) bool { return l["msg"] == "between requests" }); line["request_id"] != nil {
 			t.Errorf("%v", line)
 		}
 	})
@@ -426,7 +364,7 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 // the headers it needs: the request id to quote, and the ETag to send
 // back.
 func TestCORSExposesHeaders(t *testing.T) {
-	s := newServer(t, schema.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
+	s := schematest.NewServer(t, httpapi.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
 	exposed := func(resp *http.Response) map[string]bool {
 		out := map[string]bool{}
 		for _, v := range resp.Header.Values("Access-Control-Expose-Headers") {

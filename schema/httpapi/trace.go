@@ -1,10 +1,9 @@
-package schema
+package httpapi
 
 import (
 	"context"
 	"fmt"
 
-	"github.com/graph-gophers/graphql-go"
 	otelgraphql "github.com/graph-gophers/graphql-go/trace/otel"
 	otelattr "go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -12,6 +11,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	oteltrace "go.opentelemetry.io/otel/trace"
+
+	"github.com/chancery/chancery/schema"
 )
 
 // Tracing sends OpenTelemetry traces of requests and resolvers to an OTLP
@@ -70,17 +71,12 @@ func (t *Tracing) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-// Option changes how New builds a Schema.
-type Option func(*Schema) []graphql.SchemaOpt
-
-// WithTracing traces every request and resolver of the Schema, and of the
-// Handlers that serve it, with t. A nil t traces nothing.
-func WithTracing(t *Tracing) Option {
-	return func(s *Schema) []graphql.SchemaOpt {
-		if t == nil {
-			return nil
-		}
-		s.tracing = t
-		return []graphql.SchemaOpt{graphql.Tracer(&otelgraphql.Tracer{Tracer: t.tracer})}
+// WithTracing is the schema.Option that traces the resolvers of a Schema
+// with t, within the spans of the requests that a Handler given the same
+// Tracing serves. A nil t traces nothing.
+func WithTracing(t *Tracing) schema.Option {
+	if t == nil {
+		return schema.WithTracer(nil)
 	}
+	return schema.WithTracer(&otelgraphql.Tracer{Tracer: t.tracer})
 }
