@@ -162,8 +162,9 @@ func (s *Schema) Exec(ctx context.Context, req Request) *Response {
 
 // Prepared is a request whose query was read and held to the limits.
 type Prepared struct {
-	d   *document
-	req Request
+	d       *document
+	req     Request
+	refused *Response // the answer, if the check refused it
 }
 
 // IsMutation reports whether the request's operation is a mutation.
@@ -177,20 +178,25 @@ func (p *Prepared) IsMutation() bool { return p.d.kind() == "mutation" }
 func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, *Response) {
 	d, c, r := s.cost.check(req, s.limits)
 	observerFrom(ctx).Checked(req, Check{Operation: c.operation, Cost: c.cost, Estimated: c.estimated, Refused: c.limit})
+	var refused *Response
+	if r != nil {
+		refused = &Response{Errors: r.errs}
+	}
 	var p *Prepared
 	if d != nil {
-		p = &Prepared{d: d, req: req}
+		p = &Prepared{d: d, req: req, refused: refused}
 	}
-	if r != nil {
-		return p, &Response{Errors: r.errs}
-	}
-	return p, nil
+	return p, refused
 }
 
 // Run executes a request Prepare accepted, and so what was checked is
-// what runs. It gives the request its own entity loader and the store to
-// write to, and makes sure every error carries a code.
+// what runs; one it refused is answered as Prepare answered it. It gives
+// the request its own entity loader and the store to write to, and makes
+// sure every error carries a code.
 func (s *Schema) Run(ctx context.Context, p *Prepared) *Response {
+	if p.refused != nil {
+		return p.refused
+	}
 	d, req := p.d, p.req
 	obs := observerFrom(ctx)
 	if d.cost > float64(s.limits.ExpensiveCost) {
