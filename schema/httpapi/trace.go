@@ -18,8 +18,10 @@ import (
 // Tracing sends OpenTelemetry traces of requests and resolvers to an OTLP
 // collector over HTTP: one server span a request, joined to the caller's
 // trace when it sends a traceparent header, a span for the GraphQL request
-// and its validation, and one for each resolver that does work. It sets no
-// process-wide state, so each Tracing is independent.
+// and its validation, and one for each resolver that does work. The
+// Handler opens the server spans (HandlerOptions.Tracing) and the schema
+// the others (schema.New with WithTracing), so both are given the same
+// Tracing. It sets no process-wide state, so each Tracing is independent.
 type Tracing struct {
 	provider   *sdktrace.TracerProvider
 	tracer     oteltrace.Tracer
