@@ -16,6 +16,7 @@ import (
 	"github.com/chancery/chancery/schema"
 	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // gatedReader holds every read of the relations of one entity until the
@@ -44,7 +45,7 @@ func (g *gatedReader) Adjacent(ctx context.Context, q graph.AdjacencyQuery) (map
 // queries; reads of Cuba's relations wait for the gate.
 func admissionServer(t *testing.T, wait time.Duration) (*schematest.Server, *gatedReader) {
 	t.Helper()
-	g := &gatedReader{CountingReader: &schematest.CountingReader{DB: schematest.OpenSeeded(t)}, id: "country:cuba",
+	g := &gatedReader{CountingReader: &schematest.CountingReader{DB: storetest.OpenSeeded(t, t.TempDir())}, id: "country:cuba",
 		entered: make(chan struct{}, 16), release: make(chan struct{})}
 	s, err := schema.New(g, g, nil, schema.Limits{MaxExpensive: 1, ExpensiveWait: wait})
 	if err != nil {

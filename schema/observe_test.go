@@ -12,7 +12,7 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/schema"
-	"github.com/chancery/chancery/schema/schematest"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // recordingObserver keeps what the schema tells it about one request, and
@@ -66,7 +66,7 @@ func (c *countedReader) EntitiesByID(ctx context.Context, ids []graph.ID) (map[g
 // through the observer's reader, and the request's id on every line
 // logged with its context.
 func TestObserverSeesWhatExecDoes(t *testing.T) {
-	db := schematest.OpenSeeded(t)
+	db := storetest.OpenSeeded(t, t.TempDir())
 	api, err := schema.New(db, db, slog.New(slog.DiscardHandler), schema.Limits{})
 	if err != nil {
 		t.Fatal(err)

@@ -9,13 +9,14 @@ import (
 	"github.com/chancery/chancery/schema"
 	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 // TestNoWriterIsReadOnly checks that an API built without a writer reads
 // as any other but answers a permitted mutation that the store cannot be
 // written to, and writes nothing.
 func TestNoWriterIsReadOnly(t *testing.T) {
-	db := schematest.OpenSeeded(t)
+	db := storetest.OpenSeeded(t, t.TempDir())
 	api, err := schema.New(db, nil, nil, schema.Limits{})
 	if err != nil {
 		t.Fatal(err)

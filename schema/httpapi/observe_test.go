@@ -31,6 +31,7 @@ import (
 	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
 
 var generatedID = regexp.MustCompile(`^[A-Z2-7]{26}$`)
@@ -177,7 +178,7 @@ func TestTracing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := schematest.OpenSeeded(t)
+	db := storetest.OpenSeeded(t, t.TempDir())
 	api, err := schema.New(db, db, nil, schema.Limits{}, httpapi.WithTracing(tr))
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +249,7 @@ func (faultyReader) Search(context.Context, graph.SearchQuery) ([]graph.SearchHi
 func TestRequestIDInEveryLogLine(t *testing.T) {
 	logs := &schematest.LogBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	r := faultyReader{schematest.OpenSeeded(t)}
+	r := faultyReader{storetest.OpenSeeded(t, t.TempDir())}
 	api, err := schema.New(r, r, log, schema.Limits{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/chancery/chancery/schema"
 	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
+	"github.com/chancery/chancery/store/storetest"
 	"github.com/chancery/chancery/web"
 )
 
@@ -33,7 +34,7 @@ func getPage(tb testing.TB, s *schematest.Server, path string) (*http.Response, 
 // given UIs, so that tests of the pages seed the store only once.
 func newUIServers(tb testing.TB, uis ...http.Handler) []*schematest.Server {
 	tb.Helper()
-	r := &schematest.CountingReader{DB: schematest.OpenSeeded(tb)}
+	r := &schematest.CountingReader{DB: storetest.OpenSeeded(tb, tb.TempDir())}
 	s, err := schema.New(r, r, nil, schema.Limits{})
 	if err != nil {
 		tb.Fatal(err)

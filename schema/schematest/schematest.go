@@ -86,10 +86,6 @@ func (c *CountingReader) EntitiesByID(ctx context.Context, ids []graph.ID) (map[
 	return c.DB.EntitiesByID(ctx, ids)
 }
 
-// OpenSeeded opens a store in a temporary directory filled from the
-// embedded seeds, closed when the test ends.
-func OpenSeeded(tb testing.TB) *store.DB { return storetest.OpenSeeded(tb, tb.TempDir()) }
-
 // Token is a bearer token that servers in tests accept for writes
 // (httpapi.HandlerOptions.Tokens).
 const Token = "test-token-0123456789abcdef"
@@ -115,7 +111,7 @@ func NewServer(tb testing.TB, opts httpapi.HandlerOptions) *Server {
 // NewServerWithLimits is NewServer with limits other than the defaults.
 func NewServerWithLimits(tb testing.TB, opts httpapi.HandlerOptions, limits schema.Limits) *Server {
 	tb.Helper()
-	r := &CountingReader{DB: OpenSeeded(tb)}
+	r := &CountingReader{DB: storetest.OpenSeeded(tb, tb.TempDir())}
 	s, err := schema.New(r, r, nil, limits)
 	if err != nil {
 		tb.Fatal(err)
