@@ -35,7 +35,7 @@ func withLoader(ctx context.Context, l *loader) context.Context {
 	return context.WithValue(ctx, loaderKey{}, l)
 }
 
-// loaderFrom returns the request's loader. Exec always installs one.
+// loaderFrom returns the request's loader, which Run installs.
 func loaderFrom(ctx context.Context) *loader {
 	return ctx.Value(loaderKey{}).(*loader)
 }
