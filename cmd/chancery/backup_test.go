@@ -203,7 +203,7 @@ func TestBackupThroughServer(t *testing.T) {
 	db := storetest.OpenDir(t, dir)
 
 	var mu sync.Mutex
-	tokens := []string{"s3cret"}
+	tokens := []string{"s3cret-token-0123456789"}
 	cut := false
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
@@ -239,7 +239,7 @@ func TestBackupThroughServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	token := map[string]string{"CHANCERY_TOKEN": "s3cret"}
+	token := map[string]string{"CHANCERY_TOKEN": "s3cret-token-0123456789"}
 
 	t.Run("OK", func(t *testing.T) {
 		file := filepath.Join(out, "ok.backup")
@@ -259,7 +259,7 @@ func TestBackupThroughServer(t *testing.T) {
 
 	t.Run("TokenFile", func(t *testing.T) {
 		tf := filepath.Join(t.TempDir(), "token")
-		os.WriteFile(tf, []byte("# the admin token\n\n  s3cret  \nsomething else\n"), 0o600)
+		os.WriteFile(tf, []byte("# the admin token\n\n  s3cret-token-0123456789  \nsomething-else-0123456789\n"), 0o600)
 		wrong := map[string]string{"CHANCERY_TOKEN": "not it"} // the flag wins
 		if _, _, err := runCommand(t, backupCmd(wrong), "--data", dir, "--token-file", tf, filepath.Join(out, "tf.backup")); err != nil {
 			t.Error(err)
@@ -278,11 +278,11 @@ func TestBackupThroughServer(t *testing.T) {
 		cut    bool
 		want   []string
 	}{
-		{"WrongToken", map[string]string{"CHANCERY_TOKEN": "guess"}, []string{"s3cret"}, false,
+		{"WrongToken", map[string]string{"CHANCERY_TOKEN": "guess"}, []string{"s3cret-token-0123456789"}, false,
 			[]string{"refused the admin token from CHANCERY_TOKEN", "the admin token is missing or wrong"}},
 		{"NoTokens", token, nil, false,
 			[]string{"takes no backups over HTTP", "no admin tokens are configured on this server"}},
-		{"CutShort", token, []string{"s3cret"}, true,
+		{"CutShort", token, []string{"s3cret-token-0123456789"}, true,
 			[]string{"is not whole", "the backup is cut short after"}},
 	}
 	for _, tt := range failures {

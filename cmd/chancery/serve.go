@@ -208,7 +208,7 @@ func (s *Serve) Open(ctx context.Context) error {
 	if strings.TrimSpace(s.DataDir) == "" {
 		return errors.New("the data directory is empty; give one with --data or CHANCERY_DATA")
 	}
-	tokens, err := readTokens(s.getenv("CHANCERY_TOKEN"), s.TokenFile)
+	tokens, err := httpapi.ReadTokens(s.getenv("CHANCERY_TOKEN"), s.TokenFile)
 	if err != nil {
 		return err
 	}
@@ -494,7 +494,6 @@ func (s *Serve) counts(ctx context.Context) (entities, relations int) {
 	return entities, relations
 }
 
-// describe turns a domain error into its message for people.
 // openData opens a data directory, creating it and filling it with the
 // initial data if it is new, and reports whether it filled it. log gets a
 // line when the fill starts, saying what it loads, and one when it is done.
@@ -528,6 +527,7 @@ func cliLogger(w io.Writer) *slog.Logger {
 	}))
 }
 
+// describe turns a domain error into its message for people.
 func describe(err error) error {
 	var ge *graph.Error
 	if errors.As(err, &ge) {
@@ -545,40 +545,6 @@ func listenError(addr string, err error) error {
 	default:
 		return fmt.Errorf("cannot listen on %s: %v; set --addr to host:port, for example localhost:8080", addr, err)
 	}
-}
-
-// readTokens gathers the tokens that may write: one from the environment,
-// and those of a file, one a line, blank lines and # comments skipped.
-func readTokens(fromEnv, file string) ([]string, error) {
-	var tokens []string
-	if t := strings.TrimSpace(fromEnv); t != "" {
-		if err := httpapi.CheckToken(t); err != nil {
-			return nil, fmt.Errorf("CHANCERY_TOKEN: %v", err)
-		}
-		tokens = append(tokens, t)
-	}
-	if file == "" {
-		return tokens, nil
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the token file: %w", err)
-	}
-	n := len(tokens)
-	for i, line := range strings.Split(string(b), "\n") {
-		t := strings.TrimSpace(line)
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		if err := httpapi.CheckToken(t); err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", file, i+1, err)
-		}
-		tokens = append(tokens, t)
-	}
-	if len(tokens) == n {
-		return nil, fmt.Errorf("the token file %s has no tokens; put one a line", file)
-	}
-	return tokens, nil
 }
 
 // splitList splits a comma-separated flag value, dropping blanks.

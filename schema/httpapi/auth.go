@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -25,6 +26,49 @@ func CheckToken(t string) error {
 		return errors.New("a token may not contain spaces or control characters")
 	}
 	return nil
+}
+
+// ReadTokens gathers the tokens that may write: fromEnv (the value of
+// CHANCERY_TOKEN, "" for none) and those of the token file, if one is
+// named (see ReadTokenFile). An error names where the bad token is.
+func ReadTokens(fromEnv, file string) ([]string, error) {
+	var tokens []string
+	if t := strings.TrimSpace(fromEnv); t != "" {
+		if err := CheckToken(t); err != nil {
+			return nil, fmt.Errorf("CHANCERY_TOKEN: %v", err)
+		}
+		tokens = append(tokens, t)
+	}
+	if file == "" {
+		return tokens, nil
+	}
+	fromFile, err := ReadTokenFile(file)
+	return append(tokens, fromFile...), err
+}
+
+// ReadTokenFile reads a token file: one token a line, blank lines and
+// lines starting with # skipped. A file with no token, or a token
+// CheckToken refuses, is an error naming the file (and line).
+func ReadTokenFile(file string) ([]string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the token file: %w", err)
+	}
+	var tokens []string
+	for i, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if err := CheckToken(t); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", file, i+1, err)
+		}
+		tokens = append(tokens, t)
+	}
+	if len(tokens) == 0 {
+		return nil, fmt.Errorf("the token file %s holds no token, only blank lines and # comments; put one token a line", file)
+	}
+	return tokens, nil
 }
 
 // tokens are the bearer tokens that may write, kept as hashes so that

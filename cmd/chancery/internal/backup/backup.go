@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/chancery/chancery/cmd/chancery/internal/atomicfile"
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/store"
 )
 
@@ -25,16 +25,11 @@ import (
 // tokenFile, else CHANCERY_TOKEN from getenv, else "".
 func Token(tokenFile string, getenv func(string) string) (token, from string, err error) {
 	if tokenFile != "" {
-		b, err := os.ReadFile(tokenFile)
+		tokens, err := httpapi.ReadTokenFile(tokenFile)
 		if err != nil {
-			return "", "", fmt.Errorf("cannot read the token file: %v", err)
+			return "", "", err
 		}
-		for line := range strings.Lines(string(b)) {
-			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-				return line, tokenFile, nil
-			}
-		}
-		return "", "", fmt.Errorf("the token file %s holds no token, only blank lines and # comments", tokenFile)
+		return tokens[0], tokenFile, nil
 	}
 	if t := strings.TrimSpace(getenv("CHANCERY_TOKEN")); t != "" {
 		return t, "CHANCERY_TOKEN", nil

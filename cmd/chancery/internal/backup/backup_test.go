@@ -11,17 +11,24 @@ import (
 
 func TestTokenFromFileSkipsCommentsAndBlankLines(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tokens")
-	if err := os.WriteFile(file, []byte("# admin\n\n  s3cret-token  \nother\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte("# admin\n\n  s3cret-token-0123456789  \nother-token-0123456789\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := func(string) string { return "from-env" }
 	tok, from, err := Token(file, env)
-	if err != nil || tok != "s3cret-token" || from != file {
+	if err != nil || tok != "s3cret-token-0123456789" || from != file {
 		t.Errorf("Token(file) = %q, %q, %v; want the file's first token", tok, from, err)
 	}
 	tok, from, err = Token("", env)
 	if err != nil || tok != "from-env" || from != "CHANCERY_TOKEN" {
 		t.Errorf("Token(env) = %q, %q, %v", tok, from, err)
+	}
+	// A token no server would accept is refused before any request.
+	if err := os.WriteFile(file, []byte("# admin\nshort\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Token(file, env); err == nil || !strings.Contains(err.Error(), file+":2: a token must be at least") {
+		t.Errorf("a file with a short token: %v", err)
 	}
 	if err := os.WriteFile(file, []byte("# only a comment\n"), 0o600); err != nil {
 		t.Fatal(err)
