@@ -92,12 +92,8 @@ Flags:
 func (c *Export) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("chancery export", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
-	def := DefaultDataDir
-	if v := c.getenv("CHANCERY_DATA"); v != "" {
-		def = v
-	}
 	var format, ids, types, direction, asOf, dialect string
-	fs.StringVar(&c.DataDir, "data", def, "data `directory` to export from (env CHANCERY_DATA)")
+	fs.StringVar(&c.DataDir, "data", dataDefault(c.getenv), "data `directory` to export from (env CHANCERY_DATA)")
 	if err := initialDataFlag(fs, c.getenv, &c.InitialData); err != nil {
 		return err
 	}

@@ -48,11 +48,7 @@ func NewImport(stdout, stderr io.Writer, getenv func(string) string) *Import {
 func (c *Import) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("chancery import", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
-	def := DefaultDataDir
-	if v := c.getenv("CHANCERY_DATA"); v != "" {
-		def = v
-	}
-	fs.StringVar(&c.DataDir, "data", def, "data `directory` to load into, created and filled with the --initial-data if new (env CHANCERY_DATA)")
+	fs.StringVar(&c.DataDir, "data", dataDefault(c.getenv), "data `directory` to load into, created and filled with the --initial-data if new (env CHANCERY_DATA)")
 	if err := initialDataFlag(fs, c.getenv, &c.InitialData); err != nil {
 		return err
 	}

@@ -110,12 +110,5 @@ func (r *CostsReport) WriteTable(w io.Writer) error {
 			}
 		}
 	}
-	if len(errs) > 0 {
-		b.WriteString("\nerrors\n")
-		for _, e := range errs {
-			b.WriteString("  " + e + "\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeWithErrors(w, &b, errs)
 }

@@ -312,13 +312,18 @@ func (r *Report) WriteTable(w io.Writer) error {
 	for _, q := range r.Queries {
 		add(q.Name, q.Results)
 	}
+	return writeWithErrors(w, &b, errs)
+}
+
+// writeWithErrors writes a table and, under it, the errors it met.
+func writeWithErrors(w io.Writer, table *strings.Builder, errs []string) error {
 	if len(errs) > 0 {
-		b.WriteString("\nerrors\n")
+		table.WriteString("\nerrors\n")
 		for _, e := range errs {
-			b.WriteString("  " + e + "\n")
+			table.WriteString("  " + e + "\n")
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, table.String())
 	return err
 }
 
