@@ -174,18 +174,16 @@ func digitBesideNameStart(s string) bool {
 	return false
 }
 
-// validate checks a parsed document against the schema and the request's
-// variables against the operation, returning the variables as the
-// operation would see them (defaults filled in). Everything that does not
+// validate checks a parsed document against the schema; what does not
 // validate is refused here, before graphql-go is asked.
-func (m *costModel) validate(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) (map[string]any, *refusal) {
+func (m *costModel) validate(doc *ast.QueryDocument) *refusal {
 	if errs := validator.Validate(m.schema, doc); len(errs) > 0 {
 		for _, e := range errs {
 			if e.Rule == "MaxIntrospectionDepth" {
 				// Introspection that nests the schema's lists within
 				// each other, whose answer grows manifold a level; it is
 				// refused, as graphql-js refuses it.
-				return nil, refuse(ReasonDepth, CodeTooComplex, "the query nests the schema's lists (fields, inputFields, interfaces, possibleTypes) within each other more than 3 deep; the introspection query GraphiQL and other tools send does not")
+				return refuse(ReasonDepth, CodeTooComplex, "the query nests the schema's lists (fields, inputFields, interfaces, possibleTypes) within each other more than 3 deep; the introspection query GraphiQL and other tools send does not")
 			}
 		}
 		r := &refusal{reason: ReasonValidation}
@@ -197,8 +195,15 @@ func (m *costModel) validate(doc *ast.QueryDocument, op *ast.OperationDefinition
 				Extensions: map[string]any{"code": CodeValidationFailed},
 			})
 		}
-		return nil, r
+		return r
 	}
+	return nil
+}
+
+// coerceVariables checks the request's variables against what op
+// declares, and returns them as the operation sees them (defaults
+// filled in).
+func (m *costModel) coerceVariables(op *ast.OperationDefinition, vars map[string]any) (map[string]any, *refusal) {
 	coerced, err := validator.VariableValues(m.schema, op, vars)
 	if err != nil {
 		msg := err.Error()

@@ -238,7 +238,10 @@ func checkedRoots(t *testing.T, m *costModel, q string, vars map[string]any) []s
 	if err != nil {
 		t.Fatal(err)
 	}
-	vars, r := m.validate(doc, doc.Operations[0], vars)
+	if r := m.validate(doc); r != nil {
+		t.Fatal(r.errs[0].Message)
+	}
+	vars, r := m.coerceVariables(doc.Operations[0], vars)
 	if r != nil {
 		t.Fatal(r.errs[0].Message)
 	}

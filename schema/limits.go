@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dgraph-io/ristretto/v2"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -92,7 +93,16 @@ const CodeTooComplex = "QUERY_TOO_COMPLEX"
 type costModel struct {
 	schema *ast.Schema
 	costs  costTable
+	// read holds the documents read before, parsed, validated and held
+	// to the limits that do not depend on variables, by their text.
+	read *ristretto.Cache[string, *readDocument]
 }
+
+// readCacheBytes bounds the documents the cost model keeps read, as
+// ristretto weighs them (readDocument.weight): dashboards and clients
+// send the same few documents over and over, and parsing, validating
+// and printing one is most of the work of checking it.
+const readCacheBytes = 32 << 20
 
 // newCostModel reads the cost model from the schema's SDL.
 func newCostModel() (*costModel, error) { return loadCostModel(SDL) }
@@ -109,7 +119,16 @@ func loadCostModel(sdl string) (*costModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the cost of each field from schema/*.graphql: %w", err)
 	}
-	return &costModel{schema: s, costs: costs}, nil
+	read, err := ristretto.NewCache(&ristretto.Config[string, *readDocument]{
+		NumCounters:        readCacheBytes / 2048 * 10, // about ten a document of 2 KB weight
+		MaxCost:            readCacheBytes,
+		BufferItems:        64,
+		IgnoreInternalCost: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("the cache of documents read: %w", err)
+	}
+	return &costModel{schema: s, costs: costs, read: read}, nil
 }
 
 // EstimateCost returns the estimated cost of a request's operation as the
@@ -154,35 +173,76 @@ func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) 
 		c.limit = r.reason
 		return d, c, r
 	}
-	doc, op, r := parseDocument(req, l)
-	if r != nil {
+	rd, expanded, r := m.readDocument(req, l)
+	if rd == nil {
 		return refused(nil, r)
 	}
-	d := &document{op: op}
+	d := &document{op: rd.op}
 	c.operation = d.name()
-	if r := checkOwnText(op, l); r != nil {
-		return refused(d, r)
-	}
-	vars, r := m.validate(doc, op, req.Variables)
 	if r != nil {
+		c.cost, c.estimated = expanded, expanded > 0
 		return refused(d, r)
 	}
-	if r := checkRootsThroughFragments(op, l); r != nil {
-		return refused(d, r)
-	}
-	if n, r := checkExpandedFields(op, l); r != nil {
-		c.cost, c.estimated = n, true
+	vars, r := m.coerceVariables(rd.op, req.Variables)
+	if r != nil {
 		return refused(d, r)
 	}
 	e := &estimate{vars: vars, costs: m.costs}
-	c.tally = e.selections(op.SelectionSet, nil, 1)
+	c.tally = e.selections(rd.op.SelectionSet, nil, 1)
 	c.cost, c.estimated = c.tally.cost(), true
 	if r := e.checkEstimate(c.cost, l); r != nil {
 		return refused(d, r)
 	}
-	d.text = printOperation(doc, op)
+	d.text = rd.text
 	d.cost = c.cost
 	return d, c, nil
+}
+
+// readDocument is a document read and held to every limit that does not
+// depend on the variables, and the operation chosen from it. It is
+// shared by the requests that send the same text, and never changed.
+type readDocument struct {
+	doc  *ast.QueryDocument
+	op   *ast.OperationDefinition
+	text string // the operation as it runs (printOperation)
+}
+
+// weight is what a read document counts for in the cache: its parsed
+// form takes some tens of times the bytes of its text.
+func (rd *readDocument) weight(query string) int64 { return int64(len(query))*40 + 1024 }
+
+// readDocument reads the request's document, or takes it from the
+// documents read before: it parses it, holds its own text to the limits,
+// validates it, counts its root fields through fragments and the fields
+// they expand to, and prints the operation to run. A document refused on
+// the way is returned with why (nil if it did not parse, with the count
+// of expanded fields if that is what refused it); only documents that
+// passed are kept.
+func (m *costModel) readDocument(req Request, l Limits) (rd *readDocument, expanded float64, r *refusal) {
+	key := fmt.Sprintf("%d %d %d %d %q\x00%s", l.MaxQueryBytes, l.MaxAliases, l.MaxRootFields, l.MaxCost, req.OperationName, req.Query)
+	if rd, ok := m.read.Get(key); ok {
+		return rd, 0, nil
+	}
+	doc, op, r := parseDocument(req, l)
+	if r != nil {
+		return nil, 0, r
+	}
+	rd = &readDocument{doc: doc, op: op}
+	if r := checkOwnText(op, l); r != nil {
+		return rd, 0, r
+	}
+	if r := m.validate(doc); r != nil {
+		return rd, 0, r
+	}
+	if r := checkRootsThroughFragments(op, l); r != nil {
+		return rd, 0, r
+	}
+	if n, r := checkExpandedFields(op, l); r != nil {
+		return rd, n, r
+	}
+	rd.text = printOperation(doc, op)
+	m.read.Set(key, rd, rd.weight(req.Query))
+	return rd, 0, nil
 }
 
 // checkOwnText holds the fields at the top of op and its aliased fields,
