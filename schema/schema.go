@@ -170,6 +170,13 @@ type Prepared struct {
 // IsMutation reports whether the request's operation is a mutation.
 func (p *Prepared) IsMutation() bool { return p.d.kind() == "mutation" }
 
+// Text is the operation as it runs: the document printed again with only
+// the chosen operation and the fragments it uses, without comments. Two
+// requests whose documents differ only in layout, comments or other
+// operations have the same Text, and, with the same variables and data,
+// the same answer.
+func (p *Prepared) Text() string { return p.d.text }
+
 // Prepare reads a request's query once and holds it to the limits (see
 // document), telling the request's Observer what it learned. It returns
 // the request ready to Run, or the answer to a request that will not run;

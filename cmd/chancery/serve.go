@@ -61,6 +61,9 @@ type Serve struct {
 	// MemoryLimit is the Go runtime's soft memory limit, such as "384MiB";
 	// "off" leaves the runtime's own (GOMEMLIMIT, else none).
 	MemoryLimit string
+	// ResponseCache bounds the cache of query answers, such as "64MiB";
+	// "off" caches none.
+	ResponseCache string
 
 	limits schema.Limits
 
@@ -154,6 +157,8 @@ func (s *Serve) ParseFlags(args []string) error {
 		"on SIGINT or SIGTERM, answer /readyz with 503 for this `long`, such as 5s, before no longer taking connections (env CHANCERY_DRAIN_DELAY)")
 	fs.StringVar(&s.MemoryLimit, "memory-limit", env("CHANCERY_MEMORY_LIMIT", defaultMemoryLimit),
 		"the Go runtime's soft memory `limit`, such as 256MiB or 1GiB, past which it collects garbage harder; off for none (env CHANCERY_MEMORY_LIMIT; GOMEMLIMIT, if set, is the default)")
+	fs.StringVar(&s.ResponseCache, "response-cache", env("CHANCERY_RESPONSE_CACHE", "64MiB"),
+		"the `size` of the cache of query answers, such as 64MiB: a query asked again with the same variables, before any write, is answered from it without running; off for none (env CHANCERY_RESPONSE_CACHE)")
 	fs.StringVar(&s.TokenFile, "token-file", env("CHANCERY_TOKEN_FILE", ""),
 		"`file` of bearer tokens that may write, one a line (# comments); with CHANCERY_TOKEN, a token given in the environment (env CHANCERY_TOKEN_FILE)")
 	fs.Usage = func() {
@@ -187,6 +192,10 @@ Flags:
 	if _, err := parseBytes(s.MemoryLimit); err != nil {
 		fmt.Fprintf(s.stderr, "invalid value %q for -memory-limit: %v\n", s.MemoryLimit, err)
 		return errors.New("bad memory limit")
+	}
+	if _, err := parseBytes(s.ResponseCache); err != nil {
+		fmt.Fprintf(s.stderr, "invalid value %q for -response-cache: %v\n", s.ResponseCache, err)
+		return errors.New("bad response cache size")
 	}
 	switch s.LogFormat {
 	case "text", "json":
@@ -261,10 +270,12 @@ func (s *Serve) Open(ctx context.Context) error {
 		s.log.Warn("could not describe this server in the lock file", "err", err)
 	}
 
+	cacheBytes, _ := parseBytes(s.ResponseCache) // checked by ParseFlags
 	s.srv = &http.Server{
 		Handler: httpapi.Handler(api, httpapi.HandlerOptions{
-			CORSOrigins: splitList(s.CORSOrigins),
-			Logger:      s.log,
+			CORSOrigins:        splitList(s.CORSOrigins),
+			ResponseCacheBytes: cacheBytes,
+			Logger:             s.log,
 			Health: func(r *http.Request) error {
 				_, err := db.Version(r.Context())
 				return err

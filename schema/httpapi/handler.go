@@ -60,6 +60,11 @@ type HandlerOptions struct {
 	// Tracing to schema.New, as WithTracing(t), for the spans of the
 	// resolvers.
 	Tracing *Tracing
+	// ResponseCacheBytes bounds the response cache, in bytes: the
+	// answers of queries, kept by the data version they were read at, the
+	// operation and its variables, and sent again without running the
+	// query until a write changes the version. Zero or less: no cache.
+	ResponseCacheBytes int64
 	// UI, if set, serves the pages: the playground at /, /explore,
 	// /dashboard and their files under /assets/ (web.Handler). Without
 	// it those paths are 404 and only the API is served.
@@ -85,11 +90,17 @@ func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 		log = slog.Default()
 	}
 	log = schema.RequestLogger(log)
-	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup, persisted: newPersistedQueries()}
 	mux := http.NewServeMux()
+	obs := newObserver(mux, opts, log)
+	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup,
+		persisted: newPersistedQueries(), m: obs.m}
+	cache, err := newResponseCache(opts.ResponseCacheBytes)
+	if err != nil {
+		log.Error("answering every query afresh: the response cache could not be made", "err", err)
+	}
+	h.cache = cache
 	mux.HandleFunc("/graphql", h.graphql)
 	mux.HandleFunc("GET /healthz", h.healthz)
-	obs := newObserver(mux, opts, log)
 	mux.HandleFunc("GET /readyz", obs.readyz)
 	if opts.Metrics == nil {
 		mux.Handle("GET /metrics", obs.m.Handler(log))
@@ -125,6 +136,8 @@ type handler struct {
 	tokens    tokens
 	backup    func(context.Context, io.Writer) error
 	persisted *persistedQueries
+	cache     *responseCache // nil: none
+	m         *Metrics
 }
 
 // graphql serves GraphQL over HTTP as its specification describes
@@ -199,15 +212,33 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	// The version is read before the query runs: an answer kept under it
+	// may hold a later write's data, but is then never asked for, since
+	// the version has moved on; never the other way round.
+	var version uint64
+	versioned := false
+	if r.Method == http.MethodGet || (h.cache != nil && !prepared.IsMutation()) {
+		version, versioned = h.s.DataVersion(r.Context())
+	}
 	// A GET answer is named by the data version and what was asked, so a
 	// dashboard that polls with If-None-Match gets 304 until data changes,
 	// and the query does not run again.
-	if r.Method == http.MethodGet {
-		if tag := h.etag(r.Context(), req, media); tag != "" {
-			w.Header().Set("ETag", tag)
-			w.Header().Set("Cache-Control", "no-cache")
-			if notModified(r, tag) {
-				w.WriteHeader(http.StatusNotModified)
+	if r.Method == http.MethodGet && versioned {
+		tag := etag(version, req, media)
+		w.Header().Set("ETag", tag)
+		w.Header().Set("Cache-Control", "no-cache")
+		if notModified(r, tag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	var key string
+	if h.cache != nil && versioned && !prepared.IsMutation() {
+		if key, err = h.cache.key(version, prepared.Text(), req.Variables); err == nil {
+			body, hit := h.cache.get(key)
+			obs.cacheLookup(hit)
+			if hit {
+				writeBody(w, media, http.StatusOK, body, nil)
 				return
 			}
 		}
@@ -216,7 +247,12 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	if busy(resp) {
 		w.Header().Set("Retry-After", "1")
 	}
-	writeResponse(w, media, resp)
+	body, err := encodeResponse(resp)
+	if key != "" && err == nil {
+		h.cache.keep(key, resp, body)
+		h.m.cacheBytes.Set(float64(h.cache.bytes()))
+	}
+	writeBody(w, media, responseStatus(media, resp), body, err)
 }
 
 // busy reports whether resp refuses a costly query because the server
@@ -234,19 +270,28 @@ func busy(resp *schema.Response) bool {
 // variables), which is 400, or failed in the server, which is 500, or
 // was not run because the server is busy (BUSY), which is 503.
 func writeResponse(w http.ResponseWriter, media string, resp *schema.Response) {
-	status := http.StatusOK
-	if media == mediaGraphQLResponse && busy(resp) {
-		status = http.StatusServiceUnavailable
-	} else if media == mediaGraphQLResponse && len(resp.Data) == 0 {
-		status = http.StatusBadRequest
-		for _, e := range resp.Errors {
-			if e.Extensions["code"] == schema.CodeInternal {
-				status = http.StatusInternalServerError
-			}
+	b, err := encodeResponse(resp)
+	writeBody(w, media, responseStatus(media, resp), b, err)
+}
+
+// responseStatus is the status of resp in the given media type; see
+// writeResponse.
+func responseStatus(media string, resp *schema.Response) int {
+	if media != mediaGraphQLResponse {
+		return http.StatusOK
+	}
+	if busy(resp) {
+		return http.StatusServiceUnavailable
+	}
+	if len(resp.Data) > 0 {
+		return http.StatusOK
+	}
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] == schema.CodeInternal {
+			return http.StatusInternalServerError
 		}
 	}
-	b, err := encodeResponse(resp)
-	writeBody(w, media, status, b, err)
+	return http.StatusBadRequest
 }
 
 // encodeResponse writes resp as json.Marshal would, but copies its data

@@ -75,6 +75,9 @@ type Metrics struct {
 	cost     prometheus.Histogram
 	reads    [numReadMethods]prometheus.Counter
 
+	cacheHits, cacheMisses prometheus.Counter
+	cacheBytes             prometheus.Gauge
+
 	mu         sync.Mutex
 	operations map[string]bool // operation names given a label of their own
 }
@@ -119,7 +122,16 @@ func NewMetrics(storeSize func() (lsm, vlog int64)) *Metrics {
 	for _, r := range reasons {
 		m.rejected.WithLabelValues(r) // present at zero from the start
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.inFlight, m.rejected, m.cost, reads,
+	lookups := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "chancery_response_cache_lookups_total",
+		Help: "Queries looked up in the response cache (chancery serve --response-cache), by result: hit (answered from the cache without running) or miss (run, and kept if the answer has no errors). Mutations and refused requests are never looked up.",
+	}, []string{"result"})
+	m.cacheHits, m.cacheMisses = lookups.WithLabelValues("hit"), lookups.WithLabelValues("miss")
+	m.cacheBytes = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "chancery_response_cache_bytes",
+		Help: "Bytes of answers the response cache holds, about; at most --response-cache.",
+	})
+	m.reg.MustRegister(m.requests, m.duration, m.inFlight, m.rejected, m.cost, reads, lookups, m.cacheBytes,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if storeSize != nil {

@@ -58,6 +58,7 @@ type observation struct {
 	estimated bool
 	rejected  string // a reasons value, "" if not refused
 	reads     atomic.Int64
+	cache     string // "hit" or "miss" if the response cache was asked
 }
 
 type observationKey struct{}
@@ -152,6 +153,21 @@ func (o *observation) LogAttrs() []slog.Attr {
 		return []slog.Attr{slog.String("request_id", o.id)}
 	}
 	return []slog.Attr{slog.String("request_id", o.id), slog.String("trace_id", o.traceID)}
+}
+
+// cacheLookup records that the response cache was asked for the answer,
+// and whether it had it.
+func (o *observation) cacheLookup(hit bool) {
+	if o == nil {
+		return
+	}
+	if hit {
+		o.cache = "hit"
+		o.m.cacheHits.Inc()
+	} else {
+		o.cache = "miss"
+		o.m.cacheMisses.Inc()
+	}
 }
 
 // read counts one call to the store.
@@ -263,6 +279,9 @@ func (ob *observer) finish(ctx context.Context, r *http.Request, id, route strin
 		slog.Int64("bytes", bytes))
 	if obs.estimated {
 		attrs = append(attrs, slog.Any("cost", costValue(obs.cost)))
+	}
+	if obs.cache != "" {
+		attrs = append(attrs, slog.String("cache", obs.cache))
 	}
 	if obs.executed {
 		attrs = append(attrs, slog.Int64("reads", obs.reads.Load()))

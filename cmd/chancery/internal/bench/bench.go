@@ -63,6 +63,9 @@ type Config struct {
 	// StartTimeout is the longest the started server may take to give
 	// its first answer.
 	StartTimeout time.Duration
+	// ResponseCache is the started server's --response-cache: "off" or
+	// "" to time the queries themselves, a size to time the cache.
+	ResponseCache string
 
 	// Requests are sent for each query at each concurrency (for Costs,
 	// for each input), after Warmup that are not counted; TimeLimit, if
@@ -162,6 +165,9 @@ func (r *runner) startServer(ctx context.Context, report *measure.Report, extra 
 		report.Disk = &measure.DiskReport{Bytes: allocated, ApparentBytes: apparent}
 	}
 	r.progress("starting chancery serve on %s", dir)
+	if r.cfg.ResponseCache != "" {
+		extra = append(extra, "--response-cache", r.cfg.ResponseCache)
+	}
 	srv, firstAnswer, err := measure.StartServer(ctx, bin, dir, r.cfg.StartTimeout, extra...)
 	if err != nil {
 		return err

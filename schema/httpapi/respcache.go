@@ -1,0 +1,86 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dgraph-io/ristretto/v2"
+
+	"github.com/chancery/chancery/schema"
+)
+
+// responseCache keeps the encoded answers of queries, so that a question
+// asked again (a dashboard's, a playground user's) is answered without
+// running it. An answer is keyed by the data version it was read at, the
+// operation as it runs (schema.Prepared.Text: the same for documents that
+// differ only in layout, comments or other operations) and the variables,
+// so it is never shared across different variables or operations, and a
+// write, which changes the version, makes every older answer unreachable;
+// those are evicted as new ones need the room.
+//
+// It is bounded in bytes. Eviction and admission are ristretto's (the
+// cache Badger uses): answers asked for often stay, answers asked once
+// may not be kept at all.
+type responseCache struct {
+	c *ristretto.Cache[string, []byte]
+}
+
+// answerOverhead is what an entry costs beside its answer: the key, the
+// slice header and ristretto's bookkeeping, about.
+const answerOverhead = 128
+
+// newResponseCache returns a cache of at most maxBytes of answers; nil
+// for maxBytes <= 0, which caches nothing.
+func newResponseCache(maxBytes int64) (*responseCache, error) {
+	if maxBytes <= 0 {
+		return nil, nil
+	}
+	// Ristretto counts how often keys are asked for to decide what to
+	// keep; it wants about ten counters for each entry a full cache holds.
+	// Answers run from a few hundred bytes to a few hundred kilobytes.
+	entries := max(maxBytes/2048, 100)
+	c, err := ristretto.NewCache(&ristretto.Config[string, []byte]{
+		NumCounters:        entries * 10,
+		MaxCost:            maxBytes,
+		BufferItems:        64,
+		Metrics:            true,
+		IgnoreInternalCost: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("response cache of %d bytes: %w", maxBytes, err)
+	}
+	return &responseCache{c: c}, nil
+}
+
+// key names the answer to the operation text with vars, read at version.
+func (rc *responseCache) key(version uint64, text string, vars map[string]any) (string, error) {
+	v, err := json.Marshal(vars) // map keys marshal sorted
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write(binary.BigEndian.AppendUint64(nil, version))
+	h.Write([]byte(text))
+	h.Write([]byte{0})
+	h.Write(v)
+	return string(h.Sum(nil)), nil
+}
+
+func (rc *responseCache) get(key string) ([]byte, bool) { return rc.c.Get(key) }
+
+// keep stores an answer unless it should not be shared: only answers
+// with data and no errors are kept, so that a timeout, a busy refusal or
+// any other error is never repeated to a later request.
+func (rc *responseCache) keep(key string, resp *schema.Response, body []byte) {
+	if len(resp.Errors) == 0 && len(resp.Data) > 0 {
+		rc.c.Set(key, body, int64(len(body))+answerOverhead)
+	}
+}
+
+// bytes is how many bytes of answers the cache holds, about.
+func (rc *responseCache) bytes() int64 {
+	m := rc.c.Metrics
+	return int64(m.CostAdded()) - int64(m.CostEvicted())
+}
