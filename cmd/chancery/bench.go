@@ -60,7 +60,7 @@ func (c *Bench) ParseFlags(args []string) error {
 		cfg.Imports = append(cfg.Imports, s)
 		return nil
 	})
-	fs.StringVar(&cfg.ResponseCache, "response-cache", "off", "with --data, the server's --response-cache `size`; off (the default) times the queries themselves, a size such as 64MiB times a mix asked again and again")
+	fs.StringVar(&cfg.ResponseCache, "response-cache", "", "with --data, the server's --response-cache `size` (default: the server's); the mix's requests are each new and run whatever the cache, the repeated dashboard is answered from it")
 	fs.IntVar(&cfg.PID, "pid", 0, "with --url, the server's process `id`, to read its resident memory (Linux)")
 	fs.StringVar(&cfg.Bin, "bin", "", "the chancery `binary` to run for serve and import (default: this program)")
 	fs.IntVar(&cfg.Requests, "requests", defaultBenchRequests, "send `n` requests for each query at each concurrency")

@@ -89,8 +89,9 @@ func checkLoads(t *testing.T, r *measure.Report, requests int, concurrency ...in
 		}
 		check(q.Name, q.Results, requests)
 	}
-	if strings.Join(names, ",") != strings.Join(mix.Names(), ",") {
-		t.Errorf("queries %q, want the whole mix %q", names, mix.Names())
+	want := append(mix.Names(), bench.RepeatedName)
+	if strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Errorf("queries %q, want the whole mix and the repeated dashboard %q", names, want)
 	}
 	if r.Store.Entities < 10 || r.Store.Relations < 10 {
 		t.Errorf("store %+v", r.Store)
@@ -180,7 +181,9 @@ func TestBenchStartsServer(t *testing.T) {
 		if runtime.GOOS == "linux" && r.Server.RSSPeakUnderLoadBytes == nil {
 			t.Errorf("no resident memory with --pid: %+v", r.Server)
 		}
-		if len(r.Queries) != 2 || len(r.Queries[1].Results) != 1 {
+		if len(r.Queries) != 3 || len(r.Queries[1].Results) != 1 || r.Queries[2].Name != bench.RepeatedName ||
+			r.Queries[2].Inputs != 3 { // 2 inputs of one query and 1 of the other
+
 			t.Fatalf("queries %+v", r.Queries)
 		}
 		// The baseline ran at concurrency 1 and 32, not 2: nothing to

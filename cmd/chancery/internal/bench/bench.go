@@ -63,8 +63,10 @@ type Config struct {
 	// StartTimeout is the longest the started server may take to give
 	// its first answer.
 	StartTimeout time.Duration
-	// ResponseCache is the started server's --response-cache: "off" or
-	// "" to time the queries themselves, a size to time the cache.
+	// ResponseCache, if set, is the started server's --response-cache;
+	// "" leaves the server's default. The mix's queries are sent fresh
+	// each time, and so run whatever the cache; the repeated mix is
+	// answered from it.
 	ResponseCache string
 
 	// Requests are sent for each query at each concurrency (for Costs,
@@ -120,6 +122,7 @@ type runner struct {
 	cfg            Config
 	stdout, stderr io.Writer
 	server         *measure.ServerProcess
+	sent           uint64 // the requests made fresh so far (freshBodies)
 }
 
 // header starts a report's header: what the command was and when it ran.

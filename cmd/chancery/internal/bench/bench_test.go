@@ -110,3 +110,35 @@ func TestRunSaysWhenNoServerAnswers(t *testing.T) {
 		}
 	}
 }
+
+func TestFreshBodiesAreEachNew(t *testing.T) {
+	r := &runner{}
+	bodies := [][]byte{
+		[]byte(`{"query":"query A($id: ID!) { entity(id: $id) { name } }","variables":{"id":"country:cuba"}}`),
+		[]byte(`{"query":"{ count(groupBy: KIND) { key count } }"}`),
+	}
+	seen := map[string]bool{}
+	for _, n := range []int{5, 3} { // two loads: numbers go on across them
+		for i, b := range r.freshBodies(bodies, n) {
+			var req struct {
+				Query     string         `json:"query"`
+				Variables map[string]any `json:"variables"`
+			}
+			if err := json.Unmarshal(b, &req); err != nil {
+				t.Fatal(err)
+			}
+			var want map[string]any
+			json.Unmarshal(bodies[i%2], &want)
+			if req.Query != want["query"] {
+				t.Errorf("body %d asks %q, want %q", i, req.Query, want["query"])
+			}
+			if i%2 == 0 && req.Variables["id"] != "country:cuba" {
+				t.Errorf("body %d lost its variables: %v", i, req.Variables)
+			}
+			if seen[string(b)] {
+				t.Errorf("body %s sent twice", b)
+			}
+			seen[string(b)] = true
+		}
+	}
+}

@@ -101,13 +101,17 @@ func (r *runner) runMix(ctx context.Context) error {
 	}
 	defer bareSrv.Close()
 	report.Bare.Bytes = len(bare)
-	report.Queries = make([]measure.QueryReport, len(queries))
+	report.Queries = make([]measure.QueryReport, len(queries), len(queries)+1)
 	for i, q := range queries {
 		report.Queries[i] = measure.QueryReport{Name: q.Name, Description: q.Description, Inputs: len(q.Bodies), Skipped: q.Skipped}
 	}
+	dashboard := dashboardBodies(queries, DashboardQueries)
+	report.Queries = append(report.Queries, measure.QueryReport{Name: RepeatedName, Inputs: len(dashboard),
+		Description: fmt.Sprintf("a dashboard: %d requests, the first inputs of the queries above, asked again and again", len(dashboard))})
+	repeated := &report.Queries[len(report.Queries)-1]
 	entityBodies := queries[0].Bodies // the bare handler is sent what the first query is
 	for _, conc := range cfg.Concurrency {
-		f, err := r.load(ctx, client, "bare handler", bareSrv.URL, entityBodies, conc, max(cfg.Requests, BareMinRequests))
+		f, err := r.load(ctx, client, "bare handler", bareSrv.URL, entityBodies, conc, max(cfg.Requests, BareMinRequests), false)
 		if err != nil {
 			return err
 		}
@@ -116,12 +120,17 @@ func (r *runner) runMix(ctx context.Context) error {
 			if q.Skipped != "" {
 				continue
 			}
-			f, err := r.load(ctx, client, q.Name, report.URL, q.Bodies, conc, cfg.Requests)
+			f, err := r.load(ctx, client, q.Name, report.URL, q.Bodies, conc, cfg.Requests, true)
 			if err != nil {
 				return err
 			}
 			report.Queries[i].Results = append(report.Queries[i].Results, f)
 		}
+		f, err = r.load(ctx, client, RepeatedName, report.URL, dashboard, conc, cfg.Requests, false)
+		if err != nil {
+			return err
+		}
+		repeated.Results = append(repeated.Results, f)
 	}
 	if sampler != nil {
 		peak := sampler.Stop()
@@ -193,16 +202,50 @@ func abs(n int) int {
 	return n
 }
 
+// DashboardQueries is how many requests the repeated mix cycles through.
+const DashboardQueries = 20
+
+// RepeatedName names the repeated mix in the report.
+const RepeatedName = "repeated-dashboard"
+
+// dashboardBodies are the first n requests of a dashboard built from the
+// mix: each query's first input, then each one's second, and so on.
+func dashboardBodies(queries []*mix.Query, n int) [][]byte {
+	var out [][]byte
+	for j := 0; len(out) < n; j++ {
+		added := false
+		for _, q := range queries {
+			if q.Skipped == "" && j < len(q.Bodies) && len(out) < n {
+				out = append(out, q.Bodies[j])
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	return out
+}
+
 // load warms up and then sends one load of requests to target, and
-// reports its figures.
-func (r *runner) load(ctx context.Context, client *http.Client, name, target string, bodies [][]byte, conc, requests int) (measure.Figures, error) {
+// reports its figures. With fresh, every request is new to the server:
+// each is sent with a variable of its own (benchRequest, which the
+// operation does not declare and the server ignores), so that a server's
+// response cache never has its answer and the query is run each time.
+func (r *runner) load(ctx context.Context, client *http.Client, name, target string, bodies [][]byte, conc, requests int, fresh bool) (measure.Figures, error) {
 	cfg := r.cfg
 	load := measure.Load{Client: client, URL: target, Bodies: bodies, Concurrency: conc}
 	if cfg.Warmup > 0 {
 		load.Requests, load.TimeLimit = cfg.Warmup, cfg.TimeLimit/4
+		if fresh {
+			load.Bodies = r.freshBodies(bodies, cfg.Warmup)
+		}
 		load.Run(ctx)
 	}
 	load.Requests, load.TimeLimit = requests, cfg.TimeLimit
+	if fresh {
+		load.Bodies = r.freshBodies(bodies, requests)
+	}
 	res := load.Run(ctx)
 	if err := ctx.Err(); err != nil {
 		return measure.Figures{}, fmt.Errorf("interrupted while measuring %s: %w", name, err)
@@ -269,4 +312,26 @@ func compare(r, baseline *measure.Report) {
 	for i := range r.Queries {
 		fill(r.Queries[i].Name, r.Queries[i].Results)
 	}
+}
+
+// freshBodies returns n requests that cycle through bodies, each with a
+// variable benchRequest of a number never sent before in this run.
+func (r *runner) freshBodies(bodies [][]byte, n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		var req map[string]any
+		if err := json.Unmarshal(bodies[i%len(bodies)], &req); err != nil {
+			out[i] = bodies[i%len(bodies)] // not ours to change; sent as it is
+			continue
+		}
+		vars, _ := req["variables"].(map[string]any)
+		if vars == nil {
+			vars = map[string]any{}
+		}
+		r.sent++
+		vars["benchRequest"] = r.sent
+		req["variables"] = vars
+		out[i], _ = json.Marshal(req)
+	}
+	return out
 }

