@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
@@ -13,7 +12,7 @@ import (
 // show where they sit, or a page of entities that each list relations,
 // costs a handful of store calls whatever the page size.
 func TestListsAreResolvedInBatches(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	t.Run("MissionFields", func(t *testing.T) {
 		s.Reader.Reset()

@@ -23,7 +23,7 @@ type writeServer struct {
 }
 
 func newWriteServer(t *testing.T) *writeServer {
-	return &writeServer{Server: schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}}), t: t}
+	return &writeServer{Server: schematest.NewServerWith(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}}), t: t}
 }
 
 // write sends a mutation with the token and returns the answer.

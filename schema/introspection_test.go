@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
@@ -16,7 +15,7 @@ func TestIntrospection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	t.Run("Standard", func(t *testing.T) {
 		r, _ := s.Post(t, string(query), nil)

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
@@ -13,7 +12,7 @@ import (
 // embassy" says about Hong Kong and Macau and the territories' offices in
 // London (seeds/special-administrative-regions.yaml), through the API alone.
 func TestSpecialAdministrativeRegions(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	// ids returns the id at path inside each edge's node.
 	ids := func(d map[string]any, conn []any, path ...any) []string {

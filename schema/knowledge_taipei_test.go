@@ -4,14 +4,13 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
 // TestForeignOfficesInTaipei asks about the foreign offices in Taiwan of
 // seeds/taiwan-foreign-offices.yaml, through the public API alone.
 func TestForeignOfficesInTaipei(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	// reps returns the representation of one country in Taiwan as
 	// "KIND mission-id via-id" strings, sorted.

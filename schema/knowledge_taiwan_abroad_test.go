@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
@@ -13,7 +12,7 @@ import (
 // Singapore, and about the bodies through which Taiwan and China deal with
 // each other (seeds/taiwan-abroad.yaml), through the public API alone.
 func TestTaiwanOfficesAbroad(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	// representedBy returns the ids of the missions (or, where there is no
 	// mission, the bodies) that represent of in in as of asOf ("" for all of

@@ -4,14 +4,13 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
 // TestAnalystQuestions asks the default data the questions an analyst
 // brings, each through the public API alone.
 func TestAnalystQuestions(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	t.Run("WhoProtectedUSInterestsInIraqAfter1991", func(t *testing.T) {
 		// The text says Poland became the protecting power when Iraq and

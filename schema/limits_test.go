@@ -161,7 +161,7 @@ func (st *stream) close() {
 // what limit it broke, without a single store read, while a stream of
 // ordinary queries goes on being answered.
 func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	for _, tt := range hostileQueries() {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,7 +257,7 @@ func TestHostileQueriesAreRefusedBeforeTheyRun(t *testing.T) {
 //	go test ./schema -run '^$' -bench HostileRefusal -benchtime 200x -count 5
 func BenchmarkHostileRefusal(b *testing.B) {
 	// Request lines are formatted as in production, and thrown away.
-	s := schematest.NewServer(b, httpapi.HandlerOptions{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	s := schematest.NewServerWith(b, httpapi.HandlerOptions{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	run := func(b *testing.B, refuse func() error) {
 		st := startStream(s.URL)
 		defer st.close()

@@ -13,7 +13,7 @@ import (
 
 func TestMutationsNeedAToken(t *testing.T) {
 	t.Run("NoTokensConfigured", func(t *testing.T) {
-		s := schematest.NewServer(t, httpapi.HandlerOptions{})
+		s := schematest.NewServer(t)
 		r, status := s.PostWith(t, "Bearer "+schematest.Token, schematest.AddThun, nil)
 		if status != http.StatusOK || len(r.Errors) != 1 || r.Code(0) != schema.CodeUnauthorized ||
 			!strings.Contains(r.Errors[0].Message, "CHANCERY_TOKEN") {
@@ -24,7 +24,7 @@ func TestMutationsNeedAToken(t *testing.T) {
 		}
 	})
 
-	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{"another-token-0123456789", schematest.Token}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{Tokens: []string{"another-token-0123456789", schematest.Token}})
 	for _, tt := range []struct {
 		name, auth string
 		status     int
@@ -67,7 +67,7 @@ func TestMutationsNeedAToken(t *testing.T) {
 }
 
 func TestMutations(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	auth := "Bearer " + schematest.Token
 	must := func(t *testing.T, query string) map[string]any {
 		t.Helper()

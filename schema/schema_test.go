@@ -16,7 +16,7 @@ import (
 )
 
 func TestEntity(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	t.Run("Mission", func(t *testing.T) {
 		d := s.MustData(t, `{
@@ -87,7 +87,7 @@ func TestEntity(t *testing.T) {
 }
 
 func TestRelations(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	t.Run("AsOf", func(t *testing.T) {
 		const q = `query($asOf: Date) {
@@ -182,7 +182,7 @@ func TestRelations(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	// Each request is well-formed, so as application/json every answer is
 	// 200. As application/graphql-response+json, the default, a request
 	// refused before it runs (it does not parse or validate, or its
@@ -259,7 +259,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHTTP(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
 
 	t.Run("GET", func(t *testing.T) {
 		q := url.Values{"query": {`query($id: ID!) { entity(id: $id) { name } }`}, "variables": {`{"id": "country:switzerland"}`}}

@@ -3,12 +3,11 @@ package schema_test
 import (
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
 func TestSearch(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	const q = `query($text: String!, $kinds: [EntityKind!]) {
 	  search(text: $text, kinds: $kinds, first: 5) { entity { id } matched score }
 	}`

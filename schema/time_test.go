@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
@@ -12,7 +11,7 @@ import (
 // what holds on a day: the answers below were once wrong because a fact
 // with no date was read as a fact of all time.
 func TestAnswersThroughTime(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 
 	// kinds lists a representation's answers as "KIND mission-id".
 	kinds := func(t *testing.T, query string) []string {

@@ -4,12 +4,11 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/schema/schematest"
 )
 
 func TestPaths(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	const q = `query($from: ID!, $to: ID!, $asOf: Date, $types: [RelationType!], $max: Int, $first: Int) {
 	  paths(from: $from, to: $to, asOf: $asOf, types: $types, maxLength: $max, first: $first) {
 	    length nodes { id } relations { type from { id } to { id } }
@@ -99,7 +98,7 @@ func TestPaths(t *testing.T) {
 }
 
 func TestLineage(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	const q = `query($id: ID!) { lineage(id: $id) { entity { id } change date relation { type } } }`
 	var first []any
 	for _, id := range []string{"mission:coordination-council-for-north-american-affairs", "mission:tecro-united-states"} {
@@ -128,7 +127,7 @@ func TestLineage(t *testing.T) {
 }
 
 func TestNeighbourhood(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	const q = `query($id: ID!, $depth: Int, $asOf: Date, $limit: Int) {
 	  neighbourhood(id: $id, depth: $depth, asOf: $asOf, limit: $limit) {
 	    truncated nodes { id } relations { type from { id } to { id } }
@@ -173,7 +172,7 @@ func TestNeighbourhood(t *testing.T) {
 }
 
 func TestRepresentation(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	const q = `query($of: ID!, $in: ID!, $asOf: Date) {
 	  representation(of: $of, in: $in, asOf: $asOf) {
 	    kind mission { id ... on Mission { sectionOf { id } } } via { id } relations { type }

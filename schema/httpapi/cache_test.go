@@ -34,7 +34,7 @@ func get(tb testing.TB, s *schematest.Server, params url.Values, header map[stri
 }
 
 func TestETag(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	q := url.Values{"query": {`{ count(groupBy: KIND) { key count } }`}}
 
 	_, first := get(t, s, q, nil)
@@ -64,7 +64,7 @@ func TestETag(t *testing.T) {
 }
 
 func TestPersistedQueries(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	query := `{ entity(id: "country:cuba") { name } }`
 	sum := sha256.Sum256([]byte(query))
 	hash := hex.EncodeToString(sum[:])

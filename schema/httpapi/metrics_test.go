@@ -107,7 +107,7 @@ func getGraphQL(tb testing.TB, base string, params url.Values) int {
 }
 
 func TestMetrics(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{StoreSize: func() (int64, int64) { return 1234, 5678 }})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{StoreSize: func() (int64, int64) { return 1234, 5678 }})
 
 	t.Run("RequestsByOperationRouteAndStatus", func(t *testing.T) {
 		for range 2 {
@@ -380,7 +380,7 @@ func TestOperationOfRequestsThatDoNotRun(t *testing.T) {
 // a private listener.
 func TestMetricsElsewhere(t *testing.T) {
 	m := httpapi.NewMetrics(func() (int64, int64) { return 1, 2 })
-	s := schematest.NewServer(t, httpapi.HandlerOptions{Metrics: m})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{Metrics: m})
 	private := httptest.NewServer(m.Handler(nil))
 	defer private.Close()
 

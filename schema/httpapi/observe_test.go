@@ -103,7 +103,7 @@ func TestRequestLog(t *testing.T) {
 func TestReadyz(t *testing.T) {
 	var draining atomic.Bool
 	var broken atomic.Bool
-	s := schematest.NewServer(t, httpapi.HandlerOptions{
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{
 		Ready: func(*http.Request) error {
 			if draining.Load() {
 				return errors.New("the server is shutting down")
@@ -365,7 +365,7 @@ func TestRequestIDInEveryLogLine(t *testing.T) {
 // the headers it needs: the request id to quote, and the ETag to send
 // back.
 func TestCORSExposesHeaders(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{CORSOrigins: []string{"https://dashboard.example"}})
 	exposed := func(resp *http.Response) map[string]bool {
 		out := map[string]bool{}
 		for _, v := range resp.Header.Values("Access-Control-Expose-Headers") {

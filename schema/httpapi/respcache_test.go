@@ -12,7 +12,7 @@ import (
 
 // cachedServer is a server with a response cache and a token to write.
 func cachedServer(t *testing.T) *schematest.Server {
-	return schematest.NewServer(t, httpapi.HandlerOptions{ResponseCacheBytes: 1 << 20, Tokens: []string{schematest.Token}})
+	return schematest.NewServerWith(t, httpapi.HandlerOptions{ResponseCacheBytes: 1 << 20, Tokens: []string{schematest.Token}})
 }
 
 // readsFor posts query with vars and returns its data and how many calls
@@ -144,7 +144,7 @@ func TestResponseCache(t *testing.T) {
 }
 
 func TestNoResponseCacheAnswersAfresh(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	for i := range 3 {
 		if _, reads := readsFor(t, s, cubaQuery, map[string]any{"id": "country:cuba"}); reads == 0 {
 			t.Errorf("ask %d: a server without a response cache answered without reading", i+1)

@@ -118,7 +118,7 @@ func getQuery(accept string, params url.Values) exchange {
 }
 
 func TestGraphQLOverHTTPAccept(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	const typename = `{"query": "{ __typename }"}`
 	for _, tc := range []struct {
 		name   string
@@ -185,7 +185,7 @@ func TestGraphQLOverHTTPAccept(t *testing.T) {
 // always 200; as application/graphql-response+json 200 when the answer has
 // data, even null data, and 400 without it.
 func TestGraphQLOverHTTPStatus(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	for _, tc := range []struct {
 		name     string
 		body     string
@@ -250,7 +250,7 @@ func TestGraphQLOverHTTPStatus(t *testing.T) {
 // objects, null the same as absent. Anything else is not a GraphQL-over-HTTP
 // request, which is 400 whatever the media type.
 func TestGraphQLOverHTTPParameters(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	ok := []struct{ name, body string }{
 		{"OperationNameNull", `{"query": "{ __typename }", "operationName": null}`},
 		{"OperationNameEmpty", `{"query": "{ __typename }", "operationName": ""}`},
@@ -320,7 +320,7 @@ func TestGraphQLOverHTTPParameters(t *testing.T) {
 // TestGraphQLOverHTTPBody checks what a POST body may be: JSON in UTF-8,
 // named as such, and at most MaxBodyBytes.
 func TestGraphQLOverHTTPBody(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	const typename = `{"query": "{ __typename }"}`
 	for _, tc := range []struct {
 		name, contentType string // "" sends no Content-Type
@@ -383,7 +383,7 @@ func TestGraphQLOverHTTPBody(t *testing.T) {
 
 // TestGraphQLOverHTTPGet checks GET: parameters in the URL, queries only.
 func TestGraphQLOverHTTPGet(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	const cuba = `query($id: ID!) { entity(id: $id) { name } }`
 	for _, tc := range []struct {
 		name      string
@@ -438,7 +438,7 @@ func TestGraphQLOverHTTPGet(t *testing.T) {
 // TestGraphQLOverHTTPMutationByGet checks that a mutation sent by GET is
 // refused with 405 before it runs, even with a token that may write.
 func TestGraphQLOverHTTPMutationByGet(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	const addByGet = `mutation Add { upsertEntity(input: {id: "city:written-by-get", kind: CITY, name: "Written by GET",
 	  sources: [{document: "Test fixture"}]}) { id } }`
 	for _, tc := range []struct {
@@ -472,7 +472,7 @@ func TestGraphQLOverHTTPMutationByGet(t *testing.T) {
 
 // TestGraphQLOverHTTPMethods checks that /graphql takes GET and POST only.
 func TestGraphQLOverHTTPMethods(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{})
+	s := schematest.NewServer(t)
 	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		t.Run(method, func(t *testing.T) {
 			for _, accept := range []string{"", jsonType, "text/html"} {
@@ -493,7 +493,7 @@ func TestGraphQLOverHTTPMethods(t *testing.T) {
 // TestGraphQLOverHTTPUnauthorized checks that a wrong token is refused
 // with 401 in either media type, before anything runs.
 func TestGraphQLOverHTTPUnauthorized(t *testing.T) {
-	s := schematest.NewServer(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
+	s := schematest.NewServerWith(t, httpapi.HandlerOptions{Tokens: []string{schematest.Token}})
 	for _, media := range []string{grjType, jsonType} {
 		body, _ := json.Marshal(map[string]string{"query": schematest.AddThun})
 		x := jsonPost(media, string(bytes.TrimSpace(body)))

@@ -102,8 +102,14 @@ type Server struct {
 }
 
 // NewServer serves the API over a newly seeded store with the default
-// limits, through httpapi.Handler with opts, until the test ends.
-func NewServer(tb testing.TB, opts httpapi.HandlerOptions) *Server {
+// limits and handler options, until the test ends.
+func NewServer(tb testing.TB) *Server {
+	tb.Helper()
+	return NewServerWith(tb, httpapi.HandlerOptions{})
+}
+
+// NewServerWith is NewServer through httpapi.Handler with opts.
+func NewServerWith(tb testing.TB, opts httpapi.HandlerOptions) *Server {
 	tb.Helper()
 	return NewServerWithLimits(tb, opts, schema.Limits{})
 }
@@ -272,7 +278,7 @@ func (b *LogBuffer) Find(tb testing.TB, match func(map[string]any) bool) map[str
 func NewLoggedServer(tb testing.TB, opts httpapi.HandlerOptions) (*Server, *LogBuffer) {
 	logs := &LogBuffer{}
 	opts.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return NewServer(tb, opts), logs
+	return NewServerWith(tb, opts), logs
 }
 
 // PostWithID sends a query with the given X-Request-Id (none if "") and
