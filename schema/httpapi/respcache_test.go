@@ -96,6 +96,22 @@ func TestResponseCache(t *testing.T) {
 			t.Errorf("an answer with errors was given from the cache %v times", after-before)
 		}
 	})
+	t.Run("RefusedRequestsAreNeverLookedUp", func(t *testing.T) {
+		lookups := func() float64 {
+			m := scrape(t, s.URL)
+			return m.value("chancery_response_cache_lookups_total", map[string]string{"result": "hit"}) +
+				m.value("chancery_response_cache_lookups_total", map[string]string{"result": "miss"})
+		}
+		before := lookups()
+		for _, q := range []string{`{ entity(id: "country:cuba") { nosuchfield } }`, `{ entity(id: `} {
+			if r, _ := s.Post(t, q, nil); len(r.Errors) == 0 {
+				t.Fatalf("%s was not refused", q)
+			}
+		}
+		if after := lookups(); after != before {
+			t.Errorf("two refused requests made %v lookups in the response cache; want none", after-before)
+		}
+	})
 	t.Run("AWriteMakesOlderAnswersUnreachable", func(t *testing.T) {
 		q := `query { entity(id: "city:thun") { name aliases } }`
 		before := untilCached(t, s, q, nil)
