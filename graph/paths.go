@@ -45,6 +45,15 @@ func (q PathQuery) when() When { return When{AsOf: q.AsOf, Possible: q.Possible}
 // relations and entities outside their periods are left out, and so are
 // the paths through them. No path within MaxLength is an empty answer.
 func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
+	return findPaths(ctx, r, q, true)
+}
+
+// findPaths is Paths, taking the paths that indexes list first (see
+// shortcut) only if fromIndexes is set. Without, it is the search alone,
+// which reads more to find paths of the same lengths; where there are
+// more paths of the longest length than the answer holds, the two may
+// choose different ones.
+func findPaths(ctx context.Context, r Reader, q PathQuery, fromIndexes bool) ([]Path, error) {
 	if q.MaxLength < 1 || q.MaxLength > MaxPathLength {
 		return nil, Errorf(EINVALID, "maxLength is %d; it must be between 1 and %d", q.MaxLength, MaxPathLength)
 	}
@@ -67,9 +76,12 @@ func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 		return []Path{{Nodes: []ID{q.From}}}, nil
 	}
 	s := &pathSearch{r: r, types: q.Types, when: q.when(), adj: map[ID][]link{}, deg: map[ID]int{}}
-	paths, done, err := s.shortcut(ctx, q)
-	if err != nil {
-		return nil, err
+	var paths []Path
+	done := false
+	if fromIndexes {
+		if paths, done, err = s.shortcut(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	if !done {
 		if paths, err = s.yen(ctx, q, paths); err != nil {
@@ -456,7 +468,7 @@ func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, e
 	if len(found) >= q.First {
 		return found[:q.First], true, nil
 	}
-	return found, false, nil
+	return s.throughNeighbours(ctx, q, found)
 }
 
 // direct returns the paths of one relation from q.From to q.To, in order:
@@ -488,12 +500,10 @@ func (s *pathSearch) direct(ctx context.Context, q PathQuery) ([]Path, error) {
 // for the search should one follow, and returns the one with fewer
 // relations (from if neither has), then the other.
 func (s *pathSearch) endWithFewerRelations(ctx context.Context, from, to ID) (end, far ID, err error) {
-	deg, err := s.r.Degrees(ctx, []ID{from, to})
-	if err != nil {
+	if err := s.degrees(ctx, []ID{from, to}); err != nil {
 		return "", "", err
 	}
-	s.deg[from], s.deg[to] = deg[from], deg[to]
-	if deg[to] < deg[from] {
+	if s.deg[to] < s.deg[from] {
 		return to, from, nil
 	}
 	return from, to, nil
