@@ -14,18 +14,21 @@ import (
 // few milliseconds.
 const nearDegree = 2000
 
-// throughNeighbours completes, from the end with fewer relations when it
-// has no more than nearDegree, the paths of two relations: it reads that
-// end's relations, then the relations joining each of its neighbours to
-// the far end, each from whichever side has fewer, so that the path
-// through a hub of a hundred thousand relations is found without reading
-// the hub. found holds every path of one relation and some of two, in
-// order (see shortcut); throughNeighbours returns them followed by the
-// other paths of two relations, shortest first, ties in comparePaths
-// order, and done when those are the answer: when there are q.First of
-// them, or when q.MaxLength is 2, as then every path there is has been
-// found. Otherwise they are all the paths of one and two relations, and
-// Yen's algorithm goes on from them.
+// throughNeighbours goes one relation further than direct and
+// throughMissions, from the end with fewer relations when it has no more
+// than nearDegree: it reads that end's relations, then the relations
+// joining each of its neighbours to the far end, each from whichever side
+// has fewer (see joinsTo), which gives every path of two relations; and
+// if those are too few, the missions between each neighbour and the far
+// end, from the pair index, which give some of three. A hub in the
+// middle of such a path is not read. found holds every path of one
+// relation and some of two, in order (see shortcut); throughNeighbours
+// returns them followed by the other paths of two relations, then those
+// of three, each length in comparePaths order, and done when they are the
+// answer: when there are q.First of them, as every shorter path is among
+// them, or when q.MaxLength is 2 and every path there is has been found.
+// Otherwise they are still the shortest paths in order, and Yen's
+// algorithm goes on from them.
 func (s *pathSearch) throughNeighbours(ctx context.Context, q PathQuery, found []Path) ([]Path, bool, error) {
 	end, far, err := s.endWithFewerRelations(ctx, q.From, q.To)
 	if err != nil {
@@ -51,7 +54,7 @@ func (s *pathSearch) throughNeighbours(ctx context.Context, q PathQuery, found [
 		for _, rel := range joins[l.other] {
 			p := Path{Nodes: []ID{end, l.other, far}, Relations: []*Relation{l.rel, rel}}
 			if end != q.From {
-				p = Path{Nodes: []ID{far, l.other, end}, Relations: []*Relation{rel, l.rel}}
+				p = reversed(p)
 			}
 			if k := pathKey(p); !known[k] {
 				known[k] = true
@@ -64,7 +67,109 @@ func (s *pathSearch) throughNeighbours(ctx context.Context, q PathQuery, found [
 	if len(found) >= q.First {
 		return found[:q.First], true, nil
 	}
-	return found, q.MaxLength == 2, nil
+	if q.MaxLength == 2 {
+		return found, true, nil
+	}
+	three, err := s.throughNeighbourMissions(ctx, end, far, links, q.First-len(found))
+	if err != nil {
+		return nil, false, err
+	}
+	if end != q.From {
+		for i, p := range three {
+			three[i] = reversed(p)
+		}
+	}
+	slices.SortFunc(three, comparePaths)
+	found = append(found, three...)
+	if len(found) >= q.First {
+		return found[:q.First], true, nil
+	}
+	return found, false, nil
+}
+
+// maxNeighbourMissions is the most states and organisations among an
+// end's neighbours whose missions to and from the far end
+// throughNeighbourMissions looks up: two reads of the pair index each,
+// about a millisecond for all of them.
+const maxNeighbourMissions = 64
+
+// throughNeighbourMissions returns up to need paths of three relations
+// from end to far: end, a state or organisation joined to it, a mission
+// that one sent to far or far sent to it, far. The pair index lists the
+// missions, so the state in the middle, however many relations it has,
+// is not read. It looks only if end has no more than maxNeighbourMissions
+// such neighbours, and the paths it returns are some of those of three
+// relations, not all: those through the middles in id order, then
+// through their missions in id order, as far as need takes them.
+func (s *pathSearch) throughNeighbourMissions(ctx context.Context, end, far ID, links []link, need int) ([]Path, error) {
+	var middles []ID
+	for _, l := range links {
+		if l.other != far && slices.Contains(actors, l.other.Kind()) && !slices.Contains(middles, l.other) {
+			middles = append(middles, l.other)
+		}
+	}
+	if len(middles) > maxNeighbourMissions {
+		return nil, nil
+	}
+	var paths []Path
+	for _, x := range middles {
+		var missions []ID
+		for _, pair := range [][2]ID{{x, far}, {far, x}} {
+			ms, err := s.r.MissionsOf(ctx, pair[0], pair[1])
+			if err != nil {
+				return nil, err
+			}
+			missions = append(missions, ms...)
+		}
+		if len(missions) == 0 {
+			continue
+		}
+		slices.Sort(missions)
+		missions = slices.Compact(missions)
+		// Missions enough for the paths needed, if each gives one.
+		missions = missions[:min(len(missions), max(need-len(paths), 8))]
+		if !s.when.AsOf.IsZero() {
+			alive, err := living(ctx, s.r, missions, s.when)
+			if err != nil {
+				return nil, err
+			}
+			missions = slices.DeleteFunc(missions, func(m ID) bool { return alive[m] == nil })
+		}
+		if err := s.load(ctx, missions); err != nil {
+			return nil, err
+		}
+		// links and each mission's links are sorted by the entity at
+		// their other end, then by relation id.
+		for _, l := range links {
+			if l.other != x {
+				continue
+			}
+			for _, m := range missions {
+				for _, a := range s.adj[m] {
+					if a.other != x {
+						continue
+					}
+					for _, b := range s.adj[m] {
+						if b.other == far {
+							paths = append(paths, Path{Nodes: []ID{end, x, m, far}, Relations: []*Relation{l.rel, a.rel, b.rel}})
+						}
+					}
+				}
+			}
+		}
+		if len(paths) >= need {
+			return paths[:need], nil
+		}
+	}
+	return paths, nil
+}
+
+// reversed returns p run from its last entity to its first.
+func reversed(p Path) Path {
+	r := Path{Nodes: slices.Clone(p.Nodes), Relations: slices.Clone(p.Relations)}
+	slices.Reverse(r.Nodes)
+	slices.Reverse(r.Relations)
+	return r
 }
 
 // joinsTo returns, for each entity at the other end of links but far, the
@@ -72,9 +177,9 @@ func (s *pathSearch) throughNeighbours(ctx context.Context, q PathQuery, found [
 // whichever side costs fewer relations, as the search would grow the
 // cheaper of two frontiers: far's relations whole, if it has fewer than
 // the neighbours together; otherwise each neighbour's own relations if it
-// has no more than far, and far's relations of the types that may join
-// the two kinds for a neighbour with more, so that a hub among the
-// neighbours is never read.
+// has no more than far nor than nearDegree, and for the other neighbours
+// far's relations of the types that may join their kinds, so that a hub
+// among the neighbours is never read.
 func (s *pathSearch) joinsTo(ctx context.Context, links []link, far ID) (map[ID][]*Relation, error) {
 	var neighbours []ID
 	for _, l := range links {
@@ -89,12 +194,14 @@ func (s *pathSearch) joinsTo(ctx context.Context, links []link, far ID) (map[ID]
 	if err := s.degrees(ctx, neighbours); err != nil {
 		return nil, err
 	}
-	// What reading from the neighbours costs: the relations of each that
-	// has no more than far, and for the others far's relations of a few
-	// types, which are not counted.
+	// A neighbour is read if it has no more relations than far, nor than
+	// nearDegree; for the others, the hubs, far's relations of the types
+	// that may join them are read, which are few beside a hub's missions
+	// and not counted here.
+	read := func(x ID) bool { return s.deg[x] <= min(s.deg[far], nearDegree) }
 	cost := 0
 	for _, x := range neighbours {
-		if s.deg[x] <= s.deg[far] {
+		if read(x) {
 			cost += s.deg[x]
 		}
 	}
@@ -114,7 +221,7 @@ func (s *pathSearch) joinsTo(ctx context.Context, links []link, far ID) (map[ID]
 	hubs := map[ID]bool{}
 	var hubKinds []Kind
 	for _, x := range neighbours {
-		if s.deg[x] <= s.deg[far] {
+		if read(x) {
 			small = append(small, x)
 			continue
 		}

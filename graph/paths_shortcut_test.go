@@ -244,3 +244,47 @@ func TestPathsThroughHubsReadNoHub(t *testing.T) {
 		}
 	}
 }
+
+// TestPathsOfThreeThroughAHubReadNoHub holds Paths to finding a path of
+// three relations through a hub without reading it: from a country whose
+// one relation is to a hub of 2,500 missions, to a host of 3,000, through
+// a mission the hub sent there. The search alone reads the hub, which has
+// fewer relations than the host.
+func TestPathsOfThreeThroughAHubReadNoHub(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenMemory(t)
+	if err := db.Apply(ctx, &graph.Batch{
+		Entities: []*graph.Entity{testCountry("country:a"), testCountry("country:b"), testCountry("country:hub"), testCountry("country:elsewhere"), testCountry("country:other")},
+		Relations: []*graph.Relation{
+			{Type: graph.DiplomaticRelations, From: "country:a", To: "country:hub", Sources: src},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	addMissions(t, db, "hub", "country:hub", "country:elsewhere", 2500)
+	addMissions(t, db, "to-b", "country:other", "country:b", 3000)
+	addMissions(t, db, "hub-in-b", "country:hub", "country:b", 1)
+	q := graph.PathQuery{From: "country:a", To: "country:b", MaxLength: 6, First: 1}
+	want := []graph.ID{"country:a", "country:hub", "mission:hub-in-b-0", "country:b"}
+	for _, c := range []struct {
+		name  string
+		paths func(context.Context, graph.Reader, graph.PathQuery) ([]graph.Path, error)
+		most  int
+		least int
+	}{
+		{"Paths", graph.Paths, 10, 0},
+		{"the search alone", graph.PathsBySearch, 20000, 2500},
+	} {
+		r := &relationsRead{Reader: db}
+		paths, err := c.paths(ctx, r, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(paths) != 1 || !slices.Equal(paths[0].Nodes, want) {
+			t.Errorf("%s: paths %v; want %v", c.name, paths, want)
+		}
+		if r.n > c.most || r.n < c.least {
+			t.Errorf("%s read %d relations; want %d to %d", c.name, r.n, c.least, c.most)
+		}
+	}
+}
