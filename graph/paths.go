@@ -35,8 +35,9 @@ func (q PathQuery) when() When { return When{AsOf: q.AsOf, Possible: q.Possible}
 // q.MaxLength relations, shortest first, ties in a fixed order. It finds the
 // shortest with a bidirectional breadth-first search and the next ones with
 // Yen's algorithm, so each path is a true next-shortest; between two states
-// or organisations it first takes the paths of one and two relations that
-// indexes list (see shortcut), and searches only if they are too few.
+// or organisations it first takes the paths of one, two and three
+// relations that indexes list (see shortcut), and searches only if they
+// are too few.
 //
 // A path is a chain of connections, so every relation can be followed from
 // either end: a mission SENT_BY a country connects the country to the
@@ -434,8 +435,8 @@ func join(fwd, bwd map[ID]reach, src, dst, meet ID) Path {
 	return p
 }
 
-// shortcut finds, between two states or organisations, the paths of one
-// and two relations that indexes list without a search, which between
+// shortcut finds, between two states or organisations, the paths of one,
+// two and three relations that indexes list without a search, which between
 // two countries with thousands of missions each would read all of one's
 // relations and then the other's. It reads every relation joining the two
 // (from the end with fewer relations, and only of the types that may join
@@ -444,8 +445,9 @@ func join(fwd, bwd map[ID]reach, src, dst, meet ID) Path {
 // them shortest first, and done when they are the answer: when there are
 // q.First of them, as no path is shorter than one relation and none is
 // between one and two, or when q.MaxLength is 1 and every path of one
-// relation is there. Otherwise they are the shortest paths there are, in
-// order, but not all of them, and Yen's algorithm goes on from them.
+// relation is there. Otherwise throughNeighbours goes one relation
+// further, from the neighbours of the end with fewer relations, and
+// answers for shortcut.
 func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, error) {
 	if !slices.Contains(actors, q.From.Kind()) || !slices.Contains(actors, q.To.Kind()) {
 		return nil, false, nil
