@@ -191,21 +191,16 @@ func (s *pathSearch) joinsTo(ctx context.Context, links []link, far ID) (map[ID]
 	if len(neighbours) == 0 {
 		return joins, nil
 	}
-	if err := s.degrees(ctx, neighbours); err != nil {
-		return nil, err
-	}
 	// A neighbour is read if it has no more relations than far, nor than
 	// nearDegree; for the others, the hubs, far's relations of the types
 	// that may join them are read, which are few beside a hub's missions
 	// and not counted here.
 	read := func(x ID) bool { return s.deg[x] <= min(s.deg[far], nearDegree) }
-	cost := 0
-	for _, x := range neighbours {
-		if read(x) {
-			cost += s.deg[x]
-		}
+	readFar, err := s.cheaperToReadWhole(ctx, far, neighbours, read)
+	if err != nil {
+		return nil, err
 	}
-	if s.deg[far] <= cost {
+	if readFar {
 		farLinks, err := s.links(ctx, far)
 		if err != nil {
 			return nil, err
@@ -216,6 +211,9 @@ func (s *pathSearch) joinsTo(ctx context.Context, links []link, far ID) (map[ID]
 			}
 		}
 		return joins, nil
+	}
+	if err := s.degrees(ctx, neighbours); err != nil {
+		return nil, err
 	}
 	var small []ID
 	hubs := map[ID]bool{}
@@ -257,6 +255,39 @@ func (s *pathSearch) joinsTo(ctx context.Context, links []link, far ID) (map[ID]
 	}
 	return joins, nil
 }
+
+// cheaperToReadWhole reports whether reading far's relations costs no
+// more than reading those of the neighbours that read admits. Each
+// neighbour costs at least one relation, its link to the near end; past
+// maxNeighbourSample neighbours it weighs an even sample of them, whose
+// degrees it reads, and scales their cost, as cost does for a frontier.
+func (s *pathSearch) cheaperToReadWhole(ctx context.Context, far ID, neighbours []ID, read func(ID) bool) (bool, error) {
+	if s.deg[far] <= len(neighbours) {
+		return true, nil
+	}
+	sample, scale := neighbours, 1.0
+	if len(neighbours) > maxNeighbourSample {
+		sample = make([]ID, maxNeighbourSample)
+		for i := range sample {
+			sample[i] = neighbours[i*len(neighbours)/maxNeighbourSample]
+		}
+		scale = float64(len(neighbours)) / maxNeighbourSample
+	}
+	if err := s.degrees(ctx, sample); err != nil {
+		return false, err
+	}
+	cost := 0.0
+	for _, x := range sample {
+		if read(x) {
+			cost += float64(s.deg[x]) * scale
+		}
+	}
+	return float64(s.deg[far]) <= cost, nil
+}
+
+// maxNeighbourSample is the most neighbours whose degrees
+// cheaperToReadWhole reads.
+const maxNeighbourSample = 64
 
 // degrees reads into s.deg the degrees of the entities in ids it does not
 // hold yet.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/seeds"
+	"github.com/chancery/chancery/store"
 )
 
 // randomPathQuery draws a query between two of ends: any length, any
@@ -112,6 +113,108 @@ func TestPathsFromIndexesOnRandomGraphs(t *testing.T) {
 			w := graph.When{AsOf: q.AsOf, Possible: q.Possible}
 			checkPaths(t, name, q, got, allSimplePaths(rels, periods, q.From, q.To, q.MaxLength, q.Types, w))
 			checkSameAsSearch(t, name, got, want)
+		}
+	}
+}
+
+// senderGraph writes a graph of a few senders of a hundred missions or
+// so each, accredited to hosts that keep diplomatic relations with one
+// another, with the senders and with organisations, and few relations
+// between the senders: between two senders most paths run through a host
+// or an organisation, and each sender has more neighbours than
+// cheaperToReadWhole reads the degrees of.
+func senderGraph(t *testing.T, rng *rand.Rand, senders, hosts, orgs int) *store.DB {
+	t.Helper()
+	db := mustOpenMemory(t)
+	b := &graph.Batch{}
+	country := func(i int) graph.ID { return graph.ID(fmt.Sprintf("country:c%d", i)) }
+	org := func(i int) graph.ID { return graph.ID(fmt.Sprintf("org:o%d", i)) }
+	for i := range senders + hosts {
+		b.Entities = append(b.Entities, testCountry(string(country(i))))
+	}
+	for i := range orgs {
+		b.Entities = append(b.Entities, &graph.Entity{ID: org(i), Kind: graph.Organisation, Name: string(org(i)), Sources: src})
+	}
+	seen := map[string]bool{}
+	add := func(typ graph.RelationType, from, to graph.ID) {
+		r := &graph.Relation{Type: typ, From: from, To: to, Sources: src, Period: always}
+		if rng.IntN(3) == 0 {
+			r.Period = graph.Period{From: graph.MustDate(fmt.Sprint(1950 + rng.IntN(60))), Open: true}
+		}
+		r.Normalize()
+		if from != to && !seen[r.ID] {
+			seen[r.ID] = true
+			b.Relations = append(b.Relations, r)
+		}
+	}
+	host := func() graph.ID { return country(senders + rng.IntN(hosts)) }
+	for s := range senders {
+		for m := range 60 + rng.IntN(80) {
+			id := graph.ID(fmt.Sprintf("mission:c%d-%d", s, m))
+			b.Entities = append(b.Entities, &graph.Entity{ID: id, Kind: graph.Mission, MissionType: graph.Embassy, Name: string(id), Sources: src})
+			add(graph.SentBy, id, country(s))
+			add(graph.AccreditsTo, id, host())
+			if rng.IntN(4) == 0 {
+				add(graph.AccreditsTo, id, org(rng.IntN(orgs)))
+			}
+		}
+		for range rng.IntN(6) {
+			add(graph.DiplomaticRelations, country(s), host())
+		}
+		if rng.IntN(2) == 0 {
+			add(graph.MemberOf, country(s), org(rng.IntN(orgs)))
+		}
+		if rng.IntN(8) == 0 {
+			add(graph.DiplomaticRelations, country(s), country(rng.IntN(senders)))
+		}
+	}
+	for range hosts * 2 {
+		add(graph.DiplomaticRelations, host(), host())
+		add(graph.MemberOf, host(), org(rng.IntN(orgs)))
+	}
+	if err := db.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestPathsFromIndexesBetweenSenders holds Paths to the search alone
+// between senders of many missions (see senderGraph); brute force is too
+// slow here.
+func TestPathsFromIndexesBetweenSenders(t *testing.T) {
+	ctx := context.Background()
+	n := uint64(20)
+	if testing.Short() {
+		n = 4
+	}
+	for seed := range n {
+		rng := rand.New(rand.NewPCG(seed, 23))
+		senders, orgs := 3+rng.IntN(4), 1+rng.IntN(3)
+		db := senderGraph(t, rng, senders, 5+rng.IntN(30), orgs)
+		var ends []graph.ID
+		for i := range senders {
+			ends = append(ends, graph.ID(fmt.Sprintf("country:c%d", i)))
+		}
+		for trial := range 10 {
+			q := randomPathQuery(rng, ends)
+			q.MaxLength = min(q.MaxLength, 4)
+			name := fmt.Sprintf("seed%d/trial%d %s", seed, trial, describeQuery(q))
+			got, err := graph.Paths(ctx, db, q)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			want, err := graph.PathsBySearch(ctx, db, q)
+			if err != nil {
+				t.Fatalf("%s: the search alone: %v", name, err)
+			}
+			checkSameAsSearch(t, name, got, want)
+			checkPaths(t, name, q, got, func() []int {
+				var n []int
+				for _, p := range want {
+					n = append(n, p.Len())
+				}
+				return n
+			}())
 		}
 	}
 }
