@@ -7,11 +7,12 @@ import (
 
 // nearDegree is the most relations an end may have for throughNeighbours
 // to read them all. The search reads them anyway, as its first step grows
-// the end with fewer relations; the bound keeps the step's other reads,
-// one degree for each neighbour, in proportion. At 10^6 relations the
-// countries whose paths run through hubs have from a few to about two
-// thousand relations, and one read of two thousand slim relations takes a
-// few milliseconds.
+// the end with fewer relations; the bound keeps in proportion what the
+// step reads besides for each neighbour. At 10^6 relations the countries
+// whose paths run through hubs have from a few to about two thousand
+// relations, and one read of two thousand slim relations takes a few
+// milliseconds. A neighbour of more than nearDegree relations is a hub,
+// never read by the step (see joinsTo).
 const nearDegree = 2000
 
 // throughNeighbours goes one relation further than direct and
@@ -104,7 +105,8 @@ const maxNeighbourMissions = 64
 func (s *pathSearch) throughNeighbourMissions(ctx context.Context, end, far ID, links []link, need int) ([]Path, error) {
 	var middles []ID
 	for _, l := range links {
-		if l.other != far && slices.Contains(actors, l.other.Kind()) && !slices.Contains(middles, l.other) {
+		// links are sorted by the entity at their other end.
+		if l.other != far && slices.Contains(actors, l.other.Kind()) && (len(middles) == 0 || middles[len(middles)-1] != l.other) {
 			middles = append(middles, l.other)
 		}
 	}

@@ -41,10 +41,10 @@ func describeQuery(q graph.PathQuery) string {
 }
 
 // checkSameAsSearch holds the answer of Paths, which takes the paths of
-// one and two relations from indexes where it can, to the search's alone:
-// paths of the same lengths, and the same paths but for those of the
-// longest length, of which each may choose different ones where there
-// are more than the answer holds.
+// one, two and three relations from indexes where it can, to the search's
+// alone: paths of the same lengths, and the same paths but for those of
+// the longest length, of which each may choose different ones where
+// there are more than the answer holds.
 func checkSameAsSearch(t *testing.T, name string, got, want []graph.Path) {
 	t.Helper()
 	lengths := func(ps []graph.Path) []int {
