@@ -12,6 +12,18 @@ import (
 	"github.com/chancery/chancery/store"
 )
 
+// openPathStore opens a real in-memory Badger store, closed when the test
+// ends.
+func openPathStore(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // randomPathQuery draws a query between two of ends: any length, any
 // number of paths, sometimes of some types only, sometimes as of a date.
 func randomPathQuery(rng *rand.Rand, ends []graph.ID) graph.PathQuery {
@@ -125,7 +137,7 @@ func TestPathsFromIndexesOnRandomGraphs(t *testing.T) {
 // cheaperToReadWhole reads the degrees of.
 func senderGraph(t *testing.T, rng *rand.Rand, senders, hosts, orgs int) *store.DB {
 	t.Helper()
-	db := mustOpenMemory(t)
+	db := openPathStore(t)
 	b := &graph.Batch{}
 	country := func(i int) graph.ID { return graph.ID(fmt.Sprintf("country:c%d", i)) }
 	org := func(i int) graph.ID { return graph.ID(fmt.Sprintf("org:o%d", i)) }
@@ -229,7 +241,7 @@ func TestPathsFromIndexesOnTheSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := mustOpenMemory(t)
+	db := openPathStore(t)
 	if err := db.Apply(ctx, set.Batch()); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +316,7 @@ func TestPathsFromIndexesOnTheSeeds(t *testing.T) {
 // relations of the ends alone, where the search alone reads the hubs'.
 func TestPathsThroughHubsReadNoHub(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := openPathStore(t)
 	if err := db.Apply(ctx, &graph.Batch{
 		Entities: []*graph.Entity{testCountry("country:a"), testCountry("country:b"), testCountry("country:hub1"), testCountry("country:hub2"), testCountry("country:host")},
 		Relations: []*graph.Relation{
@@ -355,7 +367,7 @@ func TestPathsThroughHubsReadNoHub(t *testing.T) {
 // fewer relations than the host.
 func TestPathsOfThreeThroughAHubReadNoHub(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenMemory(t)
+	db := openPathStore(t)
 	if err := db.Apply(ctx, &graph.Batch{
 		Entities: []*graph.Entity{testCountry("country:a"), testCountry("country:b"), testCountry("country:hub"), testCountry("country:elsewhere"), testCountry("country:other")},
 		Relations: []*graph.Relation{
