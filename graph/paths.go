@@ -35,8 +35,9 @@ func (q PathQuery) when() When { return When{AsOf: q.AsOf, Possible: q.Possible}
 // q.MaxLength relations, shortest first, ties in a fixed order. It finds the
 // shortest with a bidirectional breadth-first search and the next ones with
 // Yen's algorithm, so each path is a true next-shortest; between two states
-// or organisations it first takes the paths of one and two relations that
-// indexes list (see shortcut), and searches only if they are too few.
+// or organisations it first takes the paths of one, two and three
+// relations that indexes list (see shortcut), and searches only if they
+// are too few.
 //
 // A path is a chain of connections, so every relation can be followed from
 // either end: a mission SENT_BY a country connects the country to the
@@ -45,6 +46,15 @@ func (q PathQuery) when() When { return When{AsOf: q.AsOf, Possible: q.Possible}
 // relations and entities outside their periods are left out, and so are
 // the paths through them. No path within MaxLength is an empty answer.
 func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
+	return findPaths(ctx, r, q, true)
+}
+
+// findPaths is Paths, taking the paths that indexes list first (see
+// shortcut) only if fromIndexes is set. Without, it is the search alone,
+// which reads more to find paths of the same lengths; where there are
+// more paths of the longest length than the answer holds, the two may
+// choose different ones.
+func findPaths(ctx context.Context, r Reader, q PathQuery, fromIndexes bool) ([]Path, error) {
 	if q.MaxLength < 1 || q.MaxLength > MaxPathLength {
 		return nil, Errorf(EINVALID, "maxLength is %d; it must be between 1 and %d", q.MaxLength, MaxPathLength)
 	}
@@ -67,9 +77,12 @@ func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 		return []Path{{Nodes: []ID{q.From}}}, nil
 	}
 	s := &pathSearch{r: r, types: q.Types, when: q.when(), adj: map[ID][]link{}, deg: map[ID]int{}}
-	paths, done, err := s.shortcut(ctx, q)
-	if err != nil {
-		return nil, err
+	var paths []Path
+	done := false
+	if fromIndexes {
+		if paths, done, err = s.shortcut(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	if !done {
 		if paths, err = s.yen(ctx, q, paths); err != nil {
@@ -422,8 +435,8 @@ func join(fwd, bwd map[ID]reach, src, dst, meet ID) Path {
 	return p
 }
 
-// shortcut finds, between two states or organisations, the paths of one
-// and two relations that indexes list without a search, which between
+// shortcut finds, between two states or organisations, the paths of one,
+// two and three relations that indexes list without a search, which between
 // two countries with thousands of missions each would read all of one's
 // relations and then the other's. It reads every relation joining the two
 // (from the end with fewer relations, and only of the types that may join
@@ -432,8 +445,9 @@ func join(fwd, bwd map[ID]reach, src, dst, meet ID) Path {
 // them shortest first, and done when they are the answer: when there are
 // q.First of them, as no path is shorter than one relation and none is
 // between one and two, or when q.MaxLength is 1 and every path of one
-// relation is there. Otherwise they are the shortest paths there are, in
-// order, but not all of them, and Yen's algorithm goes on from them.
+// relation is there. Otherwise throughNeighbours goes one relation
+// further, from the neighbours of the end with fewer relations, and
+// answers for shortcut.
 func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, error) {
 	if !slices.Contains(actors, q.From.Kind()) || !slices.Contains(actors, q.To.Kind()) {
 		return nil, false, nil
@@ -456,7 +470,7 @@ func (s *pathSearch) shortcut(ctx context.Context, q PathQuery) ([]Path, bool, e
 	if len(found) >= q.First {
 		return found[:q.First], true, nil
 	}
-	return found, false, nil
+	return s.throughNeighbours(ctx, q, found)
 }
 
 // direct returns the paths of one relation from q.From to q.To, in order:
@@ -488,12 +502,10 @@ func (s *pathSearch) direct(ctx context.Context, q PathQuery) ([]Path, error) {
 // for the search should one follow, and returns the one with fewer
 // relations (from if neither has), then the other.
 func (s *pathSearch) endWithFewerRelations(ctx context.Context, from, to ID) (end, far ID, err error) {
-	deg, err := s.r.Degrees(ctx, []ID{from, to})
-	if err != nil {
+	if err := s.degrees(ctx, []ID{from, to}); err != nil {
 		return "", "", err
 	}
-	s.deg[from], s.deg[to] = deg[from], deg[to]
-	if deg[to] < deg[from] {
+	if s.deg[to] < s.deg[from] {
 		return to, from, nil
 	}
 	return from, to, nil
