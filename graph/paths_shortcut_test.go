@@ -10,19 +10,8 @@ import (
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/seeds"
 	"github.com/chancery/chancery/store"
+	"github.com/chancery/chancery/store/storetest"
 )
-
-// openPathStore opens a real in-memory Badger store, closed when the test
-// ends.
-func openPathStore(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // randomPathQuery draws a query between two of ends: any length, any
 // number of paths, sometimes of some types only, sometimes as of a date.
@@ -137,7 +126,7 @@ func TestPathsFromIndexesOnRandomGraphs(t *testing.T) {
 // cheaperToReadWhole reads the degrees of.
 func senderGraph(t *testing.T, rng *rand.Rand, senders, hosts, orgs int) *store.DB {
 	t.Helper()
-	db := openPathStore(t)
+	db := storetest.OpenMemory(t)
 	b := &graph.Batch{}
 	country := func(i int) graph.ID { return graph.ID(fmt.Sprintf("country:c%d", i)) }
 	org := func(i int) graph.ID { return graph.ID(fmt.Sprintf("org:o%d", i)) }
@@ -241,7 +230,7 @@ func TestPathsFromIndexesOnTheSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := openPathStore(t)
+	db := storetest.OpenMemory(t)
 	if err := db.Apply(ctx, set.Batch()); err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +305,7 @@ func TestPathsFromIndexesOnTheSeeds(t *testing.T) {
 // relations of the ends alone, where the search alone reads the hubs'.
 func TestPathsThroughHubsReadNoHub(t *testing.T) {
 	ctx := context.Background()
-	db := openPathStore(t)
+	db := storetest.OpenMemory(t)
 	if err := db.Apply(ctx, &graph.Batch{
 		Entities: []*graph.Entity{testCountry("country:a"), testCountry("country:b"), testCountry("country:hub1"), testCountry("country:hub2"), testCountry("country:host")},
 		Relations: []*graph.Relation{
@@ -367,7 +356,7 @@ func TestPathsThroughHubsReadNoHub(t *testing.T) {
 // fewer relations than the host.
 func TestPathsOfThreeThroughAHubReadNoHub(t *testing.T) {
 	ctx := context.Background()
-	db := openPathStore(t)
+	db := storetest.OpenMemory(t)
 	if err := db.Apply(ctx, &graph.Batch{
 		Entities: []*graph.Entity{testCountry("country:a"), testCountry("country:b"), testCountry("country:hub"), testCountry("country:elsewhere"), testCountry("country:other")},
 		Relations: []*graph.Relation{
