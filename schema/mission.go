@@ -8,7 +8,7 @@ import (
 
 // missionResolver resolves Mission: the common fields plus where the
 // mission sits in the graph, read from its outgoing relations.
-type missionResolver struct{ *entityResolver }
+type missionResolver struct{ entityResolver }
 
 // MissionType resolves Mission.missionType.
 func (r *missionResolver) MissionType() string {

@@ -128,9 +128,9 @@ type nodeResolver struct {
 // ID resolves Node.id.
 func (n *nodeResolver) ID() outID {
 	if n.rel != nil {
-		return n.rel.ID()
+		return n.rel.ID
 	}
-	return n.entity.ID()
+	return n.entity.ID
 }
 
 // ToRelation converts to Relation.

@@ -15,9 +15,15 @@ import (
 // field that needs a context or may fail in a goroutine of its own, and a
 // list of 500 relations would start a thousand of them.
 type relationResolver struct {
-	rel               *graph.Relation
-	from, to, context *entityResolver // context is nil when there is none
-	at                graph.When      // what the query that returned it asked about
+	// ID, Type, From and To resolve Relation.id, type, from and to, read
+	// as fields, as entityResolver's are.
+	ID       outID
+	Type     string
+	From, To *entityResolver
+
+	rel     *graph.Relation
+	context *entityResolver // nil when there is none
+	at      graph.When      // what the query that returned it asked about
 }
 
 // newRelations resolves the relations of one list, reading the entities at
@@ -45,15 +51,15 @@ func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation, at gr
 			return nil, toAPI(ctx, ld.log, fmt.Errorf("relation %s: %s entity %s is missing", rel.ID, which, id))
 		}
 		sib.ids = append(sib.ids, id)
-		return &entityResolver{e: e, ld: ld, sib: sib, at: at}, nil
+		return resolveEntity(ld, sib, e, at), nil
 	}
 	out := make([]*relationResolver, len(rels))
 	for i, rel := range rels {
-		r := &relationResolver{rel: rel, at: at}
-		if r.from, err = end(rel, "from", rel.From, from); err != nil {
+		r := &relationResolver{ID: outID(rel.ID), Type: string(rel.Type), rel: rel, at: at}
+		if r.From, err = end(rel, "from", rel.From, from); err != nil {
 			return nil, err
 		}
-		if r.to, err = end(rel, "to", rel.To, to); err != nil {
+		if r.To, err = end(rel, "to", rel.To, to); err != nil {
 			return nil, err
 		}
 		if rel.Context != "" {
@@ -65,18 +71,6 @@ func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation, at gr
 	}
 	return out, nil
 }
-
-// ID resolves Relation.id.
-func (r *relationResolver) ID() outID { return outID(r.rel.ID) }
-
-// Type resolves Relation.type.
-func (r *relationResolver) Type() string { return string(r.rel.Type) }
-
-// From resolves Relation.from.
-func (r *relationResolver) From() *entityResolver { return r.from }
-
-// To resolves Relation.to.
-func (r *relationResolver) To() *entityResolver { return r.to }
 
 // Context resolves Relation.context.
 func (r *relationResolver) Context() *entityResolver { return r.context }

@@ -80,6 +80,9 @@ func New(r graph.Reader, w graph.Writer, log *slog.Logger, limits Limits, opts .
 	s := &Schema{r: r, w: w, log: log, limits: limits, expensive: make(chan struct{}, limits.MaxExpensive)}
 	gqlOpts := []graphql.SchemaOpt{
 		graphql.UseStringDescriptions(),
+		// Fields a resolver holds (entityResolver.ID and the like) are
+		// read as fields, not called through reflection.
+		graphql.UseFieldResolvers(),
 		graphql.PanicHandler(panicHandler{log}),
 		graphql.Logger(panicHandler{log}),
 		// The limit check holds queries to the depth first, with a

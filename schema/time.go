@@ -62,7 +62,7 @@ func (r *relationResolver) AttestedTo() *Date { return attestedTo(r.rel.Period) 
 // weakened by the entities it joins (graph.RelationAt).
 func (r *relationResolver) Holding(args holdingArgs) string {
 	life := func(id graph.ID) (graph.Period, bool) {
-		for _, e := range []*entityResolver{r.from, r.to, r.context} {
+		for _, e := range []*entityResolver{r.From, r.To, r.context} {
 			if e != nil && e.e.ID == id {
 				return e.e.Period, true
 			}
