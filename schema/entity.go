@@ -67,9 +67,6 @@ func entitiesIn(ld *loader, sib *siblings, es []*graph.Entity, at graph.When) []
 	return out
 }
 
-
-
-
 // Aliases resolves Entity.aliases.
 func (r *entityResolver) Aliases() []string {
 	if r.e.Aliases == nil {
