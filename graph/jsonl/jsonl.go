@@ -18,6 +18,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/chancery/chancery/graph"
 )
@@ -85,14 +88,9 @@ func (r *Reader) Next() (*graph.Entity, *graph.Relation, error) {
 		if len(b) == 0 {
 			continue
 		}
-		var l line
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&l); err != nil {
-			return nil, nil, r.errorf("%s", describeJSONError(err))
-		}
-		if dec.More() {
-			return nil, nil, r.errorf("more than one JSON value on the line; put each entity or relation on a line of its own")
+		l, err := decodeLine(b)
+		if err != nil {
+			return nil, nil, r.errorf("%s", err)
 		}
 		switch {
 		case l.Entity != nil && l.Relation != nil:
@@ -110,6 +108,38 @@ func (r *Reader) Next() (*graph.Entity, *graph.Relation, error) {
 		return nil, nil, fmt.Errorf("read %s after line %d: %w", r.name, r.n, err)
 	}
 	return nil, nil, io.EOF
+}
+
+// decodeLine decodes one line that is not blank. Most lines are decoded
+// by goccy/go-json, five times as fast as encoding/json; a line it
+// rejects, or that has invalid UTF-8, is decoded again by encoding/json,
+// whose errors the messages describe and whose reading of the format is
+// the reference (a test compares the two on every line it is given). The
+// error is the sentence for the message, without the file and line.
+func decodeLine(b []byte) (line, error) {
+	if utf8.Valid(b) {
+		var l line
+		dec := gojson.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&l); err == nil && !dec.More() {
+			return l, nil
+		}
+	}
+	return decodeLineStd(b)
+}
+
+// decodeLineStd decodes one line with encoding/json.
+func decodeLineStd(b []byte) (line, error) {
+	var l line
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return line{}, errors.New(describeJSONError(err))
+	}
+	if dec.More() {
+		return line{}, errors.New("more than one JSON value on the line; put each entity or relation on a line of its own")
+	}
+	return l, nil
 }
 
 // Errorf returns an EINVALID error about the line read last.
