@@ -211,13 +211,19 @@ func (db *DB) sortImport(ctx context.Context, open func() (ItemReader, error), h
 }
 
 // eachItem reads the items open gives and hands each to fn, counting them
-// and reporting progress now and then, until the input ends or fn fails.
+// and reporting progress now and then, until the input ends or fn fails;
+// then it closes the reader if it is an io.Closer.
 func eachItem(ctx context.Context, open func() (ItemReader, error), pass string, progress func(string, ImportStats),
 	fn func(r ItemReader, e *graph.Entity, rel *graph.Relation) error) (ImportStats, error) {
 	var s ImportStats
 	r, err := open()
 	if err != nil {
 		return s, err
+	}
+	// A reader that works ahead, as jsonl.Reader does, stops when the
+	// pass does.
+	if c, ok := r.(io.Closer); ok {
+		defer c.Close()
 	}
 	for n := 1; ; n++ {
 		if n%progressEvery == 0 {
