@@ -446,7 +446,11 @@ func (db *DB) importCutShort(err error, sl *sortedLoad) error {
 func (db *DB) streamImport(sl *sortedLoad, held []keyValue, s ImportStats, progress func(string, ImportStats)) error {
 	progress("sort", s)
 	// The stream writes about what the runs hold into the store.
-	if err := db.needSpace(sl.size()); err != nil {
+	size, err := sl.size()
+	if err != nil {
+		return fmt.Errorf("%w; nothing of the import was written", err)
+	}
+	if err := db.needSpace(size); err != nil {
 		return fmt.Errorf("%w; nothing of the import was written", err)
 	}
 	// The stream replaces the store's data: from here on a crash
