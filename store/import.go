@@ -29,31 +29,34 @@ type ImportStats struct {
 // ImportOptions configure Import.
 type ImportOptions struct {
 	// Progress, if set, is called now and then during each pass ("check",
-	// then "write") and once at the end of each; a sorted load reports a
-	// pass "sort" once, when it starts loading the sorted keys.
+	// then "write") and once at the end of each; a sorted load checks and
+	// gathers its keys in the pass "check", reports "write" once when it is
+	// done, and a pass "sort" once, when it starts loading the sorted keys.
 	Progress func(pass string, s ImportStats)
 }
 
 // progressEvery is how many items pass between calls of Progress.
 const progressEvery = 50000
 
-// Import loads a large input in two passes. The first checks every item as
-// Apply would (each entity and relation on its own, the kinds each relation
-// joins, that every entity a relation names is defined before it in the
-// input or already stored, that no relation starts outside the life of its
-// ends, and that nothing is defined twice; loops of renamings are Apply's
-// alone) and stops at
-// the first problem, naming its place: a malformed input writes nothing.
-// The second pass writes with Badger's batch writer, many items to a
-// transaction committed in the background, rather than one transaction per
-// item; or, into a store on disk opened with Options.Bulk that is empty or
-// holds the seeds alone, next to fewer keys than the import brings, it
-// sorts what
-// the store holds and every key the import writes in runs on disk and
-// streams them into the store in order, which is faster and takes the same
-// memory at any size (sortload.go), reporting a third pass, "sort", when
-// it starts. open is called once for each pass and must give the same
-// items both times.
+// Import loads a large input. It checks every item as Apply would (each
+// entity and relation on its own, the kinds each relation joins, that
+// every entity a relation names is defined before it in the input or
+// already stored, that no relation starts outside the life of its ends,
+// and that nothing is defined twice; loops of renamings are Apply's alone)
+// and stops at the first problem, naming its place: a malformed input
+// writes nothing.
+//
+// Into a store on disk opened with Options.Bulk that is empty or holds
+// the seeds alone, next to fewer keys than the import brings, it reads
+// the input once: it checks each item and puts its keys, with those the
+// store holds, in sorted runs on disk, then streams them into the store in
+// order, which is faster than Badger's write path and takes the same
+// memory at any size (sortload.go). It reports the pass "check" as it
+// reads, "write" once the input is read, and "sort" when it starts the
+// stream. Otherwise it reads the input twice: a pass "check" first, then
+// a pass "write" with Badger's batch writer, many items to a transaction
+// committed in the background, rather than one transaction per item. open
+// is called once for each pass and must give the same items each time.
 //
 // An entity already stored is replaced; a relation already stored is
 // written again unchanged (its id comes from what it states). Import is
@@ -64,85 +67,163 @@ func (db *DB) Import(ctx context.Context, open func() (ItemReader, error), opts 
 	if progress == nil {
 		progress = func(string, ImportStats) {}
 	}
-	kinds, err := db.checkImport(ctx, open, progress)
+	held, sorted, err := db.keysToCarry(maxCarriedKeys)
 	if err != nil {
 		return ImportStats{}, err
 	}
-	return db.writeImport(ctx, open, kinds, progress)
+	if sorted {
+		s, loaded, err := db.sortImport(ctx, open, held, progress)
+		if err != nil || loaded {
+			return s, err
+		}
+		// Checked, but too small for a sorted load next to what the
+		// store holds: written with the batch writer.
+		return db.writeImport(ctx, open, s, progress)
+	}
+	want, err := db.checkImport(ctx, open, progress)
+	if err != nil {
+		return ImportStats{}, err
+	}
+	return db.writeImport(ctx, open, want, progress)
 }
 
-// checkImport is the first pass of Import. It returns what it counted, for
-// the second pass to compare with.
-func (db *DB) checkImport(ctx context.Context, open func() (ItemReader, error), progress func(string, ImportStats)) (ImportStats, error) {
-	// What the input defines, and the lives of the entities relations name,
-	// for CheckLife. Relations are kept by the 16 characters of their id
-	// after "rel:", which keeps ten million of them within a few hundred
-	// megabytes.
-	entities := map[graph.ID]graph.Period{}
-	relations := map[[16]byte]struct{}{}
-	stored := map[graph.ID]*graph.Period{} // entities outside the input; nil: none
-	life := func(id graph.ID) (graph.Period, bool) {
-		if p, ok := entities[id]; ok {
-			return p, true
-		}
-		p, cached := stored[id]
-		if !cached {
-			if e, err := db.Entity(ctx, id); err == nil {
-				p = &e.Period
-			}
-			stored[id] = p
-		}
-		if p == nil {
-			return graph.Period{}, false
-		}
-		return *p, true
+// importCheck checks the items of an import as Import says, remembering
+// what it needs of those it has seen.
+type importCheck struct {
+	ctx context.Context
+	db  *DB
+	// What the input defines, and the lives of the entities relations
+	// name, for CheckLife. Relations are kept by the 16 characters of
+	// their id after "rel:", which keeps ten million of them within a few
+	// hundred megabytes.
+	entities  map[graph.ID]graph.Period
+	relations map[[16]byte]struct{}
+	stored    map[graph.ID]*graph.Period // entities outside the input; nil: none
+}
+
+func newImportCheck(ctx context.Context, db *DB) *importCheck {
+	return &importCheck{ctx: ctx, db: db, entities: map[graph.ID]graph.Period{},
+		relations: map[[16]byte]struct{}{}, stored: map[graph.ID]*graph.Period{}}
+}
+
+// life reads the period of an entity the input defines so far, or else
+// the store holds.
+func (c *importCheck) life(id graph.ID) (graph.Period, bool) {
+	if p, ok := c.entities[id]; ok {
+		return p, true
 	}
-	exists := func(id graph.ID) (graph.Kind, bool) {
-		_, ok := life(id)
-		return id.Kind(), ok
+	p, cached := c.stored[id]
+	if !cached {
+		if e, err := c.db.Entity(c.ctx, id); err == nil {
+			p = &e.Period
+		}
+		c.stored[id] = p
 	}
-	return eachItem(ctx, open, "check", progress, func(r ItemReader, e *graph.Entity, rel *graph.Relation) error {
-		if e != nil {
-			if err := e.Validate(); err != nil {
-				return r.Errorf("%s", graph.ErrorMessage(err))
-			}
-			if _, dup := entities[e.ID]; dup {
-				return r.Errorf("entity %s is defined a second time; give each entity one line", e.ID)
-			}
-			entities[e.ID] = e.Period
-			return nil
-		}
-		given := rel.ID
-		rel.Normalize()
-		if given != "" && given != rel.ID {
-			return r.Errorf("relation id %s does not match what the relation states (%s has id %s); leave the id out to have it derived", given, rel.Describe(), rel.ID)
-		}
-		if err := rel.Validate(exists); err != nil {
+	if p == nil {
+		return graph.Period{}, false
+	}
+	return *p, true
+}
+
+func (c *importCheck) exists(id graph.ID) (graph.Kind, bool) {
+	_, ok := c.life(id)
+	return id.Kind(), ok
+}
+
+// item checks one entity or relation of the input and remembers it; the
+// error names its place in the input (r.Errorf).
+func (c *importCheck) item(r ItemReader, e *graph.Entity, rel *graph.Relation) error {
+	if e != nil {
+		if err := e.Validate(); err != nil {
 			return r.Errorf("%s", graph.ErrorMessage(err))
 		}
-		for _, end := range []graph.ID{rel.From, rel.To} {
-			p, _ := life(end)
-			if err := rel.CheckLife(&graph.Entity{ID: end, Period: p}); err != nil {
-				return r.Errorf("%s", graph.ErrorMessage(err))
-			}
+		if _, dup := c.entities[e.ID]; dup {
+			return r.Errorf("entity %s is defined a second time; give each entity one line", e.ID)
 		}
-		key := [16]byte([]byte(rel.ID[len(graph.RelationIDPrefix):]))
-		if _, dup := relations[key]; dup {
-			return r.Errorf("%s is stated a second time; list all its sources on one line", rel.Describe())
-		}
-		relations[key] = struct{}{}
+		c.entities[e.ID] = e.Period
 		return nil
+	}
+	given := rel.ID
+	rel.Normalize()
+	if given != "" && given != rel.ID {
+		return r.Errorf("relation id %s does not match what the relation states (%s has id %s); leave the id out to have it derived", given, rel.Describe(), rel.ID)
+	}
+	if err := rel.Validate(c.exists); err != nil {
+		return r.Errorf("%s", graph.ErrorMessage(err))
+	}
+	for _, end := range []graph.ID{rel.From, rel.To} {
+		p, _ := c.life(end)
+		if err := rel.CheckLife(&graph.Entity{ID: end, Period: p}); err != nil {
+			return r.Errorf("%s", graph.ErrorMessage(err))
+		}
+	}
+	key := [16]byte([]byte(rel.ID[len(graph.RelationIDPrefix):]))
+	if _, dup := c.relations[key]; dup {
+		return r.Errorf("%s is stated a second time; list all its sources on one line", rel.Describe())
+	}
+	c.relations[key] = struct{}{}
+	return nil
+}
+
+// checkImport is the first pass of Import with the batch writer. It
+// returns what it counted, for the second pass to compare with.
+func (db *DB) checkImport(ctx context.Context, open func() (ItemReader, error), progress func(string, ImportStats)) (ImportStats, error) {
+	return eachItem(ctx, open, "check", progress, newImportCheck(ctx, db).item)
+}
+
+// sortImport is Import into a store on disk opened for a bulk import
+// that holds what it was first filled with alone, held. Nothing reaches
+// the store before the whole input is checked, so it reads the input
+// once: each item is checked, then its keys are gathered in the sorted
+// load, reported as the pass "check" as it goes and "write" once at its
+// end. If the input is too small for a sorted load next to held, it
+// returns with loaded false once the input is checked, having written
+// nothing, for the batch writer to write it.
+func (db *DB) sortImport(ctx context.Context, open func() (ItemReader, error), held []keyValue, progress func(string, ImportStats)) (s ImportStats, loaded bool, err error) {
+	if err := db.SpaceProblem(); err != nil {
+		return ImportStats{}, false, err
+	}
+	snap := db.bdb.NewTransaction(false)
+	defer snap.Discard()
+	sl, err := startSortedLoad(db.dir, held)
+	if err != nil {
+		return ImportStats{}, false, err
+	}
+	defer sl.close()
+	check := newImportCheck(ctx, db)
+	// The entities written so far are those checked so far.
+	iw := &importWriter{db: db, sl: sl, w: sl, snap: snap, v: vocabulary{}, written: check.entities}
+	iw.t = newImportTally(iw.life(lifeIn(snap)))
+	s, err = eachItem(ctx, open, "check", progress, func(r ItemReader, e *graph.Entity, rel *graph.Relation) error {
+		if err := check.item(r, e, rel); err != nil {
+			return err
+		}
+		return iw.item(r, e, rel)
 	})
+	if err != nil {
+		return s, false, err
+	}
+	if len(held) > 10*(s.Entities+s.Relations) {
+		return s, false, nil
+	}
+	progress("write", s)
+	return s, true, db.completeImport(ctx, iw, snap, held, s, progress)
 }
 
 // eachItem reads the items open gives and hands each to fn, counting them
-// and reporting progress now and then, until the input ends or fn fails.
+// and reporting progress now and then, until the input ends or fn fails;
+// then it closes the reader if it is an io.Closer.
 func eachItem(ctx context.Context, open func() (ItemReader, error), pass string, progress func(string, ImportStats),
 	fn func(r ItemReader, e *graph.Entity, rel *graph.Relation) error) (ImportStats, error) {
 	var s ImportStats
 	r, err := open()
 	if err != nil {
 		return s, err
+	}
+	// A reader that works ahead, as jsonl.Reader does, stops when the
+	// pass does.
+	if c, ok := r.(io.Closer); ok {
+		defer c.Close()
 	}
 	for n := 1; ; n++ {
 		if n%progressEvery == 0 {
@@ -177,7 +258,7 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	if err := db.SpaceProblem(); err != nil {
 		return ImportStats{}, err
 	}
-	held, sorted, err := db.keysToCarry(want)
+	held, sorted, err := db.keysToCarry(min(maxCarriedKeys, 10*(want.Entities+want.Relations)))
 	if err != nil {
 		return ImportStats{}, err
 	}
@@ -207,31 +288,40 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 	if s != want {
 		return s, fmt.Errorf("the input changed between the two passes: %d entities and %d relations were checked, %d and %d read to write", want.Entities, want.Relations, s.Entities, s.Relations)
 	}
+	return s, db.completeImport(ctx, iw, snap, held, s, progress)
+}
+
+// completeImport writes what iw gathered of every item of an import into
+// the store, with the counts and the data version: it streams a sorted
+// load, or commits the last of the batch writer. snap is the store before
+// the import, which it discards.
+func (db *DB) completeImport(ctx context.Context, iw *importWriter, snap *badger.Txn, held []keyValue, s ImportStats, progress func(string, ImportStats)) error {
 	// The touched missions as they were, counted off before the store
 	// changes.
 	if err := iw.t.settleSide(ctx, snap, -1); err != nil {
-		return s, fmt.Errorf("count the import: %w", err)
+		return fmt.Errorf("count the import: %w", err)
 	}
 	snap.Discard()
+	var err error
 	if iw.sl != nil {
 		err = db.streamImport(iw.sl, held, s, progress)
 	} else {
 		err = db.flushImport(iw.wb)
 	}
 	if err != nil {
-		return s, err
+		return err
 	}
 	if err := db.countImport(ctx, iw.t); err != nil {
-		return s, err
+		return err
 	}
-	return s, db.finishImport(ctx, iw.sl != nil)
+	return db.finishImport(ctx, iw.sl != nil)
 }
 
 // keysToCarry decides whether an import makes a sorted load, which it
 // does into a store on disk opened for a bulk import that is empty or
-// holds what it was first filled with alone, and not too many keys of
+// holds what it was first filled with alone, and at most limit keys of
 // it; it returns the store's keys for the load to carry.
-func (db *DB) keysToCarry(want ImportStats) (held []keyValue, sorted bool, err error) {
+func (db *DB) keysToCarry(limit int) (held []keyValue, sorted bool, err error) {
 	if !db.bulk || db.dir == "" {
 		return nil, false, nil
 	}
@@ -253,7 +343,6 @@ func (db *DB) keysToCarry(want ImportStats) (held []keyValue, sorted bool, err e
 	if version > filled {
 		return nil, false, nil
 	}
-	limit := min(maxCarriedKeys, 10*(want.Entities+want.Relations))
 	return db.keysUpTo(limit)
 }
 
@@ -357,7 +446,11 @@ func (db *DB) importCutShort(err error, sl *sortedLoad) error {
 func (db *DB) streamImport(sl *sortedLoad, held []keyValue, s ImportStats, progress func(string, ImportStats)) error {
 	progress("sort", s)
 	// The stream writes about what the runs hold into the store.
-	if err := db.needSpace(sl.size()); err != nil {
+	size, err := sl.size()
+	if err != nil {
+		return fmt.Errorf("%w; nothing of the import was written", err)
+	}
+	if err := db.needSpace(size); err != nil {
 		return fmt.Errorf("%w; nothing of the import was written", err)
 	}
 	// The stream replaces the store's data: from here on a crash

@@ -27,8 +27,9 @@ import (
 )
 
 // sortRunBytes is how many bytes of keys and values one sorted run holds
-// in memory before it is written out.
-var sortRunBytes = 256 << 20
+// in memory before it is written out. Two runs are in memory at once: one
+// being filled, the one before it being sorted and written.
+var sortRunBytes = 128 << 20
 
 // streamBatchBytes is how much one StreamWriter.Write is given at once.
 const streamBatchBytes = 16 << 20
@@ -39,6 +40,13 @@ type sortedLoad struct {
 	arena []byte   // the current run's keys and values
 	kvs   []kvSpan // where each of them is in arena, in the order set
 	runs  []string // files of the runs written so far
+	// behind, if set, gives the error of the run being sorted and written
+	// in the background, once it is written.
+	behind chan error
+	// spareArena and spareKVs are the buffers of the run written last,
+	// for the run after the current one to fill.
+	spareArena []byte
+	spareKVs   []kvSpan
 }
 
 // kvSpan locates one key and value in a run's arena.
@@ -81,35 +89,88 @@ func (s *sortedLoad) add(k, v []byte, del bool) error {
 	s.kvs = append(s.kvs, kvSpan{off: len(s.arena), klen: len(k), vlen: len(v), del: del})
 	s.arena = append(append(s.arena, k...), v...)
 	if len(s.arena) >= sortRunBytes {
-		return s.spill()
+		return s.spillBehind()
 	}
 	return nil
 }
 
-func (s *sortedLoad) key(kv kvSpan) []byte { return s.arena[kv.off : kv.off+kv.klen] }
+// spillBehind sorts and writes the current run in the background, once
+// the run before it is written, and starts the next run in the buffers of
+// that one.
+func (s *sortedLoad) spillBehind() error {
+	if err := s.wait(); err != nil {
+		return err
+	}
+	f, err := s.newRun()
+	if err != nil {
+		return err
+	}
+	arena, kvs := s.arena, s.kvs
+	s.arena, s.kvs = s.spareArena[:0], s.spareKVs[:0]
+	s.spareArena, s.spareKVs = arena, kvs
+	done := make(chan error, 1)
+	s.behind = done
+	go func() { done <- writeRun(f, arena, kvs) }()
+	return nil
+}
 
-// spill sorts the current run and writes it to a file of its own: for each
-// key, a byte saying whether it is set (1) or deleted (0), the lengths of
-// key and value as uvarints, then their bytes.
+// wait waits for the run being written in the background, if any, and
+// returns its error.
+func (s *sortedLoad) wait() error {
+	if s.behind == nil {
+		return nil
+	}
+	err := <-s.behind
+	s.behind = nil
+	return err
+}
+
+// spill writes the current run, after any being written in the
+// background, and empties it.
 func (s *sortedLoad) spill() error {
+	if err := s.wait(); err != nil {
+		return err
+	}
 	if len(s.kvs) == 0 {
 		return nil
 	}
+	f, err := s.newRun()
+	if err != nil {
+		return err
+	}
+	if err := writeRun(f, s.arena, s.kvs); err != nil {
+		return err
+	}
+	s.arena, s.kvs = s.arena[:0], s.kvs[:0]
+	return nil
+}
+
+// newRun makes the file of the next run, in the order the runs are set.
+func (s *sortedLoad) newRun() (*os.File, error) {
+	f, err := os.CreateTemp(s.dir, "run-*")
+	if err != nil {
+		return nil, fmt.Errorf("write a sorted run of the import: %w", err)
+	}
+	s.runs = append(s.runs, f.Name())
+	return f, nil
+}
+
+// writeRun sorts the keys of a run and writes them to f, which it closes:
+// for each key, a byte saying whether it is set (1) or deleted (0), the
+// lengths of key and value as uvarints, then their bytes.
+func writeRun(f *os.File, arena []byte, kvs []kvSpan) error {
+	keyOf := func(kv kvSpan) []byte { return arena[kv.off : kv.off+kv.klen] }
 	// Of two sets of one key the later stays later: the arena offset
 	// breaks ties, which makes the order total.
-	slices.SortFunc(s.kvs, func(a, b kvSpan) int {
-		if c := bytes.Compare(s.key(a), s.key(b)); c != 0 {
+	slices.SortFunc(kvs, func(a, b kvSpan) int {
+		if c := bytes.Compare(keyOf(a), keyOf(b)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.off, b.off)
 	})
-	f, err := os.CreateTemp(s.dir, "run-*")
-	if err != nil {
-		return fmt.Errorf("write a sorted run of the import: %w", err)
-	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	var n [1 + 2*binary.MaxVarintLen64]byte
-	for _, kv := range s.kvs {
+	for _, kv := range kvs {
 		n[0] = 1
 		if kv.del {
 			n[0] = 0
@@ -117,35 +178,38 @@ func (s *sortedLoad) spill() error {
 		l := 1 + binary.PutUvarint(n[1:], uint64(kv.klen))
 		l += binary.PutUvarint(n[l:], uint64(kv.vlen))
 		w.Write(n[:l])
-		w.Write(s.arena[kv.off : kv.off+kv.klen+kv.vlen])
+		w.Write(arena[kv.off : kv.off+kv.klen+kv.vlen])
 	}
-	err = w.Flush()
+	err := w.Flush()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("write a sorted run of the import: %w", err)
 	}
-	s.runs = append(s.runs, f.Name())
-	s.arena, s.kvs = s.arena[:0], s.kvs[:0]
 	return nil
 }
 
 // size is how many bytes the runs written so far, and the run in memory,
-// hold: about what streaming them writes into the store.
-func (s *sortedLoad) size() uint64 {
+// hold: about what streaming them writes into the store. It waits for the
+// run being written, and fails if that did.
+func (s *sortedLoad) size() (uint64, error) {
+	if err := s.wait(); err != nil {
+		return 0, err
+	}
 	n := uint64(len(s.arena))
 	for _, r := range s.runs {
 		if info, err := os.Stat(r); err == nil {
 			n += uint64(info.Size())
 		}
 	}
-	return n
+	return n, nil
 }
 
-// close removes the runs.
+// close removes the runs, once any being written is.
 func (s *sortedLoad) close() error {
-	s.arena, s.kvs = nil, nil
+	s.wait()
+	s.arena, s.kvs, s.spareArena, s.spareKVs = nil, nil, nil, nil
 	return os.RemoveAll(s.dir)
 }
 
@@ -156,7 +220,8 @@ func (s *sortedLoad) streamTo(bdb *badger.DB) (err error) {
 	if err := s.spill(); err != nil {
 		return err
 	}
-	s.arena = nil // the merge reads runs through buffers of their own
+	// The merge reads runs through buffers of their own.
+	s.arena, s.kvs, s.spareArena, s.spareKVs = nil, nil, nil, nil
 	m, err := openMerge(s.runs)
 	if err != nil {
 		return err
