@@ -13,6 +13,7 @@ import (
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/graph/jsonl"
+	"github.com/chancery/chancery/store/storetest/jsonltest"
 )
 
 // importPasses imports text into db and returns the passes it reported,
@@ -56,7 +57,7 @@ func TestSortedLoadOfABadFileWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	text := jsonlBytes(t, world)
+	text := jsonltest.Batch(t, world)
 	lines := bytes.Count(text, []byte("\n"))
 	last := world.Relations[len(world.Relations)-1]
 	bad := fmt.Sprintf(`{"relation": {"type": %q, "from": %q, "to": "country:nowhere", "sources": [{"document": "D"}]}}`+"\n", last.Type, last.From)
@@ -120,7 +121,7 @@ func TestSmallImportIntoSeedsTakesTheBatchWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	text := jsonlBytes(t, small)
+	text := jsonltest.Batch(t, small)
 	if passes, _, err := importPasses(t, mem, "small.jsonl", text); err != nil || strings.Join(passes, " ") != "check write" {
 		t.Fatalf("import into memory: %v, %v", passes, err)
 	}

@@ -192,7 +192,7 @@ func (c *Import) importFile(ctx context.Context, name string) error {
 		if f, err = os.Open(name); err != nil {
 			return nil, fmt.Errorf("cannot read %s: %w", name, errors.Unwrap(err))
 		}
-		return jsonl.NewReader(f, name), nil
+		return jsonl.NewReaderWith(f, name, store.DecodeJSONLine), nil
 	}
 	return c.load(ctx, name, open)
 }

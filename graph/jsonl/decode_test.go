@@ -2,57 +2,56 @@ package jsonl
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
-// FuzzDecodeLineAgreesWithEncodingJSON checks that decodeLine, which
-// decodes with goccy/go-json, reads every line exactly as encoding/json
-// does: the same entity or relation, field for field, or the same error.
-func FuzzDecodeLineAgreesWithEncodingJSON(f *testing.F) {
-	for _, s := range []string{
-		`{"entity":{"id":"country:a","kind":"COUNTRY","name":"A","validFrom":"1854","validTo":"1968","attributes":{"iso3":"QZQ"},"sources":[{"document":"D","quote":"q"}]}}`,
-		`{"entity": {"id": "mission:a-in-b", "kind": "MISSION", "name": "Embassy of A in B", "aliases": ["A–B <&>"], "validFrom": "1994-09", "validTo": "2001-02-03", "missionType": "EMBASSY", "official": true, "attributes": {"wikidata": "Q1"}, "sources": [{"document": "D", "url": "https://example.org/", "quote": "q"}]}}`,
-		`{"relation":{"id":"rel:4kadzg6erdoikhf3","type":"LOCATED_IN","from":"mission:m","to":"city:c","validFrom":"2012","open":true,"attestedFrom":"2024-06-30","sources":[{"document":"D"}]}}`,
-		`{"relation": {"type": "PROTECTS", "from": "country:c", "to": "country:a", "context": "country:b", "validFrom": "1977", "role": "r", "note": "n", "sources": [{"document": "D"}]}}`,
-		`{"entity": {"aliases": [], "attributes": {}, "sources": []}}`,
-		`{"entity": {"aliases": null, "attributes": null, "sources": null, "validFrom": null}}`,
-		`{"entity": {"validFrom": ""}}`,
-		`{"entity": {"name": "\u2028\ud800\"\\"}}`,
-		`{"entity": {"name": "\ud83d\ude00 \u00e9 \/"}}`,
-		`{"ENTITY": {"ID": "country:a", "Name": "A"}}`,
-		`{"entity": {"name": "a", "name": "b"}}`,
-		`{"entity": {"id": "country:a"}, "relation": {"type": "SENT_BY"}}`,
-		`{"relation": {"validFrom": "1994-13"}}`,
-		`{"relation": {"open": 1}}`,
-		`{"entity": {"official": "yes"}}`,
-		`{"entity": {"colour": "red"}}`,
-		`{"entity": {}} {"entity": {}}`,
-		`{"entity": {}} x`,
-		`{"entity": {}}}`,
-		`{"entity": {"id": }`,
-		`{"entity": {"attributes": {"a": 1}}}`,
-		`{"entity": {"attributes": {"a": "1", "a": "2"}}}`,
-		`{"entity": null}`,
-		`{"entity": {"name": "a"`,
-		`{}`, `[]`, `null`, `7`, `"x"`, "\xff\xfe", "{\"entity\": {\"name\": \"\xff\"}}",
-	} {
-		f.Add([]byte(s))
+// TestFastDecoder holds a Reader to what its fast decoder is for: lines
+// it takes are read from it, and lines it refuses are read by
+// encoding/json, with encoding/json's messages.
+func TestFastDecoder(t *testing.T) {
+	const input = `{"entity": {"id": "country:a", "kind": "COUNTRY", "name": "A"}}
+{"relation": {"type": "SENT_BY", "from": "mission:m", "to": "country:a"}}
+{"entity": {"colour": "red"}}
+`
+	read := func(fast Decoder) (names []string, err error) {
+		r := NewReaderWith(strings.NewReader(input), "in.jsonl", fast)
+		defer r.Close()
+		for {
+			e, rel, err := r.Next()
+			if err != nil {
+				return names, err
+			}
+			if e != nil {
+				names = append(names, e.Name)
+			} else {
+				names = append(names, string(rel.Type))
+			}
+		}
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		b := bytes.TrimSpace(data)
-		if len(b) == 0 || bytes.ContainsAny(b, "\n\r") {
-			return // not one line of the format
+	wantNames, wantErr := read(nil)
+	if len(wantNames) != 2 || wantErr == nil || !strings.Contains(wantErr.Error(), "in.jsonl:3") {
+		t.Fatalf("encoding/json read %v, %v", wantNames, wantErr)
+	}
+
+	refusing := 0
+	names, err := read(func([]byte, any) error { refusing++; return errors.New("no") })
+	if refusing != 3 || !reflect.DeepEqual(names, wantNames) || err.Error() != wantErr.Error() {
+		t.Errorf("a decoder that refuses every line: asked %d times, read %v, %v; want %v, %v", refusing, names, err, wantNames, wantErr)
+	}
+
+	// A fast decoder's answer is the one read: here one that renames.
+	renaming := func(b []byte, v any) error {
+		l, err := decodeLineStd(bytes.ReplaceAll(b, []byte(`"A"`), []byte(`"Fast A"`)))
+		if err != nil {
+			return err
 		}
-		got, gerr := decodeLine(b)
-		want, werr := decodeLineStd(b)
-		switch {
-		case (gerr == nil) != (werr == nil):
-			t.Fatalf("%q: decodeLine says %v, encoding/json %v", b, gerr, werr)
-		case gerr != nil && gerr.Error() != werr.Error():
-			t.Fatalf("%q: decodeLine says %q, encoding/json %q", b, gerr, werr)
-		case !reflect.DeepEqual(got.Entity, want.Entity) || !reflect.DeepEqual(got.Relation, want.Relation):
-			t.Fatalf("%q: decodeLine reads %+v %+v, encoding/json %+v %+v", b, got.Entity, got.Relation, want.Entity, want.Relation)
-		}
-	})
+		*(v.(*line)) = l
+		return nil
+	}
+	if names, _ := read(renaming); len(names) == 0 || names[0] != "Fast A" {
+		t.Errorf("the fast decoder's lines were not the ones read: %v", names)
+	}
 }

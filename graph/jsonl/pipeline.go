@@ -16,6 +16,7 @@ const batchLines = 256
 // reach order in the order of the input, each to be waited for (done)
 // until it is decoded; a few batches are read ahead, no more.
 type pipeline struct {
+	fast     Decoder
 	order    chan *batch
 	jobs     chan *batch
 	stopped  chan struct{}
@@ -42,9 +43,10 @@ type decoded struct {
 	err   error // the sentence that says why the line is not of the format
 }
 
-func startPipeline(sc *bufio.Scanner) *pipeline {
+func startPipeline(sc *bufio.Scanner, fast Decoder) *pipeline {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	p := &pipeline{
+		fast:    fast,
 		order:   make(chan *batch, 2*workers),
 		jobs:    make(chan *batch, 2*workers),
 		stopped: make(chan struct{}),
@@ -108,7 +110,7 @@ func (p *pipeline) decode() {
 				b.lines[i].blank = true
 				continue
 			}
-			b.lines[i].line, b.lines[i].err = decodeLine(l)
+			b.lines[i].line, b.lines[i].err = decodeLine(l, p.fast)
 		}
 		b.data = nil
 		close(b.done)

@@ -53,7 +53,7 @@ func ImportWorld(ctx context.Context, dir string, n int) error {
 // reads them from the start.
 func JSONLOpener(data []byte) func() (store.ItemReader, error) {
 	return func() (store.ItemReader, error) {
-		return jsonl.NewReader(bytes.NewReader(data), "world.jsonl"), nil
+		return jsonl.NewReaderWith(bytes.NewReader(data), "world.jsonl", store.DecodeJSONLine), nil
 	}
 }
 
