@@ -89,7 +89,7 @@ func checkLoads(t *testing.T, r *measure.Report, requests int, concurrency ...in
 		}
 		check(q.Name, q.Results, requests)
 	}
-	want := append(mix.Names(), bench.RepeatedName)
+	want := append(mix.Names(), bench.RepeatedName, mix.Names()[0]+bench.RepeatedSuffix)
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Errorf("queries %q, want the whole mix and the repeated dashboard %q", names, want)
 	}
@@ -181,8 +181,9 @@ func TestBenchStartsServer(t *testing.T) {
 		if runtime.GOOS == "linux" && r.Server.RSSPeakUnderLoadBytes == nil {
 			t.Errorf("no resident memory with --pid: %+v", r.Server)
 		}
-		if len(r.Queries) != 3 || len(r.Queries[1].Results) != 1 || r.Queries[2].Name != bench.RepeatedName ||
-			r.Queries[2].Inputs != 3 { // 2 inputs of one query and 1 of the other
+		if len(r.Queries) != 4 || len(r.Queries[1].Results) != 1 || r.Queries[2].Name != bench.RepeatedName ||
+			r.Queries[2].Inputs != 3 || // 2 inputs of one query and 1 of the other
+			r.Queries[3].Name != "entity-20-relations"+bench.RepeatedSuffix || len(r.Queries[3].Results) != 1 {
 
 			t.Fatalf("queries %+v", r.Queries)
 		}
