@@ -20,12 +20,19 @@ import (
 // write, which changes the version, makes every older answer unreachable;
 // those are evicted as new ones need the room.
 //
-// It is bounded in bytes. Eviction and admission are ristretto's (the
-// cache Badger uses): answers asked for often stay, answers asked once
-// may not be kept at all.
+// It is bounded in bytes. An answer is kept from the second time it is
+// asked for (asked remembers the keys asked once): most questions are
+// asked once, and keeping those would churn the cache and hold memory the
+// store's own caches need, for nothing. Eviction and admission past that
+// are ristretto's (the cache Badger uses): answers asked for often stay.
 type responseCache struct {
-	c *ristretto.Cache[string, []byte]
+	c     *ristretto.Cache[string, []byte]
+	asked *ristretto.Cache[string, struct{}]
 }
+
+// askedKeys is how many keys asked once the cache remembers; ristretto
+// keeps a hash of each, not the key.
+const askedKeys = 1 << 17
 
 // answerOverhead is what an entry costs beside its answer: the key, the
 // slice header and ristretto's bookkeeping, about.
@@ -51,7 +58,16 @@ func newResponseCache(maxBytes int64) (*responseCache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("response cache of %d bytes: %w", maxBytes, err)
 	}
-	return &responseCache{c: c}, nil
+	asked, err := ristretto.NewCache(&ristretto.Config[string, struct{}]{
+		NumCounters:        askedKeys * 10,
+		MaxCost:            askedKeys,
+		BufferItems:        64,
+		IgnoreInternalCost: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("response cache's keys asked once: %w", err)
+	}
+	return &responseCache{c: c, asked: asked}, nil
 }
 
 // key names the answer to the operation text with vars, read at version.
@@ -70,13 +86,20 @@ func (rc *responseCache) key(version uint64, text string, vars map[string]any) (
 
 func (rc *responseCache) get(key string) ([]byte, bool) { return rc.c.Get(key) }
 
-// keep stores an answer unless it should not be shared: only answers
-// with data and no errors are kept, so that a timeout, a busy refusal or
-// any other error is never repeated to a later request.
+// keep stores an answer asked for before, unless it should not be
+// shared: only answers with data and no errors are kept, so that a
+// timeout, a busy refusal or any other error is never repeated to a later
+// request. An answer asked for the first time is only remembered as
+// asked.
 func (rc *responseCache) keep(key string, resp *schema.Response, body []byte) {
-	if len(resp.Errors) == 0 && len(resp.Data) > 0 {
-		rc.c.Set(key, body, int64(len(body))+answerOverhead)
+	if len(resp.Errors) > 0 || len(resp.Data) == 0 {
+		return
 	}
+	if _, before := rc.asked.Get(key); !before {
+		rc.asked.Set(key, struct{}{}, 1)
+		return
+	}
+	rc.c.Set(key, body, int64(len(body))+answerOverhead)
 }
 
 // bytes is how many bytes of answers the cache holds, about.

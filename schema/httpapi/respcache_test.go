@@ -56,6 +56,18 @@ func TestResponseCache(t *testing.T) {
 		t.Errorf("the cached answer %v differs from the first %v", cached, first)
 	}
 
+	t.Run("AnswersAskedOnceAreNotKept", func(t *testing.T) {
+		france := map[string]any{"id": "country:france"}
+		for i := range 2 {
+			if _, reads := readsFor(t, s, cubaQuery, france); reads == 0 {
+				t.Fatalf("ask %d of a new question was answered from the cache", i+1)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if d := untilCached(t, s, cubaQuery, france); schematest.At(d, "entity", "name") != "France" {
+			t.Errorf("asked again and again, France's answer is %v", d)
+		}
+	})
 	t.Run("LayoutAndCommentsDoNotMatter", func(t *testing.T) {
 		respaced := "# the same question\nquery   Named( $id : ID! )\n{\n  entity(id: $id) { name\n relations(first: 5) { edges { node { type } } } }\n}"
 		if d, reads := readsFor(t, s, respaced, cuba); reads != 0 || fmt.Sprint(d) != fmt.Sprint(first) {
