@@ -41,6 +41,31 @@ func describeQuery(q graph.PathQuery) string {
 	return fmt.Sprintf("%s->%s max%d first%d types%v asOf%s possible %v", q.From, q.To, q.MaxLength, q.First, q.Types, q.AsOf, q.Possible)
 }
 
+// pathsBothWays answers q with Paths and with the search alone, failing
+// the test named name if either fails.
+func pathsBothWays(t *testing.T, db graph.Reader, name string, q graph.PathQuery) (got, want []graph.Path) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := graph.Paths(ctx, db, q)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	want, err = graph.PathsBySearch(ctx, db, q)
+	if err != nil {
+		t.Fatalf("%s: the search alone: %v", name, err)
+	}
+	return got, want
+}
+
+// lengths are the lengths of paths.
+func lengths(paths []graph.Path) []int {
+	var n []int
+	for _, p := range paths {
+		n = append(n, p.Len())
+	}
+	return n
+}
+
 // checkSameAsSearch holds the answer of Paths, which takes the paths of
 // one, two and three relations from indexes where it can, to the search's
 // alone: paths of the same lengths, and the same paths but for those of
@@ -48,13 +73,6 @@ func describeQuery(q graph.PathQuery) string {
 // there are more than the answer holds.
 func checkSameAsSearch(t *testing.T, name string, got, want []graph.Path) {
 	t.Helper()
-	lengths := func(ps []graph.Path) []int {
-		var n []int
-		for _, p := range ps {
-			n = append(n, p.Len())
-		}
-		return n
-	}
 	if !slices.Equal(lengths(got), lengths(want)) {
 		t.Errorf("%s: path lengths %v; the search alone finds %v", name, lengths(got), lengths(want))
 		return
@@ -88,7 +106,6 @@ func pathString(p graph.Path) string {
 // dense enough that ends share many neighbours and many paths of two and
 // three relations join them.
 func TestPathsFromIndexesOnRandomGraphs(t *testing.T) {
-	ctx := context.Background()
 	for seed := range uint64(150) {
 		rng := rand.New(rand.NewPCG(seed, 22))
 		countries, orgs := 3+rng.IntN(7), rng.IntN(4)
@@ -103,14 +120,7 @@ func TestPathsFromIndexesOnRandomGraphs(t *testing.T) {
 		for trial := range 8 {
 			q := randomPathQuery(rng, ends)
 			name := fmt.Sprintf("seed%d/trial%d %s", seed, trial, describeQuery(q))
-			got, err := graph.Paths(ctx, db, q)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			want, err := graph.PathsBySearch(ctx, db, q)
-			if err != nil {
-				t.Fatalf("%s: the search alone: %v", name, err)
-			}
+			got, want := pathsBothWays(t, db, name, q)
 			w := graph.When{AsOf: q.AsOf, Possible: q.Possible}
 			checkPaths(t, name, q, got, allSimplePaths(rels, periods, q.From, q.To, q.MaxLength, q.Types, w))
 			checkSameAsSearch(t, name, got, want)
@@ -183,7 +193,6 @@ func senderGraph(t *testing.T, rng *rand.Rand, senders, hosts, orgs int) *store.
 // between senders of many missions (see senderGraph); brute force is too
 // slow here.
 func TestPathsFromIndexesBetweenSenders(t *testing.T) {
-	ctx := context.Background()
 	n := uint64(20)
 	if testing.Short() {
 		n = 4
@@ -200,22 +209,9 @@ func TestPathsFromIndexesBetweenSenders(t *testing.T) {
 			q := randomPathQuery(rng, ends)
 			q.MaxLength = min(q.MaxLength, 4)
 			name := fmt.Sprintf("seed%d/trial%d %s", seed, trial, describeQuery(q))
-			got, err := graph.Paths(ctx, db, q)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			want, err := graph.PathsBySearch(ctx, db, q)
-			if err != nil {
-				t.Fatalf("%s: the search alone: %v", name, err)
-			}
+			got, want := pathsBothWays(t, db, name, q)
 			checkSameAsSearch(t, name, got, want)
-			checkPaths(t, name, q, got, func() []int {
-				var n []int
-				for _, p := range want {
-					n = append(n, p.Len())
-				}
-				return n
-			}())
+			checkPaths(t, name, q, got, lengths(want))
 		}
 	}
 }
@@ -268,22 +264,9 @@ func TestPathsFromIndexesOnTheSeeds(t *testing.T) {
 			q.Types, q.AsOf = nil, graph.Date{}
 		}
 		name := fmt.Sprintf("trial%d %s", trial, describeQuery(q))
-		got, err := graph.Paths(ctx, db, q)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		want, err := graph.PathsBySearch(ctx, db, q)
-		if err != nil {
-			t.Fatalf("%s: the search alone: %v", name, err)
-		}
+		got, want := pathsBothWays(t, db, name, q)
 		checkSameAsSearch(t, name, got, want)
-		checkPaths(t, name, q, got, func() []int {
-			var n []int
-			for _, p := range want {
-				n = append(n, p.Len())
-			}
-			return n
-		}())
+		checkPaths(t, name, q, got, lengths(want))
 		if len(got) > 0 {
 			answered++
 		}

@@ -42,6 +42,15 @@ func untilCached(t *testing.T, s *schematest.Server, query string, vars map[stri
 	}
 }
 
+// cacheLookups is how many times s's response cache was looked up, hits
+// and misses, as /metrics counts them.
+func cacheLookups(t *testing.T, s *schematest.Server) float64 {
+	t.Helper()
+	m := scrape(t, s.URL)
+	return m.value("chancery_response_cache_lookups_total", map[string]string{"result": "hit"}) +
+		m.value("chancery_response_cache_lookups_total", map[string]string{"result": "miss"})
+}
+
 const cubaQuery = `query Named($id: ID!) { entity(id: $id) { name relations(first: 5) { edges { node { type } } } } }`
 
 func TestResponseCache(t *testing.T) {
@@ -109,18 +118,13 @@ func TestResponseCache(t *testing.T) {
 		}
 	})
 	t.Run("RefusedRequestsAreNeverLookedUp", func(t *testing.T) {
-		lookups := func() float64 {
-			m := scrape(t, s.URL)
-			return m.value("chancery_response_cache_lookups_total", map[string]string{"result": "hit"}) +
-				m.value("chancery_response_cache_lookups_total", map[string]string{"result": "miss"})
-		}
-		before := lookups()
+		before := cacheLookups(t, s)
 		for _, q := range []string{`{ entity(id: "country:cuba") { nosuchfield } }`, `{ entity(id: `} {
 			if r, _ := s.Post(t, q, nil); len(r.Errors) == 0 {
 				t.Fatalf("%s was not refused", q)
 			}
 		}
-		if after := lookups(); after != before {
+		if after := cacheLookups(t, s); after != before {
 			t.Errorf("two refused requests made %v lookups in the response cache; want none", after-before)
 		}
 	})
@@ -143,18 +147,13 @@ func TestResponseCache(t *testing.T) {
 		}
 	})
 	t.Run("MutationsAreNeverLookedUp", func(t *testing.T) {
-		lookups := func() float64 {
-			m := scrape(t, s.URL)
-			return m.value("chancery_response_cache_lookups_total", map[string]string{"result": "hit"}) +
-				m.value("chancery_response_cache_lookups_total", map[string]string{"result": "miss"})
-		}
-		before := lookups()
+		before := cacheLookups(t, s)
 		for range 2 {
 			if r, _ := s.PostWith(t, "Bearer "+schematest.Token, schematest.AddThun, nil); len(r.Errors) > 0 {
 				t.Fatalf("the write failed: %v", r.Errors)
 			}
 		}
-		if after := lookups(); after != before {
+		if after := cacheLookups(t, s); after != before {
 			t.Errorf("two mutations made %v lookups in the response cache; want none", after-before)
 		}
 	})
