@@ -158,12 +158,10 @@ func sumCounts(ctx context.Context, txn *badger.Txn, prefix, lo, hi []byte, coun
 	width := len(lo)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchSize: 256})
 	defer it.Close()
-	n := 0
+	steps := readSteps{ctx: ctx}
 	for it.Seek(append(slices.Clip(prefix), lo...)); it.Valid(); it.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := steps.step(); err != nil {
+			return err
 		}
 		k := it.Item().Key()
 		if len(k) < len(prefix)+width {
@@ -229,6 +227,22 @@ func countKey(q graph.CountQuery) string {
 // checkEvery is how many keys a long read reads between looks at ctx.
 const checkEvery = 256
 
+// readSteps counts the steps of a long read, and looks at its context
+// every checkEvery of them, so that a request cancelled or timed out
+// stops reading soon.
+type readSteps struct {
+	ctx context.Context
+	n   int
+}
+
+// step counts one step, and returns the context's error when it looks.
+func (s *readSteps) step() error {
+	if s.n++; s.n%checkEvery == 0 {
+		return s.ctx.Err()
+	}
+	return nil
+}
+
 // labelBuckets names the entity each bucket's key is the id of. A bucket
 // whose entity has gone keeps an empty label.
 func labelBuckets(txn *badger.Txn, buckets []graph.Bucket) error {
@@ -253,13 +267,8 @@ func scannedCount(ctx context.Context, db *DB, txn *badger.Txn, q graph.CountQue
 	w := graph.When{AsOf: q.AsOf, Possible: q.Possible}
 	lives := newEntityLives(db, txn)
 	counts := map[string]int{}
-	n := 0
-	check := func() error {
-		if n++; n%checkEvery == 0 {
-			return ctx.Err()
-		}
-		return nil
-	}
+	steps := readSteps{ctx: ctx}
+	check := steps.step
 	g := q.GroupBy
 	if g == graph.ByKind || g == graph.ByMissionType {
 		kind := q.Kind

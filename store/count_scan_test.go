@@ -66,12 +66,10 @@ func scanEntities(ctx context.Context, txn *badger.Txn, k graph.Kind, asOf graph
 	prefix := entityKindPrefix(k)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: values, PrefetchSize: 64})
 	defer it.Close()
-	n := 0
+	steps := readSteps{ctx: ctx}
 	for it.Rewind(); it.Valid(); it.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := steps.step(); err != nil {
+			return err
 		}
 		item := it.Item()
 		id := entityKeyID(item.Key())
@@ -222,12 +220,10 @@ func countFarEnds(ctx context.Context, txn *badger.Txn, q graph.CountQuery, coun
 	defer it.Close()
 	var mission graph.ID
 	seen := map[graph.ID]bool{} // far ends already counted for mission
-	n := 0
+	steps := readSteps{ctx: ctx}
 	for it.Rewind(); it.Valid(); it.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := steps.step(); err != nil {
+			return err
 		}
 		item := it.Item()
 		id, typ, dir, ok := parseAdjacencyKey(item.Key())

@@ -678,12 +678,10 @@ func allMissionTies(ctx context.Context, txn *badger.Txn, missions map[graph.ID]
 	adj := txn.NewIterator(badger.IteratorOptions{Prefix: adjacencyKindPrefix(graph.Mission)})
 	defer adj.Close()
 	adj.Rewind()
-	n := 0
+	steps := readSteps{ctx: ctx}
 	for ents.Rewind(); ents.Valid(); ents.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := steps.step(); err != nil {
+			return err
 		}
 		id := entityKeyID(ents.Item().Key())
 		if !wanted(id) {

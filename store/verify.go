@@ -927,12 +927,10 @@ func gramKeyWord(k []byte) (gram, word string, ok bool) {
 func (v *verifier) each(prefix []byte, fn func(k, val []byte) error) error {
 	it := v.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
-	n := 0
+	steps := readSteps{ctx: v.ctx}
 	for it.Rewind(); it.Valid(); it.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := v.ctx.Err(); err != nil {
-				return err
-			}
+		if err := steps.step(); err != nil {
+			return err
 		}
 		k := it.Item().Key()
 		if err := it.Item().Value(func(val []byte) error { return fn(k, val) }); err != nil {
