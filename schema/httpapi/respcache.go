@@ -18,7 +18,12 @@ import (
 // differ only in layout, comments or other operations) and the variables,
 // so it is never shared across different variables or operations, and a
 // write, which changes the version, makes every older answer unreachable;
-// those are evicted as new ones need the room.
+// those are evicted as new ones need the room. This holds because the
+// version only grows while a server runs: a restore needs the server
+// stopped, and a new process starts with an empty cache. Anything that
+// replaces the data under a running server (a replica loading another
+// store's backup, say) must empty the cache too, or a version seen before
+// could name other data.
 //
 // It is bounded in bytes. An answer is kept from the second time it is
 // asked for (asked remembers the keys asked once): most questions are
