@@ -223,8 +223,13 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	// A GET answer is named by the data version and what was asked, so a
 	// dashboard that polls with If-None-Match gets 304 until data changes,
 	// and the query does not run again.
+	var vars []byte
+	if versioned {
+		vars, err = json.Marshal(req.Variables) // map keys marshal sorted
+		versioned = err == nil
+	}
 	if r.Method == http.MethodGet && versioned {
-		tag := etag(version, req, media)
+		tag := etag(version, req, vars, media)
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "no-cache")
 		if notModified(r, tag) {
@@ -234,13 +239,12 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	}
 	var key string
 	if h.cache != nil && versioned && !prepared.IsMutation() {
-		if key, err = h.cache.key(version, prepared.Text(), req.Variables); err == nil {
-			body, hit := h.cache.get(key)
-			obs.cacheLookup(hit)
-			if hit {
-				writeBody(w, media, http.StatusOK, body, nil)
-				return
-			}
+		key = h.cache.key(version, prepared.Text(), vars)
+		body, hit := h.cache.get(key)
+		obs.cacheLookup(hit)
+		if hit {
+			writeBody(w, media, http.StatusOK, body, nil)
+			return
 		}
 	}
 	resp := h.s.Run(schema.WithAccess(r.Context(), a), prepared)

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 
 	"github.com/dgraph-io/ristretto/v2"
@@ -75,18 +74,15 @@ func newResponseCache(maxBytes int64) (*responseCache, error) {
 	return &responseCache{c: c, asked: asked}, nil
 }
 
-// key names the answer to the operation text with vars, read at version.
-func (rc *responseCache) key(version uint64, text string, vars map[string]any) (string, error) {
-	v, err := json.Marshal(vars) // map keys marshal sorted
-	if err != nil {
-		return "", err
-	}
+// key names the answer to the operation text with vars (its variables as
+// JSON, keys sorted), read at version.
+func (rc *responseCache) key(version uint64, text string, vars []byte) string {
 	h := sha256.New()
 	h.Write(binary.BigEndian.AppendUint64(nil, version))
 	h.Write([]byte(text))
 	h.Write([]byte{0})
-	h.Write(v)
-	return string(h.Sum(nil)), nil
+	h.Write(vars)
+	return string(h.Sum(nil))
 }
 
 func (rc *responseCache) get(key string) ([]byte, bool) { return rc.c.Get(key) }
