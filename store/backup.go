@@ -238,6 +238,7 @@ func (s *snapshot) observe(item *badger.Item) bool {
 // the store while Restore runs: Badger's DropAll is not safe with
 // concurrent reads. The directory lock keeps other processes out.
 func (db *DB) Restore(ctx context.Context, r io.Reader, force bool) (BackupInfo, error) {
+	defer db.versions.changing()()
 	br := newBackupReader(ctx, r)
 	head, err := br.readHead()
 	if err != nil {

@@ -123,13 +123,22 @@ func getRelation(txn *badger.Txn, id string) (*graph.Relation, error) {
 }
 
 // Version returns a number that changes whenever the stored data does.
+// It is kept in memory between writes (see versionCache).
 func (db *DB) Version(ctx context.Context) (uint64, error) {
+	if v, ok := db.versions.get(); ok {
+		return v, nil
+	}
+	writes := db.versions.reading()
 	var v uint64
 	err := db.view(ctx, func(txn *badger.Txn) (err error) {
 		v, err = readVersion(txn)
 		return err
 	})
-	return v, db.translate(err)
+	if err != nil {
+		return 0, db.translate(err)
+	}
+	db.versions.keep(writes, v)
+	return v, nil
 }
 
 func readVersion(txn *badger.Txn) (uint64, error) {

@@ -95,6 +95,9 @@ type DB struct {
 	// sorted load, which no reader may overlap.
 	bulk    bool
 	writeMu sync.Mutex // see update
+	// versions keeps the data version between writes; every write of
+	// the version is bracketed by versions.changing.
+	versions versionCache
 	// freeMargin is Options.MinFree.
 	freeMargin int64
 }

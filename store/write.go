@@ -133,6 +133,7 @@ func (db *DB) translate(err error) error {
 // The view of the store before the write, which settling needs, is taken
 // first; writes take turns, so nothing comes between the two.
 func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tally) error) error {
+	defer db.versions.changing()()
 	before := db.bdb.NewTransaction(false)
 	defer before.Discard()
 	return db.bdb.Update(func(txn *badger.Txn) error {
