@@ -167,6 +167,7 @@ func (s *Schema) Exec(ctx context.Context, req Request) *Response {
 type Prepared struct {
 	d       *document
 	req     Request
+	check   Check
 	refused *Response // the answer, if the check refused it
 }
 
@@ -180,6 +181,10 @@ func (p *Prepared) IsMutation() bool { return p.d.kind() == "mutation" }
 // the same answer.
 func (p *Prepared) Text() string { return p.d.text }
 
+// Check is what the limits check learned of the request, as its Observer
+// was told.
+func (p *Prepared) Check() Check { return p.check }
+
 // Prepare reads a request's query once and holds it to the limits (see
 // document), telling the request's Observer what it learned. It returns
 // the request ready to Run, or the answer to a request that will not run;
@@ -187,14 +192,15 @@ func (p *Prepared) Text() string { return p.d.text }
 // the caller can tell a mutation from a query (nil if it did not parse).
 func (s *Schema) Prepare(ctx context.Context, req Request) (*Prepared, *Response) {
 	d, c, r := s.cost.check(req, s.limits)
-	observerFrom(ctx).Checked(req, Check{Operation: c.operation, Cost: c.cost, Estimated: c.estimated, Refused: c.limit})
+	check := Check{Operation: c.operation, Cost: c.cost, Estimated: c.estimated, Refused: c.limit}
+	observerFrom(ctx).Checked(req, check)
 	var refused *Response
 	if r != nil {
 		refused = &Response{Errors: r.errs}
 	}
 	var p *Prepared
 	if d != nil {
-		p = &Prepared{d: d, req: req, refused: refused}
+		p = &Prepared{d: d, req: req, check: check, refused: refused}
 	}
 	return p, refused
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
@@ -163,9 +164,16 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req schema.Request
+	var raw []byte // a POST's body
 	var rerr *requestError
 	if r.Method == http.MethodPost {
-		req, rerr = readPost(w, r)
+		raw, rerr = readBody(w, r)
+		if rerr == nil && h.answerSeen(w, r, media, raw) {
+			return
+		}
+		if rerr == nil {
+			req, rerr = decodeBody(raw)
+		}
 	} else {
 		req, rerr = readGet(r)
 	}
@@ -238,11 +246,14 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var key string
+	var seen seenRequest
 	if h.cache != nil && versioned && !prepared.IsMutation() {
-		key = h.cache.key(version, prepared.Text(), vars)
+		seen = seenRequest{q: questionOf(prepared.Text(), vars), check: prepared.Check()}
+		key = seen.q.at(version)
 		body, hit := h.cache.get(key)
 		obs.cacheLookup(hit)
 		if hit {
+			h.cache.remember(raw, seen)
 			writeBody(w, media, http.StatusOK, body, nil)
 			return
 		}
@@ -253,10 +264,45 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := encodeResponse(resp)
 	if key != "" && err == nil {
-		h.cache.keep(key, resp, body)
+		if h.cache.keep(key, resp, body) {
+			h.cache.remember(raw, seen)
+		}
 		h.m.cacheBytes.Set(float64(h.cache.bytes()))
 	}
 	writeBody(w, media, responseStatus(media, resp), body, err)
+}
+
+// answerSeen answers a POST whose body is, byte for byte, that of a
+// request answered from the response cache or kept in it before, from the
+// cache, without decoding the body or reading its query again: the same
+// bytes are the same request, which the limits let through, and the
+// answer kept for it at the current data version is its answer. It
+// reports whether it answered; if not, the request goes the whole way. A
+// request whose credentials are refused always does, to be refused.
+func (h *handler) answerSeen(w http.ResponseWriter, r *http.Request, media string, raw []byte) bool {
+	if h.cache == nil {
+		return false
+	}
+	seen, ok := h.cache.request(raw)
+	if !ok {
+		return false
+	}
+	if _, err := h.tokens.access(r); err != nil {
+		return false
+	}
+	version, ok := h.s.DataVersion(r.Context())
+	if !ok {
+		return false
+	}
+	body, hit := h.cache.get(seen.q.at(version))
+	if !hit {
+		return false
+	}
+	obs := observationFrom(r.Context())
+	obs.Checked(schema.Request{}, seen.check)
+	obs.cacheLookup(true)
+	writeBody(w, media, http.StatusOK, body, nil)
+	return true
 }
 
 // busy reports whether resp refuses a costly query because the server
@@ -360,7 +406,11 @@ func writeBody(w http.ResponseWriter, media string, status int, b []byte, err er
 		http.Error(w, "internal error: the response could not be encoded", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", media+"; charset=utf-8")
+	// With its length given, the answer goes out whole rather than in
+	// chunks.
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
 }

@@ -33,24 +33,30 @@ func badRequest(format string, args ...any) *requestError {
 // exampleRequest is shown in messages about requests that lack a query.
 const exampleRequest = `{"query": "{ entity(id: \"country:cuba\") { name } }"}`
 
-// readPost reads a request from a JSON body. GraphQL over HTTP defines the
-// body: an object whose "query" is a string, "operationName" a string, and
-// "variables" and "extensions" objects, each but the query optional and
-// null meaning absent. Other fields are ignored.
-func readPost(w http.ResponseWriter, r *http.Request) (schema.Request, *requestError) {
+// readBody reads the body of a POST whose Content-Type is one a request
+// may have, up to MaxBodyBytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *requestError) {
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
-		return schema.Request{}, err
+		return nil, err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return schema.Request{}, &requestError{status: http.StatusRequestEntityTooLarge,
+			return nil, &requestError{status: http.StatusRequestEntityTooLarge,
 				msg: fmt.Sprintf("the request body is larger than the limit of %d bytes (%d MiB); send a shorter query or fewer variables",
 					tooBig.Limit, tooBig.Limit>>20)}
 		}
-		return schema.Request{}, badRequest("the request body could not be read: %v", err)
+		return nil, badRequest("the request body could not be read: %v", err)
 	}
+	return body, nil
+}
+
+// decodeBody reads a request from a POST's JSON body. GraphQL over HTTP
+// defines the body: an object whose "query" is a string, "operationName" a
+// string, and "variables" and "extensions" objects, each but the query
+// optional and null meaning absent. Other fields are ignored.
+func decodeBody(body []byte) (schema.Request, *requestError) {
 	if !utf8.Valid(body) {
 		i := 0
 		for i < len(body) {

@@ -83,6 +83,23 @@ func TestResponseCache(t *testing.T) {
 			t.Errorf("the same operation laid out differently read %d times and answered %v", reads, d)
 		}
 	})
+	t.Run("ABadTokenIsRefusedThoughTheAnswerIsKept", func(t *testing.T) {
+		r, status := s.PostWith(t, "Bearer not-a-token-of-this-server", cubaQuery, cuba)
+		if status != http.StatusUnauthorized || r.Data != nil {
+			t.Errorf("a kept answer asked with a token the server does not accept: status %d, data %v; want 401 and none", status, r.Data)
+		}
+	})
+	t.Run("EachRequestIsLookedUpOnce", func(t *testing.T) {
+		before := cacheLookups(t, s)
+		for range 3 {
+			if _, reads := readsFor(t, s, cubaQuery, cuba); reads != 0 {
+				t.Fatalf("a kept answer read the store %d times", reads)
+			}
+		}
+		if after := cacheLookups(t, s); after-before != 3 {
+			t.Errorf("three requests answered from the cache counted %v lookups", after-before)
+		}
+	})
 	t.Run("OtherVariablesAreAskedAfresh", func(t *testing.T) {
 		d, reads := readsFor(t, s, cubaQuery, map[string]any{"id": "country:united-states"})
 		if reads == 0 || schematest.At(d, "entity", "name") != "United States" {
