@@ -9,6 +9,8 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +18,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/rs/cors"
@@ -76,6 +79,7 @@ type HandlerOptions struct {
 //
 //	POST /graphql   a JSON body {"query", "operationName", "variables", "extensions"}
 //	GET  /graphql   the same as query parameters (variables as JSON); queries only
+//	GET  /graphql/schema.graphql  the schema in the GraphQL schema language
 //	GET  /          the GraphiQL playground, with UI (and /explore, /dashboard, /assets/)
 //	GET  /healthz   200 "ok" when the service can answer
 //	GET  /readyz    200 "ready" when it should be sent requests, else 503 and why
@@ -101,6 +105,7 @@ func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 	}
 	h.cache = cache
 	mux.HandleFunc("/graphql", h.graphql)
+	mux.HandleFunc("GET /graphql/schema.graphql", h.schemaSDL)
 	mux.HandleFunc("GET /healthz", h.healthz)
 	mux.HandleFunc("GET /readyz", obs.readyz)
 	if opts.Metrics == nil {
@@ -413,6 +418,31 @@ func writeBody(w http.ResponseWriter, media string, status int, b []byte, err er
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// sdlTag is the ETag of the schema's SDL, which changes only with the
+// server's build.
+var sdlTag = sync.OnceValue(func() string {
+	sum := sha256.Sum256([]byte(schema.SDL))
+	return `"sdl-` + hex.EncodeToString(sum[:12]) + `"`
+})
+
+// schemaSDL serves the schema in the GraphQL schema language, the text
+// introspection describes, with its descriptions and the @cost of each
+// field, for tools that read a schema from a URL and for people. A client
+// that has it sends its ETag in If-None-Match and gets 304 until the
+// server is built from another schema.
+func (h *handler) schemaSDL(w http.ResponseWriter, r *http.Request) {
+	tag := sdlTag()
+	w.Header().Set("ETag", tag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if notModified(r, tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(schema.SDL)))
+	io.WriteString(w, schema.SDL)
 }
 
 func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
