@@ -25,8 +25,9 @@ import (
 // read is refused, never run unchecked.
 type document struct {
 	op   *ast.OperationDefinition
-	text string  // what graphql-go runs
-	cost float64 // the estimated cost, which decides whether it is costly
+	text string            // the operation as checked and printed again
+	gap  *introspectionGap // if set, graphql-go runs its text instead (see introspect.go)
+	cost float64           // the estimated cost, which decides whether it is costly
 }
 
 // kind is the operation's type: "query", "mutation" or "subscription".

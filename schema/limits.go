@@ -193,7 +193,7 @@ func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) 
 	if r := e.checkEstimate(c.cost, l); r != nil {
 		return refused(d, r)
 	}
-	d.text = rd.text
+	d.text, d.gap = rd.text, rd.gap
 	d.cost = c.cost
 	return d, c, nil
 }
@@ -204,7 +204,8 @@ func (m *costModel) check(req Request, l Limits) (*document, checked, *refusal) 
 type readDocument struct {
 	doc  *ast.QueryDocument
 	op   *ast.OperationDefinition
-	text string // the operation as it runs (printOperation)
+	text string            // the operation as it runs (printOperation)
+	gap  *introspectionGap // if it asks for introspection fields graphql-go lacks
 }
 
 // weight is what a read document counts for in the cache: its parsed
@@ -241,6 +242,7 @@ func (m *costModel) readDocument(req Request, l Limits) (rd *readDocument, expan
 		return rd, n, r
 	}
 	rd.text = printOperation(doc, op)
+	rd.gap = findIntrospectionGap(m.schema, doc, op)
 	m.read.Set(key, rd, rd.weight(req.Query))
 	return rd, 0, nil
 }

@@ -282,7 +282,22 @@ func (s *Schema) exec(ctx context.Context, d *document, vars map[string]any) (re
 			}}}
 		}
 	}()
-	return s.gql.Exec(ctx, d.text, d.op.Name, vars)
+	if d.gap == nil {
+		return s.gql.Exec(ctx, d.text, d.op.Name, vars)
+	}
+	resp = s.gql.Exec(ctx, d.gap.text, d.op.Name, vars)
+	if len(resp.Data) > 0 {
+		data, err := d.gap.fill(resp.Data, vars)
+		if err != nil {
+			s.log.ErrorContext(ctx, "the introspection fields graphql-go lacks could not be put into its answer", "err", err, "operation", d.name())
+			return &Response{Errors: []*gqlerrors.QueryError{{
+				Message:    "internal error; the server log has the details",
+				Extensions: map[string]any{"code": CodeInternal},
+			}}}
+		}
+		resp.Data = data
+	}
+	return resp
 }
 
 // classify gives an error that graphql-go produced itself (a syntax error,
