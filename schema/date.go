@@ -17,33 +17,78 @@ type Date struct {
 // ImplementsGraphQLType binds Date to the scalar of that name in the SDL.
 func (Date) ImplementsGraphQLType(name string) bool { return name == "Date" }
 
-// UnmarshalGraphQL reads a Date argument. The error names the value and
-// says what a date looks like, because graphql-go shows it to the caller.
+// UnmarshalGraphQL reads a Date argument. The limit check has parsed it
+// already (checkDateLiterals, checkDateVariables), so an error here is
+// not expected; it names the value and says what a date looks like.
 func (d *Date) UnmarshalGraphQL(input any) error {
-	var s string
-	switch v := input.(type) {
-	case string:
-		s = v
-	case int32:
-		s = fmt.Sprintf("%04d", v)
-	case int64:
-		s = fmt.Sprintf("%04d", v)
-	case int:
-		s = fmt.Sprintf("%04d", v)
-	case float64:
-		if v != math.Trunc(v) {
-			return invalid("Date %v is not a year; write dates as 1994, 1994-09 or 1994-09-15", v)
-		}
-		s = fmt.Sprintf("%04d", int64(v))
-	default:
-		return invalid("a Date is a string such as \"1994-09\" or a year such as 1994, not %T", input)
-	}
-	pd, err := graph.ParseDate(s)
+	pd, err := parseDateInput(input)
 	if err != nil {
-		return invalid("Date argument: %s", graph.ErrorMessage(err))
+		return invalid("Date argument: %s", err)
 	}
 	d.Date = pd
 	return nil
+}
+
+// earliestBareYear is the first year a Date may be written as a bare
+// number: every date Chancery holds is later, so a smaller one, such as
+// asOf: 90, is a mistake for 1990 far more often than the year 90.
+const earliestBareYear = 1000
+
+// parseDateInput reads a Date as a request gives it: a string
+// ("1994-09") or a bare year (1990), as a literal or as a variable's JSON
+// number. The error says what was wrong and what a date looks like.
+func parseDateInput(input any) (graph.Date, error) {
+	var year int64
+	switch v := input.(type) {
+	case string:
+		d, err := graph.ParseDate(v)
+		if err != nil {
+			return graph.Date{}, fmt.Errorf("%s", graph.ErrorMessage(err))
+		}
+		return d, nil
+	case int32:
+		year = int64(v)
+	case int64:
+		year = v
+	case int:
+		year = int64(v)
+	case float64:
+		if v != math.Trunc(v) || math.Abs(v) > 1e6 {
+			return graph.Date{}, fmt.Errorf("%v is not a year; write dates as 1994, 1994-09 or 1994-09-15", v)
+		}
+		year = int64(v)
+	case json.Number:
+		n, err := v.Int64()
+		if err != nil {
+			return graph.Date{}, fmt.Errorf("%s is not a year; write dates as 1994, 1994-09 or 1994-09-15", v)
+		}
+		year = n
+	default:
+		return graph.Date{}, fmt.Errorf("a Date is a string such as \"1994-09\" or a year such as 1994, not %s", jsonTypeName(input))
+	}
+	if year < earliestBareYear {
+		return graph.Date{}, fmt.Errorf("%d would be the year %d, before anything Chancery holds; write the year in full, such as 1990, or as a string of four digits (\"%04d\") if you mean it", year, year, max(year, 0))
+	}
+	d, err := graph.ParseDate(fmt.Sprintf("%04d", year))
+	if err != nil {
+		return graph.Date{}, fmt.Errorf("%s", graph.ErrorMessage(err))
+	}
+	return d, nil
+}
+
+// jsonTypeName names the JSON type of a value as a request decodes it.
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case bool:
+		return "a boolean"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // MarshalJSON writes the date as an ISO 8601 string at its own precision.

@@ -198,7 +198,7 @@ func (m *costModel) validate(doc *ast.QueryDocument) *refusal {
 		}
 		return r
 	}
-	return nil
+	return checkDateLiterals(doc)
 }
 
 // coerceVariables checks the request's variables against what op
@@ -215,6 +215,9 @@ func (m *costModel) coerceVariables(op *ast.OperationDefinition, vars map[string
 			}
 		}
 		return nil, refuse(ReasonValidation, CodeBadRequest, "the variables do not fit the operation: %s", msg)
+	}
+	if r := m.checkDateVariables(op, coerced); r != nil {
+		return nil, r
 	}
 	return coerced, nil
 }

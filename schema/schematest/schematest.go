@@ -131,7 +131,10 @@ func NewServerWithLimits(tb testing.TB, opts httpapi.HandlerOptions, limits sche
 type Result struct {
 	Data   map[string]any `json:"data"`
 	Errors []struct {
-		Message    string         `json:"message"`
+		Message   string `json:"message"`
+		Locations []struct {
+			Line, Column int
+		} `json:"locations"`
 		Path       []any          `json:"path"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
