@@ -65,10 +65,17 @@ func (r *Relation) Other(id ID) ID {
 	return r.From
 }
 
-// Describe names the relation for messages: "protects country:switzerland ->
-// country:united-states".
-func (r *Relation) Describe() string {
-	s := r.Type.Kebab() + " " + string(r.From) + " -> " + string(r.To)
+// Describe names the relation for messages, with its type as the API and
+// JSON Lines spell it: "PROTECTS country:switzerland ->
+// country:united-states in country:cuba".
+func (r *Relation) Describe() string { return r.describe(string(r.Type)) }
+
+// DescribeKebab is Describe with the type as the seed files spell it:
+// "protects country:switzerland -> country:united-states in country:cuba".
+func (r *Relation) DescribeKebab() string { return r.describe(r.Type.Kebab()) }
+
+func (r *Relation) describe(typ string) string {
+	s := typ + " " + string(r.From) + " -> " + string(r.To)
 	if r.Context != "" {
 		s += " in " + string(r.Context)
 	}

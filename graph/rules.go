@@ -72,11 +72,11 @@ func (r *Relation) Validate(kindOf func(ID) (Kind, bool)) error {
 	case r.From == r.To:
 		return Errorf(EINVALID, "%s joins an entity to itself", what)
 	case r.Context != "" && ru.context == nil:
-		return Errorf(EINVALID, "%s has a context, but only protects and represented-by take one", what)
+		return Errorf(EINVALID, "%s has a context, but only PROTECTS and REPRESENTED_BY take one", what)
 	case r.Context == "" && ru.needsCtx:
 		return Errorf(EINVALID, "%s needs a context: the host country in which the protection holds", what)
 	case r.Role != "" && !ru.role:
-		return Errorf(EINVALID, "%s has a role, but only headed-by takes one", what)
+		return Errorf(EINVALID, "%s has a role, but only HEADED_BY takes one", what)
 	}
 	if r.Context != "" {
 		if err := checkEnd(what, "context", r.Context, ru.context, kindOf); err != nil {
@@ -88,7 +88,7 @@ func (r *Relation) Validate(kindOf func(ID) (Kind, bool)) error {
 		tk, _ := kindOf(r.To)
 		if fk != tk && !(slices.Contains(bodies, fk) && slices.Contains(bodies, tk)) {
 			return Errorf(EINVALID, "%s joins a %s to a %s; a %s relation links one body to itself under another name or form",
-				what, fk, tk, r.Type.Kebab())
+				what, fk, tk, r.Type)
 		}
 	}
 	if err := r.Period.Validate(); err != nil {

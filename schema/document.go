@@ -3,6 +3,7 @@ package schema
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -190,7 +191,7 @@ func (m *costModel) validate(doc *ast.QueryDocument) *refusal {
 		r := &refusal{reason: ReasonValidation}
 		for _, e := range errs {
 			r.errs = append(r.errs, &gqlerrors.QueryError{
-				Message:    e.Message,
+				Message:    withFragmentHint(e.Message),
 				Locations:  locations(e.Locations),
 				Rule:       e.Rule,
 				Extensions: map[string]any{"code": CodeValidationFailed},
@@ -199,6 +200,24 @@ func (m *costModel) validate(doc *ast.QueryDocument) *refusal {
 		return r
 	}
 	return checkDateLiterals(doc)
+}
+
+// fieldOnlyOn is gqlparser's message for a field asked of an interface
+// that only some of its types have.
+var fieldOnlyOn = regexp.MustCompile(`^Cannot query field "(\w+)" on type "(\w+)"\. Did you mean to use an inline fragment on "(\w+)"(.*)\?$`)
+
+// withFragmentHint spells out, in gqlparser's message for a field asked
+// of an interface that only some of its types have, how to ask for it:
+// missionType of an Entity is asked inside "... on Mission".
+func withFragmentHint(msg string) string {
+	m := fieldOnlyOn.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	field, iface, first, more := m[1], m[2], m[3], m[4]
+	types := `"` + first + `"` + more
+	return fmt.Sprintf("Cannot query field %q on type %q: only %s %s it. Ask for it inside an inline fragment: ... on %s { %s }",
+		field, iface, strings.ReplaceAll(types, `"`, ""), map[bool]string{true: "has", false: "have"}[more == ""], first, field)
 }
 
 // coerceVariables checks the request's variables against what op

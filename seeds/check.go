@@ -53,7 +53,7 @@ func Check(set *Set) []Problem {
 				continue
 			}
 			if first, dup := stated[r.ID]; dup {
-				add(at, "%s is already stated at %s; give one relation all its sources", r.Describe(), first)
+				add(at, "%s is already stated at %s; give one relation all its sources", r.DescribeKebab(), first)
 				continue
 			}
 			stated[r.ID] = at
@@ -137,12 +137,12 @@ func knownOutsideLife(r *graph.Relation, e *graph.Entity) string {
 	elo, ehi := e.Period.PossibleSpan()
 	switch {
 	case hi > ehi && r.Period.EndKind() == graph.Open:
-		return fmt.Sprintf("%s is open (still holds), but %s ended in %s; give the relation its end", r.Describe(), e.ID, e.Period.To)
+		return fmt.Sprintf("%s is open (still holds), but %s ended in %s; give the relation its end", r.DescribeKebab(), e.ID, e.Period.To)
 	case hi > ehi:
 		return fmt.Sprintf("%s is known to hold until %s (its attestations), after %s ended in %s; give it a validTo, or attestations within %s's life (attestedFrom: unknown if nothing dates it)",
-			r.Describe(), day(hi), e.ID, e.Period.To, e.ID)
+			r.DescribeKebab(), day(hi), e.ID, e.Period.To, e.ID)
 	case lo < elo:
-		return fmt.Sprintf("%s is known to hold from %s, before %s began in %s; give it attestations within %s's life", r.Describe(), day(lo), e.ID, e.Period.From, e.ID)
+		return fmt.Sprintf("%s is known to hold from %s, before %s began in %s; give it attestations within %s's life", r.DescribeKebab(), day(lo), e.ID, e.Period.From, e.ID)
 	}
 	return ""
 }

@@ -376,7 +376,7 @@ func (p *parser) relation(n *yaml.Node) {
 		}
 	}
 	r.Context = p.id(f["context"], "relation context")
-	what := "relation " + r.Describe()
+	what := "relation " + r.DescribeKebab()
 	r.Role = p.str(f["role"], what+" role")
 	r.Note = p.str(f["note"], what+" note")
 	r.Sources = p.sources(f, n, what)

@@ -321,7 +321,7 @@ func checkRenameLoop(txn *badger.Txn, r *graph.Relation) error {
 				for id := cur; id != r.From; id = prev[id] {
 					path = append(path, id)
 				}
-				return graph.Errorf(graph.EINVALID, "%s would make renamed-from loop: %v returns to %s; a body cannot have been renamed from its own later name", r.Describe(), path, r.From)
+				return graph.Errorf(graph.EINVALID, "%s would make a RENAMED_FROM loop: %v returns to %s; a body cannot have been renamed from its own later name", r.Describe(), path, r.From)
 			}
 			if _, ok := prev[older]; !ok {
 				prev[older] = cur
@@ -374,8 +374,12 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally, done *graph.Applied
 		}
 		rels = slices.DeleteFunc(rels, func(r *graph.Relation) bool { return gone[r.ID] })
 		if len(rels) > 0 && !b.Cascade {
-			return fail(graph.Errorf(graph.ECONFLICT, "entity %s is still used by %d relations, such as %s; delete them first, or delete with cascade to remove them too",
-				id, len(rels), rels[0].Describe()))
+			used, them := fmt.Sprintf("%d relations, such as %s", len(rels), rels[0].Describe()), "them"
+			if len(rels) == 1 {
+				used, them = "1 relation, "+rels[0].Describe(), "it"
+			}
+			return fail(graph.Errorf(graph.ECONFLICT, "entity %s is still used by %s; delete %s first, or delete with cascade to remove %s too",
+				id, used, them, them))
 		}
 		for _, r := range rels {
 			if err := deleteRelation(txn, t, r); err != nil {
