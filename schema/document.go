@@ -230,7 +230,8 @@ func (m *costModel) coerceVariables(op *ast.OperationDefinition, vars map[string
 		if ge, ok := err.(*gqlerror.Error); ok {
 			msg = ge.Message
 			if len(ge.Path) > 0 {
-				msg = ge.Path.String() + ": " + msg
+				// "variable.c.addRelations[0].from" is the user's $c.
+				msg = "$" + strings.TrimPrefix(ge.Path.String(), "variable.") + ": " + msg
 			}
 		}
 		return nil, refuse(ReasonValidation, CodeBadRequest, "the variables do not fit the operation: %s", msg)

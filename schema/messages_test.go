@@ -36,6 +36,32 @@ func TestMessagesSpeakTheAPI(t *testing.T) {
 		}
 	}
 
+	t.Run("AnArgumentErrorIsPlacedInTheUsersDocument", func(t *testing.T) {
+		// graphql-go runs the document printed again; the error's place
+		// is the field's in the text the user sent.
+		q := "# the user's own layout\n{ entity(id: \"country:cuba\") {\n name\n  ...F } }\n" +
+			"fragment F on Entity { name r: relations(first: 501) { totalCount } }"
+		r, _ := s.Post(t, q, nil)
+		if len(r.Errors) != 1 || r.Code(0) != "INVALID" {
+			t.Fatalf("errors %+v", r.Errors)
+		}
+		e := r.Errors[0]
+		if len(e.Locations) != 1 || e.Locations[0].Line != 5 || e.Locations[0].Column != 29 {
+			t.Errorf("locations %+v; want line 5, column 29, where r: relations is", e.Locations)
+		}
+		if len(e.Path) != 2 || e.Path[0] != "entity" || e.Path[1] != "r" {
+			t.Errorf("path %v", e.Path)
+		}
+		says(e.Message, "first is 501")
+	})
+	t.Run("AMissingFieldOfAVariableNamesTheVariable", func(t *testing.T) {
+		r, _ := s.Post(t, `mutation M($c: ChangeSetInput!) { applyChanges(changes: $c) { dataVersion } }`,
+			map[string]any{"c": map[string]any{"addRelations": []any{map[string]any{"type": "LOCATED_IN"}}}})
+		if len(r.Errors) != 1 || len(r.Errors[0].Locations) != 0 {
+			t.Fatalf("errors %+v", r.Errors)
+		}
+		says(r.Errors[0].Message, "$c.addRelations[0].from")
+	})
 	t.Run("FieldOfSomeEntities", func(t *testing.T) {
 		r, _ := s.Post(t, `{ entity(id: "country:cuba") { missionType } }`, nil)
 		if len(r.Errors) != 1 {

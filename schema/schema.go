@@ -231,6 +231,7 @@ func (s *Schema) Run(ctx context.Context, p *Prepared) *Response {
 	for _, e := range resp.Errors {
 		classify(e)
 	}
+	placeErrors(d.op, resp.Errors)
 	obs.Answered(resp)
 	return resp
 }
