@@ -140,6 +140,7 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 		return nil, err
 	}
 	q.Types = types
+	q.Slim = !wholeRelations(ctx, "edges.node")
 	// A page with its total is read in one transaction, so that the two
 	// agree whatever is written meanwhile: one store call for this entity,
 	// as the total alone would cost.
@@ -148,7 +149,7 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 	}
 	// A first page without its total is read for every sibling at once.
 	adj, _, err := r.ld.adjacent(ctx, r.sib, r.e.ID, graph.AdjacencyQuery{
-		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible, Limit: q.First + 1,
+		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible, Limit: q.First + 1, Slim: q.Slim,
 	})
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)

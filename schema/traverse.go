@@ -156,7 +156,7 @@ type neighbourhoodArgs struct {
 func (query) Neighbourhood(ctx context.Context, args neighbourhoodArgs) (*subgraphResolver, error) {
 	ld := loaderFrom(ctx)
 	q := graph.NeighbourhoodQuery{Depth: intArg(args.Depth, 1), Limit: intArg(args.Limit, 500),
-		Direction: args.Direction.value}
+		Direction: args.Direction.value, Slim: !wholeRelations(ctx, "relations")}
 	w := when(args.AsOf, args.Include)
 	q.AsOf, q.Possible = w.AsOf, w.Possible
 	var err error
