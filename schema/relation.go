@@ -76,10 +76,10 @@ func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation, at gr
 func (r *relationResolver) Context() *entityResolver { return r.context }
 
 // ValidFrom resolves Relation.validFrom.
-func (r *relationResolver) ValidFrom() *Date { return dateOrNil(r.rel.Period.From) }
+func (r *relationResolver) ValidFrom() *outDate { return dateOrNil(r.rel.Period.From) }
 
 // ValidTo resolves Relation.validTo.
-func (r *relationResolver) ValidTo() *Date { return dateOrNil(r.rel.Period.To) }
+func (r *relationResolver) ValidTo() *outDate { return dateOrNil(r.rel.Period.To) }
 
 // Role resolves Relation.role.
 func (r *relationResolver) Role() *string { return optional(r.rel.Role) }

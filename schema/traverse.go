@@ -126,7 +126,7 @@ func (e *lineageEntry) Entity() *entityResolver { return e.entity }
 func (e *lineageEntry) Change() *string { return optional(string(e.s.Change)) }
 
 // Date resolves LineageEntry.date.
-func (e *lineageEntry) Date() *Date { return dateOrNil(e.s.Date) }
+func (e *lineageEntry) Date() *outDate { return dateOrNil(e.s.Date) }
 
 // Relation resolves LineageEntry.relation.
 func (e *lineageEntry) Relation() *relationResolver { return e.relation }
