@@ -24,6 +24,10 @@ type NeighbourhoodQuery struct {
 	AsOf      Date
 	Possible  bool // with AsOf, what may have held too; see When
 	Limit     int  // relations, 1..MaxSubgraph
+	// Slim asks for relations that hold only what a traversal follows
+	// (AdjacencyQuery.Slim), for a caller that shows neither their
+	// sources nor their note: most of each record is left unread.
+	Slim bool
 }
 
 // when is the moment the query asks about.
@@ -96,7 +100,7 @@ func (n *neighbourhood) expand(ctx context.Context, ids []ID) ([]ID, error) {
 	room := min(MaxAdjacency, q.Limit-len(n.sub.Relations)+len(n.haveRel)+1)
 	adj, err := n.r.Adjacent(ctx, AdjacencyQuery{
 		IDs: ids, Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible,
-		Limit: room, Total: room,
+		Limit: room, Total: room, Slim: q.Slim,
 	})
 	if err != nil {
 		return nil, err

@@ -107,10 +107,32 @@ func asOf(d *Date) graph.Date {
 	return d.Date
 }
 
+// outDate is the Date scalar as resolvers return it: the date written
+// out at its own precision. graphql-go writes every scalar with
+// json.Marshal, and encoding/json checks and compacts again what a
+// MarshalJSON, such as Date's, returns; outDate has none, and is written
+// as the string it is, as outID is.
+type outDate string
+
+// ImplementsGraphQLType binds outDate to the Date scalar.
+func (outDate) ImplementsGraphQLType(name string) bool { return name == "Date" }
+
+// UnmarshalGraphQL reads a Date, as graphql-go requires of a scalar
+// type; arguments use Date, so this is not called in practice.
+func (d *outDate) UnmarshalGraphQL(input any) error {
+	var in Date
+	if err := in.UnmarshalGraphQL(input); err != nil {
+		return err
+	}
+	*d = outDate(in.String())
+	return nil
+}
+
 // dateOrNil returns a nullable Date field for d.
-func dateOrNil(d graph.Date) *Date {
+func dateOrNil(d graph.Date) *outDate {
 	if d.IsZero() {
 		return nil
 	}
-	return &Date{d}
+	out := outDate(d.String())
+	return &out
 }

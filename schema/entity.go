@@ -76,10 +76,10 @@ func (r *entityResolver) Aliases() []string {
 }
 
 // ValidFrom resolves Entity.validFrom.
-func (r *entityResolver) ValidFrom() *Date { return dateOrNil(r.e.From) }
+func (r *entityResolver) ValidFrom() *outDate { return dateOrNil(r.e.From) }
 
 // ValidTo resolves Entity.validTo.
-func (r *entityResolver) ValidTo() *Date { return dateOrNil(r.e.To) }
+func (r *entityResolver) ValidTo() *outDate { return dateOrNil(r.e.To) }
 
 // Start resolves Entity.start.
 func (r *entityResolver) Start() bound { return startOf(r.e.Period) }
@@ -88,11 +88,11 @@ func (r *entityResolver) Start() bound { return startOf(r.e.Period) }
 func (r *entityResolver) End() bound { return endOf(r.e.Period) }
 
 // AttestedFrom resolves Entity.attestedFrom.
-func (r *entityResolver) AttestedFrom() *Date { return dateOrNil(r.e.AttestedFrom) }
+func (r *entityResolver) AttestedFrom() *outDate { return dateOrNil(r.e.AttestedFrom) }
 
 // AttestedTo resolves Entity.attestedTo: the latest attested date, which
 // is attestedFrom when there is one.
-func (r *entityResolver) AttestedTo() *Date { return attestedTo(r.e.Period) }
+func (r *entityResolver) AttestedTo() *outDate { return attestedTo(r.e.Period) }
 
 // Holding resolves Entity.holding.
 func (r *entityResolver) Holding(args holdingArgs) string {
@@ -140,6 +140,7 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 		return nil, err
 	}
 	q.Types = types
+	q.Slim = !wholeRelations(ctx, "edges.node")
 	// A page with its total is read in one transaction, so that the two
 	// agree whatever is written meanwhile: one store call for this entity,
 	// as the total alone would cost.
@@ -148,7 +149,7 @@ func (r *entityResolver) Relations(ctx context.Context, args relationsArgs) (*re
 	}
 	// A first page without its total is read for every sibling at once.
 	adj, _, err := r.ld.adjacent(ctx, r.sib, r.e.ID, graph.AdjacencyQuery{
-		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible, Limit: q.First + 1,
+		Direction: q.Direction, Types: q.Types, AsOf: q.AsOf, Possible: q.Possible, Limit: q.First + 1, Slim: q.Slim,
 	})
 	if err != nil {
 		return nil, toAPI(ctx, r.ld.log, err)

@@ -158,6 +158,7 @@ type adjacencyKey struct {
 	asOf  graph.Date
 	poss  bool
 	limit int
+	slim  bool
 }
 
 func keyOf(q graph.AdjacencyQuery) adjacencyKey {
@@ -165,7 +166,7 @@ func keyOf(q graph.AdjacencyQuery) adjacencyKey {
 	for _, t := range q.Types {
 		types = append(types, byte(t.Index()))
 	}
-	return adjacencyKey{types: string(types), dir: q.Direction, asOf: q.AsOf, poss: q.Possible, limit: q.Limit}
+	return adjacencyKey{types: string(types), dir: q.Direction, asOf: q.AsOf, poss: q.Possible, limit: q.Limit, slim: q.Slim}
 }
 
 // adjacent answers q (whose IDs it ignores) for id, reading the same for

@@ -116,6 +116,7 @@ func (query) Relations(ctx context.Context, args queryRelationsArgs) (*relationC
 			return nil, err
 		}
 	}
+	q.Slim = !wholeRelations(ctx, "edges.node")
 	return relations(ctx, loaderFrom(ctx), q)
 }
 

@@ -76,10 +76,10 @@ func newRelations(ctx context.Context, ld *loader, rels []*graph.Relation, at gr
 func (r *relationResolver) Context() *entityResolver { return r.context }
 
 // ValidFrom resolves Relation.validFrom.
-func (r *relationResolver) ValidFrom() *Date { return dateOrNil(r.rel.Period.From) }
+func (r *relationResolver) ValidFrom() *outDate { return dateOrNil(r.rel.Period.From) }
 
 // ValidTo resolves Relation.validTo.
-func (r *relationResolver) ValidTo() *Date { return dateOrNil(r.rel.Period.To) }
+func (r *relationResolver) ValidTo() *outDate { return dateOrNil(r.rel.Period.To) }
 
 // Role resolves Relation.role.
 func (r *relationResolver) Role() *string { return optional(r.rel.Role) }
@@ -89,6 +89,17 @@ func (r *relationResolver) Note() *string { return optional(r.rel.Note) }
 
 // Sources resolves Relation.sources.
 func (r *relationResolver) Sources() []source { return sources(r.rel.Sources) }
+
+// wholeRelations reports whether the relations listed at path, in the
+// selection below the field being resolved, must be read whole: when it
+// shows their sources or note, which a slim read (graph.AdjacencyQuery.Slim)
+// leaves out to skip most of each record. A selection that does not show
+// the relations at all reads them whole, as one graphql-go gives no
+// selection for would.
+func wholeRelations(ctx context.Context, path string) bool {
+	return !graphql.HasSelectedField(ctx, path) ||
+		graphql.HasSelectedField(ctx, path+".sources") || graphql.HasSelectedField(ctx, path+".note")
+}
 
 // relationConnection resolves RelationConnection.
 type relationConnection struct {

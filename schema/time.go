@@ -16,10 +16,10 @@ type bound struct {
 func (b bound) Kind() string { return b.kind.String() }
 
 // Date resolves Bound.date.
-func (b bound) Date() *Date { return dateOrNil(b.date) }
+func (b bound) Date() *outDate { return dateOrNil(b.date) }
 
 // EndedBy resolves Bound.endedBy.
-func (b bound) EndedBy() *Date { return dateOrNil(b.endedBy) }
+func (b bound) EndedBy() *outDate { return dateOrNil(b.endedBy) }
 
 func startOf(p graph.Period) bound { return bound{kind: p.StartKind(), date: p.From} }
 
@@ -27,7 +27,7 @@ func endOf(p graph.Period) bound { return bound{kind: p.EndKind(), date: p.To, e
 
 // attestedTo is the latest date a period is attested on: AttestedTo, or
 // AttestedFrom when it is attested on one date.
-func attestedTo(p graph.Period) *Date {
+func attestedTo(p graph.Period) *outDate {
 	if p.AttestedTo.IsZero() {
 		return dateOrNil(p.AttestedFrom)
 	}
@@ -53,10 +53,10 @@ func (r *relationResolver) Start() bound { return startOf(r.rel.Period) }
 func (r *relationResolver) End() bound { return endOf(r.rel.Period) }
 
 // AttestedFrom resolves Relation.attestedFrom.
-func (r *relationResolver) AttestedFrom() *Date { return dateOrNil(r.rel.AttestedFrom) }
+func (r *relationResolver) AttestedFrom() *outDate { return dateOrNil(r.rel.AttestedFrom) }
 
 // AttestedTo resolves Relation.attestedTo.
-func (r *relationResolver) AttestedTo() *Date { return attestedTo(r.rel.Period) }
+func (r *relationResolver) AttestedTo() *outDate { return attestedTo(r.rel.Period) }
 
 // Holding resolves Relation.holding: the relation's own standing,
 // weakened by the entities it joins (graph.RelationAt).

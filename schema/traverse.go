@@ -126,7 +126,7 @@ func (e *lineageEntry) Entity() *entityResolver { return e.entity }
 func (e *lineageEntry) Change() *string { return optional(string(e.s.Change)) }
 
 // Date resolves LineageEntry.date.
-func (e *lineageEntry) Date() *Date { return dateOrNil(e.s.Date) }
+func (e *lineageEntry) Date() *outDate { return dateOrNil(e.s.Date) }
 
 // Relation resolves LineageEntry.relation.
 func (e *lineageEntry) Relation() *relationResolver { return e.relation }
@@ -156,7 +156,7 @@ type neighbourhoodArgs struct {
 func (query) Neighbourhood(ctx context.Context, args neighbourhoodArgs) (*subgraphResolver, error) {
 	ld := loaderFrom(ctx)
 	q := graph.NeighbourhoodQuery{Depth: intArg(args.Depth, 1), Limit: intArg(args.Limit, 500),
-		Direction: args.Direction.value}
+		Direction: args.Direction.value, Slim: !wholeRelations(ctx, "relations")}
 	w := when(args.AsOf, args.Include)
 	q.AsOf, q.Possible = w.AsOf, w.Possible
 	var err error
