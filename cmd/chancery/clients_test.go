@@ -86,6 +86,19 @@ func TestClientExamples(t *testing.T) {
 		}
 	}
 
+	// A question the server refuses: each says why and exits with 1.
+	for _, ex := range clientExamples {
+		args := append(ex.cmd[1:len(ex.cmd):len(ex.cmd)], endpoint, "country:atlantis", "country:cuba", "1990")
+		cmd := exec.Command(ex.cmd[0], args...)
+		cmd.Dir = filepath.Join(clientsDir, ex.dir)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "there is no entity country:atlantis") {
+			t.Errorf("%s, asked about an unknown id, exits with %d (%v) and prints %q; want status 1 and the server's message", ex.name, code, err, stderr.String())
+		}
+	}
+
 	// The default question: the United States in Cuba in 1990.
 	rows := parseTSV(t, want[""])
 	if len(rows) != 1 || rows[0][0] != "PROTECTING_POWER" || rows[0][1] != "mission:us-interests-section-havana" ||

@@ -97,8 +97,8 @@ func TestGrafanaDashboard(t *testing.T) {
 	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatalf("deploy/grafana/chancery.json is not JSON: %v", err)
 	}
-	if d.Title == "" || d.UID == "" || d.SchemaVersion < 36 {
-		t.Errorf("the dashboard has title %q, uid %q, schemaVersion %d; want a title, a uid and a schemaVersion of Grafana 9 or later", d.Title, d.UID, d.SchemaVersion)
+	if d.Title == "" || d.UID == "" || d.SchemaVersion < 37 {
+		t.Errorf("the dashboard has title %q, uid %q, schemaVersion %d; want a title, a uid and a schemaVersion of Grafana 10 or later", d.Title, d.UID, d.SchemaVersion)
 	}
 	if !slices.ContainsFunc(d.Templating.List, func(v grafanaVariable) bool {
 		return v.Name == "datasource" && v.Type == "datasource" && v.Query == "prometheus"
