@@ -315,11 +315,11 @@ function button(text: string, onClick: () => void): HTMLButtonElement {
 let evidenceController: AbortController | undefined;
 
 /**
- * showEvidence selects an entity or a relation from the evidence: one
+ * selectFromEvidence selects an entity or a relation from the evidence: one
  * drawn is selected where it is; an entity not drawn is drawn with its
  * neighbours; a relation not drawn is shown in the details alone.
  */
-function showEvidence(id: string): void {
+function selectFromEvidence(id: string): void {
   if (state.entities.has(id) || state.relations.has(id)) {
     select(id, true);
     return;
@@ -347,7 +347,7 @@ async function loadEvidence(id: string, slot: HTMLElement): Promise<void> {
       slot.textContent = `There is no entity or relation with the id ${id}.`;
       return;
     }
-    renderEvidence(slot, ev, { select: showEvidence });
+    renderEvidence(slot, ev, { select: selectFromEvidence });
   } catch (err) {
     if (isAbort(err) || state.selected !== id) return;
     slot.textContent = `The sources could not be loaded: ${describe(err)}`;
@@ -365,15 +365,14 @@ function groupButtons(hub: string): HTMLElement | null {
   h.textContent = "Neighbours by relation type";
   const list = document.createElement("ul");
   for (const g of groups) {
+    const toggle = button(`${g.open ? "Fold" : "Show"}: ${groupLabel(g, state.names.get(hub) ?? hub)}`, () => {
+      if (g.open) state.openGroups.delete(g.id);
+      else state.openGroups.add(g.id);
+      draw();
+    });
+    toggle.dataset.group = g.id;
     const li = document.createElement("li");
-    li.append(
-      button(`${g.open ? "Fold" : "Show"}: ${groupLabel(g, state.names.get(hub) ?? hub)}`, () => {
-        if (g.open) state.openGroups.delete(g.id);
-        else state.openGroups.add(g.id);
-        draw();
-      }),
-    );
-    li.firstElementChild?.setAttribute("data-group", g.id);
+    li.append(toggle);
     list.append(li);
   }
   box.append(h, list);
