@@ -2,10 +2,12 @@
 /* global window, document, DOMParser -- in the functions page.evaluate runs in the page */
 // The graph explorer at /explore, in Chromium against the real server on
 // the default data, with the network beyond the server blocked: search and
-// draw an entity, expand a node by clicking it, move the date so that a
-// relation that ended disappears, find paths, export PNG and GraphML, and
-// show the API's own message for an error. What the page draws is checked
-// against what the API answers for the same question.
+// draw an entity, open a group of a hub's neighbours, expand a node by
+// clicking it, move the date so that a relation that ended disappears,
+// read the sources and dated relations in the details, filter by relation
+// type, find paths, export PNG and GraphML, and show the API's own message
+// for an error. What the page draws is checked against what the API
+// answers for the same question.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -61,8 +63,9 @@ async function neighbourhood(id, asOf = null) {
  */
 
 /**
- * drawn reads what Cytoscape holds: the nodes and edges drawn, which nodes
- * are marked expanded and which elements are highlighted as on a path.
+ * drawn reads what Cytoscape holds: the entities and relations drawn,
+ * folded into a group or not, which are marked expanded and which elements
+ * are highlighted as on a path.
  * @param {import("playwright-core").Page} page
  * @returns {Promise<Drawn>}
  */
@@ -75,9 +78,10 @@ async function drawn(page) {
     return {
       nodes: cy
         .nodes()
+        .not(".group")
         .map((n) => n.id())
         .sort(),
-      edges: cy.edges().map((e) => ({
+      edges: cy.edges(".relation").map((e) => ({
         id: e.id(),
         type: String(e.data("type")),
         source: e.source().id(),
@@ -106,7 +110,8 @@ function idsOf(...subs) {
 }
 
 /**
- * waitDrawn waits until the drawing holds exactly these node ids.
+ * waitDrawn waits until the drawing holds exactly these entities, folded
+ * into a group or not.
  * @param {import("playwright-core").Page} page
  * @param {string[]} nodes
  */
@@ -118,12 +123,58 @@ async function waitDrawn(page, nodes) {
       ).chanceryExplorer;
       const have = explorer.cy
         .nodes()
+        .not(".group")
         .map((n) => n.id())
         .sort();
       return document.getElementById("graph")?.getAttribute("aria-busy") !== "true" && JSON.stringify(have) === JSON.stringify(want);
     },
     nodes,
     { timeout: 15_000 },
+  );
+}
+
+/**
+ * renderedAt is where on the page an element of the drawing is: a node's
+ * centre or an edge's midpoint.
+ * @param {import("playwright-core").Page} page
+ * @param {string} id
+ */
+async function renderedAt(page, id) {
+  return page.evaluate((id) => {
+    const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+    const el = cy.getElementById(id);
+    const p = el.isNode() ? el.renderedPosition() : /** @type {import("cytoscape").EdgeSingular} */ (el).renderedMidpoint();
+    const box = document.getElementById("graph")?.getBoundingClientRect();
+    return { x: p.x + (box?.left ?? 0), y: p.y + (box?.top ?? 0) };
+  }, id);
+}
+
+/**
+ * clickNode clicks an element of the drawing where it is drawn.
+ * @param {import("playwright-core").Page} page
+ * @param {string} id
+ */
+async function clickNode(page, id) {
+  await page.waitForFunction(() => {
+    const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+    return !cy.animated();
+  });
+  const at = await renderedAt(page, id);
+  await page.mouse.click(at.x, at.y);
+}
+
+/**
+ * isFolded says whether an entity is folded into a group of a hub's neighbours.
+ * @param {import("playwright-core").Page} page
+ * @param {string} id
+ */
+async function isFolded(page, id) {
+  return page.evaluate(
+    (id) =>
+      /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy
+        .getElementById(id)
+        .hasClass("in-group"),
+    id,
   );
 }
 
@@ -184,8 +235,22 @@ void test("explore: search, draw, expand by clicking, and the date slider hides 
   assert.deepEqual([...listed].sort(), want.nodes);
   assert.match((await page.locator("#status").textContent()) ?? "", new RegExp(`^${want.nodes.length} entities, ${want.relations.length} relations over all of history`));
 
-  // Click the United States Interests Section in Havana where it is drawn: it expands.
+  // Cuba is a hub: its many neighbours are folded by relation type. The United States Interests Section
+  // in Havana is in the group of those accredited to Cuba; clicking the group shows them one by one.
   const section = "mission:us-interests-section-havana";
+  const group = "group:country:cuba:ACCREDITS_TO";
+  assert.ok(await isFolded(page, section), "the section is drawn on its own before its group is opened");
+  await clickNode(page, group);
+  await page.waitForFunction(
+    (id) =>
+      /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy
+        .getElementById(id)
+        .empty(),
+    group,
+  );
+  assert.equal(await isFolded(page, section), false, "the section is still folded after its group was opened");
+
+  // Click the section where it is drawn: it expands.
   const at = await page.evaluate((id) => {
     const explorer = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (
       /** @type {unknown} */ (window)
@@ -318,5 +383,222 @@ void test("explore: an error shows the API's own message", async () => {
   const error = page.locator('#error[role="alert"]');
   await error.waitFor({ state: "visible" });
   assert.match((await error.textContent()) ?? "", /no entity with id country:atlantis \(NOT_FOUND\)/);
+  await visit.close();
+});
+
+/**
+ * @typedef {{ kind: string, date: string | null }} Bound
+ * @typedef {{ id: string, type: string, from: Ref, to: Ref, start: Bound, end: Bound, sources: { document: string, quote: string | null }[] }} DatedRel
+ * @typedef {{ sources: { document: string, quote: string | null }[], start: Bound, end: Bound, attestedFrom: string | null, relations: { edges: { node: DatedRel }[] } }} Evidence
+ */
+
+/**
+ * evidenceOf is what the API says of an entity's sources, dates and relations.
+ * @param {string} id
+ * @returns {Promise<Evidence>}
+ */
+async function evidenceOf(id) {
+  /** @type {{ entity: Evidence }} */
+  const data = await api(
+    `query($id: ID!) { entity(id: $id) {
+      sources { document quote } start { kind date } end { kind date } attestedFrom
+      relations(first: 100) { edges { node { id type from { id } to { id } start { kind date } end { kind date } sources { document quote } } } }
+    } }`,
+    { id },
+  );
+  return data.entity;
+}
+
+/**
+ * waitEvidence waits until the details show the evidence of id.
+ * @param {import("playwright-core").Page} page
+ * @param {string} id
+ */
+async function waitEvidence(page, id) {
+  await page.locator(`#evidence[data-for="${id}"][data-loaded="true"]`).waitFor();
+}
+
+void test("explore: the details show the sources, the dated relations and their bounds, and select the other end", async () => {
+  const section = "mission:us-interests-section-havana";
+  const visit = await env.visit(`/explore?id=${section}`);
+  const { page } = visit;
+  await waitEvidence(page, section);
+  const want = await evidenceOf(section);
+
+  // Its sources, each with its quote.
+  const sources = page.locator("#evidence .sources li");
+  assert.equal(await sources.count(), want.sources.length);
+  const quotes = await page.locator("#evidence .sources blockquote").allTextContents();
+  assert.deepEqual(quotes, want.sources.flatMap((s) => (s.quote ? [s.quote] : [])));
+
+  // Its relations as a list, in the API's order, each bound with its kind.
+  const rows = page.locator("#evidence .relations tbody tr");
+  const ids = await rows.evaluateAll((els) => els.map((el) => el.getAttribute("data-relation")));
+  assert.deepEqual(
+    ids,
+    want.relations.edges.map((e) => e.node.id),
+  );
+  const accredits = want.relations.edges.find((e) => e.node.type === "ACCREDITS_TO")?.node;
+  assert.ok(accredits, "the API gives the section no ACCREDITS_TO relation");
+  assert.deepEqual([accredits.start, accredits.end], [
+    { kind: "STATED", date: "1977" },
+    { kind: "STATED", date: "2015" },
+  ]);
+  const row = page.locator(`#evidence .relations tr[data-relation="${accredits.id}"]`);
+  assert.deepEqual(
+    (await row.locator("td").allTextContents()).map((t) => t.trim()),
+    ["accredits to →", "Cuba", "1977 (stated)", "2015 (stated)"],
+  );
+
+  // Its other end is a link: Cuba is selected, with its own evidence. Nothing states when Cuba began, and it
+  // still exists: the bounds say so, with the earliest date a source attests.
+  await row.locator('button[data-select="country:cuba"]').click();
+  await page.locator("#details h3", { hasText: "Cuba" }).waitFor();
+  await waitEvidence(page, "country:cuba");
+  const cuba = await evidenceOf("country:cuba");
+  assert.equal(cuba.start.kind, "UNKNOWN");
+  assert.equal(cuba.end.kind, "OPEN");
+  const dates = (await page.locator("#evidence .period dd").allTextContents()).map((t) => t.trim());
+  assert.deepEqual(dates, [`unknown; attested from ${cuba.attestedFrom}`, "open: still holds"]);
+  assert.equal(await page.locator("#evidence .sources li").count(), cuba.sources.length);
+
+  // A relation selected on the drawing shows its own sources and bounds.
+  await clickNode(page, accredits.id);
+  await waitEvidence(page, accredits.id);
+  assert.deepEqual(
+    (await page.locator("#evidence .period dd").allTextContents()).map((t) => t.trim()),
+    ["1977 (stated)", "2015 (stated)"],
+  );
+  assert.deepEqual(
+    await page.locator("#evidence .sources blockquote").allTextContents(),
+    accredits.sources.flatMap((s) => (s.quote ? [s.quote] : [])),
+  );
+  await visit.close();
+});
+
+void test("explore: the relation type filter hides and shows kinds of edge", async () => {
+  const section = "mission:us-interests-section-havana";
+  const visit = await env.visit(`/explore?id=${section}`);
+  const { page } = visit;
+  const sub = await neighbourhood(section);
+  await waitDrawn(page, idsOf(sub).nodes);
+  const types = [...new Set(sub.relations.map((r) => r.type))].sort();
+  const offered = await page.locator("#type-filter input[type=checkbox]").evaluateAll((els) => els.map((el) => /** @type {HTMLInputElement} */ (el).value));
+  assert.deepEqual([...offered].sort(), types);
+
+  /** @returns {Promise<{ edges: string[], nodes: string[] }>} what is visible */
+  const visible = () =>
+    page.evaluate(() => {
+      const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+      return {
+        edges: cy.edges(":visible").map((e) => e.id()).sort(),
+        nodes: cy.nodes(":visible").map((n) => n.id()).sort(),
+      };
+    });
+
+  // Untick SECTION_OF: its edge goes, and the Swiss embassy with it, which nothing else drawn joins.
+  await page.locator('#type-filter input[value="SECTION_OF"]').uncheck();
+  await page.waitForFunction(() => document.getElementById("graph")?.dataset.hiddenTypes === "SECTION_OF");
+  let v = await visible();
+  assert.deepEqual(v.edges, sub.relations.filter((r) => r.type !== "SECTION_OF").map((r) => r.id).sort());
+  assert.ok(!v.nodes.includes("mission:embassy-of-switzerland-in-cuba"), "the Swiss embassy is still drawn");
+  assert.ok(v.nodes.includes(section) && v.nodes.includes("country:cuba"));
+  assert.match(page.url(), /hide=SECTION_OF/);
+
+  // The filter is kept in the link.
+  await page.reload({ waitUntil: "load" });
+  await page.locator('#graph[data-ready="true"]').waitFor({ state: "attached" });
+  assert.equal(await page.locator('#type-filter input[value="SECTION_OF"]').isChecked(), false);
+  v = await visible();
+  assert.ok(!v.edges.some((id) => sub.relations.find((r) => r.id === id)?.type === "SECTION_OF"));
+
+  // Ticking it again brings them back.
+  await page.locator('#type-filter input[value="SECTION_OF"]').check();
+  await page.waitForFunction(() => document.getElementById("graph")?.dataset.hiddenTypes === "");
+  v = await visible();
+  assert.deepEqual(v.edges, sub.relations.map((r) => r.id).sort());
+  await visit.close();
+});
+
+void test("explore: a hub draws its neighbours grouped by relation type, and names show in full on hover", async () => {
+  const hub = "country:united-states";
+  const visit = await env.visit(`/explore?id=${hub}`);
+  const { page } = visit;
+  const sub = await neighbourhood(hub);
+  const all = idsOf(sub);
+  await waitDrawn(page, all.nodes);
+
+  /** @type {{ id: string, type: string, members: string[], label: string, source: string, target: string }[]} */
+  const groups = await page.evaluate(() => {
+    const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+    return cy.nodes(".group").map((g) => {
+      const edge = g.connectedEdges(".group-edge").first();
+      /** @type {unknown} */
+      const members = g.data("members");
+      return {
+        id: g.id(),
+        type: String(g.data("type")),
+        members: Array.isArray(members) ? members.map(String) : [],
+        label: String(g.data("name")),
+        source: edge.source().id(),
+        target: edge.target().id(),
+      };
+    });
+  });
+  assert.ok(groups.length >= 2, `the United States, with ${all.nodes.length - 1} neighbours, is drawn with ${groups.length} groups`);
+  // Each member is joined to the hub by a relation of its group's type, and each neighbour is in one group at most.
+  const seen = new Set();
+  for (const g of groups) {
+    assert.equal(g.id, `group:${hub}:${g.type}`);
+    assert.match(g.label, new RegExp(`${g.members.length}`));
+    assert.ok(g.source === hub || g.target === hub, `${g.id} is not joined to the hub`);
+    for (const m of g.members) {
+      assert.ok(!seen.has(m), `${m} is in two groups`);
+      seen.add(m);
+      assert.ok(
+        sub.relations.some((r) => r.type === g.type && ((r.from.id === hub && r.to.id === m) || (r.to.id === hub && r.from.id === m))),
+        `${m} is in ${g.id} with no ${g.type} relation to the hub`,
+      );
+    }
+  }
+  // What is left on show is readable: far fewer nodes than neighbours.
+  const shown = await page.evaluate(() => {
+    const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+    return cy.nodes(":visible").length;
+  });
+  assert.ok(shown + seen.size === all.nodes.length + groups.length, `${shown} shown and ${seen.size} folded of ${all.nodes.length}`);
+  assert.ok(shown < 40, `${shown} nodes are on show`);
+
+  // The hub's details offer each group too; hovering over a group says what it holds.
+  const biggest = [...groups].sort((a, b) => b.members.length - a.members.length)[0];
+  assert.ok(biggest);
+  await page.locator(`#details button[data-group="${biggest.id}"]`).waitFor();
+  let at = await renderedAt(page, biggest.id);
+  await page.mouse.move(at.x, at.y);
+  await page.locator(`#graph-tip[data-id="${biggest.id}"]`).waitFor();
+  assert.match((await page.locator("#graph-tip").textContent()) ?? "", new RegExp(`^${biggest.label}`));
+
+  // Clicking the group shows its members one by one.
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(
+    (members) => {
+      const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+      return members.every((m) => cy.getElementById(m).visible());
+    },
+    biggest.members,
+  );
+  assert.equal(await page.locator(`#details button[data-group="${biggest.id}"]`).textContent(), `Fold: ${biggest.label}`);
+
+  // A long name is cut short on the drawing, and shown in full on hover.
+  const named = await page.evaluate((members) => {
+    const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+    return members.map((id) => ({ id, name: String(cy.getElementById(id).data("name")) }));
+  }, biggest.members);
+  const long = named.sort((a, b) => b.name.length - a.name.length)[0];
+  assert.ok(long && long.name.length > 25, `no member of ${biggest.id} has a long name`);
+  at = await renderedAt(page, long.id);
+  await page.mouse.move(at.x, at.y);
+  await page.locator(`#graph-tip[data-id="${long.id}"]`).waitFor();
+  assert.match((await page.locator("#graph-tip").textContent()) ?? "", new RegExp(`^${long.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(`));
   await visit.close();
 });

@@ -23,7 +23,7 @@ const examples = [
   { tab: "Counts", shows: ['"key": "MISSION"', '"bySender": [ { "key": "country:netherlands"'] },
 ];
 
-/* global document -- in the functions page.waitForFunction runs in the page */
+/* global document, window -- in the functions page.waitForFunction and page.evaluate run in the page */
 
 /** @typedef {import("playwright-core").Page} Page */
 /** @typedef {{data?: Record<string, unknown> | null, errors?: {message: string}[]}} Answer */
@@ -220,5 +220,113 @@ test("the examples list brings back a closed example", async () => {
   await page.locator('button[data-example="ProtectingPower"]').click();
   await tab(page, "ProtectingPower", true).waitFor();
   assert.equal(await tab(page, "ProtectingPower").count(), 1);
+  await visit.close();
+});
+
+test("a query run is kept in the history, after a reload too", async () => {
+  const visit = await env.visit("/");
+  const { page } = visit;
+  await ready(page);
+  await tab(page, "RenamingChain").locator(".graphiql-tab-button").click();
+  await tab(page, "RenamingChain", true).waitFor();
+  const answer = await run(page, "RenamingChain");
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+
+  // GraphiQL keeps its history in localStorage: after a reload it is still there.
+  await page.reload({ waitUntil: "load" });
+  await ready(page);
+  await page.getByRole("button", { name: "Show History" }).click();
+  const history = page.locator(".graphiql-history");
+  // GraphiQL may record one run more than once; one entry is what matters.
+  const item = history.locator(".graphiql-history-item", { hasText: "RenamingChain" }).first();
+  await item.waitFor();
+  assert.equal(await history.locator(".graphiql-history-item", { hasText: "ProtectingPower" }).count(), 0, "a query never run is in the history");
+
+  // Choosing it puts its query back in the editor.
+  await tab(page, "Counts").locator(".graphiql-tab-button").click();
+  await item.getByRole("button", { name: "Set active" }).click();
+  await page.waitForFunction(
+    () => (document.querySelector(".graphiql-query-editor .view-lines")?.textContent ?? "").replace(/\s+/g, "").includes("queryRenamingChain"),
+  );
+  await visit.close();
+});
+
+test("the editor is wide enough for the examples", async () => {
+  const visit = await env.visit("/", { viewport: { width: 1280, height: 800 } });
+  const { page } = visit;
+  await ready(page);
+  const editor = await page.locator(".graphiql-editors").boundingBox();
+  const response = await page.locator(".graphiql-response").boundingBox();
+  assert.ok(editor && response);
+  assert.ok(editor.width > response.width * 1.5, `the editor is ${editor.width}px wide beside a ${response.width}px result`);
+  await visit.close();
+});
+
+test("many tabs in a narrow window stay in view, clear of the header and above the editor", async () => {
+  const visit = await env.visit("/", { viewport: { width: 1024, height: 800 } });
+  const { page } = visit;
+  await ready(page);
+  await page.getByRole("button", { name: "Show Examples" }).click();
+  await page.locator(".chancery-examples").waitFor();
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "New tab" }).click();
+  const tabs = page.locator(".graphiql-tab");
+  assert.equal(await tabs.count(), examples.length + 3);
+  const add = await page.locator(".graphiql-tab-add").boundingBox();
+  const editors = await page.locator(".graphiql-editors").boundingBox();
+  assert.ok(add && editors);
+  const boxes = await tabs.evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { right: r.right, bottom: r.bottom };
+    }),
+  );
+  for (const b of boxes) {
+    assert.ok(b.right <= add.x + 1, `a tab (to ${b.right}px) runs under the new tab button and the logo (from ${add.x}px)`);
+    assert.ok(b.bottom <= editors.y + 1, `a tab (down to ${b.bottom}px) runs over the editor (from ${editors.y}px)`);
+  }
+  await visit.close();
+});
+
+test("a result with entities and relations opens as a graph in the explorer", async () => {
+  const visit = await env.visit("/");
+  const { page, context } = visit;
+  await ready(page);
+  /** @type {Answer} */
+  const answer = await run(page, "ProtectingPower");
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
+  // The example asks for names only: with no ids, there is nothing to draw.
+  const open = page.locator("button[data-open-explorer]");
+  await shows(page, '"from": { "name": "Switzerland" }');
+  assert.equal(await open.isDisabled(), true, "the explorer button is enabled for a result without ids");
+
+  await page.getByRole("button", { name: "New tab" }).click();
+  await page.locator(".graphiql-query-editor .monaco-editor").click();
+  await page.keyboard.type(
+    'query Protectors { relations(types: [PROTECTS], to: "country:united-states") { edges { node { id from { id } to { id } } } } }',
+  );
+  const protectors = await run(page, "Protectors");
+  assert.equal(protectors.errors, undefined, JSON.stringify(protectors.errors));
+  const data = /** @type {{ relations: { edges: { node: { id: string, from: { id: string }, to: { id: string } } }[] } }} */ (
+    /** @type {unknown} */ (protectors.data)
+  );
+  const relations = data.relations.edges.map((e) => e.node);
+  assert.ok(relations.length > 0, "nothing protects the United States in the default data");
+  const entities = [...new Set(relations.flatMap((r) => [r.from.id, r.to.id]))].sort();
+  await page.waitForFunction(() => !document.querySelector("button[data-open-explorer]")?.hasAttribute("disabled"));
+
+  const [explorer] = await Promise.all([context.waitForEvent("page"), open.click()]);
+  await explorer.waitForLoadState("load");
+  assert.match(explorer.url(), /\/explore\?show=/);
+  await explorer.locator('#graph[data-ready="true"]').waitFor({ state: "attached" });
+  const drawn = await explorer.evaluate(() => {
+    const cy = /** @type {{ chanceryExplorer: { cy: import("cytoscape").Core } }} */ (/** @type {unknown} */ (window)).chanceryExplorer.cy;
+    return {
+      nodes: cy.nodes().map((n) => n.id()).sort(),
+      edges: cy.edges().map((e) => e.id()).sort(),
+    };
+  });
+  assert.deepEqual(drawn.nodes, entities);
+  assert.deepEqual(drawn.edges, relations.map((r) => r.id).sort());
+  await explorer.close();
   await visit.close();
 });

@@ -115,3 +115,50 @@ export async function entities(ids: readonly string[], options: RequestOptions =
   });
   return out;
 }
+
+/** The most ids a link to the explorer may ask it to show. */
+export const shownLimit = 200;
+
+/** How many ids one request fetches by node. */
+const nodesPerRequest = 50;
+
+/**
+ * shown fetches entities and relations by id, as a link from the playground
+ * names them: each relation comes with the entities at its ends. Ids that
+ * name nothing are returned in missing.
+ */
+export async function shown(
+  ids: readonly string[],
+  options: RequestOptions = {},
+): Promise<{ entities: Entity[]; relations: Relation[]; missing: string[] }> {
+  const out = { entities: [] as Entity[], relations: [] as Relation[], missing: [] as string[] };
+  for (let start = 0; start < ids.length; start += nodesPerRequest) {
+    const chunk = ids.slice(start, start + nodesPerRequest);
+    const params = chunk.map((_, i) => `$id${i}: ID!`).join(", ");
+    const fields = chunk
+      .map(
+        (_, i) => `  n${i}: node(id: $id${i}) {
+    ... on Entity { ...EntityFields }
+    ... on Relation { ...RelationFields from { ...EntityFields } to { ...EntityFields } }
+  }`,
+      )
+      .join("\n");
+    const variables: Record<string, unknown> = {};
+    chunk.forEach((id, i) => (variables[`id${i}`] = id));
+    type Answer = (Entity & { __relation?: never }) | (Relation & { from: Entity; to: Entity });
+    const data = await gql<Record<string, Answer | null>>(
+      `query ExploreShown(${params}) {\n${fields}\n}\n${entityFields}\n${relationFields}`,
+      variables,
+      options,
+    );
+    chunk.forEach((id, i) => {
+      const n = data[`n${i}`];
+      if (!n) out.missing.push(id);
+      else if ("from" in n) {
+        out.relations.push(n);
+        out.entities.push(n.from, n.to);
+      } else out.entities.push(n);
+    });
+  }
+  return out;
+}

@@ -6,7 +6,8 @@
 
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular, type Position } from "cytoscape";
 import fcose from "cytoscape-fcose";
-import { type Entity, entityKinds, kindStyle, type Relation } from "../shared/model";
+import { type Entity, entityKinds, humanise, kindStyle, period, type Relation } from "../shared/model";
+import { type Group, groupLabel } from "./groups";
 
 cytoscape.use(fcose);
 
@@ -70,6 +71,22 @@ function style(): cytoscape.StylesheetJson {
       selector: "edge:selected",
       style: { "line-color": highlight, "target-arrow-color": highlight, width: 3 },
     },
+    {
+      selector: "node.group",
+      style: {
+        shape: "round-rectangle",
+        "background-color": "#f2f2f2",
+        "border-width": 2,
+        "border-style": "dashed",
+        "border-color": "#555555",
+        width: 34,
+        height: 22,
+        "font-weight": "bold",
+      },
+    },
+    { selector: "edge.group-edge", style: { width: 3, "line-style": "dashed" } },
+    // Folded into a group, or of a relation type the filter hides.
+    { selector: ".in-group, .type-hidden", style: { display: "none" } },
     { selector: ".faded", style: { opacity: 0.2 } },
     {
       selector: "node.on-path",
@@ -97,15 +114,36 @@ export interface GraphHandlers {
   onNode: (id: string) => void;
   /** An edge was clicked or tapped. */
   onEdge: (id: string) => void;
+  /** A group of a hub's neighbours was clicked. */
+  onGroup: (id: string) => void;
   /** The background was clicked. */
   onBackground: () => void;
+}
+
+/** tipText is what hovering over an element shows: its name or label in full. */
+function tipText(el: cytoscape.SingularElementArgument): string {
+  if (el.isNode()) {
+    if (el.hasClass("group")) return `${el.data("name") as string}: click to show them one by one`;
+    const entity = el.data("entity") as Entity | undefined;
+    return entity ? `${entity.name} (${kindStyle[entity.kind].label})` : String(el.data("name"));
+  }
+  const relation = el.data("relation") as Relation | undefined;
+  if (!relation) return String(el.data("label"));
+  const dates = period(relation.validFrom, relation.validTo);
+  return `${el.source().data("name") as string} –${humanise(relation.type)}→ ${el.target().data("name") as string}${dates ? `, ${dates}` : ""}`;
 }
 
 export class GraphView {
   readonly cy: Core;
   private readonly positions = new Map<string, Position>();
+  /** The nodes that a layout has placed, or that were shown where they already were. */
+  private readonly placed = new Set<string>();
 
-  constructor(container: HTMLElement, handlers: GraphHandlers) {
+  /**
+   * The tip element shows the hovered element's name in full, since labels
+   * are cut short on the drawing.
+   */
+  constructor(container: HTMLElement, tip: HTMLElement, handlers: GraphHandlers) {
     this.cy = cytoscape({
       container,
       style: style(),
@@ -114,8 +152,28 @@ export class GraphView {
       boxSelectionEnabled: false,
       selectionType: "single",
     });
-    this.cy.on("tap", "node", (e) => handlers.onNode((e.target as NodeSingular).id()));
-    this.cy.on("tap", "edge", (e) => handlers.onEdge((e.target as cytoscape.EdgeSingular).id()));
+    this.cy.on("tap", "node", (e) => {
+      const n = e.target as NodeSingular;
+      if (n.hasClass("group")) handlers.onGroup(n.id());
+      else handlers.onNode(n.id());
+    });
+    this.cy.on("tap", "edge", (e) => {
+      const edge = e.target as cytoscape.EdgeSingular;
+      if (edge.hasClass("group-edge")) handlers.onGroup(edge.target().id());
+    });
+    this.cy.on("mouseover", "node, edge", (e) => {
+      const el = e.target as cytoscape.SingularElementArgument;
+      tip.textContent = tipText(el);
+      const at = e.renderedPosition ?? { x: 0, y: 0 };
+      tip.style.left = `${container.offsetLeft + at.x + 12}px`;
+      tip.style.top = `${container.offsetTop + at.y + 12}px`;
+      tip.dataset.id = el.id();
+      tip.hidden = false;
+    });
+    this.cy.on("mouseout", "node, edge", () => {
+      tip.hidden = true;
+    });
+    this.cy.on("tap", "edge.relation", (e) => handlers.onEdge((e.target as cytoscape.EdgeSingular).id()));
     this.cy.on("tap", (e) => {
       if (e.target === this.cy) handlers.onBackground();
     });
@@ -126,19 +184,27 @@ export class GraphView {
   }
 
   /**
-   * show makes the drawing hold exactly these entities and relations:
-   * what is gone is removed, what is new is added next to anchor (the
-   * entity whose expansion brought it, if known) and laid out around what
-   * stays where it was.
+   * show makes the drawing hold exactly these entities and relations, with
+   * the members of each closed group folded into one node joined to its
+   * hub: what is gone is removed, what is new is added next to anchor (the
+   * entity whose expansion brought it, if known), and what comes into view
+   * for the first time is laid out around what stays where it was.
    */
-  show(entities: ReadonlyMap<string, Entity>, relations: ReadonlyMap<string, Relation>, anchors: ReadonlyMap<string, string>): void {
+  show(
+    entities: ReadonlyMap<string, Entity>,
+    relations: ReadonlyMap<string, Relation>,
+    anchors: ReadonlyMap<string, string>,
+    groups: readonly Group[] = [],
+  ): void {
     const cy = this.cy;
+    const closed = groups.filter((g) => !g.open);
+    const groupIds = new Set(closed.map((g) => g.id));
     cy.batch(() => {
       cy.edges().forEach((e) => {
-        if (!relations.has(e.id())) e.remove();
+        if (e.hasClass("group-edge") ? !groupIds.has(e.target().id()) : !relations.has(e.id())) e.remove();
       });
       cy.nodes().forEach((n) => {
-        if (!entities.has(n.id())) n.remove();
+        if (n.hasClass("group") ? !groupIds.has(n.id()) : !entities.has(n.id())) n.remove();
       });
     });
     // Where each node starts: where it is, where it was last drawn, or for
@@ -147,18 +213,17 @@ export class GraphView {
     cy.nodes().forEach((n) => {
       start.set(n.id(), { ...n.position() });
     });
+    const near = (anchor: string | undefined): Position => {
+      const at = anchor ? (start.get(anchor) ?? this.positions.get(anchor)) : undefined;
+      const angle = Math.random() * 2 * Math.PI;
+      return at ? { x: at.x + 80 * Math.cos(angle), y: at.y + 80 * Math.sin(angle) } : { x: 0, y: 0 };
+    };
     for (const id of entities.keys()) {
       const was = this.positions.get(id);
       if (!start.has(id) && was) start.set(id, was);
     }
-    const fresh = new Set<string>();
     for (const id of entities.keys()) {
-      if (start.has(id)) continue;
-      fresh.add(id);
-      const anchor = anchors.get(id);
-      const at = anchor ? start.get(anchor) : undefined;
-      const angle = Math.random() * 2 * Math.PI;
-      start.set(id, at ? { x: at.x + 80 * Math.cos(angle), y: at.y + 80 * Math.sin(angle) } : { x: 0, y: 0 });
+      if (!start.has(id)) start.set(id, near(anchors.get(id)));
     }
     const added: ElementDefinition[] = [];
     for (const [id, entity] of entities) {
@@ -185,15 +250,58 @@ export class GraphView {
       if (edge.nonempty()) {
         edge.data(data);
       } else if (entities.has(relation.from.id) && entities.has(relation.to.id)) {
-        added.push({ group: "edges", data });
+        added.push({ group: "edges", data, classes: "relation" });
       }
     }
+    for (const g of closed) {
+      const hubName = (entities.get(g.hub)?.name ?? g.hub);
+      const data = { id: g.id, name: groupLabel(g, hubName), type: g.type, members: g.members };
+      const node = cy.getElementById(g.id);
+      if (node.nonempty()) {
+        node.data(data);
+        continue;
+      }
+      added.push(
+        { group: "nodes", data, classes: "group", position: this.positions.get(g.id) ?? near(g.hub) },
+        {
+          group: "edges",
+          data: {
+            id: `${g.id}:edge`,
+            source: g.outgoing ? g.hub : g.id,
+            target: g.outgoing ? g.id : g.hub,
+            type: g.type,
+            label: g.type,
+          },
+          classes: "group-edge",
+        },
+      );
+    }
     if (added.length > 0) cy.add(added);
+    // Fold the members of closed groups, and the edges that touch them.
+    const folded = new Set(closed.flatMap((g) => g.members));
+    cy.batch(() => {
+      cy.nodes().forEach((n) => {
+        n.toggleClass("in-group", folded.has(n.id()));
+      });
+      cy.edges(".relation").forEach((e) => {
+        e.toggleClass("in-group", folded.has(e.source().id()) || folded.has(e.target().id()));
+      });
+    });
+    this.layout();
+  }
+
+  /**
+   * layout places the nodes in view that no layout has placed yet around
+   * those that stay where they are; with nothing to keep, it lays out
+   * everything afresh.
+   */
+  private layout(): void {
+    const cy = this.cy;
+    const shown = cy.elements().not(".in-group");
+    const nodes = shown.nodes();
+    const fresh = new Set(nodes.filter((n) => !this.placed.has(n.id())).map((n) => n.id()));
     if (fresh.size === 0) return;
-    // Lay out what is new around what stays where it is; with nothing to
-    // keep, lay out everything afresh.
-    const fixed = cy
-      .nodes()
+    const fixed = nodes
       .map((n) => ({ nodeId: n.id(), position: { ...n.position() } }))
       .filter((c) => !fresh.has(c.nodeId));
     const options = {
@@ -208,10 +316,34 @@ export class GraphView {
       nodeRepulsion: 9000,
       fixedNodeConstraint: fixed.length > 0 ? fixed : undefined,
     } as cytoscape.LayoutOptions;
-    cy.layout(options).run();
-    cy.nodes().forEach((n) => {
+    shown.layout(options).run();
+    nodes.forEach((n) => {
+      this.placed.add(n.id());
       this.positions.set(n.id(), { ...n.position() });
     });
+  }
+
+  /**
+   * filterTypes hides the relations of these types, and the entities that
+   * then have nothing drawn joining them but are not in keep.
+   */
+  filterTypes(hidden: ReadonlySet<string>, keep: ReadonlySet<string>): void {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.edges().forEach((e) => {
+        e.toggleClass("type-hidden", hidden.has(String(e.data("type"))));
+      });
+      cy.nodes().forEach((n) => {
+        const joined = n.connectedEdges().not(".type-hidden").nonempty();
+        n.toggleClass("type-hidden", !joined && !keep.has(n.id()) && n.connectedEdges().nonempty());
+      });
+    });
+  }
+
+  /** groupOf is the id of the closed group a node is folded into, if it is. */
+  groupOf(id: string): string | null {
+    const group = this.cy.nodes(".group").filter((g) => (g.data("members") as string[]).includes(id));
+    return group.nonempty() ? group.first().id() : null;
   }
 
   /** markExpanded draws the entities whose neighbourhoods are shown with a heavy border. */
@@ -250,11 +382,15 @@ export class GraphView {
     if (centre) this.cy.animate({ center: { eles: el } }, { duration: 200 });
   }
 
-  /** visible is what is drawn: the entities and the relations between them. */
+  /**
+   * visible is what is drawn: the entities and the relations between them,
+   * counting those folded into a group and leaving out what the relation
+   * type filter hides.
+   */
   visible(): { entities: Entity[]; relations: Relation[] } {
     return {
-      entities: this.cy.nodes(":visible").map((n) => n.data("entity") as Entity),
-      relations: this.cy.edges(":visible").map((e) => e.data("relation") as Relation),
+      entities: this.cy.nodes().not(".group, .type-hidden").map((n) => n.data("entity") as Entity),
+      relations: this.cy.edges(".relation").not(".type-hidden").map((e) => e.data("relation") as Relation),
     };
   }
 

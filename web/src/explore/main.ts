@@ -1,15 +1,29 @@
 // The graph explorer at /explore: search for an entity, draw it with its
-// neighbours, expand more, look at one date, find paths, export. Everything
-// drawn is what the public GraphQL API answers.
+// neighbours, expand more, look at one date, find paths, filter by relation
+// type, read the sources behind what is drawn, export. Everything drawn is
+// what the public GraphQL API answers.
 
 import "../shared/page.css";
 import "./explore.css";
 
 import { describe, isAbort } from "../shared/graphql";
-import { type Entity, entityKinds, humanise, kindStyle, period, type Relation } from "../shared/model";
+import { type Entity, entityKinds, humanise, kindStyle, type Relation, relationTypes } from "../shared/model";
 import { kindIcon } from "../shared/icons";
-import { earliestYear, entities, neighbourhoodLimit, neighbourhoods, type Path, paths, type Subgraph } from "./data";
+import {
+  earliestYear,
+  entities,
+  neighbourhoodLimit,
+  neighbourhoods,
+  type Path,
+  paths,
+  shown,
+  shownLimit,
+  type Subgraph,
+} from "./data";
+import { renderEvidence } from "./details";
+import { evidence } from "./evidence";
 import { GraphView } from "./graph";
+import { type Group, groupHubs, groupLabel } from "./groups";
 import { graphML } from "./graphml";
 import { SearchBox } from "./search-box";
 
@@ -43,6 +57,9 @@ const ui = {
   details: byId<HTMLDivElement>("details"),
   entityList: byId<HTMLUListElement>("entity-list"),
   entityCount: byId<HTMLSpanElement>("entity-count"),
+  typeFilter: byId<HTMLUListElement>("type-filter"),
+  typeFilterHint: byId<HTMLParagraphElement>("type-filter-hint"),
+  tip: byId<HTMLDivElement>("graph-tip"),
 };
 
 interface PathSearch {
@@ -68,9 +85,24 @@ const state = {
   relations: new Map<string, Relation>(),
   /** The name of every entity seen, for messages about those not drawn. */
   names: new Map<string, string>(),
+  /** The entities and relations a link asked for by id (`show`), drawn as they are. */
+  pinned: [] as string[],
+  /** The relation types the filter hides. */
+  hiddenTypes: new Set<string>(),
+  /** The groups of hubs' neighbours the user opened. */
+  openGroups: new Set<string>(),
+  /** The groups of the hubs drawn, open or closed. */
+  groups: [] as Group[],
+  /** What the last answer held, as asked: neighbourhoods by expanded id, paths, and what pinned names. */
+  subgraphs: new Map<string, Subgraph>(),
+  anchors: new Map<string, string>(),
 };
 
-const graph = new GraphView(ui.graph, {
+const graph = new GraphView(ui.graph, ui.tip, {
+  onGroup: (id) => {
+    state.openGroups.add(id);
+    draw();
+  },
   onNode: (id) => {
     select(id);
     if (!state.expanded.includes(id)) {
@@ -246,6 +278,11 @@ ui.exportGraphML.addEventListener("click", () => {
 // ---- details and the list --------------------------------------------------
 
 function select(id: string | null, centre = false): void {
+  const group = id ? graph.groupOf(id) : null;
+  if (group) {
+    state.openGroups.add(group);
+    draw();
+  }
   state.selected = id;
   graph.select(id, centre);
   renderDetails();
@@ -275,6 +312,73 @@ function button(text: string, onClick: () => void): HTMLButtonElement {
   return b;
 }
 
+let evidenceController: AbortController | undefined;
+
+/**
+ * selectFromEvidence selects an entity or a relation from the evidence: one
+ * drawn is selected where it is; an entity not drawn is drawn with its
+ * neighbours; a relation not drawn is shown in the details alone.
+ */
+function selectFromEvidence(id: string): void {
+  if (state.entities.has(id) || state.relations.has(id)) {
+    select(id, true);
+    return;
+  }
+  state.selected = id;
+  if (id.startsWith("rel:")) {
+    renderDetails();
+    return;
+  }
+  state.expanded.push(id);
+  void refresh();
+}
+
+/**
+ * loadEvidence fetches the sources and dates of the selected entity or
+ * relation into slot, unless the selection has moved on by then.
+ */
+async function loadEvidence(id: string, slot: HTMLElement): Promise<void> {
+  evidenceController?.abort();
+  evidenceController = new AbortController();
+  try {
+    const ev = await evidence(id, { signal: evidenceController.signal });
+    if (state.selected !== id) return;
+    if (!ev) {
+      slot.textContent = `There is no entity or relation with the id ${id}.`;
+      return;
+    }
+    renderEvidence(slot, ev, { select: selectFromEvidence });
+  } catch (err) {
+    if (isAbort(err) || state.selected !== id) return;
+    slot.textContent = `The sources could not be loaded: ${describe(err)}`;
+    slot.classList.add("error");
+  }
+}
+
+/** groupButtons offers to fold or open each group of a hub's neighbours. */
+function groupButtons(hub: string): HTMLElement | null {
+  const groups = state.groups.filter((g) => g.hub === hub);
+  if (groups.length === 0) return null;
+  const box = document.createElement("div");
+  box.className = "groups";
+  const h = document.createElement("h4");
+  h.textContent = "Neighbours by relation type";
+  const list = document.createElement("ul");
+  for (const g of groups) {
+    const toggle = button(`${g.open ? "Fold" : "Show"}: ${groupLabel(g, state.names.get(hub) ?? hub)}`, () => {
+      if (g.open) state.openGroups.delete(g.id);
+      else state.openGroups.add(g.id);
+      draw();
+    });
+    toggle.dataset.group = g.id;
+    const li = document.createElement("li");
+    li.append(toggle);
+    list.append(li);
+  }
+  box.append(h, list);
+  return box;
+}
+
 function renderDetails(): void {
   const box = ui.details;
   box.replaceChildren();
@@ -294,14 +398,13 @@ function renderDetails(): void {
         ["Id", entity.id],
         ["Type", entity.missionType ? humanise(entity.missionType) : null],
         ["Official", entity.official === null || entity.official === undefined ? null : entity.official ? "yes" : "no"],
-        ["Dates", period(entity.validFrom, entity.validTo)],
         ["Also called", entity.aliases.join(", ")],
       ]),
     );
     const buttons = document.createElement("div");
     buttons.className = "buttons";
     if (state.expanded.includes(entity.id)) {
-      if (state.expanded.length > 1) {
+      if (state.expanded.length > 1 || state.pinned.length > 0) {
         buttons.append(
           button("Hide its neighbours", () => {
             state.expanded = state.expanded.filter((x) => x !== entity.id);
@@ -328,28 +431,75 @@ function renderDetails(): void {
       }),
     );
     box.append(buttons);
+    const groups = groupButtons(entity.id);
+    if (groups) box.append(groups);
   } else if (relation) {
     const from = state.entities.get(relation.from.id)?.name ?? relation.from.id;
     const to = state.entities.get(relation.to.id)?.name ?? relation.to.id;
     const title = document.createElement("h3");
     title.textContent = `${from} –${humanise(relation.type)}→ ${to}`;
-    box.append(title);
-    box.append(
-      dl([
-        ["Type", relation.type],
-        ["In", relation.context?.name],
-        ["Dates", period(relation.validFrom, relation.validTo)],
-        ["Role", relation.role],
-        ["Note", relation.note],
-        ["Id", relation.id],
-      ]),
-    );
+    box.append(title, dl([["Id", relation.id]]));
+  } else if (id?.startsWith("rel:")) {
+    const title = document.createElement("h3");
+    title.textContent = "A relation not drawn";
+    box.append(title, dl([["Id", id]]));
   } else {
     const p = document.createElement("p");
     p.className = "hint";
-    p.textContent = "Click an entity or a relation to see it here.";
+    p.textContent = "Click an entity or a relation to see it here, with its dates and sources.";
     box.append(p);
+    return;
   }
+  if (!id) return;
+  const slot = document.createElement("div");
+  slot.className = "evidence";
+  slot.id = "evidence";
+  slot.dataset.for = id;
+  slot.textContent = "Loading its dates and sources…";
+  box.append(slot);
+  void loadEvidence(id, slot);
+}
+
+// ---- relation type filter ------------------------------------------------------
+
+/** The entities the filter never hides: those expanded, asked for by a link, or on a path. */
+function keptByFilter(): Set<string> {
+  const keep = new Set<string>([...state.expanded, ...state.pinned]);
+  state.pathResults.forEach((p) => p.nodes.forEach((n) => keep.add(n.id)));
+  return keep;
+}
+
+function applyTypeFilter(): void {
+  graph.filterTypes(state.hiddenTypes, keptByFilter());
+  ui.graph.dataset.hiddenTypes = [...state.hiddenTypes].sort().join(",");
+}
+
+/** renderTypeFilter offers a checkbox for each relation type drawn, with how many relations have it. */
+function renderTypeFilter(): void {
+  const counts = new Map<string, number>();
+  state.relations.forEach((r) => counts.set(r.type, (counts.get(r.type) ?? 0) + 1));
+  const types = relationTypes.filter((t) => counts.has(t) || state.hiddenTypes.has(t));
+  ui.typeFilterHint.hidden = types.length > 0;
+  ui.typeFilter.replaceChildren(
+    ...types.map((type) => {
+      const li = document.createElement("li");
+      const label = document.createElement("label");
+      label.className = "check";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = type;
+      box.checked = !state.hiddenTypes.has(type);
+      box.addEventListener("change", () => {
+        if (box.checked) state.hiddenTypes.delete(type);
+        else state.hiddenTypes.add(type);
+        applyTypeFilter();
+        saveURL();
+      });
+      label.append(box, ` ${humanise(type)} (${counts.get(type) ?? 0})`);
+      li.append(label);
+      return li;
+    }),
+  );
 }
 
 function renderList(): void {
@@ -378,6 +528,8 @@ function renderList(): void {
 // ---- loading -----------------------------------------------------------------
 
 let generation = 0;
+/** How many ids past the limit the link named. */
+let pinnedDropped = 0;
 let controller: AbortController | undefined;
 
 function showError(message: string): void {
@@ -393,12 +545,14 @@ function clearError(): void {
 function saveURL(): void {
   const params = new URLSearchParams();
   state.expanded.forEach((id) => params.append("id", id));
+  state.pinned.forEach((id) => params.append("show", id));
   if (state.asOf) params.set("asOf", state.asOf);
   if (state.pathSearch) {
     params.set("from", state.pathSearch.from.id);
     params.set("to", state.pathSearch.to.id);
     params.set("maxLength", String(state.pathSearch.maxLength));
   }
+  [...state.hiddenTypes].sort().forEach((t) => params.append("hide", t));
   const query = params.toString();
   window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
 }
@@ -418,10 +572,12 @@ async function refresh(): Promise<void> {
   const search = state.pathSearch;
   let subgraphs: Map<string, Subgraph>;
   let found: Path[];
+  let pinned: Awaited<ReturnType<typeof shown>>;
   try {
-    [subgraphs, found] = await Promise.all([
+    [subgraphs, found, pinned] = await Promise.all([
       state.expanded.length > 0 ? neighbourhoods(state.expanded, state.asOf, { signal }) : new Map<string, Subgraph>(),
       search ? paths(search.from.id, search.to.id, search.maxLength, state.asOf, { signal }) : Promise.resolve([]),
+      state.pinned.length > 0 ? shown(state.pinned, { signal }) : Promise.resolve({ entities: [], relations: [], missing: [] }),
     ]);
   } catch (err) {
     if (isAbort(err) || mine !== generation) return;
@@ -439,6 +595,8 @@ async function refresh(): Promise<void> {
   const anchors = new Map<string, string>();
   const absent: string[] = [];
   const truncated: string[] = [];
+  for (const e of pinned.entities) entities.set(e.id, e);
+  pinned.relations.forEach((r) => relations.set(r.id, r));
   for (const id of state.expanded) {
     const sub = subgraphs.get(id);
     if (!sub || sub.nodes.length === 0) {
@@ -467,14 +625,13 @@ async function refresh(): Promise<void> {
   }
   state.entities = entities;
   state.relations = relations;
+  state.subgraphs = subgraphs;
+  state.anchors = anchors;
   entities.forEach((e) => state.names.set(e.id, e.name));
 
-  graph.show(entities, relations, anchors);
-  graph.markExpanded(new Set(state.expanded));
-  ui.graph.dataset.nodes = String(graph.cy.nodes().length);
-  ui.graph.dataset.edges = String(graph.cy.edges().length);
+  draw();
   ui.empty.hidden = entities.size > 0;
-  if (entities.size === 0 && (state.expanded.length > 0 || search)) {
+  if (entities.size === 0 && (state.expanded.length > 0 || search || state.pinned.length > 0)) {
     ui.empty.hidden = false;
     ui.empty.textContent = state.asOf
       ? `Nothing drawn held on 1 January ${state.asOf}. Move the date or turn it off.`
@@ -483,11 +640,14 @@ async function refresh(): Promise<void> {
   ui.exportPNG.disabled = entities.size === 0;
   ui.exportGraphML.disabled = entities.size === 0;
 
-  if (state.selected && !entities.has(state.selected) && !relations.has(state.selected)) state.selected = null;
+  if (state.selected && !entities.has(state.selected) && !relations.has(state.selected) && !state.selected.startsWith("rel:")) {
+    state.selected = null;
+  }
   graph.select(state.selected);
   renderDetails();
   renderList();
   renderPaths();
+  renderTypeFilter();
   highlightPaths();
   saveURL();
 
@@ -497,7 +657,42 @@ async function refresh(): Promise<void> {
   parts[0] += state.asOf ? ` as of 1 January ${state.asOf}` : " over all of history";
   if (absent.length > 0) parts.push(`not there on that date: ${absent.join(", ")}`);
   if (truncated.length > 0) parts.push(`only the first ${neighbourhoodLimit} relations of ${truncated.join(", ")}`);
+  if (pinnedDropped > 0) parts.push(`the link named ${pinnedDropped} more than the ${shownLimit} drawn`);
+  if (pinned.missing.length > 0) parts.push(`nothing has the id ${pinned.missing.join(", ")}`);
+  const folded = state.groups.filter((g) => !g.open);
+  if (folded.length > 0) {
+    const n = folded.reduce((sum, g) => sum + g.members.length, 0);
+    parts.push(`${n} neighbours folded into ${folded.length} group${folded.length === 1 ? "" : "s"}: click one to open it`);
+  }
   ui.status.textContent = `${parts.join("; ")}.`;
+}
+
+/**
+ * draw shows what the last answer held, with the neighbours of hubs folded
+ * into groups by relation type except those the user opened, and the
+ * relation type filter applied.
+ */
+function draw(): void {
+  const keep = keptByFilter();
+  if (state.selected) keep.add(state.selected);
+  state.groups = groupHubs(state.expanded, state.subgraphs, keep, state.openGroups);
+  graph.show(state.entities, state.relations, state.anchors, state.groups);
+  graph.markExpanded(new Set(state.expanded));
+  applyTypeFilter();
+  highlightPaths();
+  ui.graph.dataset.nodes = String(graph.cy.nodes().not(".group").length);
+  ui.graph.dataset.edges = String(graph.cy.edges(".relation").length);
+  ui.graph.dataset.groups = String(state.groups.filter((g) => !g.open).length);
+  if (state.selected && state.entities.has(state.selected)) renderGroupsInDetails();
+}
+
+/** renderGroupsInDetails brings the selected hub's fold and open buttons up to date. */
+function renderGroupsInDetails(): void {
+  const old = ui.details.querySelector(".groups");
+  const fresh = state.selected ? groupButtons(state.selected) : null;
+  if (old && fresh) old.replaceWith(fresh);
+  else if (old) old.remove();
+  else if (fresh) ui.details.querySelector(".buttons")?.after(fresh);
 }
 
 // ---- start -------------------------------------------------------------------
@@ -527,6 +722,14 @@ async function start(): Promise<void> {
   }
   showAsOf();
   state.expanded = params.getAll("id").filter((id) => id !== "");
+  state.pinned = params.getAll("show").filter((id) => id !== "");
+  if (state.pinned.length > shownLimit) {
+    pinnedDropped = state.pinned.length - shownLimit;
+    state.pinned = state.pinned.slice(0, shownLimit);
+  }
+  for (const t of params.getAll("hide")) {
+    if ((relationTypes as readonly string[]).includes(t)) state.hiddenTypes.add(t);
+  }
   if (state.expanded.length > 0) state.selected = state.expanded[0] ?? null;
   const from = params.get("from");
   const to = params.get("to");
@@ -558,7 +761,7 @@ async function start(): Promise<void> {
     },
     (err: unknown) => showError(describe(err)),
   );
-  if (state.expanded.length > 0 || state.pathSearch) {
+  if (state.expanded.length > 0 || state.pathSearch || state.pinned.length > 0) {
     await refresh();
   }
   await first;

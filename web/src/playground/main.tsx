@@ -4,17 +4,27 @@ import "@graphiql/plugin-explorer/style.css";
 import "./playground.css";
 
 import { explorerPlugin } from "@graphiql/plugin-explorer";
-import { GraphiQL } from "graphiql";
+import { GraphiQL, HISTORY_PLUGIN } from "graphiql";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { examples } from "./examples";
 import { examplesPlugin } from "./ExamplesPlugin";
 import { graphqlFetcher } from "./fetcher";
+import { OpenInExplorer } from "./OpenInExplorer";
 
 // The API is on the same origin as the page, whatever host and port the
 // server was started on.
 const fetcher = graphqlFetcher(new URL("/graphql", window.location.href).toString());
-const plugins = [examplesPlugin(examples), explorerPlugin()];
+// GraphiQL keeps the history of queries run only while its history plugin
+// is among the plugins given, so it is named here with ours.
+const plugins = [examplesPlugin(examples), HISTORY_PLUGIN, explorerPlugin()];
+
+// The query editor starts wider than the result, so that the examples'
+// lines fit; a width the user dragged to is kept by GraphiQL under this key.
+const editorWidthKey = "graphiql:editorFlex";
+if (window.localStorage.getItem(editorWidthKey) === null) {
+  window.localStorage.setItem(editorWidthKey, "1.8");
+}
 
 function Playground() {
   return (
@@ -24,6 +34,16 @@ function Playground() {
       defaultTabs={examples.map((ex) => ({ query: ex.query }))}
       defaultEditorToolsVisibility={false}
     >
+      <GraphiQL.Toolbar>
+        {({ prettify, merge, copy }) => (
+          <>
+            {prettify}
+            {merge}
+            {copy}
+            <OpenInExplorer />
+          </>
+        )}
+      </GraphiQL.Toolbar>
       <GraphiQL.Logo>
         <span className="chancery-logo">
           Chancery

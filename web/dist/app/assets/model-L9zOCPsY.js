@@ -1,0 +1,9 @@
+(function(){let e=document.createElement(`link`).relList;if(e&&e.supports&&e.supports(`modulepreload`))return;for(let e of document.querySelectorAll(`link[rel="modulepreload"]`))n(e);new MutationObserver(e=>{for(let t of e)if(t.type===`childList`)for(let e of t.addedNodes)e.tagName===`LINK`&&e.rel===`modulepreload`&&n(e)}).observe(document,{childList:!0,subtree:!0});function t(e){let t={};return e.integrity&&(t.integrity=e.integrity),e.referrerPolicy&&(t.referrerPolicy=e.referrerPolicy),t.credentials=e.crossOrigin===`use-credentials`?`include`:e.crossOrigin===`anonymous`?`omit`:`same-origin`,t}function n(e){if(e.ep)return;e.ep=!0;let n=t(e);fetch(e.href,n)}})();var e=[`COUNTRY`,`TERRITORY`,`ORGANISATION`,`MISSION`,`CITY`,`PERSON`,`AGREEMENT`],t={COUNTRY:{label:`Country`,colour:`#0072B2`,shape:`ellipse`},TERRITORY:{label:`Territory`,colour:`#56B4E9`,shape:`hexagon`},ORGANISATION:{label:`Organisation`,colour:`#009E73`,shape:`round-rectangle`},MISSION:{label:`Mission`,colour:`#E69F00`,shape:`triangle`},CITY:{label:`City`,colour:`#CC79A7`,shape:`diamond`},PERSON:{label:`Person`,colour:`#D55E00`,shape:`pentagon`},AGREEMENT:{label:`Agreement`,colour:`#6E6E6E`,shape:`round-tag`}};function n(t){return e.includes(t)}var r=[`SENT_BY`,`ACCREDITS_TO`,`LOCATED_IN`,`PROTECTS`,`REPRESENTED_BY`,`RENAMED_FROM`,`UPGRADED_FROM`,`DOWNGRADED_FROM`,`REPLACES`,`SECTION_OF`,`OPERATED_BY`,`HEADED_BY`,`MEMBER_OF`,`PART_OF`,`DIPLOMATIC_RELATIONS`,`ESTABLISHED_UNDER`,`PARTY_TO`,`REPORTS_TO`],i=`fragment EntityFields on Entity {
+  id kind name aliases validFrom validTo
+  ... on Mission { missionType official }
+}`,a=`fragment RelationFields on Relation {
+  id type validFrom validTo role note
+  from { id }
+  to { id }
+  context { id name }
+}`;function o(e,t){return e&&t?`${e}–${t}`:e?`since ${e}`:t?`until ${t}`:``}function s(e){return e.toLowerCase().replaceAll(`_`,` `)}export{t as a,r as c,n as i,e as n,o,s as r,a as s,i as t};
