@@ -98,8 +98,11 @@ func (db *DB) Import(ctx context.Context, open func() (ItemReader, error), opts 
 // relation, the tables the stream builds) is large: at 10^6 relations the
 // heap reached 3.3 GiB with 1.3 GiB live. Past the limit the collector
 // works harder, never with more than half the CPU, so an import whose
-// live heap outgrows it still finishes, more slowly.
-const importMemoryLimit = 1792 << 20
+// live heap outgrows it still finishes, more slowly: at 10^7 relations
+// what the check remembers comes near 2 GiB, and under a limit of 1.75
+// GiB the collector ran all but continuously and the import slowed
+// tenfold.
+const importMemoryLimit = 2560 << 20
 
 // limitImportMemory sets importMemoryLimit, if the process has no limit,
 // and returns what puts the limit back.
