@@ -28,8 +28,9 @@ import (
 
 // sortRunBytes is how many bytes of keys and values one sorted run holds
 // in memory before it is written out. Two runs are in memory at once: one
-// being filled, the one before it being sorted and written.
-var sortRunBytes = 128 << 20
+// being filled, the one before it being sorted and written; with the
+// spans that place each key, about 80 MiB each.
+var sortRunBytes = 64 << 20
 
 // streamBatchBytes is how much one StreamWriter.Write is given at once.
 const streamBatchBytes = 16 << 20
@@ -49,10 +50,12 @@ type sortedLoad struct {
 	spareKVs   []kvSpan
 }
 
-// kvSpan locates one key and value in a run's arena.
+// kvSpan locates one key and value in a run's arena, in 16 bytes: a run
+// holds millions of them. An arena stays far below 4 GiB, for it is
+// spilled once it holds sortRunBytes.
 type kvSpan struct {
-	off        int
-	klen, vlen int
+	off        uint32
+	klen, vlen uint32
 	del        bool // the key is deleted, not set
 }
 
@@ -86,7 +89,7 @@ func (s *sortedLoad) Set(k, v []byte) error { return s.add(k, v, false) }
 func (s *sortedLoad) Delete(k []byte) error { return s.add(k, nil, true) }
 
 func (s *sortedLoad) add(k, v []byte, del bool) error {
-	s.kvs = append(s.kvs, kvSpan{off: len(s.arena), klen: len(k), vlen: len(v), del: del})
+	s.kvs = append(s.kvs, kvSpan{off: uint32(len(s.arena)), klen: uint32(len(k)), vlen: uint32(len(v)), del: del})
 	s.arena = append(append(s.arena, k...), v...)
 	if len(s.arena) >= sortRunBytes {
 		return s.spillBehind()
@@ -160,6 +163,7 @@ func (s *sortedLoad) newRun() (*os.File, error) {
 // lengths of key and value as uvarints, then their bytes.
 func writeRun(f *os.File, arena []byte, kvs []kvSpan) error {
 	keyOf := func(kv kvSpan) []byte { return arena[kv.off : kv.off+kv.klen] }
+	pairOf := func(kv kvSpan) []byte { return arena[kv.off : kv.off+kv.klen+kv.vlen] }
 	// Of two sets of one key the later stays later: the arena offset
 	// breaks ties, which makes the order total.
 	slices.SortFunc(kvs, func(a, b kvSpan) int {
@@ -178,7 +182,7 @@ func writeRun(f *os.File, arena []byte, kvs []kvSpan) error {
 		l := 1 + binary.PutUvarint(n[1:], uint64(kv.klen))
 		l += binary.PutUvarint(n[l:], uint64(kv.vlen))
 		w.Write(n[:l])
-		w.Write(arena[kv.off : kv.off+kv.klen+kv.vlen])
+		w.Write(pairOf(kv))
 	}
 	err := w.Flush()
 	if cerr := f.Close(); err == nil {

@@ -68,7 +68,16 @@ func badgerOptions(opts Options) badger.Options {
 		// levels below it, so that the server that opens the store next
 		// starts on a settled tree rather than compacting the whole import
 		// while it answers.
+		//
+		// A sorted load's StreamWriter builds up to sixteen tables of the
+		// bottom level at once, each in a buffer twice the table's size:
+		// with Badger's base table size those tables are 64 MiB and the
+		// buffers alone took 2 GiB. A quarter of it makes tables of 16 MiB
+		// and bounds the buffers at 512 MiB. Three memtables rather than
+		// five bound what writes waiting on a flush hold.
 		return b.WithMemTableSize(128 << 20).
+			WithNumMemtables(3).
+			WithBaseTableSize(512 << 10).
 			WithBlockCacheSize(64 << 20).
 			WithCompactL0OnClose(true)
 	}
