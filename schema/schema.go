@@ -140,6 +140,23 @@ func (s *Schema) DataVersion(ctx context.Context) (uint64, bool) {
 	return version, true
 }
 
+// versionWaiter is what a store that can wait for a data version offers.
+type versionWaiter interface {
+	WaitForVersion(ctx context.Context, n uint64) (uint64, error)
+}
+
+// WaitForVersion returns the data version once it is at least n, or, when
+// ctx ends first, the version then and ctx's error; false if the store
+// does not say its version.
+func (s *Schema) WaitForVersion(ctx context.Context, n uint64) (uint64, bool, error) {
+	w, ok := s.r.(versionWaiter)
+	if !ok {
+		return 0, false, nil
+	}
+	v, err := w.WaitForVersion(ctx, n)
+	return v, true, err
+}
+
 // Request is one GraphQL request.
 type Request struct {
 	Query         string         `json:"query"`

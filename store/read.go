@@ -141,6 +141,24 @@ func (db *DB) Version(ctx context.Context) (uint64, error) {
 	return v, nil
 }
 
+// WaitForVersion returns the data version once it is at least n, or,
+// when ctx ends first, the version then and ctx's error. Every write
+// that ends wakes it to look again.
+func (db *DB) WaitForVersion(ctx context.Context, n uint64) (uint64, error) {
+	for {
+		ended := db.versions.nextEnd()
+		v, err := db.Version(ctx)
+		if err != nil || v >= n {
+			return v, err
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			return v, ctx.Err()
+		}
+	}
+}
+
 func readVersion(txn *badger.Txn) (uint64, error) {
 	b, _, err := readMeta(txn, metaVersion)
 	if err != nil || len(b) != 8 {

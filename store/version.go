@@ -1,6 +1,9 @@
 package store
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // versionCache keeps the data version in memory, so that a request that
 // needs only to know it (for the response cache's key or an ETag) does
@@ -16,6 +19,9 @@ import "sync/atomic"
 type versionCache struct {
 	writes atomic.Uint64 // how many writes of the version have begun or ended
 	kept   atomic.Pointer[keptVersion]
+
+	mu    sync.Mutex
+	ended chan struct{} // closed when the next write ends; see waitEnded
 }
 
 type keptVersion struct {
@@ -28,7 +34,27 @@ type keptVersion struct {
 // it committed.
 func (c *versionCache) changing() (ended func()) {
 	c.writes.Add(1)
-	return func() { c.writes.Add(1) }
+	return func() {
+		c.writes.Add(1)
+		c.mu.Lock()
+		if c.ended != nil {
+			close(c.ended)
+			c.ended = nil
+		}
+		c.mu.Unlock()
+	}
+}
+
+// nextEnd returns a channel closed when the next write of the version
+// ends. Take it before reading the version, so that a write ending in
+// between is not missed.
+func (c *versionCache) nextEnd() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ended == nil {
+		c.ended = make(chan struct{})
+	}
+	return c.ended
 }
 
 // get returns the kept version, if it still holds.

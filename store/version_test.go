@@ -3,9 +3,11 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/graph"
 	"github.com/chancery/chancery/store/storetest"
@@ -83,4 +85,53 @@ func TestVersionMovesOnWithEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	movedOn("a restore")
+}
+
+// TestWaitForVersion holds WaitForVersion to the version: it answers at
+// once for one reached, waits for a write that reaches it, and gives up
+// with the version it has when its context ends.
+func TestWaitForVersion(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.OpenSeeded(t, t.TempDir())
+	now, err := db.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := db.WaitForVersion(ctx, now); err != nil || v != now {
+		t.Fatalf("waiting for the version it has: %d, %v", v, err)
+	}
+
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if v, err := db.WaitForVersion(short, now+1); !errors.Is(err, context.DeadlineExceeded) || v != now {
+		t.Fatalf("waiting for a version no write reaches: %d, %v; want %d and the deadline", v, err, now)
+	}
+
+	got := make(chan uint64, 1)
+	go func() {
+		v, err := db.WaitForVersion(ctx, now+2)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- v
+	}()
+	for i := range 2 {
+		time.Sleep(20 * time.Millisecond)
+		select {
+		case v := <-got:
+			t.Fatalf("the wait for version %d ended at %d, after %d writes", now+2, v, i)
+		default:
+		}
+		if err := db.Apply(ctx, cityBatch(200+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case v := <-got:
+		if v < now+2 {
+			t.Errorf("the wait ended at version %d; want at least %d", v, now+2)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("two writes later, the wait has not ended")
+	}
 }

@@ -58,6 +58,9 @@ type Serve struct {
 	// server stops taking connections, so that a load balancer polling it
 	// stops sending requests first.
 	DrainDelay time.Duration
+	// MinVersionWait bounds the wait for a request's
+	// Chancery-Min-Data-Version (httpapi.HandlerOptions.MinVersionWait).
+	MinVersionWait time.Duration
 	// MemoryLimit is the Go runtime's soft memory limit, such as "384MiB";
 	// "off" leaves the runtime's own (GOMEMLIMIT, else none).
 	MemoryLimit string
@@ -153,6 +156,12 @@ func (s *Serve) ParseFlags(args []string) error {
 	if d, err := time.ParseDuration(s.getenv("CHANCERY_DRAIN_DELAY")); err == nil {
 		drain = d
 	}
+	minWait := httpapi.DefaultMinVersionWait
+	if d, err := time.ParseDuration(s.getenv("CHANCERY_MIN_VERSION_WAIT")); err == nil {
+		minWait = d
+	}
+	fs.DurationVar(&s.MinVersionWait, "min-version-wait", minWait,
+		"how long a request whose Chancery-Min-Data-Version header names a newer version than the data waits for it before it is refused as STALE, such as `5s` (env CHANCERY_MIN_VERSION_WAIT)")
 	fs.DurationVar(&s.DrainDelay, "drain-delay", drain,
 		"on SIGINT or SIGTERM, answer /readyz with 503 for this `long`, such as 5s, before no longer taking connections (env CHANCERY_DRAIN_DELAY)")
 	fs.StringVar(&s.MemoryLimit, "memory-limit", env("CHANCERY_MEMORY_LIMIT", defaultMemoryLimit),
@@ -275,6 +284,7 @@ func (s *Serve) Open(ctx context.Context) error {
 		Handler: httpapi.Handler(api, httpapi.HandlerOptions{
 			CORSOrigins:        splitList(s.CORSOrigins),
 			ResponseCacheBytes: cacheBytes,
+			MinVersionWait:     s.MinVersionWait,
 			Logger:             s.log,
 			Health: func(r *http.Request) error {
 				_, err := db.Version(r.Context())

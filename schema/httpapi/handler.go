@@ -8,6 +8,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/rs/cors"
@@ -69,6 +71,11 @@ type HandlerOptions struct {
 	// operation and its variables, and sent again without running the
 	// query until a write changes the version. Zero or less: no cache.
 	ResponseCacheBytes int64
+	// MinVersionWait is how long a request that names a
+	// Chancery-Min-Data-Version newer than the data waits for the data
+	// to reach it before it is refused as STALE; zero is
+	// DefaultMinVersionWait.
+	MinVersionWait time.Duration
 	// UI, if set, serves the pages: the playground at /, /explore,
 	// /dashboard and their files under /assets/ (web.Handler). Without
 	// it those paths are 404 and only the API is served.
@@ -98,7 +105,7 @@ func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 	mux := http.NewServeMux()
 	obs := newObserver(mux, opts, log)
 	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup,
-		persisted: newPersistedQueries(), m: obs.m}
+		persisted: newPersistedQueries(), m: obs.m, minVersionWait: cmp.Or(opts.MinVersionWait, DefaultMinVersionWait)}
 	cache, err := newResponseCache(opts.ResponseCacheBytes)
 	if err != nil {
 		log.Error("answering every query afresh: the response cache could not be made", "err", err)
@@ -120,7 +127,8 @@ func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 
 // newCORS allows simple and preflighted GraphQL requests from the given
 // origins, without credentials. Pages may read X-Request-Id, to quote it
-// in a bug report, and ETag, to send it back in If-None-Match.
+// in a bug report, ETag, to send it back in If-None-Match, and
+// Chancery-Data-Version, to send it back in Chancery-Min-Data-Version.
 func newCORS(origins []string) *cors.Cors {
 	if len(origins) == 0 {
 		origins = []string{"*"}
@@ -128,8 +136,8 @@ func newCORS(origins []string) *cors.Cors {
 	return cors.New(cors.Options{
 		AllowedOrigins:   origins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-Id"},
-		ExposedHeaders:   []string{"X-Request-Id", "ETag"},
+		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-Id", HeaderMinDataVersion},
+		ExposedHeaders:   []string{"X-Request-Id", "ETag", HeaderDataVersion},
 		AllowCredentials: false,
 		MaxAge:           600,
 	})
@@ -144,6 +152,8 @@ type handler struct {
 	persisted *persistedQueries
 	cache     *responseCache // nil: none
 	m         *Metrics
+	// minVersionWait bounds the wait for a Chancery-Min-Data-Version.
+	minVersionWait time.Duration
 }
 
 // graphql serves GraphQL over HTTP as its specification describes
@@ -166,6 +176,10 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, mediaJSON, &requestError{status: http.StatusNotAcceptable,
 			msg: fmt.Sprintf("the Accept header %q names no media type this server answers in; accept %s or %s",
 				strings.Join(r.Header.Values("Accept"), ", "), mediaGraphQLResponse, mediaJSON)})
+		return
+	}
+	if rerr := h.awaitMinVersion(w, r); rerr != nil {
+		writeRequestError(w, media, rerr)
 		return
 	}
 	var req schema.Request
@@ -228,16 +242,20 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	// The version is read before the query runs: an answer kept under it
 	// may hold a later write's data, but is then never asked for, since
 	// the version has moved on; never the other way round.
+	// It is also the version the answer says it was read at.
 	var version uint64
 	versioned := false
-	if r.Method == http.MethodGet || (h.cache != nil && !prepared.IsMutation()) {
+	if !prepared.IsMutation() {
 		version, versioned = h.s.DataVersion(r.Context())
+		if versioned {
+			setDataVersion(w, version)
+		}
 	}
 	// A GET answer is named by the data version and what was asked, so a
 	// dashboard that polls with If-None-Match gets 304 until data changes,
 	// and the query does not run again.
 	var vars []byte
-	if versioned {
+	if versioned && (r.Method == http.MethodGet || h.cache != nil) {
 		vars, err = json.Marshal(req.Variables) // map keys marshal sorted
 		versioned = err == nil
 	}
@@ -266,6 +284,13 @@ func (h *handler) graphql(w http.ResponseWriter, r *http.Request) {
 	resp := h.s.Run(schema.WithAccess(r.Context(), a), prepared)
 	if busy(resp) {
 		w.Header().Set("Retry-After", "1")
+	}
+	if prepared.IsMutation() {
+		// The version after the writes, for the client to ask for at
+		// least that one when it reads next.
+		if v, ok := h.s.DataVersion(r.Context()); ok {
+			setDataVersion(w, v)
+		}
 	}
 	body, err := encodeResponse(resp)
 	if key != "" && err == nil {
@@ -306,6 +331,7 @@ func (h *handler) answerSeen(w http.ResponseWriter, r *http.Request, media strin
 	obs := observationFrom(r.Context())
 	obs.Checked(schema.Request{}, seen.check)
 	obs.cacheLookup(true)
+	setDataVersion(w, version)
 	writeBody(w, media, http.StatusOK, body, nil)
 	return true
 }
@@ -389,7 +415,7 @@ func encodeResponse(resp *schema.Response) ([]byte, error) {
 // GraphQL-shaped error, so clients handle every failure the same way.
 func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
 	writeMedia(w, media, e.status, map[string]any{
-		"errors": []map[string]any{{"message": e.msg, "extensions": map[string]any{"code": schema.CodeBadRequest}}},
+		"errors": []map[string]any{{"message": e.msg, "extensions": map[string]any{"code": cmp.Or(e.code, schema.CodeBadRequest)}}},
 	})
 }
 

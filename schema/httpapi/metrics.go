@@ -17,10 +17,14 @@ import (
 // know: the client is expected to send the query once with it.
 const reasonPersistedNotFound = "persisted_query_not_found"
 
+// reasonStale is a request for data at least as new as a version this
+// server did not reach in time (see consistency.go).
+const reasonStale = "stale"
+
 // reasons are the values of the reason label of
 // chancery_requests_rejected_total: the reasons the schema refuses a
-// request for, and the one this transport adds.
-var reasons = append(slices.Clip(schema.Reasons), reasonPersistedNotFound)
+// request for, and those this transport adds.
+var reasons = append(slices.Clip(schema.Reasons), reasonPersistedNotFound, reasonStale)
 
 // readMethod names a method of graph.Reader, the values of the method
 // label of chancery_store_reads_total.

@@ -170,6 +170,14 @@ func (o *observation) cacheLookup(hit bool) {
 	}
 }
 
+// refused records why the handler refused a request itself, for the
+// metrics and the log line.
+func (o *observation) refused(reason string) {
+	if o != nil {
+		o.rejected = reason
+	}
+}
+
 // read counts one call to the store.
 func (o *observation) read(m readMethod) {
 	o.m.reads[m].Inc()

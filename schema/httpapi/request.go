@@ -21,6 +21,7 @@ import (
 // the server can take, with the status that says so.
 type requestError struct {
 	status int
+	code   string // extensions.code; "" is BAD_REQUEST
 	msg    string
 }
 
