@@ -475,21 +475,32 @@ func texts(v any) []string {
 // selects reports whether set asks for the field name, directly or in
 // its inline fragments and fragment spreads.
 func selects(set ast.SelectionSet, name string) bool {
+	return findField(set, func(f *ast.Field) bool { return f.Name == name }) != nil
+}
+
+// findField is the first field of set, in its own fields and those of its
+// inline fragments and fragment spreads, of which match holds; nil if
+// none. It does not look below a field (match may). The documents it is
+// given have passed checkExpandedFields, which bounds what fragments
+// spread within fragments can make of a short text.
+func findField(set ast.SelectionSet, match func(*ast.Field) bool) *ast.Field {
 	for _, sel := range set {
+		var f *ast.Field
 		switch s := sel.(type) {
 		case *ast.Field:
-			if s.Name == name {
-				return true
+			if match(s) {
+				f = s
 			}
 		case *ast.InlineFragment:
-			if selects(s.SelectionSet, name) {
-				return true
-			}
+			f = findField(s.SelectionSet, match)
 		case *ast.FragmentSpread:
-			if s.Definition != nil && selects(s.Definition.SelectionSet, name) {
-				return true
+			if s.Definition != nil {
+				f = findField(s.Definition.SelectionSet, match)
 			}
 		}
+		if f != nil {
+			return f
+		}
 	}
-	return false
+	return nil
 }

@@ -215,9 +215,12 @@ func withFragmentHint(msg string) string {
 		return msg
 	}
 	field, iface, first, more := m[1], m[2], m[3], m[4]
-	types := `"` + first + `"` + more
+	types, have := first, "has"
+	if more != "" {
+		types, have = first+strings.ReplaceAll(more, `"`, ""), "have"
+	}
 	return fmt.Sprintf("Cannot query field %q on type %q: only %s %s it. Ask for it inside an inline fragment: ... on %s { %s }",
-		field, iface, strings.ReplaceAll(types, `"`, ""), map[bool]string{true: "has", false: "have"}[more == ""], first, field)
+		field, iface, types, have, first, field)
 }
 
 // coerceVariables checks the request's variables against what op

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"cmp"
+
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -31,36 +33,11 @@ func fieldAt(set ast.SelectionSet, path []any) *ast.Field {
 		if !ok {
 			continue
 		}
-		if f = fieldNamed(set, name, map[string]bool{}); f == nil {
+		f = findField(set, func(f *ast.Field) bool { return cmp.Or(f.Alias, f.Name) == name })
+		if f == nil {
 			return nil
 		}
 		set = f.SelectionSet
 	}
 	return f
-}
-
-// fieldNamed is the first field of set, through its fragments, whose
-// response name is name.
-func fieldNamed(set ast.SelectionSet, name string, spread map[string]bool) *ast.Field {
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Alias == name || (s.Alias == "" && s.Name == name) {
-				return s
-			}
-		case *ast.InlineFragment:
-			if f := fieldNamed(s.SelectionSet, name, spread); f != nil {
-				return f
-			}
-		case *ast.FragmentSpread:
-			if s.Definition == nil || spread[s.Name] {
-				continue
-			}
-			spread[s.Name] = true
-			if f := fieldNamed(s.Definition.SelectionSet, name, spread); f != nil {
-				return f
-			}
-		}
-	}
-	return nil
 }

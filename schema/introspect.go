@@ -55,7 +55,7 @@ type introspectionGap struct {
 // findIntrospectionGap returns how to run op, of the validated doc, if it
 // asks for fields graphql-go lacks; nil if it asks for none.
 func findIntrospectionGap(s *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition) *introspectionGap {
-	if !asksGap(doc, op.SelectionSet, map[string]bool{}) {
+	if !asksGap(op.SelectionSet) {
 		return nil
 	}
 	root := s.Query
@@ -80,33 +80,12 @@ func findIntrospectionGap(s *ast.Schema, doc *ast.QueryDocument, op *ast.Operati
 	return &introspectionGap{s: s, op: op, root: root.Name, text: printOperation(out, &rop)}
 }
 
-// asksGap reports whether set, through the fragments it spreads, selects
-// a field graphql-go lacks.
-func asksGap(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]bool) bool {
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.ObjectDefinition != nil && gapField(s.ObjectDefinition.Name, s.Name) {
-				return true
-			}
-			if asksGap(doc, s.SelectionSet, seen) {
-				return true
-			}
-		case *ast.InlineFragment:
-			if asksGap(doc, s.SelectionSet, seen) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if seen[s.Name] {
-				continue
-			}
-			seen[s.Name] = true
-			if f := doc.Fragments.ForName(s.Name); f != nil && asksGap(doc, f.SelectionSet, seen) {
-				return true
-			}
-		}
-	}
-	return false
+// asksGap reports whether set, through the fragments it spreads and the
+// fields below it, selects a field graphql-go lacks.
+func asksGap(set ast.SelectionSet) bool {
+	return findField(set, func(f *ast.Field) bool {
+		return (f.ObjectDefinition != nil && gapField(f.ObjectDefinition.Name, f.Name)) || asksGap(f.SelectionSet)
+	}) != nil
 }
 
 // withoutGap copies set, a selection on the type typeName, without the
