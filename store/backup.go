@@ -69,6 +69,15 @@ type BackupInfo struct {
 	IndexVersion string    `json:"indexVersion,omitempty"`
 	Entities     int       `json:"entities"`
 	Relations    int       `json:"relations"`
+	// History names the history of writes the backup belongs to (see
+	// journal.go), and Since, for a backup of the changes since a point
+	// in it, that point: Badger's version of the last write before them.
+	// Until is Badger's version of the last write the backup holds, where
+	// the changes after it begin. A replica follows its primary from one
+	// to the next.
+	History string `json:"history,omitempty"`
+	Since   uint64 `json:"since,omitempty"`
+	Until   uint64 `json:"until,omitempty"`
 	// Bytes is the size of the whole backup, written or read.
 	Bytes int64 `json:"-"`
 }
@@ -81,6 +90,8 @@ type backupHeader struct {
 	DataVersion  uint64    `json:"dataVersion"`
 	Seeds        string    `json:"seeds,omitempty"`
 	IndexVersion string    `json:"indexVersion,omitempty"`
+	History      string    `json:"history,omitempty"`
+	Since        uint64    `json:"since,omitempty"`
 }
 
 // backupTrailer is the last line of a backup.
@@ -93,6 +104,14 @@ type backupTrailer struct {
 // taken while the store goes on serving reads and writes. It refuses a
 // store that holds a restore cut short.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
+	return db.backup(ctx, w, func(storeContents, string, uint64) uint64 { return 0 })
+}
+
+// backup writes a backup of what changed in the store since the Badger
+// version that since returns, given what the store holds, its history and
+// the data version through which its journal lists every deletion; 0 is
+// a backup of the whole store.
+func (db *DB) backup(ctx context.Context, w io.Writer, since func(st storeContents, history string, deletedThrough uint64) uint64) (BackupInfo, error) {
 	// The header is read before Badger's stream opens the transaction it
 	// reads the snapshot in, which it does on a goroutine of its own that
 	// no caller can hand a transaction to. Writes wait from the reading of
@@ -111,15 +130,28 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 	if st.restoring {
 		return BackupInfo{}, graph.Errorf(graph.ECONFLICT, "%s holds a restore that was cut short, not a whole store; restore a backup into it again (chancery restore --force)", db.where())
 	}
+	history, err := db.history()
+	if err != nil {
+		return BackupInfo{}, fmt.Errorf("back up %s: %w", db.where(), err)
+	}
+	var through uint64
+	if err := db.bdb.View(func(txn *badger.Txn) (err error) {
+		through, err = deletedThrough(txn)
+		return err
+	}); err != nil {
+		return BackupInfo{}, fmt.Errorf("back up %s: %w", db.where(), err)
+	}
 	info := BackupInfo{
 		Format:       BackupFormat,
 		Created:      time.Now().UTC().Truncate(time.Second),
 		DataVersion:  st.version,
 		Seeds:        st.seeds,
 		IndexVersion: st.index,
+		History:      history,
+		Since:        since(st, history, through),
 	}
 	bw := &backupWriter{ctx: ctx, w: w, h: sha256.New()}
-	head, _ := json.Marshal(backupHeader{info.Format, info.Created, info.DataVersion, info.Seeds, info.IndexVersion})
+	head, _ := json.Marshal(backupHeader{info.Format, info.Created, info.DataVersion, info.Seeds, info.IndexVersion, info.History, info.Since})
 	fmt.Fprintf(bw, "%s %d\n%s\n", backupMagic, BackupFormat, head)
 
 	snap := &snapshot{}
@@ -133,7 +165,9 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 		unlock()
 		return snap.observe(item)
 	}
-	if _, err := stream.Backup(bw, 0); err != nil {
+	stream.SinceTs = info.Since
+	last, err := stream.Backup(bw, info.Since)
+	if err != nil {
 		if bw.err != nil {
 			err = bw.err
 		}
@@ -142,8 +176,13 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 	unlock()
 	bw.Write(binary.LittleEndian.AppendUint64(nil, backupEnd))
 
-	info.DataVersion, info.Seeds, info.IndexVersion = snap.version, snap.seeds, snap.index
+	if info.Since == 0 {
+		info.DataVersion, info.Seeds, info.IndexVersion = snap.version, snap.seeds, snap.index
+	}
+	// Of the changes since a point, the counts are of the entities and
+	// relations written since.
 	info.Entities, info.Relations = snap.entities, snap.relations
+	info.Until = max(info.Since, last)
 	tail, _ := json.Marshal(backupTrailer{BackupInfo: info, SHA256: hex.EncodeToString(bw.h.Sum(nil))})
 	bw.h = nil // the trailer is not part of what its checksum covers
 	bw.Write(append(tail, '\n'))
@@ -238,12 +277,22 @@ func (s *snapshot) observe(item *badger.Item) bool {
 // the store while Restore runs: Badger's DropAll is not safe with
 // concurrent reads. The directory lock keeps other processes out.
 func (db *DB) Restore(ctx context.Context, r io.Reader, force bool) (BackupInfo, error) {
-	defer db.versions.changing()()
 	br := newBackupReader(ctx, r)
 	head, err := br.readHead()
 	if err != nil {
 		return BackupInfo{}, err
 	}
+	if head.Since != 0 {
+		return BackupInfo{}, graph.Errorf(graph.EINVALID, "the backup holds only the changes since a point in a store's history, which a replica applies; restore a backup of a whole store (chancery backup)")
+	}
+	return db.restore(ctx, br, head, force, false)
+}
+
+// restore restores the backup br, whose header is read. A replica's
+// restore (follow) keeps the backup's data version, and records that it
+// follows the backup's history from the backup's end on.
+func (db *DB) restore(ctx context.Context, br *backupReader, head backupHeader, force, follow bool) (BackupInfo, error) {
+	defer db.versions.changing()()
 	before, err := db.contents(ctx, true)
 	if err != nil {
 		return BackupInfo{}, err
@@ -287,12 +336,21 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, force bool) (BackupInfo,
 			return BackupInfo{}, graph.Errorf(graph.EUNAVAILABLE, "%s; %s is unchanged", graph.ErrorMessage(err), db.where())
 		}
 	}
+	if follow && before.version > info.DataVersion && !before.restoring {
+		return BackupInfo{}, graph.Errorf(graph.ECONFLICT, "the primary's data is at version %d, older than this replica's %d: it is not the store this replica followed; start the replica on an empty data directory to follow it", info.DataVersion, before.version)
+	}
+	// Readers of a replica are turned away while its store is emptied and
+	// loaded (see view); they get the whole store before or after.
+	if db.follower {
+		db.gate.Lock()
+		defer db.gate.Unlock()
+	}
 	if db.dir != "" {
 		if err := markRestoring(db.dir); err != nil {
 			return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "%v; %s is unchanged", err, db.where())
 		}
 	}
-	if err := db.load(context.WithoutCancel(ctx), spool, before.version, info); err != nil {
+	if err := db.load(context.WithoutCancel(ctx), spool, before.version, info, follow); err != nil {
 		if derr := db.emptyAfterFailure(before.version); derr != nil {
 			return BackupInfo{}, graph.Errorf(graph.EINTERNAL, "the restore failed after the old contents were dropped (%v), and emptying the store failed too (%v); %s is damaged: restore again with --force", err, derr, db.where())
 		}
@@ -307,7 +365,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, force bool) (BackupInfo,
 }
 
 // load empties the store and loads the checked backup records from f.
-func (db *DB) load(ctx context.Context, f io.Reader, oldVersion uint64, want BackupInfo) error {
+func (db *DB) load(ctx context.Context, f io.Reader, oldVersion uint64, want BackupInfo, follow bool) error {
 	if err := db.bdb.DropAll(); err != nil {
 		return fmt.Errorf("empty the store: %w", err)
 	}
@@ -327,6 +385,26 @@ func (db *DB) load(ctx context.Context, f io.Reader, oldVersion uint64, want Bac
 			return err
 		}
 		if err := txn.Delete(metaKey(metaRestoring)); err != nil {
+			return err
+		}
+		if follow {
+			// A replica's version is its primary's, so that a client can
+			// ask it for what it wrote there. The primary's history is its
+			// own (a replica serves no changes to follow); its journal,
+			// loaded with the rest, is left as it came.
+			for _, name := range []string{metaHistory, metaDeletedThrough} {
+				if err := txn.Delete(metaKey(name)); err != nil {
+					return err
+				}
+			}
+			if err := writeFollowState(txn, FollowState{History: want.History, Since: want.Until}); err != nil {
+				return err
+			}
+			return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, loaded))
+		}
+		// The restored store goes on from here apart from the one the
+		// backup was taken of: a history of its own.
+		if err := txn.Set(metaKey(metaHistory), []byte(newHistoryID())); err != nil {
 			return err
 		}
 		return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, max(oldVersion, loaded)+1))

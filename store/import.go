@@ -301,6 +301,14 @@ func (db *DB) writeImport(ctx context.Context, open func() (ItemReader, error), 
 		defer iw.sl.close()
 		iw.w = iw.sl
 	} else {
+		// What the batch writer writes and deletes is not journaled:
+		// before its first write the store gets a new history, and
+		// replicas start over from a full backup. (A sorted load gets one
+		// when it is done, see finishImport: until then the store is
+		// refused.)
+		if err := db.renewHistory(); err != nil {
+			return ImportStats{}, err
+		}
 		if iw.wb, err = db.startBatchImport(); err != nil {
 			return ImportStats{}, err
 		}
@@ -527,6 +535,9 @@ func (db *DB) finishImport(ctx context.Context, sorted bool) error {
 	if err := db.update(ctx, func(txn *badger.Txn, _ *tally) error {
 		if !sorted {
 			return nil
+		}
+		if err := txn.Set(metaKey(metaHistory), []byte(newHistoryID())); err != nil {
+			return err
 		}
 		return txn.Delete(metaKey(metaImporting))
 	}); err != nil {

@@ -19,6 +19,7 @@ package store
 //	c 0 m <sender> 0 <host> 0 <mission id>             missions by sender and host: 1
 //	c 0 g T <entity id>                                relations of an entity: a count
 //	m 0 <name>                                         store metadata (the meta* names below)
+//	d 0 <key>                                          a key a write deleted: its version and time (journal.go)
 //
 // <type> is the relation type's index in graph.RelationTypes, one byte.
 // <dir> is 'o' for a relation leading out of the entity and 'i' for one
@@ -62,6 +63,7 @@ const (
 	prefixVocabGram = 'q'
 	prefixMeta      = 'm'
 	prefixCount     = 'c'
+	prefixDeleted   = 'd'
 
 	// prefixGramV3 held the trigrams of every entity's names,
 	// g 0 <trigram> 0 <entity id>, up to index version 3; opening such a
@@ -90,6 +92,17 @@ const (
 	// store and removed when it is done, so that a restore cut short by a
 	// crash is not mistaken for a store.
 	metaRestoring = "restoring"
+	// metaHistory names the history of writes a store's changes belong
+	// to (journal.go): it changes whenever the store is written other than
+	// by a transaction that journals its deletions, so that a replica
+	// knows it cannot follow on from what it had.
+	metaHistory = "history"
+	// metaDeletedThrough is the highest data version whose deletions the
+	// journal no longer lists all of (PruneDeletions).
+	metaDeletedThrough = "deleted-through"
+	// metaFollow is what a replica holds of the primary it follows
+	// (FollowState); a primary has none.
+	metaFollow = "follow"
 )
 
 const (
@@ -113,6 +126,10 @@ func key(prefix byte, parts ...[]byte) []byte {
 func entityKey(id graph.ID) []byte { return key(prefixEntity, []byte(id)) }
 func relationKey(id string) []byte { return key(prefixRelation, []byte(id)) }
 func metaKey(name string) []byte   { return key(prefixMeta, []byte(name)) }
+
+// deletedKey is the journal's entry for a deleted key k (journal.go).
+func deletedKey(k []byte) []byte { return key(prefixDeleted, k) }
+func deletedPrefix() []byte      { return key(prefixDeleted) }
 func entityKindPrefix(k graph.Kind) []byte {
 	if k == "" {
 		return key(prefixEntity)

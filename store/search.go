@@ -830,6 +830,9 @@ func editDistance(a, b string, limit int) int {
 // versions. It runs when a store written by an older version is opened,
 // in batches so that no transaction grows too large.
 func (db *DB) reindex(ctx context.Context) error {
+	if err := db.renewHistory(); err != nil {
+		return err
+	}
 	if err := db.bdb.DropPrefix(gramV3IndexPrefix()); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +52,12 @@ type Options struct {
 	// cut short is not refused, and indexes older than this code's are
 	// not rebuilt, so that Verify can report both.
 	Inspect bool
+	// Follower opens the store of a replica, which holds what its
+	// primary sent it and nothing else (see Follow): it is never filled
+	// or reindexed, a restore of the primary's data cut short is not
+	// refused but loaded again, and reads are refused until the store
+	// holds a whole copy of the primary's data.
+	Follower bool
 }
 
 // servingMemory is about what Badger may hold in its caches when serving:
@@ -109,6 +116,13 @@ type DB struct {
 	versions versionCache
 	// freeMargin is Options.MinFree.
 	freeMargin int64
+	// follower is Options.Follower. A replica's reads hold gate shared,
+	// and the restore that empties and loads its store holds it alone;
+	// loaded says whether the store holds a whole copy of the primary's
+	// data (see view).
+	follower bool
+	gate     sync.RWMutex
+	loaded   atomic.Bool
 }
 
 var _ graph.Reader = (*DB)(nil)
@@ -135,7 +149,7 @@ func Open(opts Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open in-memory store: %w", err)
 		}
-		return &DB{bdb: db, entities: newEntityCacheFor(opts)}, nil
+		return &DB{bdb: db, entities: newEntityCacheFor(opts), follower: opts.Follower}, nil
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, graph.Errorf(graph.EINVALID, "cannot create data directory %s: %v", opts.Dir, err)
@@ -172,8 +186,15 @@ func Open(opts Options) (*DB, error) {
 		lock.Close()
 		return nil, graph.Errorf(graph.EINTERNAL, "cannot open the store in %s: %v; if the directory is not a Chancery data directory, pass --data with another one", opts.Dir, err)
 	}
-	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts), bulk: opts.Bulk, freeMargin: opts.MinFree}
+	db := &DB{bdb: bdb, dir: opts.Dir, lock: lock, entities: newEntityCacheFor(opts), bulk: opts.Bulk, freeMargin: opts.MinFree, follower: opts.Follower}
 	if opts.Replace || opts.Inspect {
+		return db, nil
+	}
+	if opts.Follower {
+		if err := db.checkFollowing(); err != nil {
+			db.Close()
+			return nil, err
+		}
 		return db, nil
 	}
 	if im, err := startOverCutShortFill(opts.Dir, bdb); err != nil {
@@ -389,10 +410,21 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// view runs fn in a read transaction, checking ctx first.
+// view runs fn in a read transaction, checking ctx first. A replica
+// turns readers away while it has no whole copy of its primary's data,
+// and while it loads one (see Follow), unless ctx is the load's own.
 func (db *DB) view(ctx context.Context, fn func(txn *badger.Txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if db.follower && ctx.Value(loadingKey{}) == nil {
+		if !db.gate.TryRLock() {
+			return graph.Errorf(graph.EUNAVAILABLE, "this replica is loading a full copy of its primary's data; try again in a few seconds, or ask another replica")
+		}
+		defer db.gate.RUnlock()
+		if !db.loaded.Load() {
+			return graph.Errorf(graph.EUNAVAILABLE, "this replica does not yet hold a copy of its primary's data; try again shortly, or ask another replica")
+		}
 	}
 	return db.bdb.View(fn)
 }

@@ -780,7 +780,7 @@ func (t *tally) writeTo(w keyWriter, read *badger.Txn) error {
 		case n == 0 && read == nil:
 			continue // nothing to delete
 		case n == 0:
-			err = w.Delete([]byte(k))
+			err = deleteFrom(w, []byte(k))
 		default:
 			err = w.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n)))
 		}
@@ -814,6 +814,9 @@ func readCount(txn *badger.Txn, k []byte) (int64, error) {
 // recount rebuilds the counts index from the records: for a store written
 // before the index existed, or restored from such a store's backup.
 func (db *DB) recount(ctx context.Context) error {
+	if err := db.renewHistory(); err != nil {
+		return err
+	}
 	if err := db.bdb.DropPrefix(countIndexPrefix()); err != nil {
 		return fmt.Errorf("drop the old counts: %w", err)
 	}

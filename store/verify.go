@@ -294,7 +294,9 @@ func (db *DB) Repair(ctx context.Context) (*RepairReport, error) {
 func (db *DB) repairPass(ctx context.Context) (*verifier, error) {
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
-	v, err := db.check(ctx, wb)
+	// What a repair writes is not journaled: before its first write the
+	// store gets a new history, and replicas start over.
+	v, err := db.check(ctx, &beforeWrites{w: wb, first: db.renewHistory})
 	if err != nil {
 		return nil, err
 	}
@@ -668,9 +670,15 @@ func (v *verifier) walk() error {
 			if err := v.count(item); err != nil {
 				return fmt.Errorf("read key %s: %w", showKey(k), err)
 			}
+		case prefixDeleted:
+			// The journal of deletions (journal.go): a version and a time.
+			if item.ValueSize() != 16 {
+				v.problem(probUnknownKey, showKey(k))
+			}
 		case prefixMeta:
 			switch string(k[2:]) {
-			case metaVersion, metaSeeded, metaFilled, metaIndex, metaImporting, metaRestoring:
+			case metaVersion, metaSeeded, metaFilled, metaIndex, metaImporting, metaRestoring,
+				metaHistory, metaDeletedThrough, metaFollow:
 			default:
 				v.problem(probUnknownKey, showKey(k))
 			}
@@ -1143,4 +1151,34 @@ func describeCountKey(k []byte) string {
 		at = fmt.Sprintf("changes on %04d-%02d-%02d", binary.BigEndian.Uint16(when), when[2], when[3])
 	}
 	return subject + ", " + at
+}
+
+// beforeWrites is a keyWriter that calls first before the first write it
+// passes on to w.
+type beforeWrites struct {
+	w     keyWriter
+	first func() error
+	done  bool
+}
+
+func (b *beforeWrites) begin() error {
+	if b.done {
+		return nil
+	}
+	b.done = true
+	return b.first()
+}
+
+func (b *beforeWrites) Set(k, v []byte) error {
+	if err := b.begin(); err != nil {
+		return err
+	}
+	return b.w.Set(k, v)
+}
+
+func (b *beforeWrites) Delete(k []byte) error {
+	if err := b.begin(); err != nil {
+		return err
+	}
+	return b.w.Delete(k)
 }

@@ -388,7 +388,7 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally, done *graph.Applied
 			removed(r.ID)
 		}
 		for _, k := range append(indexKeys(e), entityKey(id)) {
-			if err := txn.Delete(k); err != nil {
+			if err := deleteKey(txn, k); err != nil {
 				return fail(fmt.Errorf("delete entity %s: %w", id, err))
 			}
 		}
@@ -449,7 +449,7 @@ func deleteRelation(txn *badger.Txn, t *tally, r *graph.Relation) error {
 		return err
 	}
 	for _, kv := range kvs {
-		if err := txn.Delete(kv.k); err != nil {
+		if err := deleteKey(txn, kv.k); err != nil {
 			return err
 		}
 	}
@@ -473,7 +473,7 @@ func writeEntity(w keyWriter, read *badger.Txn, t *tally, vocab vocabulary, e *g
 	switch {
 	case err == nil:
 		for _, k := range indexKeys(old) {
-			if err := w.Delete(k); err != nil {
+			if err := deleteFrom(w, k); err != nil {
 				return err
 			}
 		}
