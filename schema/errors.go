@@ -22,6 +22,9 @@ const (
 	CodeBadRequest       = "BAD_REQUEST"
 	CodeTimeout          = "TIMEOUT"
 	CodeUnavailable      = "UNAVAILABLE"
+	// CodeReadOnly refuses a mutation sent to a read-only replica; the
+	// message names the primary to send it to.
+	CodeReadOnly = "READ_ONLY"
 	// CodeBusy is a costly query refused because the server is already
 	// running as many costly queries as it allows (Limits.MaxExpensive):
 	// it may be sent again shortly, or asked in smaller pieces.

@@ -43,6 +43,9 @@ func withWriter(ctx context.Context, w graph.Writer) context.Context {
 // request may not write.
 func writer(ctx context.Context) (graph.Writer, *loader, error) {
 	ld := loaderFrom(ctx)
+	if p, ok := ctx.Value(writerKey{}).(ReplicaOf); ok {
+		return nil, nil, &apiError{code: CodeReadOnly, message: fmt.Sprintf("this server is a read-only replica; send writes to its primary, %s (POST %s)", p, strings.TrimRight(string(p), "/")+"/graphql")}
+	}
 	a, _ := ctx.Value(accessKey{}).(Access)
 	if !a.Allowed {
 		msg := a.Refusal
@@ -56,6 +59,23 @@ func writer(ctx context.Context) (graph.Writer, *loader, error) {
 		return nil, nil, &apiError{code: CodeInternal, message: "this server's store cannot be written to"}
 	}
 	return w, ld, nil
+}
+
+// ReplicaOf is the writer of a replica of the primary at the URL it
+// holds: it writes nothing, and a mutation is told to send its writes to
+// the primary (CodeReadOnly), whatever token it carries.
+type ReplicaOf string
+
+// Apply refuses the write.
+func (p ReplicaOf) Apply(context.Context, *graph.Batch) error { return p.refuse() }
+
+// ApplyChanges refuses the write.
+func (p ReplicaOf) ApplyChanges(context.Context, *graph.Batch) (graph.Applied, error) {
+	return graph.Applied{}, p.refuse()
+}
+
+func (p ReplicaOf) refuse() error {
+	return graph.Errorf(graph.EINVALID, "this server is a read-only replica; send writes to its primary, %s", string(p))
 }
 
 type sourceInput struct {

@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,33 +136,78 @@ func (ts tokens) match(token string) bool {
 
 // adminBackup streams a backup of the store to a caller with a token.
 func (h *handler) adminBackup(w http.ResponseWriter, r *http.Request) {
+	if !h.admit(w, r, "backups", "a backup") {
+		return
+	}
+	h.stream(w, r, "chancery.backup", h.backup)
+}
+
+// adminChanges streams to a replica, with a token, the changes since the
+// point its query gives (history, since and version; see
+// store.FollowPoint), or a full backup when the store cannot follow on
+// from there.
+func (h *handler) adminChanges(w http.ResponseWriter, r *http.Request) {
+	if !h.admit(w, r, "replicas", "following this server") {
+		return
+	}
+	q := r.URL.Query()
+	var from ChangesPoint
+	from.History = q.Get("history")
+	for _, p := range []struct {
+		name string
+		n    *uint64
+	}{{"since", &from.Since}, {"version", &from.Version}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("%s=%q is not a whole number", p.name, v)})
+			return
+		}
+		*p.n = n
+	}
+	h.stream(w, r, "chancery.changes", func(ctx context.Context, w io.Writer) error {
+		return h.changes(ctx, w, from)
+	})
+}
+
+// admit lets a request with a token through to an admin endpoint, and
+// answers any other: what is disabled, for whom, and how to enable it.
+func (h *handler) admit(w http.ResponseWriter, r *http.Request, what, needs string) bool {
 	fail := func(status int, msg string) {
 		writeJSON(w, status, map[string]string{"error": msg})
 	}
 	if len(h.tokens) == 0 {
-		fail(http.StatusServiceUnavailable, "backups over HTTP are disabled on this server: it was started without a token; start it with CHANCERY_TOKEN or --token-file")
-		return
+		fail(http.StatusServiceUnavailable, what+" over HTTP are disabled on this server: it was started without a token; start it with CHANCERY_TOKEN or --token-file")
+		return false
 	}
 	present, err := h.tokens.authenticate(r)
 	if !present || err != nil {
-		msg := "a backup needs a token: send Authorization: Bearer <token>"
+		msg := needs + " needs a token: send Authorization: Bearer <token>"
 		if err != nil {
 			msg = err.Error()
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="chancery"`)
 		fail(http.StatusUnauthorized, msg)
-		return
+		return false
 	}
+	return true
+}
+
+// stream sends what write writes, as a file of the given name.
+func (h *handler) stream(w http.ResponseWriter, r *http.Request, name string, write func(context.Context, io.Writer) error) {
 	// A backup of a large store takes longer than the server's write
 	// timeout allows an ordinary answer.
 	if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
 		h.log.WarnContext(r.Context(), "backup: cannot lift the write deadline", "err", err)
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="chancery.backup"`)
-	if err := h.backup(r.Context(), w); err != nil {
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if err := write(r.Context(), w); err != nil {
 		// The status is sent; cutting the stream short tells the client.
-		h.log.ErrorContext(r.Context(), "backup failed", "err", err)
+		h.log.ErrorContext(r.Context(), "streaming "+name+" failed", "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/cors"
 
 	"github.com/chancery/chancery/schema"
@@ -47,6 +48,11 @@ type HandlerOptions struct {
 	Tokens []string
 	// Backup, if set, writes a backup of the store for GET /admin/backup.
 	Backup func(ctx context.Context, w io.Writer) error
+	// Collectors are more metrics, such as a replica's, for /metrics.
+	Collectors []prometheus.Collector
+	// Changes, if set, writes for GET /admin/changes the changes to the
+	// store since a replica's point, or a full backup (store.DB.Changes).
+	Changes func(ctx context.Context, w io.Writer, from ChangesPoint) error
 	// Ready reports whether the service should be sent requests, for
 	// /readyz: nil when it should, else why not, which /readyz shows (a
 	// server shutting down says so). /readyz also needs Health to pass.
@@ -92,6 +98,7 @@ type HandlerOptions struct {
 //	GET  /readyz    200 "ready" when it should be sent requests, else 503 and why
 //	GET  /metrics   Prometheus metrics, unless HandlerOptions.Metrics
 //	GET  /admin/backup  a backup of the store, for a bearer token
+//	GET  /admin/changes the changes since a replica's point, for a bearer token
 //
 // /graphql follows GraphQL over HTTP; every route is wrapped in CORS
 // handling, and observed: each request gets an X-Request-Id, is counted
@@ -104,7 +111,7 @@ func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 	log = schema.RequestLogger(log)
 	mux := http.NewServeMux()
 	obs := newObserver(mux, opts, log)
-	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup,
+	h := &handler{s: s, log: log, health: opts.Health, tokens: newTokens(opts.Tokens), backup: opts.Backup, changes: opts.Changes,
 		persisted: newPersistedQueries(), m: obs.m, minVersionWait: cmp.Or(opts.MinVersionWait, DefaultMinVersionWait)}
 	cache, err := newResponseCache(opts.ResponseCacheBytes)
 	if err != nil {
@@ -119,6 +126,9 @@ func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 		mux.Handle("GET /metrics", obs.m.Handler(log))
 	}
 	mountUI(mux, opts.UI)
+	if opts.Changes != nil {
+		mux.HandleFunc("GET /admin/changes", h.adminChanges)
+	}
 	if opts.Backup != nil {
 		mux.HandleFunc("GET /admin/backup", h.adminBackup)
 	}
@@ -149,6 +159,7 @@ type handler struct {
 	health    func(*http.Request) error
 	tokens    tokens
 	backup    func(context.Context, io.Writer) error
+	changes   func(context.Context, io.Writer, ChangesPoint) error
 	persisted *persistedQueries
 	cache     *responseCache // nil: none
 	m         *Metrics
@@ -481,4 +492,11 @@ func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, "ok\n")
+}
+
+// ChangesPoint is where a replica stands in its primary's history, as its
+// request for the changes since says (store.FollowPoint).
+type ChangesPoint struct {
+	History        string
+	Since, Version uint64
 }
