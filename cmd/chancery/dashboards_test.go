@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/seeds/initial"
 )
@@ -106,7 +107,8 @@ func TestGrafanaDashboard(t *testing.T) {
 		t.Error("the dashboard has no variable $datasource choosing a Prometheus data source")
 	}
 
-	p := startServe(t, nil, "--data", t.TempDir())
+	const token = "dashboard-token-0123456789"
+	p := startServe(t, map[string]string{"CHANCERY_TOKEN": token}, "--data", t.TempDir())
 	// Requests that make the labelled series: answered, refused, and
 	// answered from the response cache.
 	for range 2 {
@@ -114,6 +116,14 @@ func TestGrafanaDashboard(t *testing.T) {
 	}
 	p.post(t, `{ entity(id: `, "")
 	series := scrapeLabels(t, p.url+"metrics")
+	// A replica of it has the replicas' series too.
+	r := startServe(t, map[string]string{"CHANCERY_FOLLOW_TOKEN": token}, "--data", t.TempDir(), "--follow", p.url, "--follow-interval", "50ms")
+	waitFor(t, 30*time.Second, "the replica caught up", func() bool { s, _ := readyz(r.url); return s == http.StatusOK })
+	for name, labels := range scrapeLabels(t, r.url+"metrics") {
+		if series[name] == nil {
+			series[name] = labels
+		}
+	}
 	// Prometheus adds these to every series it scrapes; histograms and
 	// summaries have le and quantile.
 	added := map[string]bool{"instance": true, "job": true, "le": true, "quantile": true}

@@ -262,6 +262,9 @@ func TestServeFlags(t *testing.T) {
 		{"StrayArgument", []string{"serve", "now"}, 2, "takes no arguments"},
 		{"BadAddress", []string{"serve", "--addr", "nowhere", "--data", t.TempDir()}, 1, "cannot listen on nowhere"},
 		{"UnknownCommand", []string{"serv"}, 2, `unknown command "serv"`},
+		{"BadPrimary", []string{"serve", "--follow", "primary:8080"}, 2, "give the primary's base URL"},
+		{"NoFollowToken", []string{"serve", "--follow", "http://127.0.0.1:1", "--data", t.TempDir()}, 1, "a replica needs a token"},
+		{"EmptyFollowToken", []string{"serve", "--follow", "http://127.0.0.1:1", "--data", t.TempDir(), "--follow-token-file", os.DevNull}, 1, "holds no token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -26,6 +27,7 @@ import (
 	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/web"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Defaults of chancery serve.
@@ -67,6 +69,19 @@ type Serve struct {
 	// ResponseCache bounds the cache of query answers, such as "64MiB";
 	// "off" caches none.
 	ResponseCache string
+	// Follow, if set, is the base URL of the primary this server is a
+	// read-only replica of; FollowTokenFile holds the token it sends
+	// there (or CHANCERY_FOLLOW_TOKEN). It asks for changes every
+	// FollowInterval, and /readyz says 503 while it lags by more than
+	// MaxLag.
+	Follow          string
+	FollowTokenFile string
+	FollowInterval  time.Duration
+	MaxLag          time.Duration
+	// JournalRetention is how long a primary keeps the record of what it
+	// deleted, which replicas follow on with; a replica further behind
+	// loads a full copy. 0 keeps it for ever.
+	JournalRetention time.Duration
 
 	limits schema.Limits
 
@@ -80,12 +95,15 @@ type Serve struct {
 	srv    *http.Server
 	served chan error
 
-	draining   atomic.Bool      // set when shutdown begins; /readyz then answers 503
-	pprofLn    net.Listener     // nil unless --pprof
-	pprofSrv   *http.Server     // nil unless --pprof
-	metricsLn  net.Listener     // nil unless --metrics-addr
-	metricsSrv *http.Server     // nil unless --metrics-addr
-	tracing    *httpapi.Tracing // nil unless an OTLP endpoint is configured
+	follower   *follower          // nil unless --follow
+	stopFollow context.CancelFunc // stops the follower, or the journal's pruning
+	followDone chan struct{}      // closed when either has stopped
+	draining   atomic.Bool        // set when shutdown begins; /readyz then answers 503
+	pprofLn    net.Listener       // nil unless --pprof
+	pprofSrv   *http.Server       // nil unless --pprof
+	metricsLn  net.Listener       // nil unless --metrics-addr
+	metricsSrv *http.Server       // nil unless --metrics-addr
+	tracing    *httpapi.Tracing   // nil unless an OTLP endpoint is configured
 }
 
 // NewServe returns the serve command writing to the given streams and
@@ -170,6 +188,22 @@ func (s *Serve) ParseFlags(args []string) error {
 		"the `size` of the cache of query answers, such as 64MiB: a query asked again with the same variables, before any write, is answered from it without running; off for none (env CHANCERY_RESPONSE_CACHE)")
 	fs.StringVar(&s.TokenFile, "token-file", env("CHANCERY_TOKEN_FILE", ""),
 		"`file` of bearer tokens that may write, one a line (# comments); with CHANCERY_TOKEN, a token given in the environment (env CHANCERY_TOKEN_FILE)")
+	envDuration := func(name string, def time.Duration) time.Duration {
+		if d, err := time.ParseDuration(s.getenv(name)); err == nil {
+			return d
+		}
+		return def
+	}
+	fs.StringVar(&s.Follow, "follow", env("CHANCERY_FOLLOW", ""),
+		"serve a read-only replica of the primary at this base `URL`, such as http://primary:8080, kept up to date from its /admin/changes (env CHANCERY_FOLLOW; default: serve as a primary)")
+	fs.StringVar(&s.FollowTokenFile, "follow-token-file", env("CHANCERY_FOLLOW_TOKEN_FILE", ""),
+		"`file` holding the token a replica sends its primary, one the primary's --token-file lists (env CHANCERY_FOLLOW_TOKEN_FILE, or the token itself in CHANCERY_FOLLOW_TOKEN)")
+	fs.DurationVar(&s.FollowInterval, "follow-interval", envDuration("CHANCERY_FOLLOW_INTERVAL", time.Second),
+		"how often a replica asks its primary for changes, such as `1s` (env CHANCERY_FOLLOW_INTERVAL)")
+	fs.DurationVar(&s.MaxLag, "max-lag", envDuration("CHANCERY_MAX_LAG", 10*time.Second),
+		"a replica's /readyz answers 503 while it may lag its primary by more than this `duration` (env CHANCERY_MAX_LAG)")
+	fs.DurationVar(&s.JournalRetention, "journal-retention", envDuration("CHANCERY_JOURNAL_RETENTION", 7*24*time.Hour),
+		"how long a primary keeps the record of its deletions that replicas follow on with; a replica further behind loads a full copy; 0 keeps it for ever, such as `168h` (env CHANCERY_JOURNAL_RETENTION)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: chancery serve [flags]
 
@@ -206,6 +240,17 @@ Flags:
 		fmt.Fprintf(s.stderr, "invalid value %q for -response-cache: %v\n", s.ResponseCache, err)
 		return errors.New("bad response cache size")
 	}
+	if s.Follow != "" {
+		u, err := url.Parse(s.Follow)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fmt.Fprintf(s.stderr, "invalid value %q for -follow: give the primary's base URL, such as http://primary:8080\n", s.Follow)
+			return errors.New("bad primary URL")
+		}
+		if s.FollowInterval <= 0 || s.MaxLag <= 0 {
+			fmt.Fprintln(s.stderr, "-follow-interval and -max-lag must be above zero")
+			return errors.New("bad follow settings")
+		}
+	}
 	switch s.LogFormat {
 	case "text", "json":
 	default:
@@ -233,9 +278,26 @@ func (s *Serve) Open(ctx context.Context) error {
 	if limit, _ := parseBytes(s.MemoryLimit); limit > 0 {
 		debug.SetMemoryLimit(limit)
 	}
-	db, seeded, err := openData(ctx, store.Options{Dir: s.DataDir, Logger: s.log, SyncWrites: true}, s.InitialData, s.log)
-	if err != nil {
-		return err
+	var db *store.DB
+	seeded := false
+	var writer graph.Writer
+	if s.Follow != "" {
+		// A replica holds its primary's data and nothing else: it is
+		// never filled, and it writes only what the primary sends.
+		token, err := s.followToken()
+		if err != nil {
+			return err
+		}
+		if db, err = store.Open(store.Options{Dir: s.DataDir, Logger: s.log, SyncWrites: true, Follower: true}); err != nil {
+			return describe(err)
+		}
+		s.follower = newFollower(db, s.Follow, token, s.FollowInterval, s.MaxLag, s.log)
+		writer = schema.ReplicaOf(s.follower.primary)
+	} else {
+		if db, seeded, err = openData(ctx, store.Options{Dir: s.DataDir, Logger: s.log, SyncWrites: true}, s.InitialData, s.log); err != nil {
+			return err
+		}
+		writer = db
 	}
 	s.db = db
 
@@ -249,7 +311,7 @@ func (s *Serve) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	api, err := schema.New(db, db, s.log, s.limits, httpapi.WithTracing(s.tracing))
+	api, err := schema.New(db, writer, s.log, s.limits, httpapi.WithTracing(s.tracing))
 	if err != nil {
 		return err
 	}
@@ -280,19 +342,38 @@ func (s *Serve) Open(ctx context.Context) error {
 	}
 
 	cacheBytes, _ := parseBytes(s.ResponseCache) // checked by ParseFlags
+	health := func(r *http.Request) error {
+		_, err := db.Version(r.Context())
+		return err
+	}
+	ready := func(*http.Request) error { return nil }
+	var collectors []prometheus.Collector
+	var changes func(context.Context, io.Writer, httpapi.ChangesPoint) error
+	if f := s.follower; f != nil {
+		health = func(r *http.Request) error { return f.healthy(r.Context()) }
+		ready = func(*http.Request) error { return f.ready() }
+		collectors = append(collectors, f)
+	} else {
+		changes = func(ctx context.Context, w io.Writer, from httpapi.ChangesPoint) error {
+			_, err := db.Changes(ctx, w, store.FollowPoint{History: from.History, Since: from.Since, Version: from.Version})
+			return err
+		}
+	}
 	s.srv = &http.Server{
-		Handler: httpapi.Handler(api, httpapi.HandlerOptions{
+		Handler: s.withLag(httpapi.Handler(api, httpapi.HandlerOptions{
 			CORSOrigins:        splitList(s.CORSOrigins),
 			ResponseCacheBytes: cacheBytes,
 			MinVersionWait:     s.MinVersionWait,
 			Logger:             s.log,
-			Health: func(r *http.Request) error {
-				_, err := db.Version(r.Context())
-				return err
-			},
-			Ready: func(*http.Request) error {
+			Health:             health,
+			Collectors:         collectors,
+			Changes:            changes,
+			Ready: func(r *http.Request) error {
 				if s.draining.Load() {
 					return errors.New("the server is shutting down")
+				}
+				if err := ready(r); err != nil {
+					return err
 				}
 				// With the disk nearly full the server still answers
 				// queries, but refuses writes: it is not ready for all of
@@ -308,7 +389,7 @@ func (s *Serve) Open(ctx context.Context) error {
 				_, err := db.Backup(ctx, w)
 				return err
 			},
-		}),
+		})),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Longer than a request may work, so that its answer is sent.
@@ -318,6 +399,7 @@ func (s *Serve) Open(ctx context.Context) error {
 	}
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.srv.Serve(ln) }()
+	s.startBackground()
 
 	label, _ := db.SeededWith(ctx)
 	dir, err := filepath.Abs(s.DataDir)
@@ -339,6 +421,9 @@ func (s *Serve) Open(ctx context.Context) error {
 		attrs = append(attrs, "traces", endpoint)
 	}
 	attrs = append(attrs, "pages", web.Built(pages))
+	if s.follower != nil {
+		attrs = append(attrs, "follows", s.follower.primary, "max_lag", s.MaxLag.String())
+	}
 	attrs = append(attrs, thisBuild.logAttrs()...)
 	s.log.Info("chancery serving", attrs...)
 	if set, err := seeds.Embedded(); err == nil && label != "" && initial.SeedsOf(label) != set.Label {
@@ -488,6 +573,10 @@ func (s *Serve) Close() error {
 	} else if s.metricsLn != nil {
 		s.metricsLn.Close()
 	}
+	if s.stopFollow != nil {
+		s.stopFollow()
+		<-s.followDone
+	}
 	if s.tracing != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -616,4 +705,77 @@ func parseBytes(s string) (int64, error) {
 		return n * u.n, nil
 	}
 	return 0, fmt.Errorf("give a whole number of bytes with KiB, MiB or GiB, such as 384MiB, or off")
+}
+
+// followToken reads the token a replica sends its primary.
+func (s *Serve) followToken() (string, error) {
+	if t := strings.TrimSpace(s.getenv("CHANCERY_FOLLOW_TOKEN")); t != "" {
+		return t, nil
+	}
+	if s.FollowTokenFile == "" {
+		return "", errors.New("a replica needs a token that its primary accepts: give it in a file with --follow-token-file (or CHANCERY_FOLLOW_TOKEN_FILE), or in CHANCERY_FOLLOW_TOKEN")
+	}
+	b, err := os.ReadFile(s.FollowTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("cannot read the token to follow the primary with: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("%s holds no token (only blank lines and # comments); put in it a token that the primary's --token-file lists", s.FollowTokenFile)
+}
+
+// startBackground starts a replica's follower, or a primary's pruning of
+// its journal of deletions: once now, then every hour.
+func (s *Serve) startBackground() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopFollow, s.followDone = cancel, make(chan struct{})
+	if f := s.follower; f != nil {
+		go func() {
+			defer close(s.followDone)
+			f.run(ctx)
+		}()
+		return
+	}
+	go func() {
+		defer close(s.followDone)
+		if s.JournalRetention <= 0 {
+			return
+		}
+		for {
+			rep, err := s.db.PruneDeletions(ctx, time.Now().Add(-s.JournalRetention))
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("cannot prune the journal of deletions; replicas still follow, and it is tried again in an hour", "err", err)
+			} else if rep.Removed > 0 {
+				s.log.Info("pruned the journal of deletions", "removed", rep.Removed, "older_than", s.JournalRetention.String(),
+					"replicas_behind_version_load_a_full_copy", rep.Through)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Hour):
+			}
+		}
+	}()
+}
+
+// withLag adds to a replica's answers how far behind its primary it may
+// be (Chancery-Replica-Lag, in seconds; "unknown" before it first caught
+// up), so that a client sees how stale what it read may be.
+func (s *Serve) withLag(next http.Handler) http.Handler {
+	f := s.follower
+	if f == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lag, known := f.lag()
+		v := "unknown"
+		if known {
+			v = strconv.FormatFloat(lag.Seconds(), 'f', 3, 64)
+		}
+		w.Header().Set("Chancery-Replica-Lag", v)
+		next.ServeHTTP(w, r)
+	})
 }
