@@ -115,7 +115,17 @@ func (db *DB) checkFollowing() error {
 	if err != nil {
 		return err
 	}
-	if c.entities > 0 || c.relations > 0 {
+	if db.dir != "" && !c.restoring {
+		// The mark a restore leaves on disk before it empties the store.
+		im, err := cutShortImport(db.dir)
+		if err != nil {
+			return err
+		}
+		c.restoring = im != nil && im.Restore
+	}
+	// A copy cut short holds nothing whole, whoever's it was: it is
+	// loaded again.
+	if !c.restoring && (c.entities > 0 || c.relations > 0) {
 		if err := db.view(ctx, func(txn *badger.Txn) error {
 			_, ok, err := readFollowState(txn)
 			if err == nil && !ok {

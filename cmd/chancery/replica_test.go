@@ -355,3 +355,65 @@ func TestReplicaSaysWhyItCannotFollow(t *testing.T) {
 		t.Errorf("the primary is not ready: %d", s)
 	}
 }
+
+// TestReplicaKilledWhileCopying kills a replica again and again while it
+// loads its first full copy of a primary holding the default data (the
+// curated seeds and the Wikidata missions), at moments spread over the
+// load: each time it starts again, it serves nothing it does not hold
+// whole, and in the end it holds the primary's exact data.
+func TestReplicaKilledWhileCopying(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "chancery")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	const token = "replica-kill-token-0123456789"
+	pDir := t.TempDir()
+	primary := serveAt(t, bin, freePort(t), pDir, []string{"CHANCERY_TOKEN=" + token, "CHANCERY_INITIAL_DATA=world"})
+	rAddr, rDir := freePort(t), t.TempDir()
+	env := []string{"CHANCERY_FOLLOW_TOKEN=" + token}
+	args := []string{"--follow", primary.url, "--follow-interval", "100ms"}
+
+	// How long one whole copy takes, to spread the kills over it.
+	began := time.Now()
+	r := serveAt(t, bin, rAddr, t.TempDir(), env, args...)
+	waitFor(t, time.Minute, "a first copy", func() bool { s, _ := readyz(r.url); return s == 200 })
+	whole := time.Since(began)
+	r.cmd.Process.Signal(syscall.SIGKILL)
+	r.cmd.Wait()
+
+	for i := range 5 {
+		r = serveAt(t, bin, rAddr, rDir, env, args...)
+		time.Sleep(whole * time.Duration(i+1) / 6)
+		// Whatever it answers is a whole copy or a refusal, never part.
+		if a, err := ask(r.url, `{ entities(kind: COUNTRY, first: 1) { totalCount } }`, "", 0); err == nil && a.body["errors"] == nil {
+			if n := fmt.Sprint(a.body["data"]); !strings.Contains(n, "totalCount") {
+				t.Errorf("kill %d: a read answered %v", i, a.body)
+			}
+		}
+		r.cmd.Process.Signal(syscall.SIGKILL)
+		r.cmd.Wait()
+	}
+	r = serveAt(t, bin, rAddr, rDir, env, args...)
+	waitFor(t, time.Minute, "the copy after the kills", func() bool { s, _ := readyz(r.url); return s == 200 })
+	want, err := ask(primary.url, `{ entities(kind: COUNTRY, first: 1) { totalCount } }`, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ask(r.url, `{ entities(kind: COUNTRY, first: 1) { totalCount } }`, "", 0)
+	if err != nil || fmt.Sprint(got.body) != fmt.Sprint(want.body) || got.version != want.version {
+		t.Errorf("after the kills the replica answers %v at version %d; the primary %v at %d (%v)", got.body, got.version, want.body, want.version, err)
+	}
+	for _, p := range []*process{primary, r} {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		p.cmd.Wait()
+	}
+	if code, out := verifyDir(t, rDir); code != 0 {
+		t.Errorf("chancery verify on the replica killed while copying: exit %d\n%s", code, out)
+	}
+	pe, _ := exec.Command(bin, "export", "--data", pDir).Output()
+	re, _ := exec.Command(bin, "export", "--data", rDir).Output()
+	if len(pe) == 0 || !bytes.Equal(pe, re) {
+		t.Errorf("the replica's export (%d bytes) is not the primary's (%d bytes)", len(re), len(pe))
+	}
+	t.Logf("a whole first copy of the default data took %s", whole.Round(time.Millisecond))
+}
