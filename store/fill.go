@@ -39,9 +39,6 @@ func (db *DB) Fill(ctx context.Context, label string, fill func(context.Context)
 			return false, err
 		}
 	}
-	if err := db.renewHistory(); err != nil {
-		return false, err
-	}
 	if err := fill(ctx); err != nil {
 		return false, fmt.Errorf("fill %s: %w", db.where(), err)
 	}

@@ -153,6 +153,17 @@ func TestReplicaFollowsItsPrimary(t *testing.T) {
 		t.Fatalf("the replica kept a city the restored primary does not have: %v", err)
 	}
 
+	// An import writes with Badger's batch writer, which journals
+	// nothing: the replica starts over too.
+	imported := &graph.Batch{Entities: []*graph.Entity{entity("city:hentzau", "Hentzau")}}
+	if _, err := primary.Import(ctx, storetest.BatchOpener(t, imported), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if res := follow(t, primary, replica); !res.Full {
+		t.Fatalf("a replica of a primary imported into was sent changes: %+v", res)
+	}
+	sameCopy(t, primary, replica)
+
 	// A replica never serves changes of its own, and its store takes no
 	// writes but its primary's.
 	if _, err := replica.Changes(ctx, &bytes.Buffer{}, store.FollowPoint{}); err == nil {

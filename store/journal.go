@@ -14,8 +14,9 @@ package store
 // same backup gives the key a value (written again after its deletion).
 //
 // Only the writes of update (mutations, seeding, groups) journal their
-// deletions. Everything else that writes a store (an import, a restore, a
-// repair, rebuilding indexes, emptying it) gives it a new history first,
+// deletions. Everything else that writes a store with data (an import, a
+// restore, a repair, rebuilding indexes, emptying it) gives it a new
+// history, before its first write or in the transaction that ends it,
 // under metaHistory, and a replica whose history differs starts over from
 // a full backup. DropAll removes the history with everything else, and a
 // store with none gets a new one when it is asked for (history).
@@ -70,10 +71,23 @@ func newHistoryID() string {
 }
 
 // renewHistory gives the store a new history: call it before a write that
-// does not go through update.
+// does not go through update. It moves the data version on too, so that
+// what was cached of the store before (by a replica that loads a full
+// copy of it, say) is not used after, even where the write changes only
+// indexes and counts.
+//
+// A store with no history yet (a new one, or one emptied) needs none: it
+// gets one, new, when one is first asked for (history).
 func (db *DB) renewHistory() error {
+	defer db.versions.changing()()
 	err := db.bdb.Update(func(txn *badger.Txn) error {
-		return txn.Set(metaKey(metaHistory), []byte(newHistoryID()))
+		if _, found, err := readMeta(txn, metaHistory); err != nil || !found {
+			return err
+		}
+		if err := txn.Set(metaKey(metaHistory), []byte(newHistoryID())); err != nil {
+			return err
+		}
+		return bumpVersion(txn)
 	})
 	if err != nil {
 		return fmt.Errorf("mark the store's new history: %w", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chancery/chancery/graph"
+	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/store/storetest"
 )
 
@@ -85,6 +86,30 @@ func TestVersionMovesOnWithEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	movedOn("a restore")
+
+	// A replica's version moves on with the full copy it loads and each
+	// set of changes it applies, as its primary's did.
+	replica := storetest.OpenWith(t, store.Options{Dir: t.TempDir(), Follower: true})
+	replicaAt := func() uint64 {
+		t.Helper()
+		v, err := replica.Version(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	follow(t, db, replica)
+	if got := replicaAt(); got != last {
+		t.Fatalf("after a full copy the replica is at version %d, its primary at %d", got, last)
+	}
+	if err := db.Apply(ctx, cityBatch(200)); err != nil {
+		t.Fatal(err)
+	}
+	movedOn("a write after the copy")
+	follow(t, db, replica)
+	if got := replicaAt(); got != last {
+		t.Fatalf("after a set of changes the replica is at version %d, its primary at %d", got, last)
+	}
 }
 
 // TestWaitForVersion holds WaitForVersion to the version: it answers at

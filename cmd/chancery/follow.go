@@ -112,6 +112,15 @@ func (f *follower) fetch(ctx context.Context, full bool) error {
 		q.Set("version", strconv.FormatUint(p.Version, 10))
 	}
 	began := time.Now()
+	// A primary that stops sending (a machine paused, a network that
+	// drops packets) is given up on after a while with nothing, and
+	// asked again at the next step.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	idle := time.AfterFunc(stalledAfter, func() {
+		cancel(fmt.Errorf("the primary sent nothing for %s", stalledAfter))
+	})
+	defer idle.Stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.primary+"admin/changes?"+q.Encode(), nil)
 	if err != nil {
 		return err
@@ -119,6 +128,9 @@ func (f *follower) fetch(ctx context.Context, full bool) error {
 	req.Header.Set("Authorization", "Bearer "+f.token)
 	resp, err := f.client.Do(req)
 	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+			err = cause
+		}
 		return fmt.Errorf("the primary does not answer: %w", err)
 	}
 	defer resp.Body.Close()
@@ -135,9 +147,12 @@ func (f *follower) fetch(ctx context.Context, full bool) error {
 	}
 	// Whether this is a full copy shows only once the header is read.
 	f.setLoading(p.History == "" || full)
-	res, err := f.db.Follow(ctx, resp.Body)
+	res, err := f.db.Follow(ctx, &watched{r: resp.Body, idle: idle})
 	f.setLoading(false)
 	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+			return cause
+		}
 		return err
 	}
 	f.mu.Lock()
@@ -159,6 +174,24 @@ func (f *follower) setLoading(v bool) {
 	f.mu.Lock()
 	f.loading = v
 	f.mu.Unlock()
+}
+
+// stalledAfter is how long a replica waits for the next bytes of its
+// primary's answer before it gives up on it.
+const stalledAfter = time.Minute
+
+// watched is a reader that puts off its idle timer whenever it reads.
+type watched struct {
+	r    io.Reader
+	idle *time.Timer
+}
+
+func (w *watched) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if n > 0 {
+		w.idle.Reset(stalledAfter)
+	}
+	return n, err
 }
 
 // followStatus is what the follower knows, at one moment.
