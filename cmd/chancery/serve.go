@@ -775,7 +775,7 @@ func (s *Serve) withLag(next http.Handler) http.Handler {
 		if known {
 			v = strconv.FormatFloat(lag.Seconds(), 'f', 3, 64)
 		}
-		w.Header().Set("Chancery-Replica-Lag", v)
+		w.Header().Set(httpapi.HeaderReplicaLag, v)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -21,6 +21,9 @@ const (
 	// version's data, or a later one's); for a mutation, the version
 	// after its writes.
 	HeaderDataVersion = "Chancery-Data-Version"
+	// HeaderReplicaLag, on a replica's answers, says how far behind its
+	// primary it may be, in seconds ("unknown" before it first caught up).
+	HeaderReplicaLag = "Chancery-Replica-Lag"
 	// HeaderMinDataVersion, in a request, is the oldest data version the
 	// client will take an answer from.
 	HeaderMinDataVersion = "Chancery-Min-Data-Version"

@@ -137,8 +137,9 @@ func Handler(s *schema.Schema, opts HandlerOptions) http.Handler {
 
 // newCORS allows simple and preflighted GraphQL requests from the given
 // origins, without credentials. Pages may read X-Request-Id, to quote it
-// in a bug report, ETag, to send it back in If-None-Match, and
-// Chancery-Data-Version, to send it back in Chancery-Min-Data-Version.
+// in a bug report, ETag, to send it back in If-None-Match,
+// Chancery-Data-Version, to send it back in Chancery-Min-Data-Version, and
+// a replica's Chancery-Replica-Lag.
 func newCORS(origins []string) *cors.Cors {
 	if len(origins) == 0 {
 		origins = []string{"*"}
@@ -147,7 +148,7 @@ func newCORS(origins []string) *cors.Cors {
 		AllowedOrigins:   origins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Request-Id", HeaderMinDataVersion},
-		ExposedHeaders:   []string{"X-Request-Id", "ETag", HeaderDataVersion},
+		ExposedHeaders:   []string{"X-Request-Id", "ETag", HeaderDataVersion, HeaderReplicaLag},
 		AllowCredentials: false,
 		MaxAge:           600,
 	})
