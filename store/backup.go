@@ -112,6 +112,14 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (BackupInfo, error) {
 // the data version through which its journal lists every deletion; 0 is
 // a backup of the whole store.
 func (db *DB) backup(ctx context.Context, w io.Writer, since func(st storeContents, history string, deletedThrough uint64) uint64) (BackupInfo, error) {
+	// A replica's full copy waits for a backup of it to end, rather than
+	// empty the store under the backup's stream.
+	if db.follower {
+		if !db.gate.TryRLock() {
+			return BackupInfo{}, graph.Errorf(graph.EUNAVAILABLE, "this replica is loading a full copy of its primary's data; back it up once that is done")
+		}
+		defer db.gate.RUnlock()
+	}
 	// The header is read before Badger's stream opens the transaction it
 	// reads the snapshot in, which it does on a goroutine of its own that
 	// no caller can hand a transaction to. Writes wait from the reading of

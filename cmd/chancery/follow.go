@@ -14,8 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"github.com/chancery/chancery/schema/httpapi"
 	"github.com/chancery/chancery/store"
 )
 
@@ -250,40 +249,12 @@ func (f *follower) healthy(ctx context.Context) error {
 	return err
 }
 
-// Describe and Collect make the follower a prometheus.Collector of the
-// replica's metrics.
-var (
-	replicaLagDesc = prometheus.NewDesc("chancery_replica_lag_seconds",
-		"How far behind its primary this replica may be: it holds every write the primary committed this long ago. Absent until it first catches up.", nil, nil)
-	replicaVersionDesc = prometheus.NewDesc("chancery_replica_data_version",
-		"The data version this replica last brought its copy to.", nil, nil)
-	replicaReadyDesc = prometheus.NewDesc("chancery_replica_ready",
-		"1 while this replica holds a copy of its primary's data and lags by no more than --max-lag (what /readyz says), else 0.", nil, nil)
-	replicaUpdatesDesc = prometheus.NewDesc("chancery_replica_updates_total",
-		"Attempts to bring this replica up to date, by result: changes (applied in one transaction), full (a full copy loaded), failed.", []string{"result"}, nil)
-)
-
-func (f *follower) Describe(ch chan<- *prometheus.Desc) {
-	ch <- replicaLagDesc
-	ch <- replicaVersionDesc
-	ch <- replicaReadyDesc
-	ch <- replicaUpdatesDesc
-}
-
-func (f *follower) Collect(ch chan<- prometheus.Metric) {
+// metrics reports the follower's status for /metrics.
+func (f *follower) metrics() httpapi.ReplicaStatus {
 	st := f.status()
-	if !st.caughtUp.IsZero() {
-		ch <- prometheus.MustNewConstMetric(replicaLagDesc, prometheus.GaugeValue, time.Since(st.caughtUp).Seconds())
-	}
-	ch <- prometheus.MustNewConstMetric(replicaVersionDesc, prometheus.GaugeValue, float64(st.version))
-	ready := 0.0
-	if f.ready() == nil {
-		ready = 1
-	}
-	ch <- prometheus.MustNewConstMetric(replicaReadyDesc, prometheus.GaugeValue, ready)
-	ch <- prometheus.MustNewConstMetric(replicaUpdatesDesc, prometheus.CounterValue, float64(st.applied), "changes")
-	ch <- prometheus.MustNewConstMetric(replicaUpdatesDesc, prometheus.CounterValue, float64(st.full), "full")
-	ch <- prometheus.MustNewConstMetric(replicaUpdatesDesc, prometheus.CounterValue, float64(st.failures), "failed")
+	lag, known := f.lag()
+	return httpapi.ReplicaStatus{Lag: lag, LagKnown: known, Version: st.version, Ready: f.ready() == nil,
+		Changes: st.applied, Full: st.full, Failed: st.failures}
 }
 
 // lagText writes a lag for people.

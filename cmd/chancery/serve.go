@@ -27,7 +27,6 @@ import (
 	"github.com/chancery/chancery/seeds/initial"
 	"github.com/chancery/chancery/store"
 	"github.com/chancery/chancery/web"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Defaults of chancery serve.
@@ -347,12 +346,12 @@ func (s *Serve) Open(ctx context.Context) error {
 		return err
 	}
 	ready := func(*http.Request) error { return nil }
-	var collectors []prometheus.Collector
+	var replica func() httpapi.ReplicaStatus
 	var changes func(context.Context, io.Writer, httpapi.ChangesPoint) error
 	if f := s.follower; f != nil {
 		health = func(r *http.Request) error { return f.healthy(r.Context()) }
 		ready = func(*http.Request) error { return f.ready() }
-		collectors = append(collectors, f)
+		replica = f.metrics
 	} else {
 		changes = func(ctx context.Context, w io.Writer, from httpapi.ChangesPoint) error {
 			_, err := db.Changes(ctx, w, store.FollowPoint{History: from.History, Since: from.Since, Version: from.Version})
@@ -366,7 +365,7 @@ func (s *Serve) Open(ctx context.Context) error {
 			MinVersionWait:     s.MinVersionWait,
 			Logger:             s.log,
 			Health:             health,
-			Collectors:         collectors,
+			Replica:            replica,
 			Changes:            changes,
 			Ready: func(r *http.Request) error {
 				if s.draining.Load() {

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/cors"
 
 	"github.com/chancery/chancery/schema"
@@ -48,8 +47,9 @@ type HandlerOptions struct {
 	Tokens []string
 	// Backup, if set, writes a backup of the store for GET /admin/backup.
 	Backup func(ctx context.Context, w io.Writer) error
-	// Collectors are more metrics, such as a replica's, for /metrics.
-	Collectors []prometheus.Collector
+	// Replica, set on a replica, reports how it follows its primary, for
+	// /metrics (chancery_replica_*).
+	Replica func() ReplicaStatus
 	// Changes, if set, writes for GET /admin/changes the changes to the
 	// store since a replica's point, or a full backup (store.DB.Changes).
 	Changes func(ctx context.Context, w io.Writer, from ChangesPoint) error

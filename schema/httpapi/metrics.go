@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -193,4 +194,57 @@ func (c storeSizeCollector) Collect(ch chan<- prometheus.Metric) {
 	lsm, vlog := c()
 	ch <- prometheus.MustNewConstMetric(storeSizeDesc, prometheus.GaugeValue, float64(lsm), "lsm")
 	ch <- prometheus.MustNewConstMetric(storeSizeDesc, prometheus.GaugeValue, float64(vlog), "vlog")
+}
+
+// ReplicaStatus is what a replica knows of following its primary, at one
+// moment.
+type ReplicaStatus struct {
+	// Lag is how far behind its primary the replica may be; LagKnown is
+	// false until it has caught up once since it started.
+	Lag      time.Duration
+	LagKnown bool
+	// Version is the data version of its copy.
+	Version uint64
+	// Ready is what /readyz says.
+	Ready bool
+	// Changes, Full and Failed count the attempts to bring the copy up to
+	// date: changes applied, full copies loaded, and failures.
+	Changes, Full, Failed int
+}
+
+var (
+	replicaLagDesc = prometheus.NewDesc("chancery_replica_lag_seconds",
+		"How far behind its primary this replica may be: it holds every write the primary committed this long ago. Absent until it first catches up.", nil, nil)
+	replicaVersionDesc = prometheus.NewDesc("chancery_replica_data_version",
+		"The data version this replica last brought its copy to.", nil, nil)
+	replicaReadyDesc = prometheus.NewDesc("chancery_replica_ready",
+		"1 while this replica holds a copy of its primary's data and lags by no more than --max-lag (what /readyz says), else 0.", nil, nil)
+	replicaUpdatesDesc = prometheus.NewDesc("chancery_replica_updates_total",
+		"Attempts to bring this replica up to date, by result: changes (applied in one transaction), full (a full copy loaded), failed.", []string{"result"}, nil)
+)
+
+// replicaCollector reports a replica's status when scraped.
+type replicaCollector func() ReplicaStatus
+
+func (replicaCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- replicaLagDesc
+	ch <- replicaVersionDesc
+	ch <- replicaReadyDesc
+	ch <- replicaUpdatesDesc
+}
+
+func (c replicaCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c()
+	if st.LagKnown {
+		ch <- prometheus.MustNewConstMetric(replicaLagDesc, prometheus.GaugeValue, st.Lag.Seconds())
+	}
+	ch <- prometheus.MustNewConstMetric(replicaVersionDesc, prometheus.GaugeValue, float64(st.Version))
+	ready := 0.0
+	if st.Ready {
+		ready = 1
+	}
+	ch <- prometheus.MustNewConstMetric(replicaReadyDesc, prometheus.GaugeValue, ready)
+	ch <- prometheus.MustNewConstMetric(replicaUpdatesDesc, prometheus.CounterValue, float64(st.Changes), "changes")
+	ch <- prometheus.MustNewConstMetric(replicaUpdatesDesc, prometheus.CounterValue, float64(st.Full), "full")
+	ch <- prometheus.MustNewConstMetric(replicaUpdatesDesc, prometheus.CounterValue, float64(st.Failed), "failed")
 }

@@ -39,8 +39,8 @@ func newObserver(mux *http.ServeMux, opts HandlerOptions, log *slog.Logger) *obs
 	if m == nil {
 		m = NewMetrics(opts.StoreSize)
 	}
-	for _, c := range opts.Collectors {
-		m.reg.MustRegister(c)
+	if opts.Replica != nil {
+		m.reg.MustRegister(replicaCollector(opts.Replica))
 	}
 	return &observer{m: m, log: log, mux: mux,
 		health: opts.Health, ready: opts.Ready, trace: opts.Tracing}
