@@ -10,6 +10,7 @@
 //	chancery verify   check a data directory, and repair its indexes
 //	chancery gen      write a synthetic world for benchmarks
 //	chancery bench    measure a server with a fixed query mix
+//	chancery health   ask a running server's health check, for a container
 //	chancery version  print the version, and the revision built from
 //
 // Run "chancery help" or "chancery <command> -h" for the flags.
@@ -75,6 +76,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cmd = NewRestore(stdout, stderr, getenv)
 	case "verify":
 		cmd = NewVerify(stdout, stderr, getenv)
+	case "health":
+		cmd = NewHealth(stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "chancery", thisBuild)
 		return 0
@@ -137,6 +140,8 @@ Usage:
                               write a synthetic world for benchmarks
   chancery bench [--url URL | --data DIR] [--json FILE]
                               measure a server with a fixed query mix
+  chancery health [--url URL] ask a running server's health check: exit 0 when
+                              it answers 200 (default http://127.0.0.1:8080/healthz)
   chancery version            print the version, and the revision built from
   chancery help               print this help
 

@@ -29,7 +29,27 @@ type buildInfo struct {
 }
 
 // thisBuild is the build of this binary.
-var thisBuild = readBuildInfo(debug.ReadBuildInfo())
+var thisBuild = readBuildInfo(debug.ReadBuildInfo()).orLinked(linkedVersion, linkedRevision, linkedTime)
+
+// linkedVersion, linkedRevision and linkedTime are set by the linker, as
+// deploy/Dockerfile does from its build arguments:
+//
+//	go build -ldflags "-X main.linkedRevision=$REVISION -X main.linkedTime=$REVISION_TIME -X main.linkedVersion=$VERSION"
+//
+// A container build copies the tree without .git, so the go command
+// records no version control information there. What it does record wins.
+var linkedVersion, linkedRevision, linkedTime string
+
+// orLinked fills in what b does not know from what the linker was given.
+func (b buildInfo) orLinked(version, revision, time string) buildInfo {
+	if b.Version == "" {
+		b.Version = version
+	}
+	if b.Revision == "" && revision != "" {
+		b.Revision, b.Time = revision, time
+	}
+	return b
+}
 
 // readBuildInfo reads what a binary's build info says of its source; ok is
 // false when the binary holds none.

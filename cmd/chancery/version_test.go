@@ -112,6 +112,25 @@ func TestReadBuildInfo(t *testing.T) {
 	}
 }
 
+// TestLinkedBuildInfo: what the linker was given (deploy/Dockerfile's
+// build arguments) fills in what the go command did not record, and never
+// replaces what it did.
+func TestLinkedBuildInfo(t *testing.T) {
+	b := readBuildInfo(built("(devel)"), true).orLinked("v0.3.1", testRevision, testTime)
+	if want := "v0.3.1 (revision " + testRevision + ", " + testTime + ")"; b.String() != want {
+		t.Errorf("built without version control information, linked with a version and revision: %s; want %s", b, want)
+	}
+	b = readBuildInfo(built("(devel)"), true).orLinked("", "", "")
+	if !strings.HasPrefix(b.String(), "version unknown (built without version control information") {
+		t.Errorf("built without version control information, linked with nothing: %s", b)
+	}
+	recorded := built("v0.3.2", "vcs", "git", "vcs.revision", "a1b2c3d4e5f6", "vcs.time", testTime)
+	b = readBuildInfo(recorded, true).orLinked("v0.3.1", testRevision, "2020-01-01T00:00:00Z")
+	if want := "v0.3.2 (revision a1b2c3d4e5f6, " + testTime + ")"; b.String() != want {
+		t.Errorf("built in a git clone, and linked with another version and revision: %s; want what go recorded, %s", b, want)
+	}
+}
+
 // TestVersionOfBuiltBinary builds chancery with go build in a git checkout
 // of this module's sources made for the test, with a known commit, and
 // checks what the binary says of itself: chancery version, the startup log
