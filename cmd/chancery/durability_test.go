@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sync"
 	"syscall"
 	"testing"
@@ -21,25 +18,8 @@ import (
 // the process and the GraphQL URL from its startup line.
 func startBinary(t testing.TB, bin, dir string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
-	cmd.Env = append(os.Environ(), env...)
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := bufio.NewScanner(stderr)
-	for lines.Scan() {
-		if m := regexp.MustCompile(`graphql=(\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-			go func() { // keep draining so the server never blocks on its log
-				for lines.Scan() {
-				}
-			}()
-			return cmd, m[1]
-		}
-	}
-	t.Fatal("the server printed no startup line")
-	return nil, ""
+	p := serveAt(t, bin, "127.0.0.1:0", dir, env)
+	return p.cmd, p.url + "graphql"
 }
 
 // TestAcknowledgedWritesSurviveSIGKILL kills the server with SIGKILL in the

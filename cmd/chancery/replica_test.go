@@ -42,7 +42,7 @@ func freePort(t *testing.T) string {
 
 // serveAt starts bin serve on addr and dir with more arguments and env,
 // and returns once it has printed its startup line.
-func serveAt(t *testing.T, bin, addr, dir string, env []string, args ...string) *process {
+func serveAt(t testing.TB, bin, addr, dir string, env []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", dir}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
@@ -55,12 +55,12 @@ func serveAt(t *testing.T, bin, addr, dir string, env []string, args ...string) 
 	var log []string
 	for lines.Scan() {
 		log = append(log, lines.Text())
-		if regexp.MustCompile(`graphql=(\S+)`).MatchString(lines.Text()) {
-			go func() {
+		if m := regexp.MustCompile(`graphql=(\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+			go func() { // keep draining so the server never blocks on its log
 				for lines.Scan() {
 				}
 			}()
-			return &process{cmd: cmd, url: "http://" + addr + "/"}
+			return &process{cmd: cmd, url: strings.TrimSuffix(m[1], "graphql")}
 		}
 	}
 	t.Fatalf("chancery serve %v printed no startup line:\n%s", args, strings.Join(log, "\n"))
