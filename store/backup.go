@@ -163,18 +163,27 @@ func (db *DB) backup(ctx context.Context, w io.Writer, since func(st storeConten
 	fmt.Fprintf(bw, "%s %d\n%s\n", backupMagic, BackupFormat, head)
 
 	snap := &snapshot{}
-	stream := db.bdb.NewStream()
-	stream.LogPrefix = "chancery backup"
-	// One goroutine reads the store, in one transaction: Badger gives
-	// each of its readers a transaction of its own, and more than one
-	// could see different versions of the data.
-	stream.NumGo = 1
-	stream.ChooseKey = func(item *badger.Item) bool {
+	var last uint64
+	if info.Since > 0 {
+		// The changes since a point are read in a transaction opened
+		// while writes still wait.
+		txn := db.bdb.NewTransaction(false)
 		unlock()
-		return snap.observe(item)
+		last, err = writeChanges(txn, bw, info.Since, snap)
+		txn.Discard()
+	} else {
+		stream := db.bdb.NewStream()
+		stream.LogPrefix = "chancery backup"
+		// One goroutine reads the store, in one transaction: Badger gives
+		// each of its readers a transaction of its own, and more than one
+		// could see different versions of the data.
+		stream.NumGo = 1
+		stream.ChooseKey = func(item *badger.Item) bool {
+			unlock()
+			return snap.observe(item)
+		}
+		last, err = stream.Backup(bw, 0)
 	}
-	stream.SinceTs = info.Since
-	last, err := stream.Backup(bw, info.Since)
 	if err != nil {
 		if bw.err != nil {
 			err = bw.err

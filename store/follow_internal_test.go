@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -115,4 +117,63 @@ func versionsOf(t *testing.T, db *DB, k []byte) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// BenchmarkChanges measures what a replica's request for changes costs
+// its primary, on a store of 10^5 synthetic relations: when nothing is
+// new (most requests, with a short --follow-interval) and after one
+// write.
+func BenchmarkChanges(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	bulk, err := Open(Options{Dir: dir, Bulk: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := bulk.Import(ctx, batchOpener(b, synthWorld(b, 100_000, 7)), ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	bulk.Close()
+	primary, err := Open(Options{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer primary.Close()
+	replica := openForTest(b, Options{Dir: b.TempDir(), Follower: true})
+	follow := func() FollowPoint {
+		b.Helper()
+		p, err := replica.Point(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := primary.Changes(ctx, &buf, p); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := replica.Follow(ctx, &buf); err != nil {
+			b.Fatal(err)
+		}
+		p, _ = replica.Point(ctx)
+		return p
+	}
+	at := follow()
+	b.Run("nothing-new", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := primary.Changes(ctx, io.Discard, at); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("one-write", func(b *testing.B) {
+		src := []graph.Source{{Document: "Test fixture"}}
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			e := &graph.Entity{ID: graph.ID(fmt.Sprintf("city:bench-%d", i)), Kind: graph.City, Name: "Bench", Period: graph.Period{Open: true, AttestedFrom: graph.MustDate("1900")}, Sources: src}
+			if err := primary.Apply(ctx, &graph.Batch{Entities: []*graph.Entity{e}}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			at = follow()
+		}
+	})
 }

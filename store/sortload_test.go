@@ -179,7 +179,7 @@ func TestSortedLoadCutShortIsRefused(t *testing.T) {
 }
 
 // synthWorld generates a synthetic world of n relations as one batch.
-func synthWorld(t *testing.T, n int, seed uint64) *graph.Batch {
+func synthWorld(t testing.TB, n int, seed uint64) *graph.Batch {
 	t.Helper()
 	var world graph.Batch
 	if err := synth.Generate(context.Background(), synth.Options{Relations: n, Seed: seed}, func(it synth.Item) error {
