@@ -76,6 +76,13 @@ func findPaths(ctx context.Context, r Reader, q PathQuery, fromIndexes bool) ([]
 	if q.From == q.To {
 		return []Path{{Nodes: []ID{q.From}}}, nil
 	}
+	// Two entities no chain of relations joins have no path, and a store
+	// that keeps a record of which are joined says so without a search.
+	if j, ok := r.(Joiner); ok {
+		if joined, known := j.Joined(ctx, q.From, q.To); known && !joined {
+			return []Path{}, nil
+		}
+	}
 	s := &pathSearch{r: r, types: q.Types, when: q.when(), adj: map[ID][]link{}, deg: map[ID]int{}}
 	var paths []Path
 	done := false
@@ -96,6 +103,13 @@ func findPaths(ctx context.Context, r Reader, q PathQuery, fromIndexes bool) ([]
 		rels[i] = p.Relations
 	}
 	return paths, completeRelations(ctx, r, rels...)
+}
+
+// Joiner is a Reader that may know whether any chain of relations, of any
+// type at any time, joins two entities. Joined answers false only when
+// none does; known is false when it cannot say now.
+type Joiner interface {
+	Joined(ctx context.Context, a, b ID) (joined, known bool)
 }
 
 // link is one relation seen from one of its ends.

@@ -383,6 +383,7 @@ func (db *DB) restore(ctx context.Context, br *backupReader, head backupHeader, 
 
 // load empties the store and loads the checked backup records from f.
 func (db *DB) load(ctx context.Context, f io.Reader, oldVersion uint64, want BackupInfo, follow bool) error {
+	defer db.comps.drop()
 	if err := db.bdb.DropAll(); err != nil {
 		return fmt.Errorf("empty the store: %w", err)
 	}
@@ -446,6 +447,7 @@ func (db *DB) load(ctx context.Context, f io.Reader, oldVersion uint64, want Bac
 // emptyAfterFailure leaves the store empty, at a data version above the
 // old one, after a failed load.
 func (db *DB) emptyAfterFailure(oldVersion uint64) error {
+	defer db.comps.drop()
 	if err := db.bdb.DropAll(); err != nil {
 		return err
 	}

@@ -302,7 +302,13 @@ func (db *DB) applyChanges(frames []byte, info BackupInfo) error {
 	defer db.versions.changing()()
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
+	var from uint64
+	var ends [][2]graph.ID // of the relations the changes store
 	err := db.bdb.Update(func(txn *badger.Txn) error {
+		var err error
+		if from, err = readVersion(txn); err != nil {
+			return err
+		}
 		seen := map[string]bool{} // keys given a value or deleted, by their newest version
 		live := map[string]bool{} // of those, the ones given a value
 		var deleted [][]byte      // the keys the journal says were deleted
@@ -347,6 +353,13 @@ func (db *DB) applyChanges(frames []byte, info BackupInfo) error {
 				if err := txn.Set(k, kv.Value); err != nil {
 					return err
 				}
+				if len(k) > 2 && k[0] == prefixRelation && k[1] == sep {
+					a, b, err := relationEnds(kv.Value)
+					if err != nil {
+						return fmt.Errorf("relation record %s of the changes: %w", showKey(k), err)
+					}
+					ends = append(ends, [2]graph.ID{a, b})
+				}
 			}
 		}
 		for _, k := range deleted {
@@ -364,6 +377,7 @@ func (db *DB) applyChanges(frames []byte, info BackupInfo) error {
 	if err != nil {
 		return fmt.Errorf("apply the primary's changes to %s: %w", db.where(), err)
 	}
+	db.comps.wrote(from, info.DataVersion, ends)
 	return nil
 }
 

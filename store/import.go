@@ -70,6 +70,9 @@ func (db *DB) Import(ctx context.Context, open func() (ItemReader, error), opts 
 		progress = func(string, ImportStats) {}
 	}
 	defer limitImportMemory()()
+	// The relations an import writes are not told to the record of
+	// components: it is built again.
+	defer db.comps.drop()
 	held, sorted, err := db.keysToCarry(maxCarriedKeys)
 	if err != nil {
 		return ImportStats{}, err

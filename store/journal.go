@@ -87,8 +87,12 @@ func (db *DB) renewHistory() error {
 		if err := txn.Set(metaKey(metaHistory), []byte(newHistoryID())); err != nil {
 			return err
 		}
-		return bumpVersion(txn)
+		_, err := bumpVersion(txn)
+		return err
 	})
+	// What such a write joins is not told: the record of components is
+	// built again.
+	db.comps.drop()
 	if err != nil {
 		return fmt.Errorf("mark the store's new history: %w", err)
 	}

@@ -123,6 +123,8 @@ type DB struct {
 	follower bool
 	gate     sync.RWMutex
 	loaded   atomic.Bool
+	// comps records which entities relations may join (components.go).
+	comps components
 }
 
 var _ graph.Reader = (*DB)(nil)

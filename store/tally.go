@@ -221,6 +221,10 @@ func cmpUint32(a, b uint32) int {
 // added to it when the write is done.
 type tally struct {
 	deltas map[string]int64
+	// ends, kept for a write of update (keepEnds), are the ends of the
+	// relations it stores, for the record of components (components.go).
+	ends     [][2]graph.ID
+	keepEnds bool
 	// degrees, if set, holds the changes to the entities' degrees
 	// (countDegree) by entity rather than in deltas, until they are
 	// written: an import changes the degree of every entity it brings,
@@ -265,7 +269,7 @@ type tieChange struct {
 // missions the write touches and the ties it changes, to settle them
 // inside the transaction (settleIn).
 func newWriteTally(life lifeFunc) *tally {
-	return &tally{deltas: map[string]int64{}, life: life, missions: map[graph.ID]struct{}{}, ties: map[string]*tieChange{}}
+	return &tally{deltas: map[string]int64{}, life: life, missions: map[graph.ID]struct{}{}, ties: map[string]*tieChange{}, keepEnds: true}
 }
 
 // newImportTally is the tally of an import: it keeps the missions the

@@ -136,7 +136,9 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 	defer db.versions.changing()()
 	before := db.bdb.NewTransaction(false)
 	defer before.Discard()
-	return db.bdb.Update(func(txn *badger.Txn) error {
+	var from uint64
+	var ends [][2]graph.ID
+	err := db.bdb.Update(func(txn *badger.Txn) error {
 		// The periods the counts read, remembered until the write
 		// changes them.
 		now := &lives{txn: txn, read: map[graph.ID]life{}}
@@ -154,16 +156,25 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 		if err := t.write(txn); err != nil {
 			return err
 		}
-		return bumpVersion(txn)
+		ends = t.ends
+		var err error
+		from, err = bumpVersion(txn)
+		return err
 	})
+	if err == nil {
+		db.comps.wrote(from, from+1, ends)
+	}
+	return err
 }
 
-func bumpVersion(txn *badger.Txn) error {
+// bumpVersion moves the data version on by one in txn, and returns the
+// version it moved on from.
+func bumpVersion(txn *badger.Txn) (uint64, error) {
 	v, err := readVersion(txn)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, v+1))
+	return v, txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, v+1))
 }
 
 // applyBatch validates a batch and writes it in txn, tallying what it
@@ -554,6 +565,9 @@ func writeRelation(w keyWriter, read *badger.Txn, t *tally, r *graph.Relation) e
 		}
 	}
 	t.joins(r, true)
+	if t.keepEnds {
+		t.ends = append(t.ends, [2]graph.ID{r.From, r.To})
+	}
 	return nil
 }
 

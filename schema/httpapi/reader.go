@@ -73,3 +73,12 @@ func (c countedReader) Count(ctx context.Context, q graph.CountQuery) ([]graph.B
 	c.o.read(readCount)
 	return c.r.Count(ctx, q)
 }
+
+// Joined passes the question to r's record of which entities relations
+// join, if it keeps one; it is no read of the store, and is not counted.
+func (c countedReader) Joined(ctx context.Context, a, b graph.ID) (joined, known bool) {
+	if j, ok := c.r.(graph.Joiner); ok {
+		return j.Joined(ctx, a, b)
+	}
+	return false, false
+}
