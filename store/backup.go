@@ -383,6 +383,9 @@ func (db *DB) restore(ctx context.Context, br *backupReader, head backupHeader, 
 
 // load empties the store and loads the checked backup records from f.
 func (db *DB) load(ctx context.Context, f io.Reader, oldVersion uint64, want BackupInfo, follow bool) error {
+	// What the load joins is not told to the record of components: it is
+	// dropped before, and again after, in case it was being built.
+	db.comps.drop()
 	defer db.comps.drop()
 	if err := db.bdb.DropAll(); err != nil {
 		return fmt.Errorf("empty the store: %w", err)

@@ -21,6 +21,7 @@ package store
 import (
 	"context"
 	"hash/maphash"
+	"slices"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -52,24 +53,38 @@ type wroteEnds struct {
 
 // disjointSets is a union-find over entities, each known by a hash of its
 // id: two ids of one hash are one entity to it, which can only join more
-// (see the file's comment).
+// (see the file's comment). The entities stored when it was built are a
+// sorted list of hashes, 12 bytes an entity with their parents; those
+// written since are in a map beside it.
 type disjointSets struct {
 	seed   maphash.Seed
-	index  map[uint64]int32
-	parent []int32
+	sorted []uint64         // the hashes of the entities it was built with
+	extra  map[uint64]int32 // and of those written since, by node
+	parent []int32          // by node: the sorted hashes' first, then extra's
 }
 
-func newDisjointSets() *disjointSets {
-	return &disjointSets{seed: maphash.MakeSeed(), index: map[uint64]int32{}}
+// newDisjointSets returns sets of the entities of the given hashes, each
+// alone, which it sorts.
+func newDisjointSets(seed maphash.Seed, hashes []uint64) *disjointSets {
+	slices.Sort(hashes)
+	hashes = slices.Compact(hashes)
+	d := &disjointSets{seed: seed, sorted: slices.Clip(hashes), extra: map[uint64]int32{}, parent: make([]int32, len(hashes))}
+	for i := range d.parent {
+		d.parent[i] = int32(i)
+	}
+	return d
 }
 
 func (d *disjointSets) node(id graph.ID, add bool) (int32, bool) {
 	h := maphash.String(d.seed, string(id))
-	n, ok := d.index[h]
+	if i, ok := slices.BinarySearch(d.sorted, h); ok {
+		return int32(i), true
+	}
+	n, ok := d.extra[h]
 	if !ok && add {
 		n = int32(len(d.parent))
 		d.parent = append(d.parent, n)
-		d.index[h] = n
+		d.extra[h] = n
 		ok = true
 	}
 	return n, ok
@@ -91,8 +106,7 @@ func (d *disjointSets) union(a, b graph.ID) {
 	}
 }
 
-// joined reports whether a and b are in one set; an entity with no
-// relation is in none.
+// joined reports whether a and b are in one set.
 func (d *disjointSets) joined(a, b graph.ID) bool {
 	x, okx := d.node(a, false)
 	y, oky := d.node(b, false)
@@ -155,15 +169,26 @@ func (db *DB) Joined(ctx context.Context, a, b graph.ID) (joined, known bool) {
 // transaction, then brings it up to date with the writes that ended
 // meanwhile.
 func (db *DB) buildComponents() {
-	sets := newDisjointSets()
+	var sets *disjointSets
 	var version uint64
 	err := db.view(context.Background(), func(txn *badger.Txn) error {
 		var err error
 		if version, err = readVersion(txn); err != nil {
 			return err
 		}
-		prefix := relationRecordsPrefix()
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
+		// Every entity stored, from its key alone; then every relation
+		// joins its two ends.
+		seed := maphash.MakeSeed()
+		var hashes []uint64
+		prefix := entityRecordsPrefix()
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		for it.Rewind(); it.Valid(); it.Next() {
+			hashes = append(hashes, maphash.Bytes(seed, it.Item().Key()[len(prefix):]))
+		}
+		it.Close()
+		sets = newDisjointSets(seed, hashes)
+		prefix = relationRecordsPrefix()
+		it = txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			if err := it.Item().Value(func(v []byte) error {
