@@ -20,6 +20,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"hash/maphash"
 	"slices"
 	"sync"
@@ -42,6 +43,24 @@ type components struct {
 	building bool
 	pending  []wroteEnds
 	dropped  bool
+	// closed is set when the store closes, which waits for a build to
+	// stop (builds).
+	closed bool
+	builds sync.WaitGroup
+}
+
+// close stops a build under way and waits for it: the store is closing.
+func (c *components) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.builds.Wait()
+}
+
+func (c *components) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }
 
 // wroteEnds is what one write joined: the ends of the relations it
@@ -158,17 +177,22 @@ func (db *DB) Joined(ctx context.Context, a, b graph.ID) (joined, known bool) {
 	if c.ok && c.version == v {
 		return c.sets.joined(a, b), true
 	}
-	if !c.building {
+	if !c.building && !c.closed {
 		c.building, c.pending, c.dropped = true, nil, false
+		c.builds.Add(1)
 		go db.buildComponents()
 	}
 	return false, false
 }
 
+// errClosing stops a build when the store closes.
+var errClosing = errors.New("the store is closing")
+
 // buildComponents builds the record from the relation records, in one
 // transaction, then brings it up to date with the writes that ended
 // meanwhile.
 func (db *DB) buildComponents() {
+	defer db.comps.builds.Done()
 	var sets *disjointSets
 	var version uint64
 	err := db.view(context.Background(), func(txn *badger.Txn) error {
@@ -182,7 +206,12 @@ func (db *DB) buildComponents() {
 		var hashes []uint64
 		prefix := entityRecordsPrefix()
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+		n := 0
 		for it.Rewind(); it.Valid(); it.Next() {
+			if n++; n%4096 == 0 && db.comps.isClosed() {
+				it.Close()
+				return errClosing
+			}
 			hashes = append(hashes, maphash.Bytes(seed, it.Item().Key()[len(prefix):]))
 		}
 		it.Close()
@@ -191,6 +220,9 @@ func (db *DB) buildComponents() {
 		it = txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
+			if n++; n%4096 == 0 && db.comps.isClosed() {
+				return errClosing
+			}
 			if err := it.Item().Value(func(v []byte) error {
 				from, to, err := relationEnds(v)
 				if err == nil {

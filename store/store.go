@@ -400,6 +400,7 @@ func (db *DB) Dir() string { return db.dir }
 
 // Close flushes and closes the store and releases the directory.
 func (db *DB) Close() error {
+	db.comps.close()
 	err := db.bdb.Close()
 	db.entities.close()
 	if db.lock != nil {
