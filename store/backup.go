@@ -359,6 +359,8 @@ func (db *DB) restore(ctx context.Context, br *backupReader, head backupHeader, 
 	// Readers of a replica are turned away while its store is emptied and
 	// loaded (see view); they get the whole store before or after.
 	if db.follower {
+		db.copying.Store(true)
+		defer db.copying.Store(false)
 		db.gate.Lock()
 		defer db.gate.Unlock()
 	}

@@ -156,6 +156,26 @@ func (db *DB) Changes(ctx context.Context, w io.Writer, from FollowPoint) (Backu
 	})
 }
 
+// Copying reports whether a replica is loading a full copy of its
+// primary's data: from when it has the copy checked and waits to empty
+// its store until the copy is loaded.
+func (db *DB) Copying() bool { return db.copying.Load() }
+
+// Healthy reports whether the store can be read, for a health check. A
+// replica loading a full copy is healthy, and its store is not read.
+func (db *DB) Healthy(ctx context.Context) error {
+	if !db.follower {
+		_, err := db.Version(ctx)
+		return err
+	}
+	if !db.gate.TryRLock() {
+		return nil // loading a full copy
+	}
+	defer db.gate.RUnlock()
+	_, err := db.Point(ctx)
+	return err
+}
+
 // FollowResult says what Follow applied.
 type FollowResult struct {
 	// Full is set when the input was a backup of the whole store.

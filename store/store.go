@@ -123,6 +123,7 @@ type DB struct {
 	follower bool
 	gate     sync.RWMutex
 	loaded   atomic.Bool
+	copying  atomic.Bool // a full copy is being emptied in and loaded (see Copying)
 	// comps records which entities relations may join (components.go).
 	comps components
 }

@@ -39,7 +39,6 @@ type follower struct {
 	lastErr       error  // of the last attempt; nil after a success
 	full, applied int    // full copies loaded, changes applied
 	failures      int    // attempts that failed
-	loading       bool   // a full copy is being loaded
 }
 
 func newFollower(db *store.DB, primary, token string, interval, maxLag time.Duration, log *slog.Logger) *follower {
@@ -144,10 +143,7 @@ func (f *follower) fetch(ctx context.Context, full bool) error {
 		}
 		return fmt.Errorf("the primary answered %s: %s", resp.Status, e.Error)
 	}
-	// Whether this is a full copy shows only once the header is read.
-	f.setLoading(p.History == "" || full)
 	res, err := f.db.Follow(ctx, &watched{r: resp.Body, idle: idle})
-	f.setLoading(false)
 	if err != nil {
 		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
 			return cause
@@ -167,12 +163,6 @@ func (f *follower) fetch(ctx context.Context, full bool) error {
 			"version", res.Version, "entities", res.Info.Entities, "relations", res.Info.Relations, "took", time.Since(began).Round(time.Millisecond).String())
 	}
 	return nil
-}
-
-func (f *follower) setLoading(v bool) {
-	f.mu.Lock()
-	f.loading = v
-	f.mu.Unlock()
 }
 
 // stalledAfter is how long a replica waits for the next bytes of its
@@ -199,13 +189,12 @@ type followStatus struct {
 	version                 uint64
 	lastErr                 error
 	full, applied, failures int
-	loading                 bool
 }
 
 func (f *follower) status() followStatus {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return followStatus{f.caughtUp, f.version, f.lastErr, f.full, f.applied, f.failures, f.loading}
+	return followStatus{f.caughtUp, f.version, f.lastErr, f.full, f.applied, f.failures}
 }
 
 // lag is how far behind its primary the replica may be: it holds every
@@ -228,7 +217,7 @@ func (f *follower) ready() error {
 		why = "; the last attempt to follow failed: " + st.lastErr.Error()
 	}
 	switch {
-	case st.loading:
+	case f.db.Copying():
 		return fmt.Errorf("loading a full copy of the primary's data from %s", f.primary)
 	case st.caughtUp.IsZero():
 		return fmt.Errorf("not yet caught up with the primary at %s%s", f.primary, why)
@@ -239,15 +228,9 @@ func (f *follower) ready() error {
 	return nil
 }
 
-// healthy says whether the replica's store can be read, without a read
-// while a full copy is loaded (which turns readers away).
-func (f *follower) healthy(ctx context.Context) error {
-	if f.status().loading {
-		return nil
-	}
-	_, err := f.db.Point(ctx)
-	return err
-}
+// healthy says whether the replica's store can be read, without reading
+// it while a full copy is loaded.
+func (f *follower) healthy(ctx context.Context) error { return f.db.Healthy(ctx) }
 
 // metrics reports the follower's status for /metrics.
 func (f *follower) metrics() httpapi.ReplicaStatus {
