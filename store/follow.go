@@ -125,16 +125,10 @@ func (db *DB) checkFollowing() error {
 	}
 	// A copy cut short holds nothing whole, whoever's it was: it is
 	// loaded again.
+	// Otherwise, with no record of a primary (Point), what it holds is its
+	// own.
 	if !c.restoring && (c.entities > 0 || c.relations > 0) {
-		if err := db.view(ctx, func(txn *badger.Txn) error {
-			_, ok, err := readFollowState(txn)
-			if err == nil && !ok {
-				err = graph.Errorf(graph.ECONFLICT, "%s holds %s of its own and was never a replica: a replica copies its primary's data over whatever it holds; give it an empty directory, or serve this one without --follow", db.where(), c)
-			}
-			return err
-		}); err != nil {
-			return err
-		}
+		return graph.Errorf(graph.ECONFLICT, "%s holds %s of its own and was never a replica: a replica copies its primary's data over whatever it holds; give it an empty directory, or serve this one without --follow", db.where(), c)
 	}
 	return nil
 }

@@ -36,29 +36,22 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// deleteKey deletes k in txn, a transaction of update, and journals the
-// deletion in it.
-func deleteKey(txn *badger.Txn, k []byte) error {
-	v, err := readVersion(txn)
-	if err != nil {
-		return err
-	}
-	// update moves the version on at the end of the transaction: the
-	// deletion belongs to the version after the one it reads.
-	entry := binary.BigEndian.AppendUint64(nil, v+1)
-	entry = binary.BigEndian.AppendUint64(entry, uint64(time.Now().Unix()))
-	if err := txn.Set(deletedKey(k), entry); err != nil {
-		return err
-	}
-	return txn.Delete(k)
+// journalEntry is what the journal holds of a key the write that moves
+// the data version on to version deletes: that version and the time.
+func journalEntry(version uint64) []byte {
+	entry := binary.BigEndian.AppendUint64(nil, version)
+	return binary.BigEndian.AppendUint64(entry, uint64(time.Now().Unix()))
 }
 
-// deleteFrom deletes k through w: journaled when w is a transaction of
-// update. The other writers (an import's batch writer) belong to writes
-// that give the store a new history.
-func deleteFrom(w keyWriter, k []byte) error {
-	if txn, ok := w.(*badger.Txn); ok {
-		return deleteKey(txn, k)
+// delete deletes k through w, and journals the deletion in the same write
+// when the tally is a write of update's (t.journal). The other writers
+// (an import's batch writer, a count rebuilt) belong to writes that give
+// the store a new history.
+func (t *tally) delete(w keyWriter, k []byte) error {
+	if t.journal != nil {
+		if err := w.Set(deletedKey(k), t.journal); err != nil {
+			return err
+		}
 	}
 	return w.Delete(k)
 }
@@ -87,8 +80,7 @@ func (db *DB) renewHistory() error {
 		if err := txn.Set(metaKey(metaHistory), []byte(newHistoryID())); err != nil {
 			return err
 		}
-		_, err := bumpVersion(txn)
-		return err
+		return bumpVersion(txn)
 	})
 	// What such a write joins is not told: the record of components is
 	// built again.

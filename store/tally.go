@@ -225,6 +225,9 @@ type tally struct {
 	// relations it stores, for the record of components (components.go).
 	ends     [][2]graph.ID
 	keepEnds bool
+	// journal, set for a write of update, is the journal's entry for each
+	// key it deletes (journal.go); nil journals nothing.
+	journal []byte
 	// degrees, if set, holds the changes to the entities' degrees
 	// (countDegree) by entity rather than in deltas, until they are
 	// written: an import changes the degree of every entity it brings,
@@ -784,7 +787,7 @@ func (t *tally) writeTo(w keyWriter, read *badger.Txn) error {
 		case n == 0 && read == nil:
 			continue // nothing to delete
 		case n == 0:
-			err = deleteFrom(w, []byte(k))
+			err = t.delete(w, []byte(k))
 		default:
 			err = w.Set([]byte(k), binary.BigEndian.AppendUint64(nil, uint64(n)))
 		}

@@ -144,6 +144,11 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 		now := &lives{txn: txn, read: map[graph.ID]life{}}
 		t := newWriteTally(now.period)
 		t.written = now.forget
+		var err error
+		if from, err = readVersion(txn); err != nil {
+			return err
+		}
+		t.journal = journalEntry(from + 1)
 		if before.ReadTs() == txn.ReadTs() {
 			t.before, t.joined = before, map[graph.ID]map[string]*graph.Relation{}
 		}
@@ -157,9 +162,7 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 			return err
 		}
 		ends = t.ends
-		var err error
-		from, err = bumpVersion(txn)
-		return err
+		return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, from+1))
 	})
 	if err == nil {
 		db.comps.wrote(from, from+1, ends)
@@ -167,14 +170,13 @@ func (db *DB) updateCounted(ctx context.Context, fn func(txn *badger.Txn, t *tal
 	return err
 }
 
-// bumpVersion moves the data version on by one in txn, and returns the
-// version it moved on from.
-func bumpVersion(txn *badger.Txn) (uint64, error) {
+// bumpVersion moves the data version on by one in txn.
+func bumpVersion(txn *badger.Txn) error {
 	v, err := readVersion(txn)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return v, txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, v+1))
+	return txn.Set(metaKey(metaVersion), binary.BigEndian.AppendUint64(nil, v+1))
 }
 
 // applyBatch validates a batch and writes it in txn, tallying what it
@@ -399,7 +401,7 @@ func applyDeletes(txn *badger.Txn, b *graph.Batch, t *tally, done *graph.Applied
 			removed(r.ID)
 		}
 		for _, k := range append(indexKeys(e), entityKey(id)) {
-			if err := deleteKey(txn, k); err != nil {
+			if err := t.delete(txn, k); err != nil {
 				return fail(fmt.Errorf("delete entity %s: %w", id, err))
 			}
 		}
@@ -460,7 +462,7 @@ func deleteRelation(txn *badger.Txn, t *tally, r *graph.Relation) error {
 		return err
 	}
 	for _, kv := range kvs {
-		if err := deleteKey(txn, kv.k); err != nil {
+		if err := t.delete(txn, kv.k); err != nil {
 			return err
 		}
 	}
@@ -484,7 +486,7 @@ func writeEntity(w keyWriter, read *badger.Txn, t *tally, vocab vocabulary, e *g
 	switch {
 	case err == nil:
 		for _, k := range indexKeys(old) {
-			if err := deleteFrom(w, k); err != nil {
+			if err := t.delete(w, k); err != nil {
 				return err
 			}
 		}

@@ -86,7 +86,7 @@ func (f *follower) step(ctx context.Context) {
 	f.mu.Unlock()
 	switch {
 	case err != nil && (was == nil || was.Error() != err.Error()):
-		lag, known := f.lag()
+		lag, known := f.status().lag()
 		f.log.Warn("following: cannot bring this replica up to date; it serves what it holds", "primary", f.primary, "err", err, "lag", lagText(lag, known))
 	case err == nil && was != nil:
 		f.log.Info("following: up to date again", "primary", f.primary, "version", f.status().version)
@@ -200,8 +200,7 @@ func (f *follower) status() followStatus {
 // lag is how far behind its primary the replica may be: it holds every
 // write the primary committed before now minus lag. It is not known (0,
 // false) until the replica has caught up once since it started.
-func (f *follower) lag() (time.Duration, bool) {
-	st := f.status()
+func (st followStatus) lag() (time.Duration, bool) {
 	if st.caughtUp.IsZero() {
 		return 0, false
 	}
@@ -210,20 +209,22 @@ func (f *follower) lag() (time.Duration, bool) {
 
 // ready says why the replica should not be sent requests, or nil: it
 // holds no copy yet, or lags by more than maxLag.
-func (f *follower) ready() error {
-	st := f.status()
+func (f *follower) ready() error { return f.readyAt(f.status()) }
+
+func (f *follower) readyAt(st followStatus) error {
 	why := ""
 	if st.lastErr != nil {
 		why = "; the last attempt to follow failed: " + st.lastErr.Error()
 	}
+	lag, known := st.lag()
 	switch {
 	case f.db.Copying():
 		return fmt.Errorf("loading a full copy of the primary's data from %s", f.primary)
-	case st.caughtUp.IsZero():
+	case !known:
 		return fmt.Errorf("not yet caught up with the primary at %s%s", f.primary, why)
-	case time.Since(st.caughtUp) > f.maxLag:
+	case lag > f.maxLag:
 		return fmt.Errorf("lagging: this replica holds the primary's writes up to %s ago, more than --max-lag %s (data version %d)%s",
-			time.Since(st.caughtUp).Round(time.Millisecond), f.maxLag, st.version, why)
+			lag.Round(time.Millisecond), f.maxLag, st.version, why)
 	}
 	return nil
 }
@@ -235,8 +236,8 @@ func (f *follower) healthy(ctx context.Context) error { return f.db.Healthy(ctx)
 // metrics reports the follower's status for /metrics.
 func (f *follower) metrics() httpapi.ReplicaStatus {
 	st := f.status()
-	lag, known := f.lag()
-	return httpapi.ReplicaStatus{Lag: lag, LagKnown: known, Version: st.version, Ready: f.ready() == nil,
+	lag, known := st.lag()
+	return httpapi.ReplicaStatus{Lag: lag, LagKnown: known, Version: st.version, Ready: f.readyAt(st) == nil,
 		Changes: st.applied, Full: st.full, Failed: st.failures}
 }
 

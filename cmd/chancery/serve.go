@@ -769,7 +769,7 @@ func (s *Serve) withLag(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lag, known := f.lag()
+		lag, known := f.status().lag()
 		v := "unknown"
 		if known {
 			v = strconv.FormatFloat(lag.Seconds(), 'f', 3, 64)
